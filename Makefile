@@ -1,0 +1,59 @@
+# tmdiag: `make demo` builds the example report; `make test` runs the whole suite.
+# Both create .venv and install what they need (Graphviz, and for tests Chromium and node
+# packages) on a fresh Debian/Ubuntu machine with Python 3.11.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
+OUT    ?= out
+EXAMPLE ?= examples/checkout.tm
+
+.PHONY: demo test bench lint grammars setup system-deps test-deps clean help
+
+help:
+	@echo "make demo   - set up and build the example report into $(OUT)/"
+	@echo "make test   - set up and run the whole test suite (lint, types, tests)"
+	@echo "make bench  - benchmarks against pytm (speed and memory)"
+	@echo "make lint   - ruff and mypy"
+	@echo "make grammars - regenerate editor grammars from grammar/tm.lark"
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	@touch $@
+
+system-deps:
+	@command -v dot >/dev/null || { echo "Installing Graphviz (dot)…"; $(APT) update -qq && $(APT) install -y -qq graphviz >/dev/null; }
+
+test-deps: system-deps
+	@command -v chromium >/dev/null || { echo "Installing Chromium…"; $(APT) update -qq && $(APT) install -y -qq chromium >/dev/null; }
+	@command -v node >/dev/null || { echo "Installing node…"; $(APT) update -qq && $(APT) install -y -qq nodejs npm >/dev/null; }
+	@test -d tests/editors/node_modules || (cd tests/editors && npm ci --silent --no-audit --no-fund)
+
+setup: $(VENV)/.installed system-deps
+
+demo: setup
+	$(BIN)/tmdiag check examples/
+	@if $(BIN)/tmdiag --help | grep -q ' report '; then \
+		$(BIN)/tmdiag report $(EXAMPLE) -o $(OUT) && echo "Report: $(OUT)/report.html"; fi
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check tmdiag tests bench
+	$(BIN)/ruff format --check tmdiag tests bench
+	$(BIN)/mypy
+
+test: setup test-deps lint
+	$(BIN)/pytest -q
+
+bench: setup
+	$(PY) bench/run.py
+
+grammars: $(VENV)/.installed
+	$(PY) -m tmdiag.editors.generate
+
+clean:
+	rm -rf $(VENV) $(OUT) .bench .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,43 @@
+# std/aws.tm: shared definitions for systems on AWS.
+# Import with `import "std/aws.tm"`. Declares data, threat agents and custom threat rules only:
+# nothing here is drawn or reported unless your model uses it.
+
+data aws_access_key "AWS access key" {
+  description: "Long-lived IAM user access key"
+  classification: secret
+  credentials: true
+  lifetime: long
+}
+
+data aws_session "AWS STS session credentials" {
+  description: "Temporary credentials from STS or an instance role"
+  classification: secret
+  credentials: true
+  lifetime: short
+}
+
+threat_agent cloud_attacker "Cloud credential thief" {
+  description: "Scans for leaked keys and open buckets; automates account takeover"
+  skill: medium
+  motive: financial
+}
+
+rule AWS001 "Public datastore holds non-public data" {
+  description: "A datastore reachable from the internet holds data classified above public."
+  severity: very_high
+  likelihood: high
+  targets: [datastore]
+  when: public and data.classification > public
+  mitigations: "Block public access at the account level; serve objects through signed URLs."
+  references: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html"
+}
+
+rule AWS002 "Long-lived access key in use" {
+  description: "A flow carries a long-lived IAM access key instead of short-lived role credentials."
+  severity: high
+  likelihood: medium
+  targets: [flow]
+  when: data.lifetime == long and data.credentials
+  mitigations: "Use IAM roles and STS; rotate and remove access keys."
+  references: "https://docs.aws.amazon.com/IAM/latest/UserGuide/best-practices.html"
+}

@@ -1,0 +1,3 @@
+from tmdiag.cli import entry
+
+entry()

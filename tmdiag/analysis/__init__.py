@@ -1,0 +1,1 @@
+"""Analyses: read the model, return values (diagnostics, findings, risk). Never parse."""

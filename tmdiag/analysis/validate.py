@@ -1,0 +1,316 @@
+"""Validation: names resolve, ids are unique, every attribute fits the schema of its kind.
+
+Error codes (documented in dsl/SPEC.md):
+  E101 undefined name · E102 duplicate id · E103 flow endpoint is not an element
+  E104 reference to the wrong kind of thing · E201 unknown attribute · E202 wrong value type
+  E203 unknown enum value · E205 missing attribute · E401 unknown threat id
+  E402 decision target is not an element or flow · E403 decision without a valid owner
+  E404 decision missing what its status needs · E405 rule condition does not type-check
+"""
+
+from __future__ import annotations
+
+import datetime
+import ipaddress
+from collections.abc import Iterable, Iterator
+
+from tmdiag.analysis import threatlib
+from tmdiag.diagnostics import Diagnostic, Span, did_you_mean
+from tmdiag.model import nodes as n
+from tmdiag.model import schema
+
+_GROUP_WORDS = {
+    "member": "a team member", "data": "a data asset", "threat_agent": "a threat agent",
+    "boundary": "a boundary", "flow": "a flow", "control": "a control", "rule": "a rule",
+}  # fmt: skip
+_TLS_WRITTEN = {"1": "1.0", "1.0": "1.0", "1.1": "1.1", "1.2": "1.2", "1.3": "1.3", "none": "none", "ssl3": "ssl3"}
+
+
+def describe(node: n.Node) -> str:
+    if isinstance(node, n.Element):
+        return {"external": "an external entity", "llm": "an LLM", "agent": "an AI agent",
+                "actor": "an actor"}.get(node.kind, f"a {node.kind}")  # fmt: skip
+    return _GROUP_WORDS.get(node.schema_kind, f"a {node.kind}")
+
+
+class Validator:
+    def __init__(self, model: n.Model):
+        self.model = model
+        self.diagnostics: list[Diagnostic] = []
+        self.names: dict[str, n.Node] = {}
+        self.threat_ids = set(threatlib.catalogue()) | {r.id for r in model.rules}
+
+    def error(self, code: str, message: str, span: Span, hint: str | None = None,
+              related: tuple[tuple[str, Span], ...] = ()) -> None:  # fmt: skip
+        self.diagnostics.append(Diagnostic(code, message, span, hint=hint, related=related))
+
+    def run(self) -> list[Diagnostic]:
+        self.declare()
+        for node in self.model.nodes():
+            self.attributes(node)
+        for member in self.model.team:
+            self.roles(member)
+        for node in (*self.model.risks, *self.model.assumptions):
+            self.attributes(node)
+        if self.model.info is not None:
+            self.attributes(self.model.info)
+        self.flows()
+        self.decisions()
+        self.custom_rules()
+        return self.diagnostics
+
+    # ---- names --------------------------------------------------------------------------
+    def declare(self) -> None:
+        for node in self.model.nodes():
+            if isinstance(node, n.Flow) and not node.named:
+                continue
+            if isinstance(node, n.CustomRule):
+                continue
+            first = self.names.get(node.id)
+            if first is not None:
+                self.error("E102", f"`{node.id}` is already declared as {describe(first)}", node.id_span,
+                           related=(("first declared here", first.id_span),))
+                continue
+            self.names[node.id] = node
+        rule_ids: dict[str, n.CustomRule] = {}
+        for rule in self.model.rules:
+            if rule.id in rule_ids:
+                self.error("E102", f"rule `{rule.id}` is already declared", rule.id_span,
+                           related=(("first declared here", rule_ids[rule.id].id_span),))
+            elif rule.id in threatlib.catalogue() and self.model.info and \
+                    self.model.info.get("rules") != "replace":  # fmt: skip
+                self.error("E102", f"rule id `{rule.id}` is a pytm threat id", rule.id_span,
+                           hint="pick another id, or set `rules: replace` in the model header")
+            rule_ids.setdefault(rule.id, rule)
+
+    def lookup(self, name: str, want: str, span: Span) -> n.Node | None:
+        """Resolve a reference; `want` is a ref kind from the schema."""
+        node = self.names.get(name)
+        pool = [k for k, v in self.names.items() if _fits(v, want)]
+        if node is None:
+            what = _WANT_WORDS.get(want, want)
+            self.error("E101", f"{what} `{name}` is not declared", span, hint=did_you_mean(name, pool))
+            return None
+        if not _fits(node, want):
+            self.error("E104", f"`{name}` is {describe(node)}, not {_WANT_WORDS.get(want, want)}", span,
+                       hint=did_you_mean(name, pool), related=(("declared here", node.id_span),))
+            return None
+        return node
+
+    # ---- attributes ---------------------------------------------------------------------
+    def attributes(self, node: n.Node) -> None:
+        specs = schema.BY_NAME[node.schema_kind]
+        for attr in node.attributes:
+            spec = specs.get(attr.key)
+            if spec is None:
+                where = describe(node) if node.schema_kind not in ("model", "risk", "assume") else \
+                    {"model": "the model header", "risk": "a risk decision", "assume": "an assumption"}[node.schema_kind]  # fmt: skip
+                self.error("E201", f"unknown attribute `{attr.key}` for {where}",
+                           Span(attr.span.path, attr.span.line, attr.span.column, attr.span.line,
+                                attr.span.column + len(attr.key)),
+                           hint=did_you_mean(attr.key, specs))
+                continue
+            self.value(spec, attr)
+        for spec in schema.SCHEMAS[node.schema_kind]:
+            if spec.required and not node.has(spec.name) and spec.default is None or (
+                spec.required and spec.type in (schema.REFS, schema.IDS) and not node.has(spec.name)
+            ):
+                self.error("E205", f"{describe(node) if isinstance(node, n.Element) else node.schema_kind} "
+                           f"`{node.id}` needs `{spec.name}:`", node.id_span, hint=f"{spec.name}: {spec.doc}")
+
+    def value(self, spec: schema.Attr, attr: n.Attribute) -> None:
+        value, span = attr.value, attr.value_span
+        kind = spec.type
+        if kind in (schema.REFS, schema.STRS, schema.INGRESS, schema.IDS):
+            if not isinstance(value, tuple):
+                value, items = (value,), (span,)  # one item may be written without brackets
+            else:
+                items = attr.item_spans or (span,) * len(value)
+            for item, item_span in zip(value, items, strict=False):
+                self.item(spec, item, item_span)
+            return
+        if isinstance(value, tuple):
+            self.error("E202", f"`{attr.key}` takes {_TYPE_WORDS[kind]}, not a list", span)
+            return
+        self.item(spec, value, span)
+
+    def item(self, spec: schema.Attr, value: object, span: Span) -> None:
+        kind = spec.type
+        if value is None:  # already reported by the builder (bad date)
+            return
+        wrong = f"`{spec.name}` takes {_TYPE_WORDS[kind]}, not {_describe_value(value)}"
+        if kind == schema.BOOL:
+            if not isinstance(value, bool):
+                self.error("E202", wrong, span, hint=f"write `{spec.name}: true` or `{spec.name}: false`")
+        elif kind == schema.INT:
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.error("E202", wrong, span)
+        elif kind == schema.PORT:
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
+                self.error("E202", f"`{spec.name}` takes a port number (0-65535), not {_describe_value(value)}", span)
+        elif kind in (schema.STR, schema.STRS):
+            if isinstance(value, n.Name) and spec.name in _UNQUOTED_OK:
+                return  # short identifiers read well unquoted: `protocol: https`
+            if not isinstance(value, str) or isinstance(value, n.Name):
+                hint = f'quote it: "{value}"' if isinstance(value, n.Name) else None
+                self.error("E202", wrong, span, hint=hint)
+        elif kind == schema.DATE:
+            if not isinstance(value, datetime.date):
+                self.error("E202", wrong, span, hint="write dates as YYYY-MM-DD")
+        elif kind == schema.DURATION:
+            if not isinstance(value, n.Duration):
+                self.error("E202", wrong, span, hint="write durations like 90d, 12w or 1y")
+        elif kind == schema.ENUM:
+            if not isinstance(value, str) or str(value) not in spec.values:
+                self.error("E203", f"`{value}` is not a valid `{spec.name}`; expected one of "
+                           + ", ".join(f"`{v}`" for v in spec.values), span,
+                           hint=did_you_mean(str(value), spec.values) if isinstance(value, str) else None)
+        elif kind == schema.TLS:
+            if _TLS_WRITTEN.get(str(value).lower().removeprefix("tls").removeprefix("v")) is None \
+                    or isinstance(value, bool):  # fmt: skip
+                self.error("E203", f"`{value}` is not a TLS version; expected one of "
+                           + ", ".join(f"`{v}`" for v in schema.TLS_VERSIONS), span)
+        elif kind in (schema.REF, schema.REFS):
+            if not isinstance(value, n.Name) or "." in value:
+                self.error("E202", f"`{spec.name}` takes {_TYPE_WORDS[kind]}, not {_describe_value(value)}", span)
+            elif spec.ref == "kind":
+                if value not in schema.RULE_TARGETS:
+                    self.error("E203", f"`{value}` is not an element kind", span,
+                               hint=did_you_mean(value, schema.RULE_TARGETS))
+            else:
+                self.lookup(str(value), spec.ref or "element", span)
+        elif kind == schema.IDS:
+            if not isinstance(value, str):
+                self.error("E202", wrong, span)
+            elif value not in self.threat_ids:
+                self.error("E401", f"unknown threat id `{value}`", span,
+                           hint=did_you_mean(str(value), self.threat_ids))
+        elif kind == schema.INGRESS:
+            problem = ingress_problem(value)
+            if problem:
+                self.error("E202", problem, span, hint='write rules as "CIDR:port" or "CIDR:from-to", e.g. "10.0.0.0/16:443"')
+        elif kind == schema.ICON:
+            if not isinstance(value, n.Name) or value.count(".") != 1:
+                self.error("E202", f"`icon` takes a provider and a name like `aws.ec2`, not {_describe_value(value)}", span)
+
+    def roles(self, member: n.Member) -> None:
+        for role, span in zip(member.roles, member.role_spans, strict=False):
+            if role not in schema.ROLES:
+                self.error("E203", f"`{role}` is not a team role; expected one of "
+                           + ", ".join(f"`{r}`" for r in schema.ROLES), span, hint=did_you_mean(role, schema.ROLES))
+
+    # ---- flows and decisions ------------------------------------------------------------
+    def flows(self) -> None:
+        for flow in self.model.flows:
+            for end, span in ((flow.source, flow.source_span), (flow.sink, flow.sink_span)):
+                assert span is not None
+                node = self.names.get(end)
+                if node is None:
+                    pool = [k for k, v in self.names.items() if isinstance(v, n.Element)]
+                    self.error("E101", f"`{end}` is not declared", span, hint=did_you_mean(end, pool))
+                elif not isinstance(node, n.Element):
+                    self.error("E103", f"a flow connects elements; `{end}` is {describe(node)}", span,
+                               related=(("declared here", node.id_span),))
+
+    def decisions(self) -> None:
+        for risk in self.model.risks:
+            if risk.id not in self.threat_ids:
+                self.error("E401", f"unknown threat id `{risk.id}`", risk.id_span,
+                           hint=did_you_mean(risk.id, self.threat_ids))
+            assert risk.target_span is not None
+            target = self.names.get(risk.target)
+            if target is None:
+                self.error("E402", f"`{risk.target}` is not declared", risk.target_span,
+                           hint=did_you_mean(risk.target, [k for k, v in self.names.items() if _fits(v, "element")]))
+            elif not isinstance(target, (n.Element, n.Flow)):
+                self.error("E402", f"a risk decision applies to an element or a flow; `{risk.target}` is "
+                           f"{describe(target)}", risk.target_span)
+            status = str(risk.get("status"))
+            if status != "open" and not risk.has("owner"):
+                self.error("E403", f"`{status}` risk `{risk.id}` on `{risk.target}` needs an `owner:` from the team",
+                           risk.span, hint="every decision has a risk owner: add `owner: <team member>`")
+            needs = {"mitigated": ("by",), "accepted": ("justification", "until"),
+                     "false_positive": ("justification",), "transferred": ("justification",)}.get(status, ())  # fmt: skip
+            for key in needs:
+                if not risk.has(key):
+                    self.error("E404", f"`{status}` risk `{risk.id}` on `{risk.target}` needs `{key}:`", risk.span,
+                               hint=schema.BY_NAME["risk"][key].doc)
+
+    def custom_rules(self) -> None:
+        from tmdiag.analysis import conditions
+
+        for rule in self.model.rules:
+            if rule.condition is not None:
+                self.diagnostics.extend(conditions.typecheck(rule, self.model))
+
+
+_UNQUOTED_OK = frozenset(
+    {"protocol", "os", "environment", "authentication_scheme", "format", "encryption_algorithm", "tags"}
+)
+_WANT_WORDS = {
+    "member": "team member", "data": "data asset", "control": "control", "boundary": "boundary",
+    "element": "element", "flow": "flow", "agent": "threat agent",
+}  # fmt: skip
+_TYPE_WORDS = {
+    schema.BOOL: "`true` or `false`", schema.INT: "a whole number", schema.STR: "a string",
+    schema.ENUM: "one of a fixed set of names", schema.DATE: "a date", schema.DURATION: "a duration",
+    schema.REF: "a name", schema.REFS: "a list of names", schema.STRS: "a list of strings",
+    schema.TLS: "a TLS version", schema.INGRESS: "a list of ingress rules", schema.PORT: "a port",
+    schema.ICON: "an icon name", schema.IDS: "a list of threat ids",
+}  # fmt: skip
+
+
+def _fits(node: n.Node, want: str) -> bool:
+    if want == "element":
+        return isinstance(node, (n.Element, n.Flow))
+    if want == "member":
+        return isinstance(node, n.Member)
+    if want == "agent":
+        return isinstance(node, n.ThreatAgent)
+    return node.schema_kind == want
+
+
+def _describe_value(value: object) -> str:
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, n.Name):
+        return f"the name `{value}`"
+    if isinstance(value, str):
+        return f'the string "{value}"'
+    if isinstance(value, (int, float)):
+        return f"the number `{value}`"
+    if isinstance(value, datetime.date):
+        return f"the date `{value.isoformat()}`"
+    if isinstance(value, n.Duration):
+        return f"the duration `{value}`"
+    if isinstance(value, tuple):
+        return "a list"
+    return "this value"
+
+
+def ingress_problem(value: object) -> str | None:
+    """Why an ingress rule is malformed, or None."""
+    if not isinstance(value, str) or isinstance(value, n.Name):
+        return f"an ingress rule is a quoted string, not {_describe_value(value)}"
+    cidr, _, ports = value.rpartition(":")
+    if not cidr or not ports:
+        return f'ingress rule "{value}" needs a port: "CIDR:port"'
+    try:
+        ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return f'"{cidr}" in ingress rule "{value}" is not an IP network'
+    low, _, high = ports.partition("-")
+    for part in (low, high or low):
+        if part != "*" and (not part.isdigit() or not 0 <= int(part) <= 65535):
+            return f'"{ports}" in ingress rule "{value}" is not a port or port range'
+    return None
+
+
+def validate(model: n.Model) -> list[Diagnostic]:
+    return Validator(model).run()
+
+
+def iter_errors(diagnostics: Iterable[Diagnostic]) -> Iterator[Diagnostic]:
+    from tmdiag.diagnostics import Severity
+
+    return (d for d in diagnostics if d.severity >= Severity.ERROR)

@@ -1,0 +1,67 @@
+"""The `tmdiag` command. Thin: each subcommand is a module here with `register` and `run`.
+
+Exit codes, like ruff: 0 clean, 1 findings, 2 usage or I/O errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from tmdiag import __version__
+
+# Subcommands in the order `--help` lists them; a module added to this package registers itself.
+ORDER = ("check", "threats", "diagram", "report", "fmt", "rules", "lsp")
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+EPILOG = """\
+examples:
+  tmdiag check examples/checkout.tm          check a model (exit 1 on problems)
+  tmdiag check --format json models/        diagnostics for machines
+  tmdiag threats examples/checkout.tm        threats ranked by risk
+  tmdiag report examples/checkout.tm -o out/ linked HTML + Markdown report
+
+exit codes: 0 clean, 1 findings, 2 usage or I/O error
+"""
+
+
+def _commands() -> list[str]:
+    found = {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
+    return [c for c in ORDER if c in found] + sorted(found - set(ORDER))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tmdiag",
+        description="Threat modeling as code: check, lint, enumerate threats, draw and report .tm models.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"tmdiag {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _commands():
+        module = importlib.import_module(f"tmdiag.cli.{name}")
+        command = module.register(sub)
+        command.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def entry() -> None:
+    sys.exit(main())

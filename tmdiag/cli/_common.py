@@ -1,0 +1,49 @@
+"""Options and helpers shared by subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+from pathlib import Path
+from typing import TextIO
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour the output (default: only on a terminal, never with NO_COLOR)")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems, no summary")
+
+
+def use_colour(args: argparse.Namespace, stream: TextIO = sys.stdout) -> bool:
+    choice = getattr(args, "color", "auto")
+    if choice != "auto":
+        return bool(choice == "always")
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def date_arg(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from error
+
+
+def expand_paths(paths: list[str]) -> tuple[list[Path], list[str]]:
+    """Files named, and `.tm` files found under folders named. Also returns paths that do not exist."""
+    files: list[Path] = []
+    missing: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.tm") if ".venv" not in p.parts))
+        elif path.exists():
+            files.append(path)
+        else:
+            missing.append(raw)
+    return files, missing
+
+
+def error(message: str) -> None:
+    print(f"tmdiag: error: {message}", file=sys.stderr)

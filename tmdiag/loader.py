@@ -1,0 +1,192 @@
+"""Loading a model: read and decode files, parse, build, follow imports, merge.
+
+Imports resolve relative to the importing file; `std/...` resolves in tmdiag's standard modules.
+An import may not leave the project root: the nearest folder above the entry file holding
+`tmdiag.toml`, `pyproject.toml` or `.git` (else the entry file's own folder).
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+from pathlib import Path
+from types import MappingProxyType
+
+from tmdiag.diagnostics import Diagnostic, Span
+from tmdiag.model import nodes as n
+from tmdiag.model.build import FileParts, build
+from tmdiag.resources import std_root
+from tmdiag.syntax import parse
+
+ROOT_MARKERS = ("tmdiag.toml", "pyproject.toml", ".git")
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def project_root(entry: Path) -> Path:
+    for folder in [entry.parent, *entry.parent.parents]:
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    return entry.parent
+
+
+def decode(raw: bytes, path: str) -> tuple[str | None, Diagnostic | None]:
+    """UTF-8 text (a BOM is dropped; CRLF is kept, the grammar treats it as space)."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as error:
+        good = raw[: error.start].decode("utf-8", errors="replace")
+        line = good.count("\n") + 1
+        column = len(good) - (good.rfind("\n") + 1) + 1
+        return None, Diagnostic(
+            "E004",
+            f"not UTF-8 text: byte 0x{raw[error.start]:02x} cannot be decoded",
+            Span.point(path, line, column),
+            hint="save the file as UTF-8",
+        )
+
+
+@dataclasses.dataclass
+class _Loaded:
+    order: list[FileParts]
+    sources: dict[str, str]
+    comments: dict[str, tuple[object, ...]]
+    imports: list[n.Import]
+    diagnostics: list[Diagnostic]
+
+
+class Loader:
+    def __init__(self, root: Path):
+        self.root = root.resolve()
+        self.std = std_root().resolve()
+        self.state = _Loaded([], {}, {}, [], [])
+        self.done: set[str] = set()
+
+    def load_text(self, text: str, display: str, key: str, stack: tuple[str, ...]) -> None:
+        result = parse(text, display)
+        self.state.sources[display] = text
+        self.state.comments[display] = result.comments
+        self.state.diagnostics.extend(result.diagnostics)
+        parts = build(display, result.statements)
+        self.state.diagnostics.extend(parts.diagnostics)
+        for extra in parts.info[1:]:
+            self.state.diagnostics.append(Diagnostic("E102", "a file has one `model` header", extra.span,
+                                                     related=(("first header", parts.info[0].span),)))
+        for written, span in parts.imports:
+            target = self.resolve(written, Path(key).parent if key else self.root, span)
+            self.state.imports.append(n.Import(written, str(target or ""), span))
+            if target is None:
+                continue
+            if str(target) in stack:
+                cycle = " -> ".join([*(Path(s).name for s in stack[stack.index(str(target)) :]), target.name])
+                self.state.diagnostics.append(Diagnostic("E302", f"import cycle: {cycle}", span))
+                continue
+            self.load_file(target, span, (*stack, str(target)))
+        self.state.order.append(parts)
+
+    def load_file(self, path: Path, span: Span | None, stack: tuple[str, ...]) -> None:
+        key = str(path)
+        if key in self.done:
+            return
+        self.done.add(key)
+        display = self.display(path)
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                raise OSError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+            raw = path.read_bytes()
+        except OSError as error:
+            where = span or Span.point(display, 1, 1)
+            reason = error.strerror or str(error)
+            self.state.diagnostics.append(Diagnostic("E301", f"cannot read `{display}`: {reason}", where))
+            return
+        text, problem = decode(raw, display)
+        if problem is not None or text is None:
+            self.state.diagnostics.append(problem)  # type: ignore[arg-type]
+            return
+        self.load_text(text, display, key, stack)
+
+    def display(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    def resolve(self, written: str, base: Path, span: Span) -> Path | None:
+        if written.startswith("std/"):
+            root, target = self.std, (self.std / written[4:]).resolve()
+        else:
+            root, target = self.root, (base / written).resolve()
+        if not target.is_relative_to(root):
+            self.state.diagnostics.append(
+                Diagnostic("E303", f"import `{written}` leaves the project root ({root})", span,
+                           hint="imports resolve inside the project; move the file or add a tmdiag.toml higher up")
+            )
+            return None
+        if target.suffix != ".tm":
+            target = target.with_suffix(target.suffix + ".tm") if not target.exists() else target
+        if not target.is_file():
+            hint = None
+            if written.startswith("std/"):
+                available = sorted(p.name for p in self.std.glob("*.tm"))
+                hint = "standard modules: " + ", ".join(f"std/{a}" for a in available)
+            self.state.diagnostics.append(Diagnostic("E301", f"imported file `{written}` not found", span, hint=hint))
+            return None
+        return target
+
+    def model(self, entry: str) -> n.Model:
+        merged = FileParts(entry)
+        for parts in self.state.order:
+            for group in ("info", "team", "data", "agents", "boundaries", "elements", "flows", "controls",
+                          "risks", "assumptions", "rules"):
+                getattr(merged, group).extend(getattr(parts, group))
+        flows = _number_flows(merged.flows)
+        assumptions = [dataclasses.replace(a, id=f"A{i}") for i, a in enumerate(merged.assumptions, 1)]
+        return n.Model(
+            path=entry,
+            info=_entry_header(self.state.order),
+            team=tuple(merged.team), data=tuple(merged.data), agents=tuple(merged.agents),
+            boundaries=tuple(merged.boundaries), elements=tuple(merged.elements), flows=tuple(flows),
+            controls=tuple(merged.controls), risks=tuple(merged.risks), assumptions=tuple(assumptions),
+            rules=tuple(merged.rules), imports=tuple(self.state.imports),
+            sources=MappingProxyType(dict(self.state.sources)),
+            comments=MappingProxyType(dict(self.state.comments)),
+        )
+
+
+def _entry_header(order: list[FileParts]) -> n.ModelInfo | None:
+    """The entry file's header (it is loaded last); headers of imported files are ignored."""
+    return order[-1].info[0] if order and order[-1].info else None
+
+
+def _number_flows(flows: list[n.Flow]) -> list[n.Flow]:
+    numbered: list[n.Flow] = []
+    for number, flow in enumerate(flows, 1):
+        reply_to = flow.reply_to
+        if reply_to == -1:  # a reply follows its request (or the request's earlier replies)
+            request = next(f for f in reversed(numbered) if not f.is_reply)
+            reply_to = request.number
+        numbered.append(
+            dataclasses.replace(flow, number=number, id=flow.id or f"flow-{number}", reply_to=reply_to)
+        )
+    return numbered
+
+
+def load_path(path: str | Path) -> tuple[n.Model | None, list[Diagnostic]]:
+    """Load a model file and everything it imports. The model is None when nothing could be read."""
+    entry = Path(path)
+    loader = Loader(project_root(entry.resolve()))
+    loader.load_file(entry.resolve(), None, (str(entry.resolve()),))
+    display = loader.display(entry.resolve())
+    if display not in loader.state.sources:
+        return None, loader.state.diagnostics
+    return loader.model(display), loader.state.diagnostics
+
+
+def load_text(text: str, path: str = "<string>", root: str | Path | None = None) -> tuple[n.Model, list[Diagnostic]]:
+    """Load a model from text; imports resolve against `root` (default: the current folder)."""
+    base = Path(root) if root is not None else Path.cwd()
+    loader = Loader(base)
+    key = str((base / path).resolve()) if path != "<string>" else ""
+    loader.load_text(text.removeprefix("\ufeff"), path, key or str(base / "_"), (key,))
+    return loader.model(path), loader.state.diagnostics

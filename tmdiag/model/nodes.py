@@ -1,0 +1,334 @@
+"""The typed model: frozen dataclasses, every node with its source span.
+
+Attribute values are plain Python values: str, int, float, bool, datetime.date, Duration,
+tuple (lists) and Name (an identifier or dotted name: ids, enum values, icons).
+Typed accessors (`get`) fall back to the schema's default.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from tmdiag.diagnostics import Span
+from tmdiag.model import schema
+
+
+class Name(str):
+    """An unquoted identifier or dotted name (`https`, `aws.ec2`, `secret`)."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    days: int
+    text: str  # as written: 90d, 12w, 1y, 36h
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True, slots=True)
+class Attribute:
+    key: str
+    value: Any
+    span: Span  # the whole `key: value`
+    value_span: Span
+    item_spans: tuple[Span, ...] = ()  # one per list item, for precise diagnostics
+
+
+@dataclass(frozen=True)
+class Node:
+    """Something declared in the model: it has a kind, an id and attributes."""
+
+    kind: str
+    id: str
+    span: Span
+    id_span: Span
+    label: str | None = None
+    attributes: tuple[Attribute, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return self.label or self.id
+
+    def attribute(self, key: str) -> Attribute | None:
+        for attr in self.attributes:
+            if attr.key == key:
+                return attr
+        return None
+
+    def has(self, key: str) -> bool:
+        return self.attribute(key) is not None
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The attribute's value, else the schema default for this kind, else `default`."""
+        attr = self.attribute(key)
+        if attr is not None:
+            return attr.value
+        spec = schema.BY_NAME.get(self.schema_kind, {}).get(key)
+        return spec.default if spec is not None and spec.default is not None else default
+
+    @property
+    def schema_kind(self) -> str:
+        return self.kind
+
+
+@dataclass(frozen=True)
+class ModelInfo(Node):
+    pass
+
+
+@dataclass(frozen=True)
+class Member(Node):
+    roles: tuple[str, ...] = ()
+    role_spans: tuple[Span, ...] = ()
+
+
+@dataclass(frozen=True)
+class DataAsset(Node):
+    pass
+
+
+@dataclass(frozen=True)
+class ThreatAgent(Node):
+    @property
+    def schema_kind(self) -> str:
+        return "threat_agent"
+
+
+@dataclass(frozen=True)
+class Boundary(Node):
+    parent: str | None = None  # id of the enclosing boundary
+    depth: int = 0
+
+
+@dataclass(frozen=True)
+class Element(Node):
+    """An actor, process, server, lambda, datastore, external entity, LLM or agent."""
+
+    boundary: str | None = None  # id of the innermost enclosing boundary
+
+
+@dataclass(frozen=True)
+class Flow(Node):
+    """A data flow. `id` is its name, or `flow-<n>` where n is its number in model order."""
+
+    number: int = 0
+    source: str = ""
+    sink: str = ""
+    source_span: Span | None = None
+    sink_span: Span | None = None
+    named: bool = False
+    reply_to: int | None = None  # number of the request this flow answers
+
+    @property
+    def schema_kind(self) -> str:
+        return "flow"
+
+    @property
+    def is_reply(self) -> bool:
+        return self.reply_to is not None
+
+
+@dataclass(frozen=True)
+class Control(Node):
+    pass
+
+
+@dataclass(frozen=True)
+class RiskDecision(Node):
+    """`risk THREAT on TARGET { ... }`: `id` is the threat id, `target` the element or flow."""
+
+    target: str = ""
+    target_span: Span | None = None
+
+    @property
+    def schema_kind(self) -> str:
+        return "risk"
+
+
+@dataclass(frozen=True)
+class Assumption(Node):
+    @property
+    def schema_kind(self) -> str:
+        return "assume"
+
+
+# ---- custom rule conditions --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Literal(Expr):
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Path(Expr):
+    parts: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not(Expr):
+    operand: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class BoolOp(Expr):
+    op: str  # "and" | "or"
+    operands: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Compare(Expr):
+    op: str  # == != < <= > >=
+    left: Expr
+    right: Expr
+
+
+@dataclass(frozen=True, slots=True)
+class In(Expr):
+    left: Expr
+    options: tuple[Expr, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BoundaryTest(Expr):
+    """`crosses X` / `crosses boundary` / `enters X` / `exits X` (flows only)."""
+
+    op: str  # crosses | enters | exits
+    boundary: str | None  # None: any boundary
+
+
+@dataclass(frozen=True)
+class CustomRule(Node):
+    condition: Expr | None = None
+
+    @property
+    def schema_kind(self) -> str:
+        return "rule"
+
+
+@dataclass(frozen=True, slots=True)
+class Import:
+    path: str  # as written
+    resolved: str  # absolute path of the file, or "" if it could not be resolved
+    span: Span
+
+
+@dataclass(frozen=True)
+class Model:
+    """A whole model, its imports merged in. Lists keep declaration order."""
+
+    path: str
+    info: ModelInfo | None = None
+    team: tuple[Member, ...] = ()
+    data: tuple[DataAsset, ...] = ()
+    agents: tuple[ThreatAgent, ...] = ()
+    boundaries: tuple[Boundary, ...] = ()
+    elements: tuple[Element, ...] = ()
+    flows: tuple[Flow, ...] = ()
+    controls: tuple[Control, ...] = ()
+    risks: tuple[RiskDecision, ...] = ()
+    assumptions: tuple[Assumption, ...] = ()
+    rules: tuple[CustomRule, ...] = ()
+    imports: tuple[Import, ...] = ()
+    sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # path -> text
+    comments: Mapping[str, tuple[Any, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+    # ---- lookups ---------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.info.label if self.info and self.info.label else "Untitled model"
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, dict[str, Any]]:
+        index: dict[str, dict[str, Any]] = {}
+        for group in ("team", "data", "agents", "boundaries", "elements", "flows", "controls"):
+            table = index.setdefault(group, {})
+            for node in getattr(self, group):
+                table.setdefault(node.id, node)
+        return index
+
+    def element(self, id: str) -> Element | None:
+        return self._by_id["elements"].get(id)
+
+    def boundary(self, id: str) -> Boundary | None:
+        return self._by_id["boundaries"].get(id)
+
+    def data_asset(self, id: str) -> DataAsset | None:
+        return self._by_id["data"].get(id)
+
+    def member(self, id: str) -> Member | None:
+        return self._by_id["team"].get(id)
+
+    def agent(self, id: str) -> ThreatAgent | None:
+        return self._by_id["agents"].get(id)
+
+    def control(self, id: str) -> Control | None:
+        return self._by_id["controls"].get(id)
+
+    def flow(self, id: str) -> Flow | None:
+        return self._by_id["flows"].get(id)
+
+    def boundary_chain(self, boundary_id: str | None) -> tuple[Boundary, ...]:
+        """The boundary and its ancestors, innermost first."""
+        chain: list[Boundary] = []
+        while boundary_id is not None:
+            node = self.boundary(boundary_id)
+            if node is None or node in chain:
+                break
+            chain.append(node)
+            boundary_id = node.parent
+        return tuple(chain)
+
+    def children(self, boundary_id: str | None) -> tuple[tuple[Boundary, ...], tuple[Element, ...]]:
+        """Boundaries and elements directly inside a boundary (None: the top level)."""
+        return (
+            tuple(b for b in self.boundaries if b.parent == boundary_id),
+            tuple(e for e in self.elements if e.boundary == boundary_id),
+        )
+
+    def flows_of(self, element_id: str) -> tuple[Flow, ...]:
+        return tuple(f for f in self.flows if element_id in (f.source, f.sink))
+
+    def crossed_boundaries(self, flow: Flow) -> tuple[tuple[Boundary, ...], tuple[Boundary, ...]]:
+        """(boundaries the flow exits, boundaries it enters)."""
+        source = self.element(flow.source)
+        sink = self.element(flow.sink)
+        src_chain = self.boundary_chain(source.boundary if source else None)
+        dst_chain = self.boundary_chain(sink.boundary if sink else None)
+        src_ids = {b.id for b in src_chain}
+        dst_ids = {b.id for b in dst_chain}
+        exits = tuple(b for b in src_chain if b.id not in dst_ids)
+        enters = tuple(b for b in dst_chain if b.id not in src_ids)
+        return exits, enters
+
+    def crosses_boundary(self, flow: Flow) -> bool:
+        exits, enters = self.crossed_boundaries(flow)
+        return bool(exits or enters)
+
+    def trust_of(self, element_id: str) -> str | None:
+        """Trust level of the innermost boundary around an element (None: no boundary)."""
+        element = self.element(element_id)
+        chain = self.boundary_chain(element.boundary if element else None)
+        return str(chain[0].get("trust")) if chain else None
+
+    def nodes(self) -> Iterator[Node]:
+        yield from self.team
+        yield from self.data
+        yield from self.agents
+        yield from self.boundaries
+        yield from self.elements
+        yield from self.flows
+        yield from self.controls
+        yield from self.rules

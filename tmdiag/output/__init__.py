@@ -1,0 +1,1 @@
+"""Outputs: read the model and analysis results; never parse, never call pytm."""

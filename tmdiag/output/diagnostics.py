@@ -1,0 +1,71 @@
+"""Rendering diagnostics: human text (source line and caret) and JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+
+from tmdiag.diagnostics import Diagnostic, Severity
+
+_COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"}
+_BOLD, _BLUE, _RESET = "\x1b[1m", "\x1b[1;34m", "\x1b[0m"
+
+
+def source_line(sources: Mapping[str, str], path: str, line: int) -> str | None:
+    text = sources.get(path)
+    if text is None:
+        return None
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else None
+
+
+def render_text(diagnostic: Diagnostic, sources: Mapping[str, str], colour: bool = False) -> str:
+    """`path:line:col: error[CODE]: message`, the source line, a caret under the span, hints."""
+    d, span = diagnostic, diagnostic.span
+
+    def paint(code: str, text: str) -> str:
+        return f"{code}{text}{_RESET}" if colour else text
+
+    head = f"{span.path}:{span.line}:{span.column}: {paint(_COLOURS[d.severity], f'{d.severity.label}[{d.code}]')}: "
+    out = [head + paint(_BOLD, d.message)]
+    line = source_line(sources, span.path, span.line)
+    if line is not None:
+        shown = line.replace("\t", " ")[:200]
+        gutter = str(span.line).rjust(4)
+        width = (span.end_column - span.column) if span.end_line == span.line else len(line) - span.column + 1
+        width = max(1, min(width, max(1, len(shown) - span.column + 1)))
+        out.append(paint(_BLUE, f"{gutter} | ") + shown)
+        out.append(paint(_BLUE, f"{' ' * len(gutter)} | ") + " " * (span.column - 1) + paint(_COLOURS[d.severity], "^" * width))
+    if d.hint:
+        out.append(f"     = help: {d.hint}")
+    for note, where in d.related:
+        out.append(f"     = note: {note}: {where.path}:{where.line}:{where.column}")
+    return "\n".join(out)
+
+
+def to_dict(d: Diagnostic) -> dict[str, object]:
+    return {
+        "code": d.code,
+        "severity": d.severity.label,
+        "message": d.message,
+        "hint": d.hint,
+        "path": d.span.path,
+        "line": d.span.line,
+        "column": d.span.column,
+        "end_line": d.span.end_line,
+        "end_column": d.span.end_column,
+        "related": [{"message": m, "path": s.path, "line": s.line, "column": s.column} for m, s in d.related],
+    }
+
+
+def render_json(diagnostics: Iterable[Diagnostic]) -> str:
+    return json.dumps([to_dict(d) for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
+
+
+def summary(diagnostics: list[Diagnostic], files: int) -> str:
+    counts = {s: sum(1 for d in diagnostics if d.severity == s) for s in Severity}
+    noun = "file" if files == 1 else "files"
+    if not diagnostics:
+        return f"All good: {files} {noun} checked, no problems."
+    parts = [f"{counts[s]} {s.label}{'s' if counts[s] != 1 else ''}" for s in reversed(Severity) if counts[s]]
+    return f"Found {', '.join(parts)} in {files} {noun}."

@@ -1,0 +1,43 @@
+"""Loading the Lark grammar (shipped in the package, cached on disk)."""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+
+from lark import Lark
+
+from tmdiag.resources import data_path
+
+KEYWORDS_FOR_STATEMENTS = (
+    "import", "model", "team", "data", "threat_agent", "boundary", "actor", "process",
+    "server", "lambda", "datastore", "external", "llm", "agent", "control", "risk",
+    "assume", "rule",
+)  # fmt: skip
+
+
+def grammar_text() -> str:
+    return data_path("grammar/tm.lark").read_text(encoding="utf-8")
+
+
+def _cache_path() -> str | bool:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(tempfile.gettempdir())
+    try:
+        os.makedirs(os.path.join(base, "tmdiag"), exist_ok=True)
+    except OSError:
+        return False
+    return os.path.join(base, "tmdiag", "lark-grammar.cache")
+
+
+@functools.cache
+def parser(strict: bool = False) -> Lark:
+    """The LALR parser. `strict=True` (tests) also checks for conflicts and collisions."""
+    options = dict(parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=False)
+    if strict:
+        return Lark(grammar_text(), strict=True, **options)  # type: ignore[arg-type]
+    cache = _cache_path()
+    try:
+        return Lark(grammar_text(), cache=cache, **options)  # type: ignore[arg-type]
+    except OSError:  # unwritable cache: build in memory
+        return Lark(grammar_text(), **options)  # type: ignore[arg-type]
