@@ -1,0 +1,102 @@
+"""Generated systems for benchmarks: one neutral description, written as `.tm` text and built
+directly as a pytm model (without tmdiag), so both tools work on the same system.
+
+    spec = system(1000)          # ~1,000 elements, ~2 flows each, 10 nested boundaries
+    text = to_tm(spec)           # .tm source
+    tm = to_pytm(spec)           # pytm.TM with every element created (call check/resolve)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+KINDS = (  # (tm kind, pytm class, share of elements in percent)
+    ("actor", "Actor", 5), ("process", "Process", 30), ("server", "Server", 20),
+    ("lambda", "Lambda", 12), ("datastore", "Datastore", 20), ("external", "ExternalEntity", 5),
+    ("llm", "LLM", 5), ("agent", "Agent", 3),
+)  # fmt: skip
+DATA = (("card", "secret", True), ("session", "sensitive", False), ("order", "restricted", True),
+        ("catalog", "public", False), ("token", "secret", False))  # fmt: skip
+TRUST = ("untrusted", "low", "medium", "high", "high", "high", "medium", "high", "high", "high")
+
+
+@dataclass
+class Spec:
+    boundaries: list[tuple[str, str | None, str]] = field(default_factory=list)  # id, parent, trust
+    elements: list[tuple[str, str, str]] = field(default_factory=list)  # id, kind, boundary
+    flows: list[tuple[str, str, str, int, bool]] = field(default_factory=list)  # src, dst, data, port, enc
+
+
+def system(n_elements: int, n_boundaries: int = 10) -> Spec:
+    spec = Spec()
+    # internet at the top; then a tree: b1 holds b2..b4, each of those holds up to two more.
+    spec.boundaries.append(("b0", None, TRUST[0]))
+    for i in range(1, n_boundaries):
+        parent = None if i == 1 else ("b1" if i <= 4 else f"b{2 + (i - 5) // 2}")
+        spec.boundaries.append((f"b{i}", parent, TRUST[i % len(TRUST)]))
+    pool = [kind for kind, _, share in KINDS for _ in range(share)]
+    for i in range(n_elements):
+        kind = pool[(i * 37) % len(pool)]
+        boundary = spec.boundaries[i % n_boundaries][0]
+        spec.elements.append((f"e{i}", kind, boundary))
+    for i in range(n_elements):
+        for step, offset in ((7, 1), (13, 5)):
+            j = (i * step + offset) % n_elements
+            if j != i:
+                data = DATA[(i + j) % len(DATA)][0]
+                spec.flows.append((f"e{i}", f"e{j}", data, 443 if (i + j) % 3 else 5432, (i + j) % 4 != 0))
+    return spec
+
+
+def to_tm(spec: Spec) -> str:
+    out = [f'model "Generated {len(spec.elements)}" {{ scope: "benchmark", reviewed: 2026-11-01, review_every: 90d }}',
+           'team { lead "Lead" security_lead  dev "Dev" developer  ops "Ops" sre  biz "Biz" business_owner }']
+    for name, classification, pii in DATA:
+        out.append(f'data {name} "{name.title()}" {{ classification: {classification}, pii: {str(pii).lower()} }}')
+    children: dict[str | None, list[str]] = {}
+    for bid, parent, _ in spec.boundaries:
+        children.setdefault(parent, []).append(bid)
+    trust = {bid: t for bid, _, t in spec.boundaries}
+    members: dict[str, list[tuple[str, str]]] = {}
+    for eid, kind, boundary in spec.elements:
+        members.setdefault(boundary, []).append((eid, kind))
+
+    def write(bid: str, indent: str) -> None:
+        out.append(f'{indent}boundary {bid} "Boundary {bid}" {{')
+        out.append(f"{indent}  trust: {trust[bid]}")
+        for eid, kind in members.get(bid, []):
+            out.append(f'{indent}  {kind} {eid} "Element {eid}"')
+        for child in children.get(bid, []):
+            write(child, indent + "  ")
+        out.append(f"{indent}}}")
+
+    for top in children.get(None, []):
+        write(top, "")
+    for src, dst, data, port, encrypted in spec.flows:
+        out.append(f'{src} -> {dst} "{src} to {dst}" {{ protocol: https, port: {port}, data: [{data}], '
+                   f"encrypted: {str(encrypted).lower()} }}")
+    return "\n".join(out) + "\n"
+
+
+def to_pytm(spec: Spec):  # type: ignore[no-untyped-def]
+    """The same system as pytm objects. Resets pytm's class-level state first."""
+    import pytm
+
+    pytm.TM.reset()
+    tm = pytm.TM(f"Generated {len(spec.elements)}", description="benchmark")
+    classification = {c.name.lower(): c for c in pytm.Classification}
+    data = {name: pytm.Data(name, classification=classification[cls], isPII=pii) for name, cls, pii in DATA}
+    boundaries: dict[str, pytm.Boundary] = {}
+    for bid, parent, _ in spec.boundaries:
+        boundaries[bid] = pytm.Boundary(f"Boundary {bid}")
+        if parent:
+            boundaries[bid].inBoundary = boundaries[parent]
+    classes = {kind: getattr(pytm, cls) for kind, cls, _ in KINDS}
+    elements = {}
+    for eid, kind, boundary in spec.elements:
+        elements[eid] = classes[kind](f"Element {eid}", inBoundary=boundaries[boundary])
+    for src, dst, name, port, encrypted in spec.flows:
+        flow = pytm.Dataflow(elements[src], elements[dst], f"{src} to {dst}", protocol="https", dstPort=port)
+        flow.data = [data[name]]
+        flow.controls.isEncrypted = encrypted
+    return tm
