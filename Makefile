@@ -32,7 +32,8 @@ system-deps:
 test-deps: system-deps
 	@command -v chromium >/dev/null || { echo "Installing Chromium…"; $(APT) update -qq && $(APT) install -y -qq chromium >/dev/null; }
 	@command -v node >/dev/null || { echo "Installing node…"; $(APT) update -qq && $(APT) install -y -qq nodejs npm >/dev/null; }
-	@test -d tests/editors/node_modules || (cd tests/editors && npm ci --silent --no-audit --no-fund)
+	@if [ -f tests/editors/package-lock.json ] && [ ! -d tests/editors/node_modules ]; then \
+		(cd tests/editors && npm ci --silent --no-audit --no-fund); fi
 
 setup: $(VENV)/.installed system-deps
 
