@@ -1,33 +1,103 @@
-"""`tmdiag check`: parse, resolve and validate models; report every problem."""
+"""`tmdiag check`: parse, resolve and validate models, then run the lint rules; report every problem.
+
+Configuration comes from the nearest `tmdiag.toml` or `pyproject.toml` `[tool.tmdiag]` above each
+model (or `--config FILE`); command-line options override it. Inline suppressions:
+`# tmdiag: ignore[TM203] reason: internal link, mTLS at the mesh`.
+"""
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import sys
+from pathlib import Path
 
 from tmdiag.api import check_file
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, error, expand_paths, use_colour
+from tmdiag.cli._common import add_output_options, date_arg, error, expand_paths, use_colour
 from tmdiag.diagnostics import Diagnostic, Severity
+from tmdiag.lint import lint
+from tmdiag.lint.config import FAIL_ON, ConfigError, LintConfig, load_config, read_config
 from tmdiag.output.diagnostics import render_json, render_text, summary
 
 EXAMPLES = """\
 examples:
   tmdiag check examples/checkout.tm
-  tmdiag check examples/                  every .tm file below a folder
-  tmdiag check --format json model.tm     diagnostics as JSON
+  tmdiag check examples/                        every .tm file below a folder
+  tmdiag check --format json model.tm           diagnostics as JSON
+  tmdiag check --format sarif models/ > tm.sarif  for GitHub code scanning
+  tmdiag check --format github models/          annotations in a GitHub Actions log
+  tmdiag check --select TM2,TM4 --ignore TM209  only boundary, flow and cloud rules
+  tmdiag check --fail-on warning --today 2026-11-27 model.tm
+
+exit codes: 0 clean, 1 findings at or above --fail-on (validation errors always),
+            2 usage, configuration or I/O error
+rules: `tmdiag rules` lists them, `tmdiag rules TM203` explains one
 """
+
+
+def _codes(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
     parser = sub.add_parser(
-        "check", help="parse, validate and lint models", description=__doc__, epilog=EXAMPLES,
+        "check",
+        help="parse, validate and lint models",
+        description=__doc__,
+        epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help=".tm files or folders")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument(
+        "--format", choices=("text", "json", "sarif", "github"), default="text", help="output format (default: text)"
+    )
+    parser.add_argument(
+        "--fail-on",
+        choices=FAIL_ON,
+        default=None,
+        help="lowest severity that makes the exit code 1 (default: error, or `fail-on` in config)",
+    )
+    parser.add_argument(
+        "--select",
+        type=_codes,
+        metavar="CODES",
+        help="comma-separated rule codes or prefixes to run (replaces the config's select)",
+    )
+    parser.add_argument(
+        "--ignore",
+        type=_codes,
+        metavar="CODES",
+        help="comma-separated rule codes or prefixes to skip (added to the config's ignore)",
+    )
+    parser.add_argument(
+        "--today", type=date_arg, metavar="DATE", help="date for review and expiry rules, YYYY-MM-DD (default: today)"
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        metavar="FILE",
+        help="configuration file (default: nearest tmdiag.toml or pyproject.toml [tool.tmdiag])",
+    )
+    parser.add_argument("--no-lint", action="store_true", help="validate only; skip the lint rules")
     add_output_options(parser)
     return parser
+
+
+class _Configs:
+    """The configuration for each model: one file for all (--config) or the nearest one, cached per folder."""
+
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.fixed = read_config(args.config) if args.config else None
+        self.cache: dict[Path, LintConfig] = {}
+
+    def __call__(self, path: Path) -> LintConfig:
+        folder = path.resolve().parent
+        if folder not in self.cache:
+            base = self.fixed or load_config(folder)
+            self.cache[folder] = base.with_options(self.args.select, self.args.ignore, self.args.fail_on)
+        return self.cache[folder]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -38,24 +108,53 @@ def run(args: argparse.Namespace) -> int:
         if not files and not missing:
             error("no .tm files found")
         return EXIT_ERROR
+    try:
+        configs = _Configs(args)
+        configs(files[0])  # report a bad configuration before any output
+    except ConfigError as problem:
+        error(str(problem))
+        return EXIT_ERROR
+    today = args.today or datetime.date.today()
     diagnostics: list[Diagnostic] = []
     sources: dict[str, str] = {}
-    io_failure = False
-    for path in files:
-        model, found = check_file(path)
+    io_failure = failed = False
+    for file in files:
+        model, found = check_file(file)
+        try:
+            config = configs(file)
+        except ConfigError as problem:
+            error(str(problem))
+            return EXIT_ERROR
         if model is None:
             io_failure = True
         else:
             sources.update(model.sources)
+            if not args.no_lint and not any(d.code.startswith("E0") for d in found):
+                found = sorted(found + lint(model, config, today), key=lambda d: (*d.sort_key, d.message))
+        failed = failed or any(
+            d.severity >= Severity.ERROR if d.code[0] == "E" else config.fails(d.severity) for d in found
+        )
         diagnostics.extend(found)
+    _print(args, diagnostics, sources, len(files))
+    if io_failure:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _print(args: argparse.Namespace, diagnostics: list[Diagnostic], sources: dict[str, str], files: int) -> None:
     if args.format == "json":
         sys.stdout.write(render_json(diagnostics))
+    elif args.format == "sarif":
+        from tmdiag.output.sarif import render_sarif
+
+        sys.stdout.write(render_sarif(diagnostics))
+    elif args.format == "github":
+        from tmdiag.output.github import render_github
+
+        sys.stdout.write(render_github(diagnostics))
     else:
         colour = use_colour(args)
         for d in diagnostics:
             print(render_text(d, sources, colour) + "\n")
         if not args.quiet:
-            print(summary(diagnostics, len(files)))
-    if io_failure:
-        return EXIT_ERROR
-    return EXIT_FINDINGS if any(d.severity >= Severity.ERROR for d in diagnostics) else EXIT_OK
+            print(summary(diagnostics, files))

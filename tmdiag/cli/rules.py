@@ -1,0 +1,87 @@
+"""`tmdiag rules`: list the lint rules, or explain one (`tmdiag rules TM203`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from tmdiag.cli import EXIT_ERROR, EXIT_OK
+from tmdiag.cli._common import error, use_colour
+from tmdiag.diagnostics import did_you_mean
+from tmdiag.lint.registry import all_rules, get, help_uri
+from tmdiag.lint.rule import Rule
+
+EXAMPLES = """\
+examples:
+  tmdiag rules                 every rule: code, default severity, name, summary
+  tmdiag rules TM203           what TM203 checks, why, how to fix it, an example
+  tmdiag rules TM4             the cloud control-plane family
+  tmdiag rules --format json   rule metadata for tools
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "rules",
+        help="list the lint rules or explain one",
+        description=__doc__,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("code", nargs="?", metavar="CODE", help="a rule code (TM203) or a prefix (TM2)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the output")
+    return parser
+
+
+def as_dict(rule: Rule) -> dict[str, str]:
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "family": rule.family,
+        "family_title": rule.family_title,
+        "severity": rule.severity.label,
+        "summary": rule.summary,
+        "rationale": rule.rationale,
+        "fix": rule.fix,
+        "example": rule.example,
+        "help_uri": help_uri(rule.code),
+    }
+
+
+def explain(rule: Rule, colour: bool = False) -> str:
+    bold, reset = ("\x1b[1m", "\x1b[0m") if colour else ("", "")
+    example = "\n".join("    " + line if line else "" for line in rule.example.splitlines())
+    return (
+        f"{bold}{rule.code} {rule.name}{reset}  ({rule.severity.label}; {rule.family} {rule.family_title})\n\n"
+        f"{rule.summary}\n\n{bold}Why:{reset} {rule.rationale}\n\n{bold}How to fix:{reset} {rule.fix}\n\n"
+        f"{bold}Example that triggers it:{reset}\n\n{example}\n\n"
+        f"Suppress one finding: # tmdiag: ignore[{rule.code}] reason: <why it does not apply>\n"
+        f"Docs: {help_uri(rule.code)}\n"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    rules = all_rules()
+    if args.code:
+        wanted = args.code.strip().upper()
+        rules = [r for r in rules if r.code.startswith(wanted)]
+        if not rules:
+            hint = did_you_mean(wanted, [r.code for r in all_rules()] + [r.name for r in all_rules()])
+            error(f"no rule `{args.code}`" + (f"; {hint}" if hint else "") + " (`tmdiag rules` lists them)")
+            return EXIT_ERROR
+        exact = get(wanted)
+        if exact is not None and args.format == "text":
+            sys.stdout.write(explain(exact, use_colour(args)))
+            return EXIT_OK
+    if args.format == "json":
+        sys.stdout.write(json.dumps([as_dict(r) for r in rules], indent=2, ensure_ascii=False) + "\n")
+        return EXIT_OK
+    family = ""
+    for rule in rules:
+        if rule.family != family:
+            family = rule.family
+            print(f"{'' if rule is rules[0] else chr(10)}{family}  {rule.family_title}")
+        print(f"  {rule.code}  {rule.severity.label:<7}  {rule.name:<36}  {rule.summary}")
+    return EXIT_OK

@@ -1,0 +1,36 @@
+"""The linter: rules with stable codes (TMnnn) over a loaded model.
+
+    lint(model, config=None, today=None) -> list[Diagnostic]
+
+Rules live in `tmdiag.lint.rules` (one module per family) and register themselves in
+`tmdiag.lint.registry`; configuration comes from `tmdiag.lint.config`; inline suppressions
+(`# tmdiag: ignore[TM203] reason: ...`) are applied by `tmdiag.lint.suppress`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from tmdiag.diagnostics import Diagnostic
+from tmdiag.lint.config import LintConfig, load_config
+from tmdiag.lint.registry import all_rules
+from tmdiag.lint.rule import Context, Rule
+from tmdiag.model.nodes import Model
+
+__all__ = ["Context", "LintConfig", "Rule", "all_rules", "lint", "load_config"]
+
+
+def lint(model: Model, config: LintConfig | None = None, today: datetime.date | None = None) -> list[Diagnostic]:
+    """Run every enabled rule; severities from the config; suppressions applied; sorted by place."""
+    config = config or LintConfig()
+    ctx = Context(today=today or datetime.date.today())
+    rules = [r for r in all_rules() if config.enabled(r.code)]
+    found: list[Diagnostic] = []
+    for rule in rules:
+        found.extend(rule.check(model, ctx))
+    from tmdiag.lint import suppress
+
+    found = suppress.apply(model, found, (r.code for r in rules))
+    found = [dataclasses.replace(d, severity=config.severity_of(d.code, d.severity)) for d in found]
+    return sorted(dict.fromkeys(found), key=lambda d: (*d.sort_key, d.message))

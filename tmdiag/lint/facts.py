@@ -1,0 +1,141 @@
+"""Facts rules share: trust and classification ranks, encryption of flows, spans worth pointing at.
+
+Attribute names and defaults come from the schema through `node.get(...)`; values may be
+ill-typed in a model that failed validation, so every reading here is defensive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tmdiag.diagnostics import Span
+from tmdiag.model import schema
+from tmdiag.model.nodes import DataAsset, Element, Flow, Model, Node
+
+
+def flag(node: Node, key: str) -> bool:
+    return node.get(key) is True
+
+
+def items(value: Any) -> tuple[Any, ...]:
+    if value is None:
+        return ()
+    return value if isinstance(value, tuple) else (value,)
+
+
+def rank(values: tuple[str, ...], value: object) -> int:
+    """Position of an enum value in its schema order, -1 when unknown."""
+    text = str(value)
+    return values.index(text) if text in values else -1
+
+
+def trust_rank(model: Model, element_id: str) -> int | None:
+    trust = model.trust_of(element_id)
+    if trust is None:
+        return None
+    found = rank(schema.TRUST_LEVELS, trust)
+    return found if found >= 0 else None
+
+
+def classification(data: DataAsset) -> int:
+    return rank(schema.CLASSIFICATIONS, data.get("classification"))
+
+
+CLASS_PUBLIC = schema.CLASSIFICATIONS.index("public")
+CLASS_SENSITIVE = schema.CLASSIFICATIONS.index("sensitive")
+CLASS_SECRET = schema.CLASSIFICATIONS.index("secret")
+
+
+def is_sensitive(data: DataAsset) -> bool:
+    return classification(data) >= CLASS_SENSITIVE or flag(data, "pii")
+
+
+def is_secret(data: DataAsset) -> bool:
+    return classification(data) >= CLASS_SECRET or flag(data, "credentials")
+
+
+def data_of(model: Model, node: Node, key: str = "data") -> Iterator[DataAsset]:
+    for ref in items(node.get(key)):
+        asset = model.data_asset(str(ref)) if isinstance(ref, str) else None
+        if asset is not None:
+            yield asset
+
+
+def tls_version(value: object) -> str:
+    """A TLS value as one of schema.TLS_VERSIONS (`none` when unset or unreadable)."""
+    if isinstance(value, bool) or value is None:
+        return "none"
+    text = str(value).lower().removeprefix("tls").removeprefix("v")
+    text = {"1": "1.0", "3": "ssl3", "ssl": "ssl3"}.get(text, text)
+    return text if text in schema.TLS_VERSIONS else "none"
+
+
+def request_of(model: Model, flow: Flow) -> Flow | None:
+    if flow.reply_to is None:
+        return None
+    return next((f for f in model.flows if f.number == flow.reply_to), None)
+
+
+def channel(model: Model, flow: Flow) -> Flow:
+    """The flow whose connection carries this one: a reply rides its request's connection."""
+    return request_of(model, flow) or flow
+
+
+def encrypted(model: Model, flow: Flow) -> bool:
+    """Encrypted in transit: `encrypted: true` or a TLS version, on the flow or its request."""
+    return any(flag(f, "encrypted") or tls_version(f.get("tls")) != "none" for f in (flow, channel(model, flow)))
+
+
+def authenticated(flow: Flow) -> bool:
+    return flag(flow, "authenticated") or flag(flow, "authenticates_source")
+
+
+def head(node: Node) -> Span:
+    """The first word of a declaration (`datastore`, `model`, `risk`): a short span to point at."""
+    s = node.span
+    width = len("model" if node.kind == "model" else node.kind)
+    return Span(s.path, s.line, s.column, s.line, s.column + max(1, width))
+
+
+def where(node: Node) -> Span:
+    """The node's id, or for a flow `source -> sink` (or the `reply` keyword)."""
+    if isinstance(node, Flow):
+        if node.is_reply:
+            s = node.id_span
+            return Span(s.path, s.line, s.column, s.line, s.column + len("reply"))
+        if node.source_span and node.sink_span and node.source_span.line == node.sink_span.line:
+            return Span(
+                node.source_span.path,
+                node.source_span.line,
+                node.source_span.column,
+                node.sink_span.end_line,
+                node.sink_span.end_column,
+            )
+    return node.id_span
+
+
+def attribute_span(node: Node, key: str) -> Span:
+    """The `key: value` span when written, else where the node is declared."""
+    attr = node.attribute(key)
+    return attr.span if attr is not None else where(node)
+
+
+def local(model: Model, node: Node) -> bool:
+    """Declared in the model's own file, not in an imported one."""
+    return node.span.path == model.path
+
+
+def describe_flow(model: Model, flow: Flow) -> str:
+    return f"flow `{flow.source} -> {flow.sink}`" + (f' "{flow.label}"' if flow.label else "")
+
+
+def kind_word(element: Element) -> str:
+    return {"external": "external entity", "llm": "LLM", "agent": "AI agent"}.get(element.kind, element.kind)
+
+
+def model_anchor(model: Model) -> Span:
+    """Where to report a finding about the whole model: its header, else line 1 of the file."""
+    if model.info is not None and model.info.span.path == model.path:
+        return head(model.info)
+    return Span(model.path, 1, 1, 1, 2)

@@ -1,0 +1,59 @@
+"""The one registry of lint rules. Each module in `tmdiag.lint.rules` registers its rules with `@rule`."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Callable
+
+from tmdiag.diagnostics import Severity
+from tmdiag.lint.rule import CheckFn, Rule
+
+# helpUri of each rule in SARIF: the rule's page in this repository's docs.
+DOCS_URL = "https://github.com/tmdiag/tmdiag/blob/main/docs/rules/"
+
+_RULES: dict[str, Rule] = {}
+_loaded = False
+
+
+def rule(
+    code: str, name: str, *, severity: str, summary: str, rationale: str, fix: str, example: str
+) -> Callable[[CheckFn], CheckFn]:
+    """Register a check function as rule `code`."""
+
+    def register(check: CheckFn) -> CheckFn:
+        if code in _RULES:
+            raise ValueError(f"rule code {code} registered twice")
+        _RULES[code] = Rule(
+            code, name, summary, Severity.parse(severity), rationale.strip(), fix.strip(), example.strip() + "\n", check
+        )
+        return check
+
+    return register
+
+
+def _load() -> None:
+    global _loaded
+    if _loaded:
+        return
+    from tmdiag.lint import rules, suppress
+
+    for info in pkgutil.iter_modules(rules.__path__):
+        importlib.import_module(f"{rules.__name__}.{info.name}")
+    suppress.register_rules()
+    _loaded = True
+
+
+def all_rules() -> list[Rule]:
+    """Every rule, sorted by code."""
+    _load()
+    return [_RULES[code] for code in sorted(_RULES)]
+
+
+def get(code: str) -> Rule | None:
+    _load()
+    return _RULES.get(code.upper())
+
+
+def help_uri(code: str) -> str:
+    return f"{DOCS_URL}{code}.md"

@@ -1,0 +1,64 @@
+"""What a lint rule is: stable code, name, default severity, docs, and a check over the model."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from tmdiag.diagnostics import Diagnostic, Severity, Span
+from tmdiag.model.nodes import Model
+
+FAMILIES = {
+    "TM1": "Model, team and process",
+    "TM2": "Boundaries and flows",
+    "TM3": "Data protection",
+    "TM4": "Cloud control plane",
+    "TM5": "Risk ownership",
+    "TM6": "AI systems",
+    "TM9": "Suppressions",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One finding of a rule, before the registry gives it a code and a severity."""
+
+    span: Span
+    message: str
+    hint: str | None = None
+    related: tuple[tuple[str, Span], ...] = ()
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check may read besides the model."""
+
+    today: datetime.date = field(default_factory=datetime.date.today)
+
+
+CheckFn = Callable[[Model, Context], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str  # TMnnn, stable forever
+    name: str  # kebab-case, stable
+    summary: str  # one line: what is wrong
+    severity: Severity  # default; configurable
+    rationale: str  # why it matters
+    fix: str  # how to fix it
+    example: str  # a .tm model that triggers the rule
+    finder: CheckFn = field(repr=False, compare=False)
+
+    @property
+    def family(self) -> str:
+        return f"{self.code[:3]}xx"
+
+    @property
+    def family_title(self) -> str:
+        return FAMILIES.get(self.code[:3], "Other")
+
+    def check(self, model: Model, ctx: Context) -> Iterator[Diagnostic]:
+        for hit in self.finder(model, ctx):
+            yield Diagnostic(self.code, hit.message, hit.span, self.severity, hit.hint or self.fix, hit.related)

@@ -1,0 +1,142 @@
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF consumers.
+
+One run; the driver lists every lint rule (name, descriptions, help text, help URI, default level)
+plus the validation codes that occur; results point at `.tm` lines with paths relative to the
+source root (`%SRCROOT%`), so code scanning annotates the model files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from tmdiag import __version__
+from tmdiag.diagnostics import Diagnostic, Severity
+from tmdiag.lint.registry import all_rules, help_uri
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_VALIDATION_FAMILIES = {
+    "E0": "Syntax error",
+    "E1": "Name error",
+    "E2": "Attribute error",
+    "E3": "Import error",
+    "E4": "Risk decision or rule error",
+}
+
+
+def _uri(path: str, root: Path) -> str:
+    """A relative, forward-slash URI when the file is under `root`; else a file: URI."""
+    candidate = Path(path)
+    if not candidate.is_absolute():
+        return candidate.as_posix()
+    try:
+        return candidate.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return candidate.resolve().as_uri()
+
+
+def _rule_descriptors() -> list[dict[str, Any]]:
+    descriptors = []
+    for rule in all_rules():
+        descriptors.append(
+            {
+                "id": rule.code,
+                "name": rule.name,
+                "shortDescription": {"text": rule.summary},
+                "fullDescription": {"text": rule.rationale},
+                "help": {
+                    "text": f"{rule.rationale}\n\nHow to fix: {rule.fix}",
+                    "markdown": f"{rule.rationale}\n\n**How to fix:** {rule.fix}\n\n"
+                    f"Example that triggers it:\n\n```\n{rule.example}```\n",
+                },
+                "helpUri": help_uri(rule.code),
+                "defaultConfiguration": {"level": _LEVELS[rule.severity]},
+                "properties": {"tags": ["security", "threat-model", rule.family_title.lower()]},
+            }
+        )
+    return descriptors
+
+
+def _validation_descriptor(code: str) -> dict[str, Any]:
+    title = _VALIDATION_FAMILIES.get(code[:2], "Model error")
+    return {
+        "id": code,
+        "name": f"model-{code.lower()}",
+        "shortDescription": {"text": f"{title} in a .tm model."},
+        "defaultConfiguration": {"level": "error"},
+        "properties": {"tags": ["threat-model"]},
+    }
+
+
+def _result(d: Diagnostic, index: int, root: Path) -> dict[str, Any]:
+    span = d.span
+    message = d.message + (f"\nHelp: {d.hint}" if d.hint else "")
+    result: dict[str, Any] = {
+        "ruleId": d.code,
+        "ruleIndex": index,
+        "level": _LEVELS[d.severity],
+        "message": {"text": message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(span.path, root), "uriBaseId": "%SRCROOT%"},
+                    "region": {
+                        "startLine": span.line,
+                        "startColumn": span.column,
+                        "endLine": max(span.end_line, span.line),
+                        "endColumn": span.end_column
+                        if span.end_line > span.line
+                        else max(span.end_column, span.column + 1),
+                    },
+                },
+            }
+        ],
+    }
+    if d.related:
+        result["relatedLocations"] = [
+            {
+                "id": n,
+                "message": {"text": note},
+                "physicalLocation": {
+                    "artifactLocation": {"uri": _uri(where.path, root), "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": where.line, "startColumn": where.column},
+                },
+            }
+            for n, (note, where) in enumerate(d.related)
+        ]
+    return result
+
+
+def render_sarif(diagnostics: Iterable[Diagnostic], root: Path | None = None) -> str:
+    """A SARIF 2.1.0 log as JSON text (deterministic: rules by code, results in input order)."""
+    root = root or Path(os.getcwd())
+    found = list(diagnostics)
+    rules = _rule_descriptors()
+    known = {r["id"] for r in rules}
+    rules += [_validation_descriptor(c) for c in sorted({d.code for d in found} - known)]
+    index = {r["id"]: n for n, r in enumerate(rules)}
+    log = {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "tmdiag",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": help_uri("index").replace("index.md", ""),
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}},
+                "results": [_result(d, index[d.code], root) for d in found],
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
+    }
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
