@@ -99,12 +99,12 @@ def vocabulary(text: str | None = None) -> Vocabulary:
             groups["other"].append(word)
     patterns: dict[str, str] = {}
     priorities: dict[str, int] = {}
-    for terminal in lark.terminals:
-        if terminal.name in LITERAL_TERMINALS:
-            value = str(terminal.pattern.value)
-            regex = value if terminal.pattern.type == "re" else re.escape(value)
-            patterns[terminal.name] = _printable(regex)
-            priorities[terminal.name] = terminal.priority
+    for definition in lark.terminals:
+        if definition.name in LITERAL_TERMINALS:
+            value = str(definition.pattern.value)
+            regex = value if definition.pattern.type == "re" else re.escape(value)
+            patterns[definition.name] = _printable(regex)
+            priorities[definition.name] = definition.priority
     absent = set(LITERAL_TERMINALS) - set(patterns)
     if absent:
         raise ValueError(f"grammar has no terminal(s) {sorted(absent)}: update tmdiag/editors/vocabulary.py")
