@@ -1,0 +1,466 @@
+"""The report's template context: plain dicts, lists, strings, numbers and booleans built from
+the model and the analysis results, documented in docs/report.md.
+
+Every lookup goes through an index built once (by id, by element, by boundary), so building
+the context is linear in the size of the model and the number of findings.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tmdiag.diagnostics import Diagnostic
+from tmdiag.model.nodes import Duration, Flow, Model, Node
+from tmdiag.report.values import RISKS, SEVERE_RISKS, STATUSES, plain, text_of
+
+Ctx = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything a report is made from; the front end gathers it."""
+
+    model: Model
+    findings: Sequence[Any] = ()  # tmdiag.threats.Finding, ranked highest risk first
+    analysis_diagnostics: Sequence[Diagnostic] = ()
+    lint_diagnostics: Sequence[Diagnostic] = ()
+    diagram_svg: str = ""  # inline SVG (already sanitized), "" when there is no diagram
+    diagram_notes: Sequence[str] = ()
+    today: datetime.date = field(default_factory=datetime.date.today)
+    generated: datetime.date | None = None  # shown only when given (`--date`)
+    notes: Sequence[str] = ()  # about the run itself, e.g. "threat analysis unavailable"
+    tool_version: str = ""
+
+
+def element_anchor(element_id: str) -> str:
+    return f"el-{element_id}"
+
+
+def flow_anchor(number: int) -> str:
+    return f"flow-{number}"
+
+
+def boundary_anchor(boundary_id: str) -> str:
+    return f"tb-{boundary_id}"
+
+
+class _Builder:
+    def __init__(self, inputs: ReportInputs):
+        self.inputs = inputs
+        self.model = inputs.model
+        self.today = inputs.today
+        self.refs: dict[str, Ctx] = {}  # element/boundary/flow id -> small reference dict
+        self.flow_refs: dict[str, Ctx] = {}  # flow id and `flow-<n>` -> reference
+        self.members: dict[str, Ctx] = {}
+
+    # ---- references -----------------------------------------------------------------
+    def ref(self, node_id: str | None) -> Ctx | None:
+        """A reference to an element, boundary or flow: {id, name, kind, anchor}."""
+        if node_id is None:
+            return None
+        found = self.refs.get(str(node_id))
+        return found if found is not None else {"id": str(node_id), "name": str(node_id), "kind": "", "anchor": ""}
+
+    def member_ref(self, member_id: Any) -> Ctx | None:
+        if not member_id:
+            return None
+        found = self.members.get(str(member_id))
+        if found is not None:
+            return found
+        return {"id": str(member_id), "name": str(member_id), "roles": [], "anchor": "", "security_lead": False}
+
+    def index_refs(self) -> None:
+        for b in self.model.boundaries:
+            self.refs.setdefault(
+                b.id, {"id": b.id, "name": b.title, "kind": "boundary", "anchor": boundary_anchor(b.id)}
+            )
+        for e in self.model.elements:
+            self.refs.setdefault(e.id, {"id": e.id, "name": e.title, "kind": e.kind, "anchor": element_anchor(e.id)})
+        for f in self.model.flows:
+            entry = {"id": f.id, "name": f.title, "kind": "flow", "anchor": flow_anchor(f.number), "number": f.number}
+            self.refs.setdefault(f.id, entry)
+            self.refs.setdefault(flow_anchor(f.number), entry)
+            self.flow_refs.setdefault(f.id, entry)
+            self.flow_refs.setdefault(flow_anchor(f.number), entry)
+        for m in self.model.team:
+            self.members[m.id] = {
+                "id": m.id, "name": m.title, "roles": [str(r).replace("_", " ") for r in m.roles],
+                "anchor": f"member-{m.id}", "security_lead": "security_lead" in m.roles,
+            }  # fmt: skip
+
+    # ---- sections -------------------------------------------------------------------
+    def report_info(self) -> Ctx:
+        info = self.model.info
+
+        def get(key: str) -> Any:
+            return info.get(key) if info is not None else None
+
+        reviewed, every = get("reviewed"), get("review_every")
+        next_due = reviewed + datetime.timedelta(days=every.days) if reviewed and isinstance(every, Duration) else None
+        overdue = next_due is not None and next_due < self.today
+        return {
+            "title": self.model.name,
+            "description": text_of(get("description")),
+            "scope": text_of(get("scope")),
+            "version": text_of(get("version")),
+            "owner": self.member_ref(get("owner")),
+            "cloud": text_of(get("cloud")),
+            "path": self.model.path,
+            "generated": self.inputs.generated.isoformat() if self.inputs.generated else None,
+            "tool_version": self.inputs.tool_version,
+            "review": {
+                "last": reviewed.isoformat() if reviewed else None,
+                "every": text_of(every) or None,
+                "next_due": next_due.isoformat() if next_due else None,
+                "overdue": overdue,
+                "days_overdue": (self.today - next_due).days if overdue and next_due else 0,
+                "today": self.today.isoformat(),
+                "status": "never reviewed" if not reviewed else ("overdue" if overdue else "current"),
+            },
+        }
+
+    def attributes(self, node: Node, skip: Iterable[str] = ()) -> list[Ctx]:
+        skipped = set(skip)
+        return [{"key": a.key.replace("_", " "), "value": plain(a.value)} for a in node.attributes
+                if a.key not in skipped]  # fmt: skip
+
+    def flows(self, crossing: dict[int, tuple[list[Ctx], list[Ctx]]]) -> list[Ctx]:
+        out = []
+        for f in self.model.flows:
+            exits, enters = crossing[f.number]
+            out.append({
+                "number": f.number, "id": f.id, "name": f.title, "anchor": flow_anchor(f.number),
+                "named": f.named, "source": self.ref(f.source), "sink": self.ref(f.sink),
+                "reply_to": self.ref(flow_anchor(f.reply_to)) if f.reply_to else None,
+                "protocol": text_of(f.get("protocol")), "port": _port(f.get("port")),
+                "tls": _tls(f.get("tls")), "data": [self.data_refs[d] for d in _ids(f.get("data"))
+                                                    if d in self.data_refs],
+                "crosses": bool(exits or enters), "exits": exits, "enters": enters,
+                "encrypted": bool(f.get("encrypted")), "authenticated": bool(f.get("authenticated")),
+                "description": text_of(f.get("description")),
+                "attributes": self.attributes(f, ("description", "data", "protocol", "port", "tls",
+                                                  "encrypted", "authenticated")),
+                "threats": [],
+            })  # fmt: skip
+        return out
+
+    def build(self) -> Ctx:
+        model = self.model
+        self.index_refs()
+        self.data_refs = {
+            d.id: {"id": d.id, "name": d.title, "anchor": f"data-{d.id}",
+                   "classification": text_of(d.get("classification"))}
+            for d in model.data
+        }  # fmt: skip
+        threats = [self.threat(f, i + 1) for i, f in enumerate(self.inputs.findings)]
+        flows = self.flows({f.number: self._crossing(f) for f in model.flows})
+        flow_by_number = {f["number"]: f for f in flows}
+        by_target: dict[str, list[Ctx]] = defaultdict(list)
+        for t in threats:
+            by_target[t["target"]["id"]].append(t)
+            if t["target"]["kind"] == "flow" and t["target"].get("number") in flow_by_number:
+                flow_by_number[t["target"]["number"]]["threats"].append(t)
+        controls = [self.control(c) for c in model.controls]
+        assumptions = [self.assumption(a) for a in model.assumptions]
+        elements = self.elements(flows, by_target, _group_by_target(controls), _group_by_target(assumptions))
+        lint = [self.diagnostic(d) for d in self.inputs.lint_diagnostics]
+        team = [
+            self.members[m.id] | {"email": text_of(m.get("email")), "description": text_of(m.get("description"))}
+            for m in model.team
+        ]
+        return {
+            "report": self.report_info(),
+            "team": team,
+            "security_lead": next((m for m in team if m["security_lead"]), None),
+            "boundaries": self.boundaries(),
+            "elements": elements,
+            "actors": [e for e in elements if e["is_actor"]],
+            "components": [e for e in elements if not e["is_actor"]],
+            "element_by_id": {e["id"]: e for e in elements},
+            "data": self.data(flows),
+            "flows": flows,
+            "agents": self.agents(flows),
+            "threats": threats,
+            "summary": self.summary(threats),
+            "plan": self.plan(threats),
+            "unowned_high": [t for t in threats if t["open"] and t["severe"] and t["owner"] is None],
+            "accepted": self.accepted(threats),
+            "controls": controls,
+            "assumptions": assumptions,
+            "cloud_findings": [d for d in lint if d["cloud"]],
+            "lint_findings": [d for d in lint if not d["cloud"]],
+            "analysis_diagnostics": [self.diagnostic(d) for d in self.inputs.analysis_diagnostics],
+            "diagram": {
+                "svg": self.inputs.diagram_svg,
+                "available": bool(self.inputs.diagram_svg),
+                "notes": list(self.inputs.diagram_notes),
+                "file": "dfd.svg",
+            },
+            "notes": list(self.inputs.notes),
+            "risk_levels": list(RISKS),
+            "statuses": list(STATUSES),
+        }
+
+    def elements(self, flows: list[Ctx], threats_on: dict[str, list[Ctx]], controls_on: dict[str, list[Ctx]],
+                 assumptions_on: dict[str, list[Ctx]]) -> list[Ctx]:  # fmt: skip
+        flows_of: dict[str, list[Ctx]] = defaultdict(list)
+        for f in flows:
+            flows_of[f["source"]["id"]].append(f)
+            if f["sink"]["id"] != f["source"]["id"]:
+                flows_of[f["sink"]["id"]].append(f)
+        out = []
+        for e in self.model.elements:
+            chain = self.model.boundary_chain(e.boundary)
+            out.append({
+                **self.refs[e.id], "kind": e.kind, "description": text_of(e.get("description")),
+                "boundary": self.ref(e.boundary), "boundaries": [self.refs[b.id] for b in chain],
+                "trust": text_of(chain[0].get("trust")) if chain else None,
+                "owner": self.member_ref(e.get("owner")), "in_scope": bool(e.get("in_scope", True)),
+                "stores": [self.data_refs[d] for d in _ids(e.get("stores")) if d in self.data_refs],
+                "flows": flows_of.get(e.id, []), "threats": threats_on.get(e.id, []),
+                "controls": controls_on.get(e.id, []), "assumptions": assumptions_on.get(e.id, []),
+                "attributes": self.attributes(e, ("description", "owner", "stores")),
+                "is_actor": e.kind == "actor",
+            })  # fmt: skip
+        return out
+
+    def boundaries(self) -> list[Ctx]:
+        inside: dict[str | None, list[Ctx]] = defaultdict(list)
+        for e in self.model.elements:
+            inside[e.boundary].append(self.refs[e.id])
+        nested: dict[str | None, list[Ctx]] = defaultdict(list)
+        for b in self.model.boundaries:
+            nested[b.parent].append(self.refs[b.id])
+        return [
+            {
+                **self.refs[b.id], "trust": text_of(b.get("trust")), "boundary_kind": text_of(b.get("kind")),
+                "description": text_of(b.get("description")), "parent": self.ref(b.parent), "depth": b.depth,
+                "elements": inside.get(b.id, []), "children": nested.get(b.id, []),
+                "owner": self.member_ref(b.get("owner")),
+                "attributes": self.attributes(b, ("description", "trust", "kind", "owner")),
+            }
+            for b in self.model.boundaries
+        ]  # fmt: skip
+
+    def agents(self, flows: list[Ctx]) -> list[Ctx]:
+        """Threat agents, where they enter, and what flows leaving those boundaries reach."""
+        exits_of: dict[str, list[Ctx]] = defaultdict(list)
+        for f in flows:
+            for b in f["exits"]:
+                exits_of[b["id"]].append(f)
+        out = []
+        for agent in self.model.agents:
+            enters = [r for r in (self.ref(b) for b in _ids(agent.get("enters"))) if r]
+            entry_flows = [f for b in enters for f in exits_of.get(b["id"], [])]
+            reaches = {f["sink"]["id"]: f["sink"] for f in entry_flows}
+            out.append({
+                "id": agent.id, "name": agent.title, "anchor": f"agent-{agent.id}",
+                "description": text_of(agent.get("description")), "skill": text_of(agent.get("skill")),
+                "motive": text_of(agent.get("motive")), "enters": enters, "entry_flows": entry_flows,
+                "reaches": list(reaches.values()), "targets": [self.ref(t) for t in _ids(agent.get("targets"))],
+            })  # fmt: skip
+        return out
+
+    def data(self, flows: list[Ctx]) -> list[Ctx]:
+        stored_in: dict[str, list[Ctx]] = defaultdict(list)
+        for e in self.model.elements:
+            for d in _ids(e.get("stores")) if e.kind == "datastore" else ():
+                stored_in[d].append(self.refs[e.id])
+        carried_by: dict[str, list[Ctx]] = defaultdict(list)
+        for f in flows:
+            for d in f["data"]:
+                carried_by[d["id"]].append(f)
+        return [
+            {
+                **self.data_refs[d.id], "description": text_of(d.get("description")),
+                "pii": bool(d.get("pii")), "credentials": bool(d.get("credentials")),
+                "lifetime": text_of(d.get("lifetime")) if d.get("credentials") else "",
+                "impact": text_of(d.get("impact")), "stored_in": stored_in.get(d.id, []),
+                "carried_by": carried_by.get(d.id, []),
+            }
+            for d in self.model.data
+        ]  # fmt: skip
+
+    def _crossing(self, flow: Flow) -> tuple[list[Ctx], list[Ctx]]:
+        exits, enters = self.model.crossed_boundaries(flow)
+        return [self.refs[b.id] for b in exits], [self.refs[b.id] for b in enters]
+
+    # ---- threats --------------------------------------------------------------------
+    def threat(self, finding: Any, rank: int) -> Ctx:
+        target_kind = str(getattr(finding, "target_kind", "") or "")
+        target_id = str(finding.target_id)
+        flow = self.flow_refs.get(target_id) if target_kind == "flow" else None
+        target = flow or self.ref(target_id) or {}
+        decision = getattr(finding, "decision", None)
+        status = str(getattr(finding, "status", "open") or "open")
+        risk = str(getattr(finding, "risk", "info") or "info")
+        until = decision.get("until") if decision is not None else None
+        return {
+            "rank": rank,
+            "anchor": str(finding.anchor),
+            "threat_id": str(finding.threat_id),
+            "title": text_of(finding.title),
+            "description": text_of(getattr(finding, "description", "")),
+            "details": text_of(getattr(finding, "details", "")),
+            "mitigations": text_of(getattr(finding, "mitigations", "")),
+            "references": text_of(getattr(finding, "references", "")),
+            "severity": text_of(getattr(finding, "severity", "")),
+            "target": target,
+            "target_kind": target_kind,
+            "evidence": [text_of(e) for e in getattr(finding, "evidence", ())],
+            "likelihood": text_of(getattr(finding, "likelihood", "")),
+            "impact": text_of(getattr(finding, "impact", "")),
+            "risk": risk,
+            "score": int(getattr(finding, "score", 0) or 0),
+            "status": status,
+            "open": status == "open",
+            "severe": risk in SEVERE_RISKS,
+            "owner": self.member_ref(getattr(finding, "owner", None)),
+            "decision": self.decision(decision, until),
+            "controls": [text_of(c) for c in getattr(finding, "controls", ())],
+            "source": text_of(getattr(finding, "source", "")),
+        }
+
+    def decision(self, decision: Any, until: Any) -> Ctx | None:
+        if decision is None:
+            return None
+        return {
+            "status": text_of(decision.get("status")),
+            "justification": text_of(decision.get("justification")),
+            "ticket": text_of(decision.get("ticket")),
+            "until": until.isoformat() if isinstance(until, datetime.date) else None,
+            "expired": isinstance(until, datetime.date) and until < self.today,
+            "due": plain(decision.get("due")) if decision.get("due") else None,
+            "by": text_of(decision.get("by")),
+        }
+
+    def summary(self, threats: list[Ctx]) -> Ctx:
+        open_by_risk = dict.fromkeys(RISKS, 0)
+        by_status = dict.fromkeys(STATUSES, 0)
+        for t in threats:
+            by_status[t["status"]] = by_status.get(t["status"], 0) + 1
+            if t["open"]:
+                open_by_risk[t["risk"]] = open_by_risk.get(t["risk"], 0) + 1
+        return {
+            "total": len(threats),
+            "open": by_status.get("open", 0),
+            "open_by_risk": open_by_risk,
+            "by_status": by_status,
+            "elements": len(self.model.elements),
+            "flows": len(self.model.flows),
+            "boundaries": len(self.model.boundaries),
+            "data": len(self.model.data),
+        }
+
+    def plan(self, threats: list[Ctx]) -> list[Ctx]:
+        """Open threats grouped by risk owner; groups ordered by their worst threat (threats are ranked)."""
+        groups: dict[str | None, Ctx] = {}
+        for t in threats:
+            if not t["open"]:
+                continue
+            key = t["owner"]["id"] if t["owner"] else None
+            group = groups.setdefault(key, {"owner": t["owner"], "threats": [], "counts": dict.fromkeys(RISKS, 0)})
+            group["threats"].append(t)
+            group["counts"][t["risk"]] = group["counts"].get(t["risk"], 0) + 1
+        for group in groups.values():
+            group["severe"] = sum(group["counts"].get(r, 0) for r in SEVERE_RISKS)
+            group["worst"] = group["threats"][0]["risk"]
+        return list(groups.values())
+
+    def accepted(self, threats: list[Ctx]) -> list[Ctx]:
+        found = [t for t in threats if t["status"] == "accepted"]
+        seen = {(t["threat_id"], t["target"]["id"]) for t in found}
+        out = [
+            {"threat": t, "threat_id": t["threat_id"], "title": t["title"], "target": t["target"],
+             "owner": t["owner"], "risk": t["risk"], "decision": t["decision"], "matched": True}
+            for t in found
+        ]  # fmt: skip
+        for r in self.model.risks:
+            if str(r.get("status")) != "accepted" or (r.id, r.target) in seen:
+                continue
+            until = r.get("until")
+            out.append({"threat": None, "threat_id": r.id, "title": r.id, "target": self.ref(r.target),
+                        "owner": self.member_ref(r.get("owner")), "risk": text_of(r.get("severity")) or "",
+                        "decision": self.decision(r, until), "matched": False})  # fmt: skip
+        return out
+
+    def control(self, control: Node) -> Ctx:
+        return {
+            "id": control.id, "name": control.title, "anchor": f"control-{control.id}",
+            "description": text_of(control.get("description")),
+            "on": [self.ref(t) for t in _ids(control.get("on"))],
+            "mitigates": [str(m) for m in control.get("mitigates") or ()],
+            "owner": self.member_ref(control.get("owner")),
+            "automated": bool(control.get("automated")),
+        }  # fmt: skip
+
+    def assumption(self, node: Node) -> Ctx:
+        return {
+            "id": node.id, "text": node.title, "anchor": f"assumption-{node.id}",
+            "on": [self.ref(t) for t in _ids(node.get("on"))],
+            "excludes": [str(x) for x in node.get("excludes") or ()],
+        }  # fmt: skip
+
+    def diagnostic(self, d: Diagnostic) -> Ctx:
+        where = self.locator.find(d.span.path, d.span.line)
+        return {
+            "code": d.code, "message": d.message, "severity": d.severity.label, "hint": d.hint or "",
+            "location": f"{d.span.path}:{d.span.line}:{d.span.column}", "target": where,
+            "cloud": d.code.startswith("TM4"),
+        }  # fmt: skip
+
+    @property
+    def locator(self) -> _Locator:
+        if not hasattr(self, "_locator"):
+            self._locator = _Locator(self.model, self.refs)
+        return self._locator
+
+
+class _Locator:
+    """Which element, flow or boundary a source line belongs to (innermost wins). Linear to build."""
+
+    def __init__(self, model: Model, refs: dict[str, Ctx]):
+        self.lines: dict[str, dict[int, Ctx]] = defaultdict(dict)
+        ordered: list[tuple[Node, Ctx]] = [(b, refs[b.id]) for b in sorted(model.boundaries, key=lambda b: b.depth)]
+        ordered += [(e, refs[e.id]) for e in model.elements]
+        ordered += [(f, refs[flow_anchor(f.number)]) for f in model.flows]  # type: ignore[attr-defined]
+        for node, ref in ordered:
+            table = self.lines[node.span.path]
+            for line in range(node.span.line, node.span.end_line + 1):
+                table[line] = ref
+
+    def find(self, path: str, line: int) -> Ctx | None:
+        return self.lines.get(path, {}).get(line)
+
+
+def _group_by_target(items: list[Ctx]) -> dict[str, list[Ctx]]:
+    grouped: dict[str, list[Ctx]] = defaultdict(list)
+    for item in items:
+        for target in item["on"]:
+            grouped[target["id"]].append(item)
+    return grouped
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, tuple | list):
+        return tuple(str(v) for v in value)
+    return (str(value),)
+
+
+def _port(value: Any) -> str:
+    return "" if value is None or value == -1 else str(value)
+
+
+def _tls(value: Any) -> str:
+    return "" if value in (None, "none") else str(value)
+
+
+def build_context(inputs: ReportInputs) -> Ctx:
+    """The template context for one report (see docs/report.md for every key)."""
+    return _Builder(inputs).build()

@@ -1,0 +1,111 @@
+"""Escaping: Markdown text that renders as the same text, and SVG safe to inline in the report.
+
+Model labels are user input. In HTML, Jinja's autoescape turns them into text. In Markdown every
+character that could start markup (emphasis, links, images, HTML, tables, headings, math) is
+backslash-escaped and line breaks collapse to spaces, so a label stays one line of plain text.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from markupsafe import Markup
+
+# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can start
+# markup anywhere in a line (GFM adds | for tables, ~ for strikethrough, $ for math on GitHub).
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~$&#])")
+_MD_LINE_START = re.compile(r"^([-+=:]|\d+(?=[.)]))")
+_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+def md_escape(value: object) -> Markup:
+    """Text as inert GitHub-flavoured Markdown (safe in table cells and list items)."""
+    if isinstance(value, Markup):
+        return value
+    text = "" if value is None else str(value)
+    text = _BREAKS.sub(" ", text).strip()
+    text = _MD_INLINE.sub(r"\\\1", text)
+    text = _MD_LINE_START.sub(lambda m: m.group(0) + "\\" if m.group(0)[0].isdigit() else "\\" + m.group(0), text)
+    return Markup(text)
+
+
+def md_join(items: object, separator: str = ", ") -> Markup:
+    """Jinja's `join` for Markdown templates: each item escaped as Markdown."""
+    return Markup(md_escape(separator) if not isinstance(separator, Markup) else separator).join(
+        md_escape(item)
+        for item in items  # type: ignore[attr-defined]
+    )
+
+
+def md_finalize(value: object) -> object:
+    """Jinja `finalize` for Markdown templates: every `{{ expression }}` is escaped unless Markup."""
+    return value if isinstance(value, Markup) else md_escape(value)
+
+
+# ---- SVG ---------------------------------------------------------------------------------
+
+SVG_NS = "http://www.w3.org/2000/svg"
+XLINK_NS = "http://www.w3.org/1999/xlink"
+ET.register_namespace("", SVG_NS)
+ET.register_namespace("xlink", XLINK_NS)
+
+_FORBIDDEN = {"script", "foreignObject", "iframe", "object", "embed", "handler", "listener", "animate", "set"}
+_HREF_KEYS = ("href", f"{{{XLINK_NS}}}href")
+_ID_PREFIX = "dfd-"
+_URL_REF = re.compile(r"url\(#([^)]+)\)")
+
+
+class UnsafeSvg(ValueError):
+    pass
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def sanitize_svg(data: bytes | str, link_prefix: str = "") -> str:
+    """An SVG document without anything active, to inline in HTML or to write beside it.
+
+    Drops scripts, event handlers and any reference that would load something (only in-page
+    `#fragment` links and `data:image/...` pictures stay). SVG ids get a `dfd-` prefix so they
+    never collide with the report's own anchors (`#el-web` must open the section, not the node).
+    `link_prefix` goes before in-page links (`report.html` for the standalone dfd.svg).
+    Parsing and writing are linear; the output is the same for the same input.
+    """
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError as error:
+        raise UnsafeSvg(f"diagram is not well-formed SVG: {error}") from error
+    if _local(root.tag) != "svg":
+        raise UnsafeSvg("diagram is not an SVG document")
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if _local(child.tag) in _FORBIDDEN:
+                parent.remove(child)
+    for node in root.iter():
+        for key in list(node.attrib):
+            name = _local(key).lower()
+            value = node.attrib[key]
+            if name.startswith("on"):
+                del node.attrib[key]
+            elif key in _HREF_KEYS:
+                if _local(node.tag) == "image" and value.startswith("data:image/"):
+                    continue
+                if value.startswith("#") and _local(node.tag) == "a":
+                    node.attrib[key] = link_prefix + value
+                    continue
+                if value.startswith("#") and _local(node.tag) == "use":
+                    node.attrib[key] = "#" + _ID_PREFIX + value[1:]
+                    continue
+                del node.attrib[key]
+            elif name == "id":
+                node.attrib[key] = _ID_PREFIX + value
+            elif "url(" in value:
+                if re.search(r"url\((?!#)", value):
+                    del node.attrib[key]
+                else:
+                    node.attrib[key] = _URL_REF.sub(lambda m: f"url(#{_ID_PREFIX}{m.group(1)})", value)
+            elif name == "style" and ("expression(" in value.lower() or "@import" in value.lower()):
+                del node.attrib[key]
+    return ET.tostring(root, encoding="unicode")

@@ -1,0 +1,136 @@
+"""Rendering the report in memory: Jinja2 templates in a sandbox, autoescaped, HTML and Markdown.
+
+User templates (`--template DIR`) run in `jinja2.sandbox.SandboxedEnvironment`: no attribute
+starting with `_`, no access to Python internals, so a template cannot reach `__globals__`,
+`os.environ` or `__class__.__mro__`. The context holds only plain data (see docs/report.md).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup, escape
+
+from tmdiag.report.context import Ctx, ReportInputs, build_context
+from tmdiag.report.escape import md_escape, md_finalize, md_join, sanitize_svg
+from tmdiag.report.values import RISKS
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+HTML_TEMPLATE, MD_TEMPLATE = "report.html.j2", "report.md.j2"
+REPORT_FILES = ("report.html", "report.md", "dfd.svg", "threats.json")
+_UNSAFE_ANCHOR = re.compile(r"[^A-Za-z0-9_.:-]")
+_URL = re.compile(r"https?://[^\s<>\"'`|)\]]+[^\s<>\"'`|)\].,;:]")
+
+
+class ReportError(Exception):
+    """A report could not be rendered (e.g. a broken or forbidden user template)."""
+
+
+def _loader(template_dir: Path | None) -> ChoiceLoader:
+    default = FileSystemLoader(str(TEMPLATES))
+    chain: list[Any] = [FileSystemLoader(str(template_dir))] if template_dir else []
+    # `{% extends "default/report.html.j2" %}` lets a user template override single blocks.
+    return ChoiceLoader([*chain, default, PrefixLoader({"default": default})])
+
+
+def _linkify(text: str) -> Markup:
+    """Plain text with http(s) URLs as links; everything else escaped."""
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        out.append(escape(text[last : match.start()]))
+        url = match.group(0)
+        out.append(Markup('<a href="{0}" rel="noreferrer noopener">{0}</a>').format(url))
+        last = match.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+def _anchor(value: object) -> Markup:
+    """A fragment id: model ids are already safe (`[A-Za-z0-9_-]`); anything else becomes `-`."""
+    return Markup(_UNSAFE_ANCHOR.sub("-", str(value)))
+
+
+def _csp_hash(script: object) -> str:
+    """Base64 SHA-256 of an inline script, for the Content-Security-Policy `script-src`."""
+    return base64.b64encode(hashlib.sha256(str(script).encode("utf-8")).digest()).decode("ascii")
+
+
+def _risk_rank(level: str) -> int:
+    return RISKS.index(level) if level in RISKS else len(RISKS)
+
+
+def environment(kind: str, template_dir: Path | None = None) -> SandboxedEnvironment:
+    """The sandboxed environment for `html` or `md` templates; autoescape is on for both."""
+    options: dict[str, Any] = {
+        "loader": _loader(template_dir), "autoescape": True, "undefined": StrictUndefined,
+        "trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True,
+    }  # fmt: skip
+    if kind == "md":
+        options["finalize"] = md_finalize
+    env = SandboxedEnvironment(**options)
+    if kind == "md":
+        env.filters["join"] = md_join
+    env.filters["md"] = md_escape
+    env.filters["linkify"] = _linkify
+    env.filters["risk_rank"] = _risk_rank
+    env.filters["anchor"] = _anchor
+    env.filters["csp_hash"] = _csp_hash
+    env.globals["risk_levels"] = RISKS
+    return env
+
+
+def threats_json(context: Ctx) -> str:
+    """threats.json: the ranked findings with their targets, for machines."""
+
+    def target(t: Ctx) -> Ctx:
+        return {k: t.get(k) for k in ("id", "kind", "name", "anchor")}
+
+    threats = [
+        {
+            **{k: t[k] for k in ("rank", "anchor", "threat_id", "title", "risk", "score", "likelihood",
+                                 "impact", "severity", "status", "evidence", "mitigations", "references",
+                                 "description", "controls", "source")},
+            "target": target(t["target"]),
+            "owner": t["owner"]["id"] if t["owner"] else None,
+            "decision": t["decision"],
+        }
+        for t in context["threats"]
+    ]  # fmt: skip
+    report = context["report"]
+    document = {
+        "model": report["title"], "version": report["version"], "path": report["path"],
+        "review": report["review"], "summary": context["summary"], "threats": threats,
+    }  # fmt: skip
+    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def render_report(inputs: ReportInputs, template_dir: Path | None = None) -> dict[str, bytes]:
+    """All report files, rendered in memory: {name: bytes}. Raises ReportError."""
+    svg = Markup(sanitize_svg(inputs.diagram_svg)) if inputs.diagram_svg else ""
+    context = build_context(replace(inputs, diagram_svg=svg))
+    files: dict[str, bytes] = {}
+    try:
+        for name, kind, template in (("report.html", "html", HTML_TEMPLATE), ("report.md", "md", MD_TEMPLATE)):
+            env = environment(kind, template_dir)
+            files[name] = env.get_template(template).render(context).encode("utf-8")
+    except TemplateError as error:
+        where = f"{error.filename}:{error.lineno}: " if getattr(error, "lineno", None) else ""  # type: ignore[attr-defined]
+        raise ReportError(f"template {where}{type(error).__name__}: {error.message or error}") from error
+    standalone = sanitize_svg(inputs.diagram_svg, link_prefix="report.html") if inputs.diagram_svg else ""
+    files["dfd.svg"] = (standalone or _EMPTY_SVG).encode("utf-8")
+    files["threats.json"] = threats_json(context).encode("utf-8")
+    return files
+
+
+_EMPTY_SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="40" viewBox="0 0 320 40">'
+    '<text x="10" y="25" font-family="sans-serif" font-size="14">No diagram was drawn.</text></svg>\n'
+)
