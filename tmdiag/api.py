@@ -9,6 +9,13 @@ from tmdiag.diagnostics import Diagnostic, Severity, TmError
 from tmdiag.loader import load_path, load_text
 from tmdiag.model.nodes import Model
 
+# Parse errors lose statements; validating what is left would report names as undeclared.
+_PARSE_ERRORS = frozenset({"E001", "E002", "E003", "E004", "E005"})
+
+
+def _parsed(diagnostics: list[Diagnostic]) -> bool:
+    return not any(d.code in _PARSE_ERRORS for d in diagnostics)
+
 
 def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
     unique = list(dict.fromkeys(diagnostics))
@@ -18,14 +25,14 @@ def _sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
 def check_file(path: str | Path) -> tuple[Model | None, list[Diagnostic]]:
     """Load and validate a file. The model is None when the file could not be read."""
     model, diagnostics = load_path(path)
-    if model is not None and not any(d.code.startswith("E0") for d in diagnostics):
+    if model is not None and _parsed(diagnostics):
         diagnostics = diagnostics + validate(model)
     return model, _sorted(diagnostics)
 
 
 def check_text(text: str, path: str = "<string>") -> tuple[Model, list[Diagnostic]]:
     model, diagnostics = load_text(text, path)
-    if not any(d.code.startswith("E0") for d in diagnostics):
+    if _parsed(diagnostics):
         diagnostics = diagnostics + validate(model)
     return model, _sorted(diagnostics)
 

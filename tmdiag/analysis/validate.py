@@ -68,34 +68,51 @@ class Validator:
                 continue
             first = self.names.get(node.id)
             if first is not None:
-                self.error("E102", f"`{node.id}` is already declared as {describe(first)}", node.id_span,
-                           related=(("first declared here", first.id_span),))
+                self.error(
+                    "E102",
+                    f"`{node.id}` is already declared as {describe(first)}",
+                    node.id_span,
+                    related=(("first declared here", first.id_span),),
+                )
                 continue
             self.names[node.id] = node
         rule_ids: dict[str, n.CustomRule] = {}
         for rule in self.model.rules:
             if rule.id in rule_ids:
-                self.error("E102", f"rule `{rule.id}` is already declared", rule.id_span,
-                           related=(("first declared here", rule_ids[rule.id].id_span),))
+                self.error(
+                    "E102",
+                    f"rule `{rule.id}` is already declared",
+                    rule.id_span,
+                    related=(("first declared here", rule_ids[rule.id].id_span),),
+                )
             elif rule.id in threatlib.catalogue() and self.model.info and \
                     self.model.info.get("rules") != "replace":  # fmt: skip
-                self.error("E102", f"rule id `{rule.id}` is a pytm threat id", rule.id_span,
-                           hint="pick another id, or set `rules: replace` in the model header")
+                self.error(
+                    "E102",
+                    f"rule id `{rule.id}` is a pytm threat id",
+                    rule.id_span,
+                    hint="pick another id, or set `rules: replace` in the model header",
+                )
             rule_ids.setdefault(rule.id, rule)
 
     def lookup(self, name: str, want: str, span: Span) -> n.Node | None:
         """Resolve a reference; `want` is a ref kind from the schema."""
         node = self.names.get(name)
+        if node is not None and _fits(node, want):
+            return node
         pool = [k for k, v in self.names.items() if _fits(v, want)]
         if node is None:
             what = _WANT_WORDS.get(want, want)
             self.error("E101", f"{what} `{name}` is not declared", span, hint=did_you_mean(name, pool))
             return None
-        if not _fits(node, want):
-            self.error("E104", f"`{name}` is {describe(node)}, not {_WANT_WORDS.get(want, want)}", span,
-                       hint=did_you_mean(name, pool), related=(("declared here", node.id_span),))
-            return None
-        return node
+        self.error(
+            "E104",
+            f"`{name}` is {describe(node)}, not {_WANT_WORDS.get(want, want)}",
+            span,
+            hint=did_you_mean(name, pool),
+            related=(("declared here", node.id_span),),
+        )
+        return None
 
     # ---- attributes ---------------------------------------------------------------------
     def attributes(self, node: n.Node) -> None:
@@ -103,25 +120,36 @@ class Validator:
         for attr in node.attributes:
             spec = specs.get(attr.key)
             if spec is None:
-                where = describe(node) if node.schema_kind not in ("model", "risk", "assume") else \
-                    {"model": "the model header", "risk": "a risk decision", "assume": "an assumption"}[node.schema_kind]  # fmt: skip
-                self.error("E201", f"unknown attribute `{attr.key}` for {where}",
-                           Span(attr.span.path, attr.span.line, attr.span.column, attr.span.line,
-                                attr.span.column + len(attr.key)),
-                           hint=did_you_mean(attr.key, specs))
+                where = _HEADER_WORDS.get(node.schema_kind) or describe(node)
+                self.error(
+                    "E201",
+                    f"unknown attribute `{attr.key}` for {where}",
+                    Span(
+                        attr.span.path,
+                        attr.span.line,
+                        attr.span.column,
+                        attr.span.line,
+                        attr.span.column + len(attr.key),
+                    ),
+                    hint=did_you_mean(attr.key, specs),
+                )
                 continue
             self.value(spec, attr)
         for spec in schema.SCHEMAS[node.schema_kind]:
-            if spec.required and not node.has(spec.name) and spec.default is None or (
-                spec.required and spec.type in (schema.REFS, schema.IDS) and not node.has(spec.name)
-            ):
-                self.error("E205", f"{describe(node) if isinstance(node, n.Element) else node.schema_kind} "
-                           f"`{node.id}` needs `{spec.name}:`", node.id_span, hint=f"{spec.name}: {spec.doc}")
+            if spec.required and not node.has(spec.name) and (spec.default is None or spec.type in _LISTS):
+                self.error(
+                    "E205",
+                    f"{describe(node) if isinstance(node, n.Element) else node.schema_kind} "
+                    f"`{node.id}` needs `{spec.name}:`",
+                    node.id_span,
+                    hint=f"{spec.name}: {spec.doc}",
+                )
 
     def value(self, spec: schema.Attr, attr: n.Attribute) -> None:
         value, span = attr.value, attr.value_span
         kind = spec.type
         if kind in (schema.REFS, schema.STRS, schema.INGRESS, schema.IDS):
+            items: tuple[Span, ...]
             if not isinstance(value, tuple):
                 value, items = (value,), (span,)  # one item may be written without brackets
             else:
@@ -162,42 +190,55 @@ class Validator:
                 self.error("E202", wrong, span, hint="write durations like 90d, 12w or 1y")
         elif kind == schema.ENUM:
             if not isinstance(value, str) or str(value) not in spec.values:
-                self.error("E203", f"`{value}` is not a valid `{spec.name}`; expected one of "
-                           + ", ".join(f"`{v}`" for v in spec.values), span,
-                           hint=did_you_mean(str(value), spec.values) if isinstance(value, str) else None)
+                self.error(
+                    "E203",
+                    f"`{value}` is not a valid `{spec.name}`; expected one of "
+                    + ", ".join(f"`{v}`" for v in spec.values),
+                    span,
+                    hint=did_you_mean(str(value), spec.values) if isinstance(value, str) else None,
+                )
         elif kind == schema.TLS:
             if _TLS_WRITTEN.get(str(value).lower().removeprefix("tls").removeprefix("v")) is None \
                     or isinstance(value, bool):  # fmt: skip
-                self.error("E203", f"`{value}` is not a TLS version; expected one of "
-                           + ", ".join(f"`{v}`" for v in schema.TLS_VERSIONS), span)
+                self.error(
+                    "E203",
+                    f"`{value}` is not a TLS version; expected one of "
+                    + ", ".join(f"`{v}`" for v in schema.TLS_VERSIONS),
+                    span,
+                )
         elif kind in (schema.REF, schema.REFS):
             if not isinstance(value, n.Name) or "." in value:
                 self.error("E202", f"`{spec.name}` takes {_TYPE_WORDS[kind]}, not {_describe_value(value)}", span)
             elif spec.ref == "kind":
                 if value not in schema.RULE_TARGETS:
-                    self.error("E203", f"`{value}` is not an element kind", span,
-                               hint=did_you_mean(value, schema.RULE_TARGETS))
+                    self.error(
+                        "E203", f"`{value}` is not an element kind", span, hint=did_you_mean(value, schema.RULE_TARGETS)
+                    )
             else:
                 self.lookup(str(value), spec.ref or "element", span)
         elif kind == schema.IDS:
             if not isinstance(value, str):
                 self.error("E202", wrong, span)
             elif value not in self.threat_ids:
-                self.error("E401", f"unknown threat id `{value}`", span,
-                           hint=did_you_mean(str(value), self.threat_ids))
+                self.error("E401", f"unknown threat id `{value}`", span, hint=did_you_mean(str(value), self.threat_ids))
         elif kind == schema.INGRESS:
             problem = ingress_problem(value)
             if problem:
-                self.error("E202", problem, span, hint='write rules as "CIDR:port" or "CIDR:from-to", e.g. "10.0.0.0/16:443"')
-        elif kind == schema.ICON:
-            if not isinstance(value, n.Name) or value.count(".") != 1:
-                self.error("E202", f"`icon` takes a provider and a name like `aws.ec2`, not {_describe_value(value)}", span)
+                self.error(
+                    "E202", problem, span, hint='write rules as "CIDR:port" or "CIDR:from-to", e.g. "10.0.0.0/16:443"'
+                )
+        elif kind == schema.ICON and (not isinstance(value, n.Name) or value.count(".") != 1):
+            self.error("E202", f"`icon` takes a provider and a name like `aws.ec2`, not {_describe_value(value)}", span)
 
     def roles(self, member: n.Member) -> None:
         for role, span in zip(member.roles, member.role_spans, strict=False):
             if role not in schema.ROLES:
-                self.error("E203", f"`{role}` is not a team role; expected one of "
-                           + ", ".join(f"`{r}`" for r in schema.ROLES), span, hint=did_you_mean(role, schema.ROLES))
+                self.error(
+                    "E203",
+                    f"`{role}` is not a team role; expected one of " + ", ".join(f"`{r}`" for r in schema.ROLES),
+                    span,
+                    hint=did_you_mean(role, schema.ROLES),
+                )
 
     # ---- flows and decisions ------------------------------------------------------------
     def flows(self) -> None:
@@ -209,32 +250,51 @@ class Validator:
                     pool = [k for k, v in self.names.items() if isinstance(v, n.Element)]
                     self.error("E101", f"`{end}` is not declared", span, hint=did_you_mean(end, pool))
                 elif not isinstance(node, n.Element):
-                    self.error("E103", f"a flow connects elements; `{end}` is {describe(node)}", span,
-                               related=(("declared here", node.id_span),))
+                    self.error(
+                        "E103",
+                        f"a flow connects elements; `{end}` is {describe(node)}",
+                        span,
+                        related=(("declared here", node.id_span),),
+                    )
 
     def decisions(self) -> None:
         for risk in self.model.risks:
             if risk.id not in self.threat_ids:
-                self.error("E401", f"unknown threat id `{risk.id}`", risk.id_span,
-                           hint=did_you_mean(risk.id, self.threat_ids))
+                self.error(
+                    "E401", f"unknown threat id `{risk.id}`", risk.id_span, hint=did_you_mean(risk.id, self.threat_ids)
+                )
             assert risk.target_span is not None
             target = self.names.get(risk.target)
             if target is None:
-                self.error("E402", f"`{risk.target}` is not declared", risk.target_span,
-                           hint=did_you_mean(risk.target, [k for k, v in self.names.items() if _fits(v, "element")]))
+                self.error(
+                    "E402",
+                    f"`{risk.target}` is not declared",
+                    risk.target_span,
+                    hint=did_you_mean(risk.target, [k for k, v in self.names.items() if _fits(v, "element")]),
+                )
             elif not isinstance(target, (n.Element, n.Flow)):
-                self.error("E402", f"a risk decision applies to an element or a flow; `{risk.target}` is "
-                           f"{describe(target)}", risk.target_span)
+                self.error(
+                    "E402",
+                    f"a risk decision applies to an element or a flow; `{risk.target}` is {describe(target)}",
+                    risk.target_span,
+                )
             status = str(risk.get("status"))
             if status != "open" and not risk.has("owner"):
-                self.error("E403", f"`{status}` risk `{risk.id}` on `{risk.target}` needs an `owner:` from the team",
-                           risk.span, hint="every decision has a risk owner: add `owner: <team member>`")
-            needs = {"mitigated": ("by",), "accepted": ("justification", "until"),
-                     "false_positive": ("justification",), "transferred": ("justification",)}.get(status, ())  # fmt: skip
+                self.error(
+                    "E403",
+                    f"`{status}` risk `{risk.id}` on `{risk.target}` needs an `owner:` from the team",
+                    risk.span,
+                    hint="every decision has a risk owner: add `owner: <team member>`",
+                )
+            needs = _DECISION_NEEDS.get(status, ())
             for key in needs:
                 if not risk.has(key):
-                    self.error("E404", f"`{status}` risk `{risk.id}` on `{risk.target}` needs `{key}:`", risk.span,
-                               hint=schema.BY_NAME["risk"][key].doc)
+                    self.error(
+                        "E404",
+                        f"`{status}` risk `{risk.id}` on `{risk.target}` needs `{key}:`",
+                        risk.span,
+                        hint=schema.BY_NAME["risk"][key].doc,
+                    )
 
     def custom_rules(self) -> None:
         from tmdiag.analysis import conditions
@@ -244,6 +304,12 @@ class Validator:
                 self.diagnostics.extend(conditions.typecheck(rule, self.model))
 
 
+_DECISION_NEEDS = {
+    "mitigated": ("by",), "accepted": ("justification", "until"),
+    "false_positive": ("justification",), "transferred": ("justification",),
+}  # fmt: skip
+_LISTS = (schema.REFS, schema.IDS)
+_HEADER_WORDS = {"model": "the model header", "risk": "a risk decision", "assume": "an assumption"}
 _UNQUOTED_OK = frozenset(
     {"protocol", "os", "environment", "authentication_scheme", "format", "encryption_algorithm", "tags"}
 )

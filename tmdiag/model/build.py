@@ -17,6 +17,12 @@ from tmdiag.model import nodes as n
 
 _DURATION_DAYS = {"h": 0, "d": 1, "w": 7, "y": 365}
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
+_ESCAPE = re.compile(r"\\(.)")
+# Words that cannot be ids: they start statements (`data -> x` would not parse) or are values.
+RESERVED = frozenset({
+    "import", "model", "team", "data", "threat_agent", "boundary", "actor", "process", "server", "lambda",
+    "datastore", "external", "llm", "agent", "control", "risk", "assume", "rule", "reply", "true", "false",
+})  # fmt: skip
 MAX_EXPRESSION_DEPTH = 100
 
 
@@ -81,13 +87,20 @@ class Builder:
             id_token = member.children[0]
             assert isinstance(id_token, Token)
             label, rest = self.label_and(member.children[1:], want_block=False)
+            assert isinstance(rest, list)
             role_tree = next(c for c in rest if isinstance(c, Tree) and c.data == "role")
             block = next((c for c in rest if isinstance(c, Tree) and c.data == "block"), None)
             roles = [t for t in role_tree.children if isinstance(t, Token)]
             self.parts.team.append(
                 n.Member(
-                    "member", str(id_token), self.span(member), self.span(id_token), label,
-                    self.attributes(block), tuple(str(r) for r in roles), tuple(self.span(r) for r in roles),
+                    "member",
+                    self.declared(id_token),
+                    self.span(member),
+                    self.span(id_token),
+                    label,
+                    self.attributes(block),
+                    tuple(str(r) for r in roles),
+                    tuple(self.span(r) for r in roles),
                 )
             )
 
@@ -119,8 +132,16 @@ class Builder:
             items = list(body.children) if body else []
             attributes = self.attributes_of([c for c in items if isinstance(c, Tree) and c.data == "attr"])
             self.parts.boundaries.append(
-                n.Boundary("boundary", str(id_token), self.span(node), self.span(id_token), label,
-                           attributes, parent_id, level)
+                n.Boundary(
+                    "boundary",
+                    self.declared(id_token),
+                    self.span(node),
+                    self.span(id_token),
+                    label,
+                    attributes,
+                    parent_id,
+                    level,
+                )
             )
             for child in items:
                 if isinstance(child, Tree) and child.data == "element_decl":
@@ -139,8 +160,16 @@ class Builder:
         label, block = self.label_and([c for c in rest if c not in replies])
         id_span = self.span(name) if isinstance(name, Token) else self.span(source)
         request = n.Flow(
-            "flow", str(name) if name else "", self.span(tree), id_span, label, self.attributes(block),
-            source=str(source), sink=str(sink), source_span=self.span(source), sink_span=self.span(sink),
+            "flow",
+            self.declared(name) if isinstance(name, Token) else "",
+            self.span(tree),
+            id_span,
+            label,
+            self.attributes(block),
+            source=str(source),
+            sink=str(sink),
+            source_span=self.span(source),
+            sink_span=self.span(sink),
             named=name is not None,
         )
         self.parts.flows.append(request)
@@ -149,10 +178,17 @@ class Builder:
             span = self.span(reply)
             self.parts.flows.append(
                 n.Flow(
-                    "flow", f"{name}-reply" if name else "", span, span,
-                    reply_label or f"Reply: {label or ''}".rstrip(": "), self.attributes(reply_block),
-                    source=str(sink), sink=str(source), source_span=self.span(sink),
-                    sink_span=self.span(source), reply_to=-1,  # -1: "the flow before", fixed when numbered
+                    "flow",
+                    f"{name}-reply" if name else "",
+                    span,
+                    span,
+                    reply_label or f"Reply: {label or ''}".rstrip(": "),
+                    self.attributes(reply_block),
+                    source=str(sink),
+                    sink=str(source),
+                    source_span=self.span(sink),
+                    sink_span=self.span(source),
+                    reply_to=-1,  # -1: "the flow before", fixed when numbered
                 )
             )
 
@@ -161,8 +197,16 @@ class Builder:
         assert isinstance(threat, Token) and isinstance(target, Token)
         block = tree.children[2] if len(tree.children) > 2 else None
         self.parts.risks.append(
-            n.RiskDecision("risk", str(threat), self.span(tree), self.span(threat), None,
-                           self.attributes(block), str(target), self.span(target))  # type: ignore[arg-type]
+            n.RiskDecision(
+                "risk",
+                str(threat),
+                self.span(tree),
+                self.span(threat),
+                None,
+                self.attributes(block),
+                str(target),
+                self.span(target),
+            )  # type: ignore[arg-type]
         )
 
     def _assume_decl(self, tree: Tree[Token]) -> None:
@@ -171,8 +215,9 @@ class Builder:
         block = tree.children[1] if len(tree.children) > 1 else None
         number = len(self.parts.assumptions) + 1
         self.parts.assumptions.append(
-            n.Assumption("assume", f"A{number}", self.span(tree), self.span(text), self.string(text),
-                         self.attributes(block))  # type: ignore[arg-type]
+            n.Assumption(
+                "assume", f"A{number}", self.span(tree), self.span(text), self.string(text), self.attributes(block)
+            )  # type: ignore[arg-type]
         )
 
     def _rule_decl(self, tree: Tree[Token]) -> None:
@@ -190,24 +235,34 @@ class Builder:
             try:
                 condition = self.expr(conditions[0].children[0], 0)  # type: ignore[arg-type]
             except _TooDeep:
-                self.error("E005", f"condition nested deeper than {MAX_EXPRESSION_DEPTH} levels",
-                           self.span(conditions[0]))
+                self.error(
+                    "E005", f"condition nested deeper than {MAX_EXPRESSION_DEPTH} levels", self.span(conditions[0])
+                )
         else:
-            self.error("E205", f"rule `{id_token}` has no `when:` condition", self.span(id_token),
-                       hint="add e.g. `when: not encrypted and crosses boundary`")
+            self.error(
+                "E205",
+                f"rule `{id_token}` has no `when:` condition",
+                self.span(id_token),
+                hint="add e.g. `when: not encrypted and crosses boundary`",
+            )
         self.parts.rules.append(
-            n.CustomRule("rule", str(id_token), self.span(tree), self.span(id_token), label,
-                         self.attributes_of(attrs), condition)
+            n.CustomRule(
+                "rule",
+                self.declared(id_token),
+                self.span(tree),
+                self.span(id_token),
+                label,
+                self.attributes_of(attrs),
+                condition,
+            )
         )
 
     # ---- pieces -------------------------------------------------------------------------
-    def header(
-        self, tree: Tree[Token], skip: int = 0
-    ) -> tuple[str, Span, Span, str | None, tuple[n.Attribute, ...]]:
+    def header(self, tree: Tree[Token], skip: int = 0) -> tuple[str, Span, Span, str | None, tuple[n.Attribute, ...]]:
         id_token = tree.children[skip]
         assert isinstance(id_token, Token)
         label, block = self.label_and(tree.children[skip + 1 :])
-        return str(id_token), self.span(tree), self.span(id_token), label, self.attributes(block)
+        return self.declared(id_token), self.span(tree), self.span(id_token), label, self.attributes(block)
 
     def label_of(self, children: list[Tree[Token] | Token]) -> str | None:
         first = children[0] if children else None
@@ -215,7 +270,7 @@ class Builder:
 
     def label_and(
         self, children: list[Tree[Token] | Token], want_block: bool = True
-    ) -> tuple[str | None, Tree[Token] | None | list[Tree[Token] | Token]]:
+    ) -> tuple[str | None, Tree[Token] | list[Tree[Token] | Token] | None]:
         label = self.label_of(children)
         rest = children[1:] if label is not None else children
         if not want_block:
@@ -237,12 +292,16 @@ class Builder:
             key = str(key_tree.children[0])
             span = self.span(attr)
             if key in seen:
-                self.error("E204", f"attribute `{key}` given twice", self.span(key_tree),
-                           hint=f"first given at line {seen[key].line}")
+                self.error(
+                    "E204",
+                    f"attribute `{key}` given twice",
+                    self.span(key_tree),
+                    hint=f"first given at line {seen[key].line}",
+                )
                 continue
             seen[key] = span
             value = self.value(value_tree)
-            items = ()
+            items: tuple[Span, ...] = ()
             if isinstance(value_tree, Tree) and value_tree.data == "list":
                 items = tuple(self.span(c) for c in value_tree.children)
             result.append(n.Attribute(key, value, span, self.span(value_tree), items))
@@ -270,8 +329,7 @@ class Builder:
             try:
                 return datetime.date.fromisoformat(str(token))
             except ValueError:
-                self.error("E202", f"`{token}` is not a valid date", self.span(token),
-                           hint="write dates as YYYY-MM-DD")
+                self.error("E202", f"`{token}` is not a valid date", self.span(token), hint="write dates as YYYY-MM-DD")
                 return None
         if kind == "duration":
             text = str(token)
@@ -283,7 +341,32 @@ class Builder:
         raise AssertionError(f"unknown value node {kind}")
 
     def string(self, token: Token) -> str:
-        return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m.group(1), m.group(1)), str(token)[1:-1])
+        inner = str(token)[1:-1]
+        if "\\" not in inner:
+            return inner
+        for match in _ESCAPE.finditer(inner):
+            if match.group(1) not in _ESCAPES:
+                column = (token.column or 1) + 1 + match.start()
+                line = token.line or 1
+                self.error(
+                    "E006",
+                    f"unknown escape `\\{match.group(1)}` in a string",
+                    Span(self.path, line, column, line, column + 2),
+                    hint='strings know `\\"`, `\\\\`, `\\n` and `\\t`; write a backslash as `\\\\`',
+                )
+        return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), inner)
+
+    def declared(self, token: Token) -> str:
+        """An id being declared; keywords are refused (E105)."""
+        word = str(token)
+        if word in RESERVED:
+            self.error(
+                "E105",
+                f"`{word}` is a keyword and cannot be an id",
+                self.span(token),
+                hint=f'pick another id (e.g. `{word}_1`); the label can still say "{word}"',
+            )
+        return word
 
     def expr(self, tree: Tree[Token] | Token, depth: int) -> n.Expr:
         if depth > MAX_EXPRESSION_DEPTH:
@@ -304,8 +387,8 @@ class Builder:
         if kind == "not_op":
             return n.Not(span, self.expr(tree.children[0], depth + 1))
         if kind == "compare":
-            left, op, right = tree.children
-            return n.Compare(span, str(op), self.expr(left, depth + 1), self.expr(right, depth + 1))
+            left, operator, right = tree.children
+            return n.Compare(span, str(operator), self.expr(left, depth + 1), self.expr(right, depth + 1))
         if kind == "in_op":
             left, options = tree.children
             assert isinstance(options, Tree)

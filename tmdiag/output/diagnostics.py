@@ -9,14 +9,31 @@ from tmdiag.diagnostics import Diagnostic, Severity
 
 _COLOURS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.INFO: "\x1b[1;36m"}
 _BOLD, _BLUE, _RESET = "\x1b[1m", "\x1b[1;34m", "\x1b[0m"
+_WIDTH = 200  # longest source excerpt shown
+
+
+def printable(text: str) -> str:
+    """Text safe for a terminal: tabs become spaces, control characters (escape sequences from a
+    hostile file) become `�`, one character for one, so carets stay aligned."""
+    if text.isprintable():
+        return text
+    return "".join(" " if c == "\t" else c if c.isprintable() else "\ufffd" for c in text)
+
+
+_LINES: dict[str, tuple[str, list[str]]] = {}  # path -> (text, its lines): split each file once
 
 
 def source_line(sources: Mapping[str, str], path: str, line: int) -> str | None:
     text = sources.get(path)
     if text is None:
         return None
-    lines = text.splitlines()
-    return lines[line - 1] if 0 < line <= len(lines) else None
+    cached = _LINES.get(path)
+    if cached is None or cached[0] is not text:
+        if len(_LINES) > 16:
+            _LINES.clear()
+        cached = _LINES[path] = (text, text.split("\n"))  # lines as the parser counts them: by "\n" only
+    lines = cached[1]
+    return lines[line - 1].removesuffix("\r") if 0 < line <= len(lines) else None
 
 
 def render_text(diagnostic: Diagnostic, sources: Mapping[str, str], colour: bool = False) -> str:
@@ -27,19 +44,24 @@ def render_text(diagnostic: Diagnostic, sources: Mapping[str, str], colour: bool
         return f"{code}{text}{_RESET}" if colour else text
 
     head = f"{span.path}:{span.line}:{span.column}: {paint(_COLOURS[d.severity], f'{d.severity.label}[{d.code}]')}: "
-    out = [head + paint(_BOLD, d.message)]
+    out = [head + paint(_BOLD, printable(d.message))]
     line = source_line(sources, span.path, span.line)
     if line is not None:
-        shown = line.replace("\t", " ")[:200]
+        column = min(span.column, len(line) + 1)
+        width = (span.end_column - span.column) if span.end_line == span.line else len(line) - column + 1
+        start = max(0, column - 100) if len(line) > _WIDTH else 0  # a window around the column of long lines
+        shown = ("…" if start else "") + printable(line[start : start + _WIDTH])
+        caret = column - start + (1 if start else 0)
+        width = max(1, min(width, len(shown) - caret + 1))
         gutter = str(span.line).rjust(4)
-        width = (span.end_column - span.column) if span.end_line == span.line else len(line) - span.column + 1
-        width = max(1, min(width, max(1, len(shown) - span.column + 1)))
         out.append(paint(_BLUE, f"{gutter} | ") + shown)
-        out.append(paint(_BLUE, f"{' ' * len(gutter)} | ") + " " * (span.column - 1) + paint(_COLOURS[d.severity], "^" * width))
+        out.append(
+            paint(_BLUE, f"{' ' * len(gutter)} | ") + " " * (caret - 1) + paint(_COLOURS[d.severity], "^" * width)
+        )
     if d.hint:
-        out.append(f"     = help: {d.hint}")
+        out.append(f"     = help: {printable(d.hint)}")
     for note, where in d.related:
-        out.append(f"     = note: {note}: {where.path}:{where.line}:{where.column}")
+        out.append(f"     = note: {printable(note)}: {where.path}:{where.line}:{where.column}")
     return "\n".join(out)
 
 

@@ -10,6 +10,7 @@ from lark import Lark
 
 from tmdiag.resources import data_path
 
+ELEMENT_KEYWORDS = ("actor", "process", "server", "lambda", "datastore", "external", "llm", "agent")
 KEYWORDS_FOR_STATEMENTS = (
     "import", "model", "team", "data", "threat_agent", "boundary", "actor", "process",
     "server", "lambda", "datastore", "external", "llm", "agent", "control", "risk",

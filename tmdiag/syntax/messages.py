@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
 from lark import Token
 
 from tmdiag.diagnostics import did_you_mean
-from tmdiag.syntax.grammar import KEYWORDS_FOR_STATEMENTS, parser
+from tmdiag.syntax.grammar import ELEMENT_KEYWORDS, KEYWORDS_FOR_STATEMENTS, parser
 
 _NAMED = {
     "NAME": "an identifier",
@@ -18,27 +19,31 @@ _NAMED = {
     "DURATION": "a duration like `90d`",
     "COMPARE": "a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`)",
     "ARROW": "`->`",
+    "ANY_BOUNDARY": "`boundary`",
     "$END": "the end of the file",
 }
 _ORDER = ["NAME", "STRING", "NUMBER", "DATE", "DURATION"]
+_IN_CONSTRUCT = {
+    "top": "a statement (`boundary`, `process`, `data`, `a -> b`, …)",
+    "boundary": "an attribute (`key: value`), an element (`process web`, …), a nested `boundary` or `}`",
+    "block": "an attribute (`key: value`) or `}`",
+    "rule": "an attribute (`key: value`), `when:` or `}`",
+    "team": 'a team member (`alice "Alice Ng" security_lead`) or `}`',
+}
 
 
-def _literal(terminal: str) -> str | None:
-    for definition in parser().terminals:
-        if definition.name == terminal and definition.pattern.type == "str":
-            return str(definition.pattern.value)
-    return None
+@functools.cache
+def _literals() -> dict[str, str]:
+    return {d.name: str(d.pattern.value) for d in parser().terminals if d.pattern.type == "str"}
 
 
-def expected_words(terminals: Iterable[str]) -> str:
+def expected_words(terminals: Iterable[str], construct: str = "top") -> str:
+    """What the parser wanted, in words. `construct` is where the error is (see scan.Opener)."""
     names = set(terminals)
-    literals = {t: _literal(t) for t in names}
+    literals = {t: _literals().get(t) for t in names}
     keywords = sorted(v for v in literals.values() if v and v.isidentifier())
-    if set(KEYWORDS_FOR_STATEMENTS) <= set(keywords):
-        words = ["a statement (`boundary`, `process`, `data`, `a -> b`, …)"]
-        if "RBRACE" in names:
-            words.append("`}`")
-        return _join(words)
+    if set(KEYWORDS_FOR_STATEMENTS) <= set(keywords) or (construct == "team" and names <= {"NAME", "RBRACE"}):
+        return _IN_CONSTRUCT.get(construct, _IN_CONSTRUCT["block"])
     if {"STRING", "NUMBER", "DATE", "NAME", "LSQB"} <= names:
         return "a value (a string, number, date, duration, `true`, `false`, a name or a `[list]`)"
     parts = [_NAMED[t] for t in _ORDER if t in names]
@@ -57,12 +62,15 @@ def _join(words: list[str]) -> str:
 
 
 def describe_token(token: Token) -> str:
-    literal = _literal(token.type)
+    literal = _literals().get(token.type)
     if literal is not None:
         return f"`{literal}`"
     label = _NAMED.get(token.type, "input").replace("an identifier", "identifier").removeprefix("a ")
-    value = str(token)
-    return f"{label} `{value if len(value) <= 40 else value[:37] + '…'}`"
+    return f"{label} `{shorten(str(token))}`"
+
+
+def shorten(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def describe_char(char: str) -> str:
@@ -73,27 +81,43 @@ def describe_char(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-_LAST_WORD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*$")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*")
+KEYWORDS = (*KEYWORDS_FOR_STATEMENTS, "reply")
 
 
-def keyword_hint(text: str, position: int, expected: Iterable[str]) -> str | None:
-    """'did you mean `process`?' when the word before the error is a misspelt keyword."""
-    before = _LAST_WORD.search(text[max(0, position - 80) : position])
-    words = [before.group(1)] if before else []
-    following = re.match(r"[A-Za-z_][A-Za-z0-9_]*", text[position:])
-    if following:
-        words.append(following.group())
-    for word in words:
-        hint = did_you_mean(word, KEYWORDS_FOR_STATEMENTS)
-        if hint and word not in KEYWORDS_FOR_STATEMENTS:
-            return hint
+def keyword_suggestion(word: str) -> str | None:
+    """'did you mean `process`?' for a misspelt keyword, or None."""
+    if word in KEYWORDS:
+        return None
+    return did_you_mean(word, KEYWORDS)
+
+
+def character_hint(rest: str, wanted: set[str]) -> str | None:
+    """Why the text at an unexpected character does not lex, when we can tell."""
+    char = rest[:1]
+    if re.match(r"\d+[A-Za-z_]", rest):
+        word = re.match(r"\d+\w*", rest).group()  # type: ignore[union-attr]
+        if re.fullmatch(r"\d+\w+", word) and ("DURATION" in wanted or "NAME" not in wanted or len(wanted) > 1):
+            return f"durations are a number and one unit: `90d`, `12w`, `1y`, `36h` (not `{shorten(word)}`)"
+        return "an id starts with a letter or `_` (letters, digits, `_` and `-` follow)"
+    if char == "=" and rest[1:2] == ">":
+        return "a flow arrow is written `->`"
+    if char == "=":
+        return "attributes are written `key: value`"
+    if char == "'":
+        return 'strings use double quotes: "…"'
+    if char.isalpha() and not char.isascii():
+        return 'ids are ASCII letters, digits, `_` and `-`; write other text in the "label"'
+    if char and not char.isprintable() and char not in "\t\r\n":
+        return "a .tm file is plain UTF-8 text; is this a binary file?"
     return None
 
 
-def unclosed_hint(statement: str) -> str | None:
-    opened = statement.count("{") - statement.count("}")
-    if opened > 0:
-        return f"{opened} `{{` not closed"
-    if statement.count("[") > statement.count("]"):
-        return "a `[` is not closed"
-    return None
+def element_kinds() -> str:
+    return ", ".join(f"`{k}`" for k in ELEMENT_KEYWORDS)
+
+
+@functools.cache
+def statement_terminals() -> frozenset[str]:
+    """Terminal names that may start a statement (the keywords and NAME, for flows)."""
+    return frozenset({t for t, v in _literals().items() if v in KEYWORDS_FOR_STATEMENTS} | {"NAME"})

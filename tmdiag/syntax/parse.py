@@ -7,15 +7,15 @@ error of every broken statement and keeps the trees of all the good ones.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from lark import Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.exceptions import UnexpectedInput
 
 from tmdiag.diagnostics import Diagnostic, Span
-from tmdiag.syntax import messages
-from tmdiag.syntax.grammar import KEYWORDS_FOR_STATEMENTS, parser
+from tmdiag.syntax import scan
+from tmdiag.syntax.explain import explain
+from tmdiag.syntax.grammar import parser
 
 MAX_NESTING = 64
 
@@ -39,18 +39,19 @@ class ParseResult:
         return not self.diagnostics
 
 
-# Strings, comments, words, arrows and single characters: enough to find statement boundaries.
-_SCAN = re.compile(
-    r'(?P<string>"(?:[^"\\\n]|\\.)*"?)|(?P<comment>#[^\n]*)|(?P<word>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)'
-    r"|(?P<arrow>->)|(?P<space>\s+)|(?P<other>.)",
-    re.DOTALL,
-)
-_STATEMENT_KEYWORDS = frozenset(KEYWORDS_FOR_STATEMENTS)
+MAX_SYNTAX_ERRORS = 100
 
 
 def parse(text: str, path: str = "<string>") -> ParseResult:
     """Parse a whole file. Never raises for bad input: problems come back as diagnostics."""
-    comments, depth_error = _scan_comments_and_depth(text, path)
+    index = scan.LineIndex(text)
+    nul = text.find("\x00")
+    if nul != -1:
+        line, column = index.position(nul)
+        problem = Diagnostic("E004", "this is not a text file: it contains NUL bytes", Span.point(path, line, column),
+                             hint="a .tm file is plain UTF-8 text")  # fmt: skip
+        return ParseResult(path, text, (), (), (problem,))
+    comments, depth_error = _scan_comments_and_depth(text, path, index)
     if depth_error:
         return ParseResult(path, text, (), comments, (depth_error,))
     try:
@@ -60,15 +61,18 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
         pass
     statements: list[Tree[Token]] = []
     diagnostics: list[Diagnostic] = []
-    for start, end in _statement_chunks(text):
-        chunk = text[start:end]
+    for start, end in scan.statement_chunks(text):
+        if len(diagnostics) == MAX_SYNTAX_ERRORS:
+            line, column = index.position(start)
+            message = f"too many syntax errors; stopped after {MAX_SYNTAX_ERRORS}"
+            diagnostics.append(Diagnostic("E001", message, Span.point(path, line, column), hint="fix these first"))
+            break
         try:
-            tree = parser().parse(chunk)
+            tree = parser().parse(text[start:end])
         except UnexpectedInput as error:
-            diagnostics.append(_diagnostic(error, text, start, path))
+            diagnostics.append(explain(error, text, start, end, index, path))
             continue
-        base_line = text.count("\n", 0, start) + 1
-        base_column = start - (text.rfind("\n", 0, start) + 1) + 1
+        base_line, base_column = index.position(start)
         for statement in tree.children:
             _shift(statement, start, base_line, base_column)  # type: ignore[arg-type]
             statements.append(statement)  # type: ignore[arg-type]
@@ -77,68 +81,30 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
     return ParseResult(path, text, tuple(statements), comments, tuple(diagnostics))
 
 
-def _scan_comments_and_depth(text: str, path: str) -> tuple[tuple[Comment, ...], Diagnostic | None]:
+def _scan_comments_and_depth(
+    text: str, path: str, index: scan.LineIndex | None = None
+) -> tuple[tuple[Comment, ...], Diagnostic | None]:
+    index = index or scan.LineIndex(text)
     comments: list[Comment] = []
-    depth = 0
-    line, line_start = 1, 0
-    for match in _SCAN.finditer(text):
-        kind = match.lastgroup
-        value = match.group()
+    openers: list[int] = []
+    for match in scan.tokens(text):
+        kind, value = match.lastgroup, match.group()
         if kind == "comment":
-            column = match.start() - line_start + 1
+            line, column = index.position(match.start())
             comments.append(Comment(value, Span(path, line, column, line, column + len(value))))
-        elif kind == "other" and value in "{[(":
-            depth += 1
-            if depth > MAX_NESTING:
-                column = match.start() - line_start + 1
+        elif kind == "other" and value in scan.OPENERS:
+            openers.append(match.start())
+            if len(openers) > MAX_NESTING:
+                line, column = index.position(match.start())
+                what = "blocks" if value == "{" else "lists" if value == "[" else "parentheses"
+                hint = ("nest boundaries only as deep as the real system" if value == "{"
+                        else f"{what} nest at most {MAX_NESTING} deep")  # fmt: skip
                 return tuple(comments), Diagnostic(
-                    "E005",
-                    f"nesting deeper than {MAX_NESTING} levels",
-                    Span.point(path, line, column),
-                    hint="flatten the model: nest boundaries only as deep as the real system",
+                    "E005", f"{what} nested deeper than {MAX_NESTING} levels", Span.point(path, line, column), hint=hint
                 )
-        elif kind == "other" and value in "}])":
-            depth = max(0, depth - 1)
-        if "\n" in value:
-            line += value.count("\n")
-            line_start = match.start() + value.rfind("\n") + 1
+        elif kind == "other" and value in scan.CLOSERS and openers:
+            openers.pop()
     return tuple(comments), None
-
-
-def _statement_chunks(text: str) -> list[tuple[int, int]]:
-    """Offsets of the top-level statements: each starts at a statement keyword or flow at depth 0."""
-    tokens: list[tuple[str, str, int]] = []  # (kind, value, offset) at depth 0 only
-    depth = 0
-    for match in _SCAN.finditer(text):
-        kind, value = match.lastgroup or "", match.group()
-        if kind in ("space", "comment"):
-            continue
-        at_line_start = match.start() == 0 or text[match.start() - 1] == "\n"
-        if depth and at_line_start and kind == "word" and value in _STATEMENT_KEYWORDS:
-            depth = 0  # an unclosed block: a keyword in column 1 starts the next statement
-        if kind == "other" and value in "{[(":
-            depth += 1
-            continue
-        if kind == "other" and value in "}])":
-            depth = max(0, depth - 1)
-            continue
-        if depth == 0:
-            tokens.append((kind, value, match.start()))
-    starts = [0]
-    for i, (kind, value, offset) in enumerate(tokens):
-        at_line_start = offset == 0 or text[offset - 1] == "\n"
-        if kind != "word":
-            continue
-        before = tokens[i - 1][1] if i > 0 else ""
-        after = [t[1] for t in tokens[i + 1 : i + 4]]
-        is_statement = value in _STATEMENT_KEYWORDS and before != ":"
-        is_flow = after[:1] == ["->"] and before != ":"
-        is_named_flow = after[:1] == [":"] and len(after) == 3 and after[2] == "->"
-        is_line_start = at_line_start and value != "reply" and before not in ("->", ":")
-        if (is_statement or is_flow or is_named_flow or is_line_start) and offset > 0:
-            starts.append(offset)
-    starts.append(len(text))
-    return [(a, b) for a, b in zip(starts, starts[1:], strict=False) if text[a:b].strip()]
 
 
 def _shift(tree: Tree[Token], offset: int, base_line: int, base_column: int) -> None:
@@ -167,55 +133,21 @@ def _shift(tree: Tree[Token], offset: int, base_line: int, base_column: int) -> 
                 child.end_pos = (child.end_pos or 0) + offset
 
 
-def _diagnostic(error: UnexpectedInput, text: str, offset: int, path: str) -> Diagnostic:
-    """A syntax diagnostic for an error raised while parsing the chunk that starts at `offset`."""
-    base_line = text.count("\n", 0, offset) + 1
-    base_column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-    def at(line: int, column: int, length: int = 1) -> Span:
-        absolute_line = line + base_line - 1
-        absolute_column = column + base_column - 1 if line == 1 else column
-        return Span(path, absolute_line, absolute_column, absolute_line, absolute_column + max(1, length))
-
-    chunk_end = _chunk_end(text, offset)
-    if isinstance(error, UnexpectedToken) and error.token.type != "$END":
-        token = error.token
-        expected = messages.expected_words(error.accepts or error.expected)
-        found = messages.describe_token(token)
-        hint = messages.keyword_hint(text, offset + (token.start_pos or 0), error.accepts or error.expected)
-        return Diagnostic(
-            "E001",
-            f"unexpected {found}; expected {expected}",
-            at(token.line or 1, token.column or 1, len(str(token))),
-            hint=hint,
-        )
-    if isinstance(error, UnexpectedCharacters):
-        char = text[offset + error.pos_in_stream] if offset + error.pos_in_stream < len(text) else ""
-        expected = messages.expected_words(error.allowed or set())
-        if char == '"':
-            message = "unterminated string: a string must close with `\"` on the same line"
-        else:
-            message = f"unexpected character {messages.describe_char(char)}; expected {expected}"
-        return Diagnostic("E002", message, at(error.line, error.column))
-    # end of input inside a statement: point at the end of that statement's text
-    expected_set = error.expected if isinstance(error, UnexpectedEOF) else (
-        error.accepts or error.expected if isinstance(error, UnexpectedToken) else set()
-    )
-    end = chunk_end
-    while end > offset and text[end - 1].isspace():
-        end -= 1
-    line = text.count("\n", 0, end) + 1
-    column = end - (text.rfind("\n", 0, end) + 1) + 1
-    return Diagnostic(
-        "E003",
-        f"unexpected end of input; expected {messages.expected_words(set(expected_set))}",
-        Span.point(path, line, column),
-        hint=messages.unclosed_hint(text[offset:end]),
-    )
+# ---- the pieces tmdiag.syntax.incremental (the LSP's incremental parse) builds on ------------
 
 
-def _chunk_end(text: str, offset: int) -> int:
-    for start, end in _statement_chunks(text):
-        if start <= offset < end:
-            return end
-    return len(text)
+def statement_chunks(text: str) -> list[tuple[int, int]]:
+    return scan.statement_chunks(text)
+
+
+def scan_comments_and_depth(text: str, path: str) -> tuple[tuple[Comment, ...], Diagnostic | None]:
+    return _scan_comments_and_depth(text, path, scan.LineIndex(text))
+
+
+def chunk_diagnostic(error: UnexpectedInput, text: str, offset: int, path: str, end: int | None = None) -> Diagnostic:
+    """The diagnostic for a parse error in the statement `text[offset:end]` (default: to the end)."""
+    return explain(error, text, offset, len(text) if end is None else end, scan.LineIndex(text), path)
+
+
+_statement_chunks, _diagnostic = statement_chunks, chunk_diagnostic  # names incremental.py imports
+shift_positions = _shift

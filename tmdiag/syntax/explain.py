@@ -1,0 +1,129 @@
+"""Turning a Lark parse error inside one statement into a diagnostic in human words.
+
+E001 unexpected token · E002 unexpected character or unterminated string · E003 unexpected end
+of a statement (usually an unclosed `{`, `[` or `(`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from tmdiag.diagnostics import Diagnostic, Span
+from tmdiag.syntax import messages, scan
+
+_LAST_WORD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)\s*$")
+
+
+class _Where:
+    """Positions of one statement (the chunk text[start:end]) inside the whole file."""
+
+    def __init__(self, text: str, start: int, end: int, index: scan.LineIndex, path: str):
+        self.text, self.start, self.end, self.index, self.path = text, start, end, index, path
+
+    def span(self, offset: int, length: int = 1) -> Span:
+        line, column = self.index.position(offset)
+        end_line, end_column = self.index.position(offset + max(1, length))
+        if end_line != line:  # keep carets on one line
+            end_line, end_column = line, column + 1
+        return Span(self.path, line, column, end_line, end_column)
+
+    def construct(self, offset: int) -> tuple[str, scan.Opener | None]:
+        """What the position is inside: top, boundary, block, rule, team, list or group."""
+        openers = scan.open_brackets(self.text, self.start, offset)
+        return (openers[-1].construct, openers[-1]) if openers else ("top", None)
+
+
+def explain(error: UnexpectedInput, text: str, start: int, end: int, index: scan.LineIndex, path: str) -> Diagnostic:
+    where = _Where(text, start, end, index, path)
+    if isinstance(error, UnexpectedToken) and error.token.type != "$END":
+        return _unexpected_token(error, where)
+    if isinstance(error, UnexpectedCharacters):
+        return _unexpected_character(error, where)
+    expected = set(getattr(error, "accepts", None) or getattr(error, "expected", None) or ())
+    return _unexpected_end(expected, where)
+
+
+def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
+    token = error.token
+    offset = where.start + (token.start_pos or 0)
+    expected = set(error.accepts or error.expected)
+    construct, _ = where.construct(offset)
+    before = where.text[where.start : offset]
+    previous = _LAST_WORD.search(before)
+    if previous and expected <= {"ARROW", "COLON"} and construct in ("top", "boundary"):
+        # `proces web` / `bucket logs`: a word where a keyword belongs, read as the start of a flow or attribute
+        word, word_offset = previous.group(1), where.start + previous.start(1)
+        if word == "reply":
+            return Diagnostic("E001", "a `reply` must directly follow the flow it answers",
+                              where.span(word_offset, len(word)),
+                              hint='write `a -> b "Request" reply "Response"`')  # fmt: skip
+        suggestion = messages.keyword_suggestion(word)
+        if construct == "top" and suggestion:
+            message = f"`{word}` is not a keyword; a statement starts with a keyword or is a flow `a -> b`"
+            return Diagnostic("E001", message, where.span(word_offset, len(word)), hint=suggestion)
+        if construct == "boundary" and token.type in ("NAME", "STRING"):
+            message = f"`{word}` is neither an element kind nor an attribute (`key: value`)"
+            kinds = f"element kinds: {messages.element_kinds()}"
+            return Diagnostic("E001", message, where.span(word_offset, len(word)), hint=suggestion or kinds)
+    found = messages.describe_token(token)
+    message = f"unexpected {found}; expected {messages.expected_words(expected, construct)}"
+    hint: str | None = None
+    if construct == "team" and expected <= {"NAME", "LSQB"}:
+        hint = 'each member has a role: `alice "Alice Ng" security_lead` (or `[developer, sre]`)'
+    elif expected == {"COLON"}:
+        hint = "attributes are written `key: value`"
+    elif expected == {"ARROW", "COLON"} and construct == "top":
+        hint = "a statement starts with a keyword (`boundary`, `process`, …); a flow is `a -> b`"
+    elif previous and expected >= {"ARROW"}:
+        hint = messages.keyword_suggestion(previous.group(1))
+    return Diagnostic("E001", message, where.span(offset, len(str(token))), hint=hint)
+
+
+def _unexpected_character(error: UnexpectedCharacters, where: _Where) -> Diagnostic:
+    offset = where.start + (error.pos_in_stream or 0)
+    char = where.text[offset] if offset < len(where.text) else ""
+    if char == '"':
+        closing = where.text.find("\n", offset)
+        length = (closing if closing != -1 else len(where.text)) - offset
+        message = 'unterminated string: a string must close with `"` on the same line'
+        hint = 'close it with `"`; write a quote inside as `\\"`'
+        return Diagnostic("E002", message, where.span(offset, length), hint=hint)
+    construct, _ = where.construct(offset)
+    allowed = set(error.allowed or ())
+    at_statement_start = construct == "top" and not where.text[where.start : offset].strip()
+    expected = messages.expected_words(
+        set(messages.statement_terminals()) if at_statement_start else allowed, construct
+    )
+    rest = where.text[offset : offset + 40]
+    return Diagnostic(
+        "E002",
+        f"unexpected character {messages.describe_char(char)}; expected {expected}",
+        where.span(offset),
+        hint=messages.character_hint(rest, allowed),
+    )
+
+
+def _unexpected_end(expected: set[str], where: _Where) -> Diagnostic:
+    end = where.end
+    while end > where.start and where.text[end - 1].isspace():
+        end -= 1
+    construct, opener = where.construct(end)
+    related: tuple[tuple[str, Span], ...] = ()
+    hint = None
+    if opener is not None:
+        line, _ = where.index.position(opener.offset)
+        closer = {"{": "}", "[": "]", "(": ")"}[opener.char]
+        hint = f"the `{opener.char}` on line {line} is never closed: add `{closer}`"
+        related = ((f"`{opener.char}` opened here", where.span(opener.offset)),)
+    elif expected == {"ARROW"}:
+        hint = "attributes go inside a `{ … }` block; `name: a -> b` starts a named flow"
+    line, column = where.index.position(end)
+    return Diagnostic(
+        "E003",
+        f"unexpected end of the statement; expected {messages.expected_words(expected, construct)}",
+        Span.point(where.path, line, column),
+        hint=hint,
+        related=related,
+    )
