@@ -1,0 +1,135 @@
+"""Risk decisions, controls and assumptions, matched to findings by (threat id, target id).
+
+- `risk ID on TARGET { status, owner, ... }` sets a finding's status and owner; one that matches no
+  finding has gone stale (E406, error); an `accepted` one past `until` has expired (E407, error)
+  and the finding is open again.
+- `control X { on: [...], mitigates: [...] }` marks those findings mitigated; a threat id that
+  matches none of its targets is reported (E409, warning).
+- `assume "..." { on: [...], excludes: [...] }` takes findings out of the list (no `on:`: every
+  target), like pytm's assumptions; an exclusion that excludes nothing is reported (E408, warning).
+The front end already checks owners, required fields and unknown threat ids (E401–E404).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from tmdiag.diagnostics import Diagnostic, Severity, did_you_mean
+from tmdiag.model import nodes as n
+
+Key = tuple[str, str]  # (threat id, target id)
+EVERY = "*"
+
+
+def _ids(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(str(v) for v in value) if isinstance(value, tuple) else (str(value),)
+
+
+@dataclass
+class Decisions:
+    risks: dict[Key, n.RiskDecision] = field(default_factory=dict)
+    controls: dict[Key, list[str]] = field(default_factory=dict)
+    excludes: dict[Key, n.Assumption] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, model: n.Model) -> Decisions:
+        table = cls()
+        for risk in model.risks:
+            table.risks.setdefault((risk.id, risk.target), risk)
+        for control in model.controls:
+            for threat in _ids(control.get("mitigates")):
+                for target in _ids(control.get("on")):
+                    table.controls.setdefault((threat, target), []).append(control.id)
+        for assumption in model.assumptions:
+            targets = _ids(assumption.get("on")) or (EVERY,)
+            for threat in _ids(assumption.get("excludes")):
+                for target in targets:
+                    table.excludes.setdefault((threat, target), assumption)
+        return table
+
+    def exclusion(self, key: Key) -> n.Assumption | None:
+        if not self.excludes:
+            return None
+        return self.excludes.get(key) or self.excludes.get((key[0], EVERY))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    status: str
+    owner: str | None
+    decision: n.RiskDecision | None
+    controls: tuple[str, ...]
+    severity: str | None  # the decision's override of the risk level
+
+
+def decide(table: Decisions, key: Key, node: n.Node, today: datetime.date) -> Outcome:
+    decision = table.risks.get(key)
+    controls = tuple(table.controls.get(key, ()))
+    element_owner = node.get("owner")
+    if decision is None:
+        status = "mitigated" if controls else "open"
+        return Outcome(status, str(element_owner) if element_owner else None, None, controls, None)
+    status = str(decision.get("status"))
+    if status == "accepted" and _expired(decision, today):
+        status = "open"
+    by = decision.get("by")
+    if by and str(by) not in controls:
+        controls = (*controls, str(by))
+    owner = decision.get("owner") or element_owner
+    override = decision.get("severity")
+    return Outcome(status, str(owner) if owner else None, decision, controls, str(override) if override else None)
+
+
+def _expired(decision: n.RiskDecision, today: datetime.date) -> bool:
+    until = decision.get("until")
+    return isinstance(until, datetime.date) and until < today
+
+
+def diagnostics(table: Decisions, matched: set[Key], excluded: set[Key], by_target: dict[str, list[str]],
+                model: n.Model, today: datetime.date) -> list[Diagnostic]:  # fmt: skip
+    """Stale and expired decisions, exclusions and control claims that match nothing."""
+    found: list[Diagnostic] = []
+    for key, decision in table.risks.items():
+        if key not in matched and key not in excluded:
+            if model.element(key[1]) is None and model.flow(key[1]) is None:
+                continue  # an undeclared target: reported by validation (E402)
+            applying = by_target.get(key[1], [])
+            hint = did_you_mean(key[0], applying)
+            if hint is None:
+                hint = (f"threats found on `{key[1]}`: " + ", ".join(sorted(set(applying))[:12])) if applying \
+                    else f"no threat applies to `{key[1]}`"  # fmt: skip
+            found.append(Diagnostic("E406", f"stale risk decision: threat `{key[0]}` does not apply to `{key[1]}`",
+                                    decision.id_span, hint=f"{hint}; remove the decision or fix the model"))  # fmt: skip
+        elif str(decision.get("status")) == "accepted" and _expired(decision, today):
+            until = decision.get("until")
+            attr = decision.attribute("until")
+            found.append(Diagnostic(
+                "E407", f"accepted risk `{key[0]}` on `{key[1]}` expired on {until.isoformat()}",
+                attr.value_span if attr else decision.span,
+                hint="review it: renew `until:`, or change the decision; the finding counts as open",
+            ))
+    seen: set[tuple[str, str]] = set()
+    for (threat, target), assumption in table.excludes.items():
+        hits = excluded if target != EVERY else {k for k in excluded if k[0] == threat}
+        if (threat, target) not in hits and not any(k[0] == threat for k in hits if target == EVERY):
+            if (assumption.id, threat) in seen:
+                continue
+            seen.add((assumption.id, threat))
+            attr = assumption.attribute("excludes")
+            where = f"`{target}`" if target != EVERY else "any target"
+            found.append(Diagnostic("E408", f"assumption excludes `{threat}`, which does not apply to {where}",
+                                    attr.value_span if attr else assumption.span, Severity.WARNING))  # fmt: skip
+    for control in model.controls:
+        for threat in _ids(control.get("mitigates")):
+            targets = _ids(control.get("on"))
+            if targets and not any((threat, t) in matched or (threat, t) in excluded for t in targets):
+                attr = control.attribute("mitigates")
+                found.append(Diagnostic(
+                    "E409", f"control `{control.id}` mitigates `{threat}`, which applies to none of "
+                    + ", ".join(f"`{t}`" for t in targets),
+                    attr.value_span if attr else control.span, Severity.WARNING,
+                ))  # fmt: skip
+    return found

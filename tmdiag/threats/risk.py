@@ -1,0 +1,231 @@
+"""Risk = likelihood × impact, each on a 1–5 scale, explained (the method: docs/risk.md).
+
+Likelihood: the threat's rating (pytm's "Likelihood Of Attack", a rule's `likelihood`), moved
+by exposure: +1 when the target is exposed (inside an untrusted boundary, `public: true`, or one
+flow away from there), −1 when no untrusted element reaches it at all, +1 more when a threat
+agent enters a boundary it can be reached from (or names it in `targets`).
+Impact: the threat's severity, averaged (rounding up) with the asset value when the model says
+what is at stake: the declared `impact` of the element and the most sensitive data it stores or
+carries (classification, PII, credentials, the data's own `impact`).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from tmdiag.model import nodes as n
+
+WORDS = ("very_low", "low", "medium", "high", "very_high")  # scale 1..5
+LEVELS = ("critical", "high", "medium", "low", "info")  # risk levels, highest first
+RATINGS = {"very low": 1, "very_low": 1, "low": 2, "medium": 3, "high": 4, "very high": 5, "very_high": 5,
+           "info": 1, "critical": 5}  # fmt: skip
+_CLASSIFICATION_VALUE = {"unknown": 0, "public": 1, "restricted": 2, "sensitive": 3, "secret": 4, "top_secret": 5}
+_IMPACT_VALUE = {"info": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}
+UNKNOWN_LIKELIHOOD = 3  # pytm leaves 13 threats unrated: assume medium
+
+
+def level(score: int) -> str:
+    """Risk level of a score 1..25."""
+    if score >= 20:
+        return "critical"
+    if score >= 12:
+        return "high"
+    if score >= 6:
+        return "medium"
+    if score >= 3:
+        return "low"
+    return "info"
+
+
+def rank(level_name: str) -> int:
+    """0 for critical … 4 for info (sort key)."""
+    return LEVELS.index(level_name) if level_name in LEVELS else len(LEVELS)
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    adjustment: int  # -1, 0, +1 or +2
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AssetValue:
+    value: int | None  # 1..5, None when the model says nothing about what is at stake
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rating:
+    likelihood: int
+    impact: int
+    score: int
+    risk: str
+    explanation: str
+
+
+class RiskModel:
+    """Per-target exposure and asset value, computed once per model; ratings are cached."""
+
+    def __init__(self, model: n.Model):
+        self.model = model
+        self.untrusted = {e.id for e in model.elements if _untrusted(model, e)}
+        self.distance = _distances(model, self.untrusted)
+        self.agents = _agent_reach(model)
+        self._ratings: dict[tuple[str, str, str], Rating] = {}
+        self._exposures: dict[str, Exposure] = {}
+        self._values: dict[str, AssetValue] = {}
+
+    # ---- exposure ------------------------------------------------------------------------
+    def exposure(self, target_id: str) -> Exposure:
+        cached = self._exposures.get(target_id)
+        if cached is None:
+            cached = self._exposures[target_id] = self._exposure(target_id)
+        return cached
+
+    def _exposure(self, target_id: str) -> Exposure:
+        flow = self.model.flow(target_id)
+        element_id = flow.source if flow is not None else target_id
+        reasons: list[str] = []
+        distance = self.distance.get(element_id)
+        if distance is not None and distance <= 1:
+            adjustment = 1
+            where = "is" if distance == 0 else "receives flows from"
+            reasons.append(f"+1 exposed: {'its source ' if flow else ''}{element_id} {where} an untrusted "
+                           "boundary or the internet")  # fmt: skip
+        elif distance is None:
+            adjustment = -1
+            reasons.append("-1 not reachable from any untrusted boundary")
+        else:
+            adjustment = 0
+            reasons.append(f"+0 reachable from an untrusted boundary in {distance} hops")
+        agents = sorted(self.agents.get(element_id, ()) | (self.agents.get(flow.sink, set()) if flow else set()))
+        if agents:
+            adjustment += 1
+            reasons.append("+1 threat agents reach it: " + ", ".join(agents))
+        return Exposure(adjustment, tuple(reasons))
+
+    # ---- impact --------------------------------------------------------------------------
+    def asset_value(self, target_id: str) -> AssetValue:
+        cached = self._values.get(target_id)
+        if cached is None:
+            cached = self._values[target_id] = self._asset_value(target_id)
+        return cached
+
+    def _asset_value(self, target_id: str) -> AssetValue:
+        node: n.Node | None = self.model.element(target_id) or self.model.flow(target_id)
+        if node is None:
+            return AssetValue(None, ())
+        best, reasons = 0, []
+        declared = node.get("impact")
+        if declared:
+            best = _IMPACT_VALUE.get(str(declared), 0)
+            reasons.append(f"declared impact {declared}")
+        for asset in self._data_of(node):
+            value, why = _data_value(asset)
+            if value > best:
+                best, reasons = value, [*reasons[:1], f"data {asset.id}: {why}"] if declared else [f"data {asset.id}: {why}"]
+        return AssetValue(best or None, tuple(reasons))
+
+    def _data_of(self, node: n.Node) -> list[n.DataAsset]:
+        refs: list[str] = []
+        if isinstance(node, n.Flow):
+            refs.extend(_refs(node.get("data")))
+        else:
+            refs.extend(_refs(node.get("stores")))
+            for flow in self.model.flows_of(node.id):
+                refs.extend(_refs(flow.get("data")))
+        assets = (self.model.data_asset(r) for r in dict.fromkeys(refs))
+        return [a for a in assets if a is not None]
+
+    # ---- rating --------------------------------------------------------------------------
+    def rate(self, target_id: str, likelihood_rating: str, severity_rating: str) -> Rating:
+        key = (target_id, likelihood_rating, severity_rating)
+        cached = self._ratings.get(key)
+        if cached is None:
+            cached = self._ratings[key] = self._rate(target_id, likelihood_rating, severity_rating)
+        return cached
+
+    def _rate(self, target_id: str, likelihood_rating: str, severity_rating: str) -> Rating:
+        base = RATINGS.get(likelihood_rating.strip().lower(), UNKNOWN_LIKELIHOOD)
+        exposure = self.exposure(target_id)
+        likelihood = max(1, min(5, base + exposure.adjustment))
+        severity = RATINGS.get(severity_rating.strip().lower(), 3)
+        asset = self.asset_value(target_id)
+        impact = severity if asset.value is None else -(-(severity + asset.value) // 2)
+        score = likelihood * impact
+        rated = likelihood_rating.strip() or "unrated (medium)"
+        why_impact = f"severity {severity_rating.strip() or 'unrated'} {severity}"
+        if asset.value is not None:
+            why_impact += f", averaged up with asset value {asset.value} (" + "; ".join(asset.reasons) + ")"
+        explanation = (f"likelihood {likelihood} = {rated} {base} " + " ".join(exposure.reasons)
+                       + f"; impact {impact} = {why_impact}; score {likelihood}×{impact} = {score}")  # fmt: skip
+        return Rating(likelihood, impact, score, level(score), explanation)
+
+
+def _refs(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(str(v) for v in value) if isinstance(value, tuple) else (str(value),)
+
+
+def _data_value(asset: n.DataAsset) -> tuple[int, str]:
+    classification = str(asset.get("classification"))
+    value, why = _CLASSIFICATION_VALUE.get(classification, 0), f"classification {classification}"
+    if (asset.get("pii") or asset.get("credentials")) and value < 3:
+        value, why = 3, "pii" if asset.get("pii") else "credentials"
+    declared = asset.get("impact")
+    if declared and _IMPACT_VALUE.get(str(declared), 0) > value:
+        value, why = _IMPACT_VALUE[str(declared)], f"declared impact {declared}"
+    return value, why
+
+
+def _untrusted(model: n.Model, element: n.Element) -> bool:
+    if element.get("public"):
+        return True
+    chain = model.boundary_chain(element.boundary)
+    if not chain:
+        return element.kind in ("actor", "external")  # outside every boundary: the outside world
+    return any(str(b.get("trust")) == "untrusted" or b.get("kind") == "internet" or b.get("public") for b in chain)
+
+
+def _graph(model: n.Model) -> dict[str, list[str]]:
+    graph: dict[str, list[str]] = {}
+    for flow in model.flows:
+        if not flow.is_reply:
+            graph.setdefault(flow.source, []).append(flow.sink)
+    return graph
+
+
+def _distances(model: n.Model, starts: set[str]) -> dict[str, int]:
+    """Hops from the nearest untrusted element along flows (requests only)."""
+    graph = _graph(model)
+    distance = dict.fromkeys(sorted(starts), 0)
+    queue = deque(distance)
+    while queue:
+        here = queue.popleft()
+        for there in graph.get(here, ()):
+            if there not in distance:
+                distance[there] = distance[here] + 1
+                queue.append(there)
+    return distance
+
+
+def _agent_reach(model: n.Model) -> dict[str, set[str]]:
+    """Element id → threat agents that reach it (from a boundary they enter, or by `targets`)."""
+    graph = _graph(model)
+    reach: dict[str, set[str]] = {}
+    for agent in model.agents:
+        entered = set(_refs(agent.get("enters")))
+        starts = [e.id for e in model.elements if entered & {b.id for b in model.boundary_chain(e.boundary)}]
+        seen = set(starts)
+        queue = deque(starts)
+        while queue:
+            for there in graph.get(queue.popleft(), ()):
+                if there not in seen:
+                    seen.add(there)
+                    queue.append(there)
+        for target in (*seen, *_refs(agent.get("targets"))):
+            reach.setdefault(target, set()).add(agent.id)
+    return reach
+
