@@ -153,7 +153,7 @@ def _print(args: argparse.Namespace, diagnostics: list[Diagnostic], sources: dic
 
         sys.stdout.write(render_github(diagnostics))
     else:
-        colour = use_colour(args)
+        colour = use_colour(args, sys.stdout)
         for d in diagnostics:
             print(render_text(d, sources, colour) + "\n")
         if not args.quiet:

@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         exact = get(wanted)
         if exact is not None and args.format == "text":
-            sys.stdout.write(explain(exact, use_colour(args)))
+            sys.stdout.write(explain(exact, use_colour(args, sys.stdout)))
             return EXIT_OK
     if args.format == "json":
         sys.stdout.write(json.dumps([as_dict(r) for r in rules], indent=2, ensure_ascii=False) + "\n")

@@ -1,0 +1,2 @@
+# TM105 stays quiet here
+model "Shop" { scope: "Web shop", reviewed: 2026-10-01, review_every: 12w }

@@ -1,0 +1,12 @@
+# TM205 fires on each line marked `expect`
+boundary internet "Internet" {
+  trust: untrusted
+  actor customer "Customer"
+}
+boundary prod "Production" {
+  trust: high
+  process api "API"
+  process worker "Worker"
+  datastore db "Orders DB" { encrypted_at_rest: true }
+}
+customer -> db "Query" { encrypted: true, authenticated: true }  # expect: TM205

@@ -1,0 +1,9 @@
+# TM502 stays quiet here
+team {
+  alice "Alice Ng" security_lead
+}
+process web "Web app"
+risk INP02 on web {
+  status: accepted, owner: alice, until: 2027-06-01
+  justification: "Only staff reach the form, behind the VPN"
+}

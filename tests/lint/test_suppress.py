@@ -1,0 +1,80 @@
+"""Inline suppressions: where they apply, reasons, unused and malformed ones, imported files."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from tmdiag.api import check_file, check_text
+from tmdiag.lint import lint
+from tmdiag.lint.config import LintConfig
+
+TODAY = datetime.date(2026, 11, 27)
+SELF_FLOW = 'process api "API"\n'
+
+
+def codes(text: str, config: LintConfig | None = None) -> list[tuple[str, int]]:
+    model, _ = check_text(text, "m.tm")
+    return [(d.code, d.span.line) for d in lint(model, config or LintConfig(select=("TM206", "TM9")), TODAY)]
+
+
+def test_unsuppressed_finding_is_reported() -> None:
+    assert codes(SELF_FLOW + 'api -> api "Retry"\n') == [("TM206", 2)]
+
+
+def test_trailing_comment_suppresses_its_line() -> None:
+    assert codes(SELF_FLOW + 'api -> api "Retry"  # tmdiag: ignore[TM206] reason: retry loop\n') == []
+
+
+def test_comment_alone_covers_the_next_code_line_even_below_other_comments() -> None:
+    text = SELF_FLOW + '# tmdiag: ignore[TM206] reason: retry loop\n# another note\napi -> api "Retry"\n'
+    assert codes(text) == []
+
+
+def test_comment_alone_does_not_reach_two_lines_down() -> None:
+    text = SELF_FLOW + '# tmdiag: ignore[TM206] reason: retry loop\nprocess b "B"\napi -> api "Retry"\n'
+    assert codes(text) == [("TM902", 2), ("TM206", 4)]
+
+
+def test_several_codes_case_insensitive() -> None:
+    text = SELF_FLOW + 'api -> api "Retry"  # TMDIAG: ignore[tm206, TM207] reason: retry loop\n'
+    assert codes(text) == []
+    assert codes(text, LintConfig(select=("TM206", "TM207", "TM9"))) == [("TM902", 2)]  # TM207 suppresses nothing
+
+
+def test_missing_reason_still_suppresses_but_is_reported() -> None:
+    assert codes(SELF_FLOW + 'api -> api "Retry"  # tmdiag: ignore[TM206]\n') == [("TM901", 2)]
+    assert codes(SELF_FLOW + 'api -> api "Retry"  # tmdiag: ignore[TM206] reason:   \n') == [("TM901", 2)]
+
+
+def test_unused_is_not_reported_for_rules_that_are_off() -> None:
+    text = SELF_FLOW + 'process b "B"  # tmdiag: ignore[TM203] reason: not our concern\n'
+    assert codes(text) == []
+    assert codes(text, LintConfig(select=("TM203", "TM9"))) == [("TM902", 2)]
+
+
+def test_malformed_suppressions() -> None:
+    text = (
+        SELF_FLOW
+        + 'api -> api "Retry"  # tmdiag: ignore reason: noisy\n# tmdiag: ignore[TM999, TM206]\napi -> api "Again"\n'
+    )
+    found = codes(text)
+    assert ("TM903", 2) in found and ("TM206", 2) in found  # blanket suppression does nothing
+    assert ("TM903", 3) in found and ("TM901", 3) in found and ("TM206", 4) not in found
+
+
+def test_meta_rules_cannot_be_suppressed() -> None:
+    text = SELF_FLOW + 'api -> api "Retry"  # tmdiag: ignore[TM206, TM901]\n'
+    assert ("TM901", 2) in codes(text)
+
+
+def test_ordinary_comments_are_not_suppressions() -> None:
+    assert codes(SELF_FLOW + 'api -> api "Retry"  # tmdiag ignores nothing here\n') == [("TM206", 2)]
+
+
+def test_suppression_in_an_imported_file(tmp_path: Path) -> None:
+    (tmp_path / "lib.tm").write_text('process lib "Lib"\nlib -> lib "Loop"  # tmdiag: ignore[TM206] reason: a loop\n')
+    (tmp_path / "main.tm").write_text('import "lib.tm"\nprocess api "API"\napi -> lib "Call"\n')
+    model, diagnostics = check_file(tmp_path / "main.tm")
+    assert model is not None and not diagnostics
+    assert [d.code for d in lint(model, LintConfig(select=("TM206", "TM9")), TODAY)] == []
