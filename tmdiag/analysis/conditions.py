@@ -147,13 +147,18 @@ class Checked:
     routes: dict[int, dict[str, Resolved]] = field(default_factory=dict)  # id(Path) -> kind -> route
 
 
+def rule_kinds(rule: n.CustomRule) -> tuple[str, ...]:
+    """The valid kinds a rule targets (element kinds and `flow`)."""
+    targets = rule.get("targets") or ()
+    targets = targets if isinstance(targets, tuple) else (targets,)
+    return tuple(dict.fromkeys(str(t) for t in targets if str(t) in schema.RULE_TARGETS))
+
+
 class _Checker:
     def __init__(self, rule: n.CustomRule, model: n.Model):
         self.rule = rule
         self.model = model
-        targets = rule.get("targets") or ()
-        targets = targets if isinstance(targets, tuple) else (targets,)
-        self.kinds = tuple(str(t) for t in targets if str(t) in schema.RULE_TARGETS)
+        self.kinds = rule_kinds(rule)
         self.diagnostics: list[Diagnostic] = []
         self.routes: dict[int, dict[str, Resolved]] = {}
 
@@ -185,7 +190,8 @@ class _Checker:
             if found is not None and found.kind != "bool":
                 text = ".".join(expr.parts)
                 example = f"{text} == {found.values[-1]}" if found.kind == "enum" else f"{text} == ..."
-                self.error(f"`{text}` is {found.describe()}, not true/false", expr.span,
+                what = f"takes {', '.join(found.values)}" if found.kind == "enum" else f"is {found.describe()}"
+                self.error(f"`{text}` is not true/false: it {what}", expr.span,
                            hint=f"compare it, e.g. `{example}`")  # fmt: skip
             return expr
         return expr
@@ -252,22 +258,34 @@ class _Checker:
                                hint=did_you_mean(str(literal.value), side.values))  # fmt: skip
                     return
         same = left.kind == right.kind and (left.kind != "enum" or left.values == right.values)
-        tls_number = {left.kind, right.kind} == {"enum", "number"} and schema.TLS_VERSIONS in (left.values, right.values)
+        tls_number = {left.kind, right.kind} == {"enum", "number"} and schema.TLS_VERSIONS in (
+            left.values,
+            right.values,
+        )
         if not same and not tls_number:
             self.error(f"cannot compare {left.describe()} with {right.describe()}", span)
             return
         if op in ORDERED_OPS and not (left.ordered or tls_number):
-            self.error(f"`{op}` needs ordered values; {left.describe()} has no order", span,
-                       hint="use `==`, `!=` or `in [...]`")
+            self.error(
+                f"`{op}` needs ordered values; {left.describe()} has no order",
+                span,
+                hint="use `==`, `!=` or `in [...]`",
+            )
 
     def boundary_test(self, expr: n.BoundaryTest) -> None:
         wrong = [k for k in self.kinds if k != "flow"]
         if wrong:
-            self.error(f"`{expr.op}` tests flows; this rule also targets {', '.join(wrong)}", expr.span,
-                       hint="give flow tests their own rule with `targets: [flow]`")
+            self.error(
+                f"`{expr.op}` tests flows; this rule also targets {', '.join(wrong)}",
+                expr.span,
+                hint="give flow tests their own rule with `targets: [flow]`",
+            )
         if expr.boundary is not None and self.model.boundary(expr.boundary) is None:
-            self.error(f"boundary `{expr.boundary}` is not declared", expr.span,
-                       hint=did_you_mean(expr.boundary, [b.id for b in self.model.boundaries]))
+            self.error(
+                f"boundary `{expr.boundary}` is not declared",
+                expr.span,
+                hint=did_you_mean(expr.boundary, [b.id for b in self.model.boundaries]),
+            )
 
 
 def _is_word(expr: n.Expr) -> bool:
@@ -405,7 +423,10 @@ class Evaluator:
             hit = bool(exit_ids or enter_ids) if expr.boundary is None else expr.boundary in exit_ids + enter_ids
         else:
             hit = expr.boundary in (enter_ids if expr.op == "enters" else exit_ids)
-        parts = [f"exits {', '.join(exit_ids)}" if exit_ids else "", f"enters {', '.join(enter_ids)}" if enter_ids else ""]
+        parts = [
+            f"exits {', '.join(exit_ids)}" if exit_ids else "",
+            f"enters {', '.join(enter_ids)}" if enter_ids else "",
+        ]
         crossing = "; ".join(p for p in parts if p) or "crosses no boundary"
         return hit, [f"{_subject(target)}: {crossing}"]
 
@@ -514,7 +535,9 @@ def _holds(op: str, left: object, right: object, order: tuple[str, ...]) -> bool
 def _position(value: object, order: tuple[str, ...]) -> int | None:
     text = str(value)
     if order == schema.TLS_VERSIONS:
-        text = {"1": "1.0"}.get(text.lower().removeprefix("tls").removeprefix("v"), text.lower().removeprefix("tls").removeprefix("v"))
+        text = {"1": "1.0"}.get(
+            text.lower().removeprefix("tls").removeprefix("v"), text.lower().removeprefix("tls").removeprefix("v")
+        )
     return order.index(text) if text in order else None
 
 

@@ -101,16 +101,21 @@ def diagnostics(table: Decisions, matched: set[Key], excluded: set[Key], by_targ
             if hint is None:
                 hint = (f"threats found on `{key[1]}`: " + ", ".join(sorted(set(applying))[:12])) if applying \
                     else f"no threat applies to `{key[1]}`"  # fmt: skip
-            found.append(Diagnostic("E406", f"stale risk decision: threat `{key[0]}` does not apply to `{key[1]}`",
-                                    decision.id_span, hint=f"{hint}; remove the decision or fix the model"))  # fmt: skip
+            message = f"stale risk decision: threat `{key[0]}` does not apply to `{key[1]}`"
+            found.append(
+                Diagnostic("E406", message, decision.id_span, hint=f"{hint}; remove the decision or fix the model")
+            )
         elif str(decision.get("status")) == "accepted" and _expired(decision, today):
             until = decision.get("until")
             attr = decision.attribute("until")
-            found.append(Diagnostic(
-                "E407", f"accepted risk `{key[0]}` on `{key[1]}` expired on {until.isoformat()}",
-                attr.value_span if attr else decision.span,
-                hint="review it: renew `until:`, or change the decision; the finding counts as open",
-            ))
+            found.append(
+                Diagnostic(
+                    "E407",
+                    f"accepted risk `{key[0]}` on `{key[1]}` expired on {until.isoformat()}",
+                    attr.value_span if attr else decision.span,
+                    hint="review it: renew `until:`, or change the decision; the finding counts as open",
+                )
+            )
     seen: set[tuple[str, str]] = set()
     for (threat, target), assumption in table.excludes.items():
         hits = excluded if target != EVERY else {k for k in excluded if k[0] == threat}

@@ -82,16 +82,14 @@ class Explainer:
 
     # ---- the interpreter ----------------------------------------------------------------
     def eval(self, node: ast.expr, env: dict[str, Any]) -> tuple[Any, list[Fact]]:
-        atom = isinstance(node, (ast.Compare, ast.Attribute, ast.Call)) and len(env) == 1
-        if atom:
-            key = _KEYS.get(id(node))
-            if key is None:
-                key = _KEYS[id(node)] = ast.dump(node)
-            if key in self._memo:
-                return self._memo[key]
-        result = self._eval(node, env)
-        if atom:
-            self._memo[key] = result
+        if not (isinstance(node, (ast.Compare, ast.Attribute, ast.Call)) and len(env) == 1):
+            return self._eval(node, env)
+        key = _KEYS.get(id(node))
+        if key is None:
+            key = _KEYS[id(node)] = ast.dump(node)
+        result = self._memo.get(key)
+        if result is None:
+            result = self._memo[key] = self._eval(node, env)
         return result
 
     def _eval(self, node: ast.expr, env: dict[str, Any]) -> tuple[Any, list[Fact]]:
@@ -180,14 +178,17 @@ class Explainer:
             owner, facts = self.eval(func.value, env)
             args = [self.eval(a, env) for a in node.args]
             value = getattr(owner, func.attr)(*(v for v, _ in args))
-            return value, facts + [(owner, (f"{func.attr}()",), value)]
+            return value, [*facts, (owner, (f"{func.attr}()",), value)]
         raise Unsupported(ast.dump(node))
 
-    def _aggregate(self, name: str, comp: ast.GeneratorExp | ast.ListComp, env: dict[str, Any]) -> tuple[Any, list[Fact]]:
+    def _aggregate(
+        self, name: str, comp: ast.GeneratorExp | ast.ListComp, env: dict[str, Any]
+    ) -> tuple[Any, list[Fact]]:
         if len(comp.generators) != 1 or not isinstance(comp.generators[0].target, ast.Name):
             raise Unsupported("comprehension")
         generator = comp.generators[0]
-        variable = generator.target.id  # type: ignore[union-attr]
+        assert isinstance(generator.target, ast.Name)
+        variable = generator.target.id
         items, facts = self.eval(generator.iter, env)
         results: list[tuple[Any, list[Fact]]] = []
         for item in sorted(items, key=_data_order) if isinstance(items, set) else items:
@@ -231,12 +232,16 @@ class Explainer:
             prefix += f"{path[0]} "
             obj, path = getattr(obj, path[0]), path[1:]
         if path[-1] == "hasDataLeaks()":
-            return f"{self.subject(obj)}: {prefix}carries data above an endpoint's max_classification ({self._leaks(obj)})"
+            return (
+                f"{self.subject(obj)}: {prefix}carries data above an endpoint's max_classification ({self._leaks(obj)})"
+            )
         if path[-1] == "checkTLSVersion()":
             return f"{self.subject(obj)}: {prefix}an incoming flow's tls is below min_tls"
         node = self.compiled.nodes.get(id(obj))
         asset_id = self.data_nodes.get(id(obj))
-        model_node: n.Node | None = node if node is not None else (self.model.data_asset(asset_id) if asset_id else None)
+        model_node: n.Node | None = (
+            node if node is not None else (self.model.data_asset(asset_id) if asset_id else None)
+        )
         kind = model_node.schema_kind if model_node is not None else "data"
         pytm_name = ".".join(path)
         names = reverse_names(kind).get(pytm_name, ())
@@ -264,8 +269,10 @@ def _data_order(datum: Any) -> str:
 
 
 def _is_leaf(value: Any) -> bool:
-    return isinstance(value, (bool, int, float, str)) or type(value) in _REVERSE_ENUMS or isinstance(
-        value, pytm.Classification
+    return (
+        isinstance(value, (bool, int, float, str))
+        or type(value) in _REVERSE_ENUMS
+        or isinstance(value, pytm.Classification)
     )
 
 

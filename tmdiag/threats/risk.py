@@ -1,13 +1,15 @@
 """Risk = likelihood × impact, each on a 1–5 scale, explained (the method: docs/risk.md).
 
-Likelihood: the threat's rating (pytm's "Likelihood Of Attack", a rule's `likelihood`), moved
-by exposure: +1 when the target is exposed (inside an untrusted boundary, `public: true`, or one
-flow away from there), −1 when no untrusted element reaches it at all, +1 more when a threat
-agent enters a boundary it can be reached from (or names it in `targets`).
-Impact: the threat's severity, averaged (rounding up) with the asset value when the model says
-what is at stake: the declared `impact` of the element and the most sensitive data it stores or
-carries (classification, PII, credentials, the data's own `impact`).
-"""
+Likelihood: the threat's rating (pytm's "Likelihood Of Attack", a rule's `likelihood`; unrated:
+medium), moved by exposure: +1 when the target is exposed (`public: true`, in an untrusted or
+internet boundary, or an actor/external entity outside every boundary) or a threat agent reaches
+it (inside a boundary the agent `enters`, one flow from there, or in the agent's `targets`);
+0 when it is only reachable further along the flows; −1 when no flow path leads to it from an
+exposed element. A flow's exposure is its source's. Clamped to 1–5.
+Impact: the threat's severity, averaged (rounding down) with the asset value when the model says
+what is at stake: the element's declared `impact` and the most sensitive data it stores or
+carries (classification, PII or credentials count as at least 3, the data's own `impact`).
+Levels: score ≥ 20 critical, ≥ 12 high, ≥ 6 medium, ≥ 3 low, else info."""
 
 from __future__ import annotations
 
@@ -86,24 +88,16 @@ class RiskModel:
     def _exposure(self, target_id: str) -> Exposure:
         flow = self.model.flow(target_id)
         element_id = flow.source if flow is not None else target_id
-        reasons: list[str] = []
+        who = f"its source {element_id}" if flow else element_id
         distance = self.distance.get(element_id)
-        if distance is not None and distance <= 1:
-            adjustment = 1
-            where = "is" if distance == 0 else "receives flows from"
-            reasons.append(f"+1 exposed: {'its source ' if flow else ''}{element_id} {where} an untrusted "
-                           "boundary or the internet")  # fmt: skip
-        elif distance is None:
-            adjustment = -1
-            reasons.append("-1 not reachable from any untrusted boundary")
-        else:
-            adjustment = 0
-            reasons.append(f"+0 reachable from an untrusted boundary in {distance} hops")
-        agents = sorted(self.agents.get(element_id, ()) | (self.agents.get(flow.sink, set()) if flow else set()))
+        agents = sorted(self.agents.get(element_id, set()) | (self.agents.get(flow.sink, set()) if flow else set()))
+        if distance == 0:
+            return Exposure(1, (f"+1 {who} is exposed (public, or in an untrusted boundary)",))
         if agents:
-            adjustment += 1
-            reasons.append("+1 threat agents reach it: " + ", ".join(agents))
-        return Exposure(adjustment, tuple(reasons))
+            return Exposure(1, (f"+1 threat agents reach {who}: " + ", ".join(agents),))
+        if distance is None:
+            return Exposure(-1, (f"-1 no flow path from an exposed element to {who}",))
+        return Exposure(0, (f"+0 {who} is {distance} flow{'s' if distance > 1 else ''} from an exposed element",))
 
     # ---- impact --------------------------------------------------------------------------
     def asset_value(self, target_id: str) -> AssetValue:
@@ -124,7 +118,10 @@ class RiskModel:
         for asset in self._data_of(node):
             value, why = _data_value(asset)
             if value > best:
-                best, reasons = value, [*reasons[:1], f"data {asset.id}: {why}"] if declared else [f"data {asset.id}: {why}"]
+                best, reasons = (
+                    value,
+                    [*reasons[:1], f"data {asset.id}: {why}"] if declared else [f"data {asset.id}: {why}"],
+                )
         return AssetValue(best or None, tuple(reasons))
 
     def _data_of(self, node: n.Node) -> list[n.DataAsset]:
@@ -152,12 +149,14 @@ class RiskModel:
         likelihood = max(1, min(5, base + exposure.adjustment))
         severity = RATINGS.get(severity_rating.strip().lower(), 3)
         asset = self.asset_value(target_id)
-        impact = severity if asset.value is None else -(-(severity + asset.value) // 2)
+        impact = severity if asset.value is None else (severity + asset.value) // 2
         score = likelihood * impact
         rated = likelihood_rating.strip() or "unrated (medium)"
         why_impact = f"severity {severity_rating.strip() or 'unrated'} {severity}"
         if asset.value is not None:
-            why_impact += f", averaged up with asset value {asset.value} (" + "; ".join(asset.reasons) + ")"
+            why_impact += (
+                f", averaged (rounding down) with asset value {asset.value} (" + "; ".join(asset.reasons) + ")"
+            )
         explanation = (f"likelihood {likelihood} = {rated} {base} " + " ".join(exposure.reasons)
                        + f"; impact {impact} = {why_impact}; score {likelihood}×{impact} = {score}")  # fmt: skip
         return Rating(likelihood, impact, score, level(score), explanation)
@@ -212,20 +211,16 @@ def _distances(model: n.Model, starts: set[str]) -> dict[str, int]:
 
 
 def _agent_reach(model: n.Model) -> dict[str, set[str]]:
-    """Element id → threat agents that reach it (from a boundary they enter, or by `targets`)."""
+    """Element id → threat agents that reach it: inside a boundary they enter, one flow from there, or named in
+    their `targets`."""
     graph = _graph(model)
     reach: dict[str, set[str]] = {}
     for agent in model.agents:
         entered = set(_refs(agent.get("enters")))
         starts = [e.id for e in model.elements if entered & {b.id for b in model.boundary_chain(e.boundary)}]
         seen = set(starts)
-        queue = deque(starts)
-        while queue:
-            for there in graph.get(queue.popleft(), ()):
-                if there not in seen:
-                    seen.add(there)
-                    queue.append(there)
+        for start in starts:  # where they enter, and one flow further
+            seen.update(graph.get(start, ()))
         for target in (*seen, *_refs(agent.get("targets"))):
             reach.setdefault(target, set()).add(agent.id)
     return reach
-
