@@ -7,6 +7,7 @@ ill-typed in a model that failed validation, so every reading here is defensive.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from tmdiag.diagnostics import Span
@@ -71,10 +72,39 @@ def tls_version(value: object) -> str:
     return text if text in schema.TLS_VERSIONS else "none"
 
 
+@dataclass(frozen=True)
+class Index:
+    """Lookups several rules need, built once per model so that rules stay linear."""
+
+    by_number: dict[int, Flow]
+    inbound: dict[str, tuple[Flow, ...]]  # element id -> requests (not replies) that end there
+    endpoints: frozenset[str]
+
+
+_last: tuple[Model, Index] | None = None
+
+
+def index(model: Model) -> Index:
+    global _last
+    if _last is not None and _last[0] is model:
+        return _last[1]
+    inbound: dict[str, list[Flow]] = {}
+    for flow in model.flows:
+        if not flow.is_reply:
+            inbound.setdefault(flow.sink, []).append(flow)
+    built = Index(
+        by_number={f.number: f for f in model.flows},
+        inbound={k: tuple(v) for k, v in inbound.items()},
+        endpoints=frozenset(end for f in model.flows for end in (f.source, f.sink)),
+    )
+    _last = (model, built)
+    return built
+
+
 def request_of(model: Model, flow: Flow) -> Flow | None:
     if flow.reply_to is None:
         return None
-    return next((f for f in model.flows if f.number == flow.reply_to), None)
+    return index(model).by_number.get(flow.reply_to)
 
 
 def channel(model: Model, flow: Flow) -> Flow:

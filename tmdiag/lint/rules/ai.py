@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tmdiag.lint.facts import flag, trust_rank
+from tmdiag.lint.facts import flag, index, trust_rank
 from tmdiag.lint.registry import rule
 from tmdiag.lint.rule import Context, Hit
 from tmdiag.model import schema
@@ -17,7 +17,7 @@ def takes_untrusted_input(model: Model, element: Element) -> bool:
     """Declared so (`untrusted_input`, on by default for LLMs) or fed by a flow from an untrusted zone."""
     if flag(element, "untrusted_input"):
         return True
-    return any(f.sink == element.id and trust_rank(model, f.source) == _UNTRUSTED for f in model.flows)
+    return any(trust_rank(model, f.source) == _UNTRUSTED for f in index(model).inbound.get(element.id, ()))
 
 
 @rule(

@@ -10,6 +10,7 @@ from tmdiag.lint.facts import (
     data_of,
     describe_flow,
     flag,
+    index,
     is_sensitive,
     local,
     rank,
@@ -24,9 +25,8 @@ from tmdiag.model.nodes import DataAsset, Element, Model
 def stored_data(model: Model, store: Element) -> list[DataAsset]:
     """Data a datastore keeps: its `stores` list and the data of flows written into it."""
     found = {d.id: d for d in data_of(model, store, "stores")}
-    for flow in model.flows:
-        if flow.sink == store.id and not flow.is_reply:
-            found.update((d.id, d) for d in data_of(model, flow))
+    for flow in index(model).inbound.get(store.id, ()):
+        found.update((d.id, d) for d in data_of(model, flow))
     return list(found.values())
 
 

@@ -10,6 +10,7 @@ from tmdiag.lint.facts import (
     describe_flow,
     encrypted,
     flag,
+    index,
     is_secret,
     kind_word,
     local,
@@ -192,7 +193,7 @@ def duplicate_flow(model: Model, ctx: Context) -> Iterator[Hit]:
     example='process api "API"\nprocess worker "Worker"\nprocess legacy "Legacy batch"\napi -> worker "Job"',
 )
 def element_without_flows(model: Model, ctx: Context) -> Iterator[Hit]:
-    used = {end for f in model.flows for end in (f.source, f.sink)}
+    used = index(model).endpoints
     for element in model.elements:
         if element.id not in used and local(model, element) and flag(element, "in_scope"):
             yield Hit(element.id_span, f"{kind_word(element)} `{element.id}` has no flows")
