@@ -139,6 +139,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as problem:
         error(f"{problem} (nothing written)")
         return EXIT_ERROR
+    except Exception as problem:  # a bug in an analysis: say so, keep the earlier report
+        error(f"internal error while building the report: {type(problem).__name__}: {problem} (nothing written)")
+        return EXIT_ERROR
     if files is None:
         _print_problems(args, diagnostics)
         error(f"{args.path} has errors; no report written (run `tmdiag check {args.path}`)")

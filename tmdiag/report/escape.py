@@ -64,6 +64,11 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
+def _prefixed_url(match: re.Match[str]) -> str:
+    ref = match.group(1)
+    return f"url(#{ref if ref.startswith(_ID_PREFIX) else _ID_PREFIX + ref})"
+
+
 def sanitize_svg(data: bytes | str, link_prefix: str = "") -> str:
     """An SVG document without anything active, to inline in HTML or to write beside it.
 
@@ -96,16 +101,16 @@ def sanitize_svg(data: bytes | str, link_prefix: str = "") -> str:
                     node.attrib[key] = link_prefix + value
                     continue
                 if value.startswith("#") and _local(node.tag) == "use":
-                    node.attrib[key] = "#" + _ID_PREFIX + value[1:]
+                    node.attrib[key] = value if value.startswith("#" + _ID_PREFIX) else "#" + _ID_PREFIX + value[1:]
                     continue
                 del node.attrib[key]
             elif name == "id":
-                node.attrib[key] = _ID_PREFIX + value
+                node.attrib[key] = value if value.startswith(_ID_PREFIX) else _ID_PREFIX + value
             elif "url(" in value:
                 if re.search(r"url\((?!#)", value):
                     del node.attrib[key]
                 else:
-                    node.attrib[key] = _URL_REF.sub(lambda m: f"url(#{_ID_PREFIX}{m.group(1)})", value)
+                    node.attrib[key] = _URL_REF.sub(_prefixed_url, value)
             elif name == "style" and ("expression(" in value.lower() or "@import" in value.lower()):
                 del node.attrib[key]
     return ET.tostring(root, encoding="unicode")
