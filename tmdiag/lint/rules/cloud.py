@@ -95,7 +95,9 @@ def _in_chain(model: Model, boundary_id: str | None, key: str, value: object) ->
     severity="error",
     summary="Ingress is open to 0.0.0.0/0 or ::/0 on an administrative or database port.",
     rationale="Internet-wide scanners find open SSH, RDP and database ports within minutes; brute force, "
-    "default credentials and unpatched services follow (CIS AWS Foundations 5.2/5.3).",
+    "default credentials and unpatched services follow (CIS AWS Foundations 5.2/5.3). Ports checked: "
+    + ", ".join(f"{port} {name}" for port, name in sorted(ADMIN_PORTS.items()))
+    + ".",
     fix="Restrict the source to a bastion, VPN or office range, or reach the service through a managed "
     'access path (SSM Session Manager, IAP): `ingress: ["10.0.0.0/16:22"]`.',
     example='process bastion "Bastion host" { ingress: ["0.0.0.0/0:22"] }',

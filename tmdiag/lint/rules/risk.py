@@ -34,7 +34,7 @@ def _status(risk: RiskDecision) -> str:
 def open_risk_without_owner(model: Model, ctx: Context) -> Iterator[Hit]:
     for risk in model.risks:
         level = risk.get("severity")
-        if _status(risk) == "open" and not risk.has("owner") and str(level) in ("high", "critical", "None"):
+        if _status(risk) == "open" and not risk.has("owner") and (level is None or str(level) in ("high", "critical")):
             rated = f"{level} " if level else "unrated "
             yield Hit(risk.id_span, f"open {rated}risk `{risk.id}` on `{risk.target}` has no owner")
 
