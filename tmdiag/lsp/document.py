@@ -1,0 +1,331 @@
+"""One open document, analysed incrementally for the language server.
+
+Edits go to the chunked parse (`tmdiag.syntax.incremental`). Each chunk's model parts are built
+once and kept. When lines are inserted or removed above a chunk, the spans inside its parts are
+moved in place: spans are frozen for every consumer, and this module (their only producer here) is
+the only code that moves them, so nothing is rebuilt for a chunk that did not change. The model is
+re-assembled from the kept parts on every analysis (list concatenation, no building), and
+validation re-checks only chunks that are new or whose references changed meaning.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from tmdiag.analysis.validate import Validator
+from tmdiag.diagnostics import Diagnostic, Span
+from tmdiag.lsp.imports import ImportCache, Imported
+from tmdiag.lsp.positions import LineIndex
+from tmdiag.model import nodes as n
+from tmdiag.model import schema
+from tmdiag.model.build import FileParts, build
+from tmdiag.syntax.incremental import Chunk, IncrementalParse
+
+GROUPS = ("team", "data", "agents", "boundaries", "elements", "controls", "risks", "rules")
+# Codes whose message or hint depends on other statements: re-checked on every analysis.
+NAME_CODES = frozenset({"E101", "E103", "E104", "E401", "E402"})
+# Unresolved names hidden while the file has syntax errors, when the broken text mentions them.
+UNRESOLVED = frozenset({"E101", "E103", "E104", "E402"})
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*")
+_QUOTED = re.compile(r"`([^`]+)`")
+
+
+@dataclass(eq=False)
+class Piece:
+    """What one chunk (or all imported files together) adds to the model, with cached checks."""
+
+    parts: FileParts
+    spans: list[Span]  # every span reachable from `parts`; moved with the chunk
+    refs: frozenset[str]  # names the parts refer to
+    flows: tuple[n.Flow, ...] = ()  # numbered
+    first_flow: int = 0
+    assumptions: tuple[n.Assumption, ...] = ()
+    first_assumption: int = 0
+    checks: list[Diagnostic] | None = None  # validation of the parts; None: to do
+    check_spans: list[Span] = field(default_factory=list)  # spans made by the checks (moved too)
+    checked_info: bool = False
+
+    @property
+    def name_dependent(self) -> bool:
+        return any(d.code in NAME_CODES or d.related for d in self.checks or ())
+
+
+def make_piece(path: str, chunk: Chunk) -> Piece:
+    parts = build(path, chunk.statements())
+    return Piece(parts, collect_spans(parts), references(parts))
+
+
+@dataclass
+class Analysis:
+    model: n.Model
+    diagnostics: list[Diagnostic]  # syntax, build, loading and validation (lint comes separately)
+    syntax_errors: bool
+    timings: dict[str, float]
+
+
+class Document:
+    def __init__(self, text: str, path: str, fs_path: Path | None = None, encoding: str = "utf-16"):
+        self.path = path  # as shown in spans
+        self.fs_path = fs_path
+        self.parse = IncrementalParse(text, path)
+        self.lines = LineIndex(text, encoding)
+        self.pieces: dict[int, Piece] = {}
+        self.generation = 0
+        self.born: dict[int, int] = {}  # chunk uid → generation that created it
+        self.imports = ImportCache()
+        self.analysis: Analysis | None = None
+        self._names: dict[str, str] = {}
+        self._threat_ids: frozenset[str] = frozenset()
+        self._info_piece: Piece | None = None
+
+    @property
+    def text(self) -> str:
+        return self.parse.text
+
+    # ---- edits --------------------------------------------------------------------------
+    def edit(self, start: int, end: int, new_text: str) -> None:
+        """Replace text[start:end] (offsets in code points) by `new_text`."""
+        change = self.parse.edit(start, end, new_text)
+        self.lines.edit(start, end, new_text, self.parse.text)
+        self.generation += 1
+        for chunk in change.removed:
+            self.pieces.pop(chunk.uid, None)
+            self.born.pop(chunk.uid, None)
+        for chunk in change.added:
+            self.born[chunk.uid] = self.generation
+        if change.line_delta:
+            for chunk in self.parse.chunks[change.index + len(change.added) :]:
+                piece = self.pieces.get(chunk.uid)
+                if piece is not None:
+                    move_spans(piece.spans, change.line_delta)
+                    move_spans(piece.check_spans, change.line_delta)
+        self.analysis = None
+
+    def replace_all(self, text: str) -> None:
+        self.edit(0, len(self.parse.text), text)
+
+    # ---- analysis -----------------------------------------------------------------------
+    def analyse(self) -> Analysis:
+        if self.analysis is not None:
+            return self.analysis
+        clock = time.perf_counter()
+        timings: dict[str, float] = {}
+        chunks = self.parse.chunks
+        for chunk in chunks:
+            if chunk.uid not in self.pieces:
+                self.pieces[chunk.uid] = make_piece(self.path, chunk)
+        pieces = [self.pieces[chunk.uid] for chunk in chunks]
+        timings["build"], clock = time.perf_counter() - clock, time.perf_counter()
+        imported = self.imports.load(self.path, self.fs_path, [i for p in pieces for i in p.parts.imports])
+        model, loading = self._assemble(pieces, imported)
+        timings["assemble"], clock = time.perf_counter() - clock, time.perf_counter()
+        checks = self._validate(model, [imported.piece, *pieces])
+        timings["validate"] = time.perf_counter() - clock
+        syntax = list(self.parse.diagnostics())
+        built = [d for p in pieces for d in p.parts.diagnostics]
+        found = syntax + built + loading + imported.diagnostics + checks
+        if syntax:
+            found = _hide_unresolved(found, [c for c in chunks if not c.ok])
+        found = sorted(dict.fromkeys(found), key=lambda d: (*d.sort_key, d.message))
+        self.analysis = Analysis(model, found, bool(syntax), timings)
+        return self.analysis
+
+    def _assemble(self, pieces: list[Piece], imported: Imported) -> tuple[n.Model, list[Diagnostic]]:
+        groups: dict[str, list[n.Node]] = {g: list(getattr(imported.parts, g)) for g in GROUPS}
+        flows: list[n.Flow] = list(imported.piece.flows)
+        assumptions: list[n.Assumption] = list(imported.piece.assumptions)
+        infos: list[tuple[n.ModelInfo, Piece]] = []
+        for piece in pieces:
+            parts = piece.parts
+            if parts.flows:
+                if piece.first_flow != len(flows) + 1:
+                    piece.flows, piece.first_flow = number_flows(parts.flows, len(flows) + 1), len(flows) + 1
+                    piece.checks = None
+                flows.extend(piece.flows)
+            if parts.assumptions:
+                if piece.first_assumption != len(assumptions) + 1:
+                    first = len(assumptions) + 1
+                    piece.assumptions = tuple(
+                        dataclasses.replace(a, id=f"A{i}") for i, a in enumerate(parts.assumptions, first)
+                    )
+                    piece.first_assumption = first
+                    piece.checks = None
+                assumptions.extend(piece.assumptions)
+            if parts.info:
+                infos.extend((info, piece) for info in parts.info)
+            for group in GROUPS:
+                items = getattr(parts, group)
+                if items:
+                    groups[group].extend(items)
+        loading: list[Diagnostic] = []
+        for extra, _ in infos[1:]:
+            loading.append(Diagnostic("E102", "a file has one `model` header", extra.span,
+                                      related=(("first header", infos[0][0].span),)))  # fmt: skip
+        info_piece = infos[0][1] if infos else None
+        if info_piece is not self._info_piece:
+            for holder in (info_piece, self._info_piece):
+                if holder is not None:
+                    holder.checks = None
+            self._info_piece = info_piece
+        comments = self.parse.comments()
+        model = n.Model(
+            path=self.path,
+            info=infos[0][0] if infos else None,
+            team=tuple(groups["team"]),  # type: ignore[arg-type]
+            data=tuple(groups["data"]),  # type: ignore[arg-type]
+            agents=tuple(groups["agents"]),  # type: ignore[arg-type]
+            boundaries=tuple(groups["boundaries"]),  # type: ignore[arg-type]
+            elements=tuple(groups["elements"]),  # type: ignore[arg-type]
+            flows=tuple(flows),
+            controls=tuple(groups["controls"]),  # type: ignore[arg-type]
+            risks=tuple(groups["risks"]),  # type: ignore[arg-type]
+            assumptions=tuple(assumptions),
+            rules=tuple(groups["rules"]),  # type: ignore[arg-type]
+            imports=imported.nodes,
+            sources=MappingProxyType({**imported.sources, self.path: self.parse.text}),
+            comments=MappingProxyType({**imported.comments, self.path: comments}),
+        )
+        return model, loading
+
+    def _validate(self, model: n.Model, pieces: list[Piece]) -> list[Diagnostic]:
+        validator = Validator(model)
+        validator.declare()
+        found = validator.diagnostics
+        names = {name: f"{type(node).__name__}:{node.schema_kind}" for name, node in validator.names.items()}
+        changed = _changed(self._names, names)
+        self._names = names
+        threat_ids = frozenset(validator.threat_ids)
+        rules_changed = threat_ids != self._threat_ids
+        self._threat_ids = threat_ids
+        for piece in pieces:
+            if (
+                piece.checks is None
+                or rules_changed
+                or piece.name_dependent
+                or (changed and not changed.isdisjoint(piece.refs))
+            ):
+                check(validator, piece, model, piece is self._info_piece)
+            found = found + piece.checks  # type: ignore[operator]
+        validator.diagnostics = []
+        validator.model = model
+        validator.custom_rules()
+        return found + validator.diagnostics
+
+    # ---- lookups ------------------------------------------------------------------------
+    def chunk_at(self, offset: int) -> Chunk | None:
+        index = self.parse.chunk_index_at(offset)
+        return self.parse.chunks[index] if index >= 0 else None
+
+    def born_before(self, generation: int) -> set[int]:
+        """Chunks (uids) that have not changed since `generation`."""
+        return {uid for uid, born in self.born.items() if born <= generation} | (
+            {c.uid for c in self.parse.chunks if c.uid not in self.born}
+        )
+
+
+def check(validator: Validator, piece: Piece, model: n.Model, with_info: bool) -> None:
+    """Validate one piece's nodes the way `Validator.run` does for the whole model."""
+    validator.diagnostics = []
+    parts = piece.parts
+    for node in (*parts.team, *parts.data, *parts.agents, *parts.boundaries, *parts.elements, *piece.flows,
+                 *parts.controls, *parts.rules):  # fmt: skip
+        validator.attributes(node)
+    for member in parts.team:
+        validator.roles(member)
+    for node in (*parts.risks, *piece.assumptions):
+        validator.attributes(node)
+    if with_info and model.info is not None:
+        validator.attributes(model.info)
+    if piece.flows or parts.risks:
+        validator.model = n.Model(model.path, flows=piece.flows, risks=tuple(parts.risks))
+        validator.flows()
+        validator.decisions()
+        validator.model = model
+    piece.checks = validator.diagnostics
+    piece.checked_info = with_info
+    own = {id(s) for s in piece.spans}
+    piece.check_spans = list({id(d.span): d.span for d in piece.checks if id(d.span) not in own}.values())
+
+
+def number_flows(flows: Iterable[n.Flow], first: int) -> tuple[n.Flow, ...]:
+    """Number flows from `first` (as the loader does for the whole model)."""
+    numbered: list[n.Flow] = []
+    for number, flow in enumerate(flows, first):
+        reply_to = flow.reply_to
+        if reply_to == -1:
+            request = next((f for f in reversed(numbered) if not f.is_reply), None)
+            reply_to = request.number if request else None
+        numbered.append(dataclasses.replace(flow, number=number, id=flow.id or f"flow-{number}", reply_to=reply_to))
+    return tuple(numbered)
+
+
+def references(parts: FileParts) -> frozenset[str]:
+    """Every name the parts refer to (flow ends, risk targets, reference attributes)."""
+    names: set[str] = set()
+    for group in ("team", "data", "agents", "boundaries", "elements", "flows", "controls", "risks",
+                  "assumptions", "rules", "info"):  # fmt: skip
+        for node in getattr(parts, group):
+            specs = schema.BY_NAME.get(node.schema_kind, {})
+            for attr in node.attributes:
+                spec = specs.get(attr.key)
+                if spec is not None and spec.ref and spec.ref != "kind":
+                    values = attr.value if isinstance(attr.value, tuple) else (attr.value,)
+                    names.update(str(v) for v in values if isinstance(v, str))
+            if isinstance(node, n.Flow):
+                names.update((node.source, node.sink))
+            elif isinstance(node, n.RiskDecision):
+                names.add(node.target)
+    return frozenset(names)
+
+
+# ---- spans --------------------------------------------------------------------------------
+_LEAVES = (str, int, float, type(None), datetime.date)
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def collect_spans(root: object) -> list[Span]:
+    """Every distinct Span object reachable from `root` through dataclass fields, lists and tuples."""
+    seen: dict[int, Span] = {}
+    stack = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Span):
+            seen.setdefault(id(item), item)
+        elif isinstance(item, (tuple, list)):
+            stack.extend(item)
+        elif not isinstance(item, _LEAVES):
+            names = _FIELDS.get(type(item))
+            if names is None:
+                fields = dataclasses.fields(item) if dataclasses.is_dataclass(item) else ()  # type: ignore[arg-type]
+                names = _FIELDS[type(item)] = tuple(f.name for f in fields)
+            stack.extend(getattr(item, name) for name in names)
+    return list(seen.values())
+
+
+def move_spans(spans: list[Span], lines: int) -> None:
+    """Move spans by whole lines, in place (see the module docstring)."""
+    for span in spans:
+        object.__setattr__(span, "line", span.line + lines)
+        object.__setattr__(span, "end_line", span.end_line + lines)
+
+
+def _changed(old: dict[str, str], new: dict[str, str]) -> set[str]:
+    if old == new:
+        return set()
+    return {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+
+
+def _hide_unresolved(found: list[Diagnostic], broken: list[Chunk]) -> list[Diagnostic]:
+    """While statements are broken, a name they mention may be declared there: do not call it missing."""
+    words = {w for chunk in broken for w in _WORD.findall(chunk.text)}
+    return [
+        d for d in found
+        if d.code not in UNRESOLVED or not any(q in words for q in _QUOTED.findall(d.message))
+    ]  # fmt: skip
