@@ -69,4 +69,18 @@ def did_you_mean(word: str, candidates: object) -> str | None:
     if word.lower() in lowered and lowered[word.lower()] != word:
         return f"did you mean `{lowered[word.lower()]}`?"
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.7)
+    if not close and len(word) >= 3:  # short words: one swapped, dropped or doubled letter (`wbe` → `web`)
+        close = [c for c in pool if _one_edit(word.lower(), c.lower())][:1]
     return f"did you mean `{close[0]}`?" if close else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when `a` becomes `b` by swapping two neighbours, or deleting, inserting or changing one letter."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+                                  and a[diff[1]] == b[diff[0]])  # fmt: skip
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

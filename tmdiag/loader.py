@@ -127,7 +127,7 @@ class Loader:
 
     def display(self, path: Path) -> str:
         try:
-            return str(path.relative_to(Path.cwd()))
+            return str(path.relative_to(Path.cwd())) or "."
         except ValueError:
             return str(path)
 
@@ -137,17 +137,24 @@ class Loader:
         else:
             root, target = self.root, (base / written).resolve()
         if not target.is_relative_to(root):
+            where = "tmdiag's standard modules" if root == self.std else f"the project root `{self.display(root)}`"
             self.state.diagnostics.append(
                 Diagnostic(
                     "E303",
-                    f"import `{written}` leaves the project root ({root})",
+                    f"import `{written}` leaves {where}",
                     span,
-                    hint="imports resolve inside the project; move the file or add a tmdiag.toml higher up",
+                    hint="imports resolve inside the project (the nearest folder above the model with "
+                    "tmdiag.toml, pyproject.toml or .git); move the file there or mark a higher root",
                 )
             )
             return None
         if target.suffix != ".tm":
             target = target.with_suffix(target.suffix + ".tm") if not target.exists() else target
+        if target.is_dir():
+            self.state.diagnostics.append(
+                Diagnostic("E301", f"import `{written}` names a folder, not a .tm file", span)
+            )
+            return None
         if not target.is_file():
             hint = None
             if written.startswith("std/"):

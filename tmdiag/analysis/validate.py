@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import re
 from collections.abc import Iterable, Iterator
 
 from tmdiag.analysis import threatlib
@@ -103,7 +104,7 @@ class Validator:
         pool = [k for k, v in self.names.items() if _fits(v, want)]
         if node is None:
             what = _WANT_WORDS.get(want, want)
-            self.error("E101", f"{what} `{name}` is not declared", span, hint=did_you_mean(name, pool))
+            self.error("E101", f"{what} `{name}` is not declared", span, hint=_name_hint(name, pool, want))
             return None
         self.error(
             "E104",
@@ -113,6 +114,17 @@ class Validator:
             related=(("declared here", node.id_span),),
         )
         return None
+
+    def threat_hint(self, written: str) -> str | None:
+        """`INP2` and `INPO2` (letter O) mean `INP02`; otherwise the closest id."""
+        match = re.fullmatch(r"([A-Za-z]+?)([0-9Oo]+)", written)
+        if match:
+            number = match.group(2).replace("O", "0").replace("o", "0")
+            for width in (2, 3, 1):
+                candidate = f"{match.group(1).upper()}{int(number):0{width}d}"
+                if candidate in self.threat_ids and candidate != written:
+                    return f"did you mean `{candidate}`?"
+        return did_you_mean(written, sorted(self.threat_ids))
 
     # ---- attributes ---------------------------------------------------------------------
     def attributes(self, node: n.Node) -> None:
@@ -220,7 +232,7 @@ class Validator:
             if not isinstance(value, str):
                 self.error("E202", wrong, span)
             elif value not in self.threat_ids:
-                self.error("E401", f"unknown threat id `{value}`", span, hint=did_you_mean(str(value), self.threat_ids))
+                self.error("E401", f"unknown threat id `{value}`", span, hint=self.threat_hint(str(value)))
         elif kind == schema.INGRESS:
             problem = ingress_problem(value)
             if problem:
@@ -248,7 +260,7 @@ class Validator:
                 node = self.names.get(end)
                 if node is None:
                     pool = [k for k, v in self.names.items() if isinstance(v, n.Element)]
-                    self.error("E101", f"`{end}` is not declared", span, hint=did_you_mean(end, pool))
+                    self.error("E101", f"element `{end}` is not declared", span, hint=_name_hint(end, pool, "element"))
                 elif not isinstance(node, n.Element):
                     self.error(
                         "E103",
@@ -260,9 +272,7 @@ class Validator:
     def decisions(self) -> None:
         for risk in self.model.risks:
             if risk.id not in self.threat_ids:
-                self.error(
-                    "E401", f"unknown threat id `{risk.id}`", risk.id_span, hint=did_you_mean(risk.id, self.threat_ids)
-                )
+                self.error("E401", f"unknown threat id `{risk.id}`", risk.id_span, hint=self.threat_hint(risk.id))
             assert risk.target_span is not None
             target = self.names.get(risk.target)
             if target is None:
@@ -279,6 +289,8 @@ class Validator:
                     risk.target_span,
                 )
             status = str(risk.get("status"))
+            if status not in schema.DECISIONS:
+                continue  # reported as E203; what an unknown status needs is unknown
             if status != "open" and not risk.has("owner"):
                 self.error(
                     "E403",
@@ -324,6 +336,21 @@ _TYPE_WORDS = {
     schema.TLS: "a TLS version", schema.INGRESS: "a list of ingress rules", schema.PORT: "a port",
     schema.ICON: "an icon name", schema.IDS: "a list of threat ids",
 }  # fmt: skip
+
+
+def _name_hint(name: str, pool: list[str], want: str) -> str | None:
+    """Did you mean …, else what there is to choose from when that is short."""
+    hint = did_you_mean(name, pool)
+    if hint or not pool:
+        return hint
+    if want == "member":
+        listed = ", ".join(f"`{m}`" for m in pool[:8])
+        return f"the team is {listed}; add `{name}` to `team {{ … }}` or pick one of them"
+    if len(pool) <= 8:
+        what = _WANT_WORDS.get(want, want)
+        plural = "boundaries" if what == "boundary" else f"{what}s"
+        return f"declared {plural}: " + ", ".join(f"`{p}`" for p in pool)
+    return None
 
 
 def _fits(node: n.Node, want: str) -> bool:

@@ -52,6 +52,9 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
     construct, _ = where.construct(offset)
     before = where.text[where.start : offset]
     previous = _LAST_WORD.search(before)
+    if token.type == "REPLY":
+        return Diagnostic("E001", "a `reply` must directly follow the flow it answers",
+                          where.span(offset, len(token)), hint='write `a -> b "Request" reply "Response"`')  # fmt: skip
     if previous and expected <= {"ARROW", "COLON"} and construct in ("top", "boundary"):
         # `proces web` / `bucket logs`: a word where a keyword belongs, read as the start of a flow or attribute
         word, word_offset = previous.group(1), where.start + previous.start(1)
@@ -76,6 +79,8 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
         hint = "attributes are written `key: value`"
     elif expected == {"ARROW", "COLON"} and construct == "top":
         hint = "a statement starts with a keyword (`boundary`, `process`, …); a flow is `a -> b`"
+    elif before.endswith(".") and token.type in ("NUMBER", "DATE", "DURATION"):
+        hint = 'a name part cannot start with a digit; quote the value: "python3.12"'
     elif previous and expected >= {"ARROW"}:
         hint = messages.keyword_suggestion(previous.group(1))
     return Diagnostic("E001", message, where.span(offset, len(str(token))), hint=hint)

@@ -1,0 +1,1 @@
+data card "Card" { classification: secret } pii: true

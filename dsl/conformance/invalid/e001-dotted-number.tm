@@ -1,0 +1,1 @@
+lambda scorer { environment: python3.12 }

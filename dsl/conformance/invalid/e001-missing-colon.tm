@@ -1,0 +1,1 @@
+data card "Card number" { classification secret }

@@ -1,0 +1,9 @@
+# Every broken statement is reported once; the good ones between them still load.
+data card "Card" { classification: secret }
+data order "Order" { classification restricted }
+actor customer "Customer"
+process web "Web" { port: 443 443 }
+datastore db "DB"
+customer -> web "Checkout" { data: [card }
+web -> db "Store"
+team { alice "Alice" }

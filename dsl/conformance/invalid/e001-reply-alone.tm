@@ -1,0 +1,2 @@
+actor customer
+reply "Response"

@@ -1,0 +1,4 @@
+team {
+  alice "Alice Ng" security_lead
+  bob "Bob Li"
+}

@@ -1,0 +1,1 @@
+model "M" { review_every: 90days }

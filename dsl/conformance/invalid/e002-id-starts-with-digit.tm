@@ -1,0 +1,1 @@
+process 2fa "Second factor"

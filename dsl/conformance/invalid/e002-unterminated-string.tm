@@ -1,0 +1,2 @@
+actor customer "Customer
+process web "Web"

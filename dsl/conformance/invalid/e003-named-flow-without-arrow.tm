@@ -1,0 +1,3 @@
+actor a
+actor b
+checkout: a

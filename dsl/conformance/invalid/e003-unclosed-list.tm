@@ -1,0 +1,3 @@
+actor customer
+data card { classification: secret }
+customer -> customer "Self" { data: [card,

@@ -1,0 +1,1 @@
+actor customer "C:\Users\customer"

@@ -1,0 +1,3 @@
+team { alice "Alice" security_lead }
+process web "Web" { owner: bob }
+model "M" { owner: alic }

@@ -1,0 +1,2 @@
+model "First" { version: "1" }
+model "Second" { version: "2" }

@@ -1,0 +1,3 @@
+actor data "Data"
+process external "External"
+team { true "True" developer }

@@ -1,0 +1,2 @@
+import "lib/cycle-a.tm"
+actor customer

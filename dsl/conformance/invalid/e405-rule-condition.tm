@@ -1,0 +1,5 @@
+rule ORG001 "Bad condition" {
+  severity: high
+  targets: [flow]
+  when: encrypted == "yes" and portt > 80
+}

@@ -1,0 +1,2 @@
+﻿actor customer "Customer"
+proces web

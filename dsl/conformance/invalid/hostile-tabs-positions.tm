@@ -1,0 +1,4 @@
+boundary	b	{
+		trust:	hihg
+		process	web	{	port:	"443"	}
+}

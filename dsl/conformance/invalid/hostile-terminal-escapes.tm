@@ -1,0 +1,2 @@
+[31mred[0m
+actor a "]0;title"

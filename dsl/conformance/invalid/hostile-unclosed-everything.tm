@@ -1,0 +1,1 @@
+boundary a { boundary b { process c { description: "never closed

@@ -1,0 +1,2 @@
+import "cycle-b.tm"
+data a_data { classification: public }

@@ -1,0 +1,2 @@
+import "cycle-a.tm"
+data b_data { classification: public }

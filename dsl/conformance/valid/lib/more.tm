@@ -1,0 +1,2 @@
+# Imported by lib/shared.tm.
+data more_data "More data" { classification: public }

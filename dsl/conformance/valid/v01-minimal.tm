@@ -1,0 +1,2 @@
+# The smallest useful model: one element.
+actor customer

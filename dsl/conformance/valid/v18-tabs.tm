@@ -1,0 +1,5 @@
+# Tabs indent like spaces.
+boundary	b	"B"	{
+	trust:	high
+	process	web	"Web"	{	port:	443	}
+}

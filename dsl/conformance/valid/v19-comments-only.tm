@@ -1,0 +1,3 @@
+# A file may hold only comments.
+# model "Not yet" { }
+#
