@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import os
+import re
 import subprocess
 import sys
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tmdiag.api import check_text
 from tmdiag.diagnostics import Severity
@@ -55,3 +61,34 @@ def test_lint_does_not_import_pytm() -> None:
         "lint(m)\nassert 'pytm' not in sys.modules, 'lint imported pytm'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_output_is_identical_across_hash_seeds() -> None:
+    outputs = set()
+    for seed in ("1", "2"):
+        done = subprocess.run(
+            [sys.executable, "-m", "tmdiag", "check", "--format", "sarif", "--today", "2026-11-27", "tests/lint/rules"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        assert done.returncode == 1, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
+
+
+_ODD_VALUES = ('"text"', "0", "-3", "true", "[]", "[1, x]", "2026-01-01", "90d", "ghost", '"0.0.0.0/0:22"', "1.1")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_lint_never_crashes_on_odd_values(data: st.DataObject) -> None:
+    text = Path("examples/checkout.tm").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    candidates = [i for i, line in enumerate(lines) if re.match(r"\s*[a-z_]+: ", line)]
+    for index in data.draw(st.lists(st.sampled_from(candidates), min_size=1, max_size=4)):
+        key = lines[index].split(":", 1)[0]
+        lines[index] = f"{key}: {data.draw(st.sampled_from(_ODD_VALUES))}"
+    model, _ = check_text("\n".join(lines), "examples/checkout.tm")
+    for d in lint(model, today=TODAY):
+        assert d.code.startswith("TM") and d.span.line >= 1
