@@ -1,0 +1,192 @@
+"""`tmdiag fmt`: rewrite .tm files in the canonical layout (comments kept, statements never reordered).
+
+Every run checks that the formatted file parses to the same model and that formatting it again
+changes nothing; if not, the file is left untouched and tmdiag reports an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from tmdiag.cli._common import add_output_options, error, expand_paths, use_colour
+from tmdiag.diagnostics import Diagnostic
+from tmdiag.fmt import SyntaxProblems, UnsafeFormat, format_text
+from tmdiag.loader import decode
+from tmdiag.output.diagnostics import render_json, render_text
+from tmdiag.output.files import write_atomic
+
+EXAMPLES = """\
+examples:
+  tmdiag fmt model.tm                 rewrite a file in place
+  tmdiag fmt models/                  every .tm file below a folder
+  tmdiag fmt --check models/          exit 1 if any file would change (CI, pre-commit)
+  tmdiag fmt --check -q models/       only the paths of files that would change
+  tmdiag fmt --diff model.tm          show what would change, write nothing
+  cat model.tm | tmdiag fmt -         stdin to stdout
+
+exit codes: 0 formatted (or nothing to change), 1 files would change (--check) or have
+syntax errors (left untouched), 2 usage, I/O or internal errors (files left untouched)
+"""
+
+STDIN = "-"
+
+
+@dataclass
+class Outcome:
+    path: str
+    status: str  # unchanged | reformatted | would-reformat | syntax-error | internal-error | io-error
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    message: str = ""
+    diff: str = ""
+
+
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "fmt", help="format .tm files in the canonical layout", description=__doc__, epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    parser.add_argument("paths", nargs="+", metavar="PATH", help=".tm files or folders; `-` reads stdin")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
+    parser.add_argument("--diff", action="store_true", help="write nothing; print a unified diff of the changes")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format of the report")
+    add_output_options(parser)
+    return parser
+
+
+def _read(path: Path) -> tuple[str | None, Outcome | None]:
+    try:
+        raw = path.read_bytes()
+    except OSError as problem:
+        return None, Outcome(str(path), "io-error", message=f"cannot read {path}: {problem.strerror or problem}")
+    text, diagnostic = decode(raw, str(path))
+    if diagnostic is not None or text is None:
+        return None, Outcome(str(path), "syntax-error", [diagnostic] if diagnostic else [])
+    return text, None
+
+
+def _diff(before: str, after: str, path: str) -> str:
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), f"{path} (original)", f"{path} (formatted)"
+    )
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+
+
+def format_one(name: str, text: str, args: argparse.Namespace) -> tuple[Outcome, str | None]:
+    """Format one text; returns the outcome and the new text when it changed."""
+    try:
+        formatted = format_text(text, name)
+    except SyntaxProblems as problems:
+        return Outcome(name, "syntax-error", problems.diagnostics), None
+    except UnsafeFormat as problem:
+        message = f"internal error: {problem}; the file was left untouched (please report this bug)"
+        return Outcome(name, "internal-error", message=message), None
+    if formatted == text:
+        return Outcome(name, "unchanged"), None
+    outcome = Outcome(name, "would-reformat" if args.check or args.diff else "reformatted")
+    if args.diff:
+        outcome.diff = _diff(text, formatted, name)
+    return outcome, formatted
+
+
+def run(args: argparse.Namespace) -> int:
+    outcomes: list[Outcome] = []
+    sources: dict[str, str] = {}
+    if STDIN in args.paths:
+        if args.paths != [STDIN]:
+            error("`-` (stdin) cannot be combined with other paths")
+            return EXIT_ERROR
+        text = sys.stdin.read()
+        outcome, formatted = format_one("<stdin>", text, args)
+        sources["<stdin>"] = text
+        outcomes.append(outcome)
+        if not args.check and not args.diff and outcome.status in ("unchanged", "reformatted"):
+            sys.stdout.write(formatted if formatted is not None else text)
+    else:
+        files, missing = expand_paths(args.paths)
+        for name in missing:
+            error(f"no such file or folder: {name}")
+        if missing:
+            return EXIT_ERROR
+        if not files:
+            error("no .tm files found")
+            return EXIT_ERROR
+        for path in files:
+            text, failed = _read(path)
+            if failed is not None or text is None:
+                outcomes.append(failed or Outcome(str(path), "io-error"))
+                continue
+            sources[str(path)] = text
+            outcome, formatted = format_one(str(path), text, args)
+            if formatted is not None and outcome.status == "reformatted":
+                try:
+                    write_atomic(path, formatted)
+                except OSError as problem:
+                    outcome = Outcome(str(path), "io-error", message=f"cannot write {path}: {problem}")
+            outcomes.append(outcome)
+    _report(outcomes, sources, args)
+    return _exit_code(outcomes, args)
+
+
+def _exit_code(outcomes: list[Outcome], args: argparse.Namespace) -> int:
+    statuses = {o.status for o in outcomes}
+    if statuses & {"internal-error", "io-error"}:
+        return EXIT_ERROR
+    if "syntax-error" in statuses or ("would-reformat" in statuses and args.check):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _report(outcomes: list[Outcome], sources: dict[str, str], args: argparse.Namespace) -> None:
+    to_stdout = args.paths != [STDIN] or args.check or args.diff
+    out = sys.stdout if to_stdout else sys.stderr  # stdin mode: stdout carries the formatted text
+    if args.format == "json":
+        report = [{"path": o.path, "status": o.status, "message": o.message,
+                   "diagnostics": json.loads(render_json(o.diagnostics)) if o.diagnostics else []}
+                  for o in outcomes]  # fmt: skip
+        out.write(json.dumps({"files": report}, indent=2) + "\n")
+        return
+    colour = use_colour(args, out)
+    for o in outcomes:
+        for diagnostic in o.diagnostics:
+            print(render_text(diagnostic, sources, colour) + "\n", file=sys.stderr)
+        if o.status == "syntax-error":
+            error(f"cannot format {o.path}: fix the syntax errors first (file left untouched)")
+        elif o.status in ("internal-error", "io-error"):
+            error(f"{o.path}: {o.message}")
+        elif o.diff:
+            out.write(o.diff)
+        if o.status == "would-reformat" and args.check and not args.diff:
+            print(o.path if args.quiet else f"would reformat {o.path}", file=out)
+        elif o.status == "reformatted" and not args.quiet and args.paths != [STDIN]:
+            print(f"reformatted {o.path}", file=out)
+    if not args.quiet and args.paths != [STDIN]:
+        print(_summary(outcomes, args), file=sys.stderr)
+
+
+def _summary(outcomes: list[Outcome], args: argparse.Namespace) -> str:
+    counts: dict[str, int] = {}
+    for o in outcomes:
+        counts[o.status] = counts.get(o.status, 0) + 1
+
+    def files(n: int) -> str:
+        return f"{n} file{'s' if n != 1 else ''}"
+
+    parts = []
+    if counts.get("reformatted"):
+        parts.append(f"{files(counts['reformatted'])} reformatted")
+    if counts.get("would-reformat"):
+        parts.append(f"{files(counts['would-reformat'])} would be reformatted")
+    if counts.get("unchanged"):
+        parts.append(
+            f"{files(counts['unchanged'])} {'already formatted' if args.check or args.diff else 'left unchanged'}"
+        )
+    failed = sum(counts.get(s, 0) for s in ("syntax-error", "internal-error", "io-error"))
+    if failed:
+        parts.append(f"{files(failed)} could not be formatted")
+    return ", ".join(parts) + "."

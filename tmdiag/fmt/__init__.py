@@ -1,0 +1,68 @@
+"""`tmdiag fmt`: the canonical layout of `.tm` files, with black-style safety checks.
+
+`format_text(text)` returns the formatted text, or raises `SyntaxProblems` (the file does not
+parse: nothing is formatted) or `UnsafeFormat` (an internal error: the result would mean
+something else, or would change again when formatted; the file must be left as it is).
+"""
+
+from __future__ import annotations
+
+from tmdiag.diagnostics import Diagnostic
+from tmdiag.fmt.assemble import place_comments, render, settle_blank_lines
+from tmdiag.fmt.equivalence import first_difference, meaning
+from tmdiag.fmt.layout import Printer
+from tmdiag.model.build import FileParts, build
+from tmdiag.syntax import ParseResult, parse
+
+__all__ = ["SyntaxProblems", "UnsafeFormat", "format_text", "layout"]
+
+
+class SyntaxProblems(Exception):
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diagnostics = diagnostics
+        super().__init__(f"{len(diagnostics)} syntax error(s)")
+
+
+class UnsafeFormat(Exception):
+    """The formatter would change the model or is not stable on this file: a bug in tmdiag."""
+
+
+def _parse(text: str, path: str) -> tuple[ParseResult, FileParts]:
+    result = parse(text, path)
+    if result.diagnostics:
+        raise SyntaxProblems(list(result.diagnostics))
+    parts = build(path, result.statements)
+    problems = [d for d in parts.diagnostics if d.code.startswith("E0")]  # bad escapes and the like
+    if problems:
+        raise SyntaxProblems(problems)
+    return result, parts
+
+
+def layout(result: ParseResult) -> str:
+    """The canonical text of a parsed file (no safety checks)."""
+    printer = Printer(result.text)
+    printer.statements(result.statements)
+    lines = place_comments(printer.lines, result.comments, result.text, printer.blank_before)
+    settle_blank_lines(lines)
+    return render(lines)
+
+
+def format_text(text: str, path: str = "<string>", *, verify: bool = True) -> str:
+    """Format `.tm` text. With `verify`, also prove the result means the same and is stable."""
+    text = text.removeprefix("\ufeff")
+    original, original_parts = _parse(text, path)
+    formatted = layout(original)
+    if not verify or formatted == text:
+        return formatted
+    try:
+        again, again_parts = _parse(formatted, path)
+    except SyntaxProblems as error:
+        first = error.diagnostics[0]
+        raise UnsafeFormat(f"the formatted text does not parse ({first.code} at line {first.span.line}: "
+                           f"{first.message})") from None  # fmt: skip
+    before, after = meaning(original, original_parts), meaning(again, again_parts)
+    if before != after:
+        raise UnsafeFormat(f"the formatted text means something else ({first_difference(before, after)})")
+    if layout(again) != formatted:
+        raise UnsafeFormat("formatting is not stable on this file (a second run changes it again)")
+    return formatted
