@@ -1,0 +1,106 @@
+"""The report's files: deterministic bytes, atomic writes, the CLI's exit codes and messages."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.report.conftest import EXAMPLE, TODAY, report
+from tmdiag.report import REPORT_FILES, write_report
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_writes_the_four_files(example_dir: Path) -> None:
+    assert sorted(p.name for p in example_dir.iterdir()) == sorted(REPORT_FILES)
+    html = (example_dir / "report.html").read_text(encoding="utf-8")
+    assert html.count("<svg") >= 1 and "<style>" in html
+    assert not any(s in html for s in ('src="http', "<link ", "@import", "url(http"))
+    md = (example_dir / "report.md").read_text(encoding="utf-8")
+    assert "![Data flow diagram](dfd.svg)" in md
+    data = json.loads((example_dir / "threats.json").read_text(encoding="utf-8"))
+    assert data["model"] == "Checkout" and data["summary"]["total"] == len(data["threats"])
+    assert (example_dir / "dfd.svg").read_bytes().lstrip().startswith(b"<svg")
+
+
+def test_same_input_gives_identical_bytes(tmp_path: Path, example_dir: Path) -> None:
+    assert report(EXAMPLE, tmp_path / "again") == 0
+    assert files_of(tmp_path / "again") == files_of(example_dir)
+
+
+def test_identical_across_hash_seeds(tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("1", "4242"):
+        out = tmp_path / f"seed{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-m", "tmdiag", "report", EXAMPLE, "-o", str(out), "--today", TODAY, "-q"]
+        subprocess.run(command, check=True, cwd=ROOT, env=env, timeout=120)
+        outputs.append(files_of(out))
+    assert outputs[0] == outputs[1]
+
+
+def test_no_date_is_written_unless_asked(tmp_path: Path, example_dir: Path) -> None:
+    html = (example_dir / "report.html").read_text(encoding="utf-8")
+    assert " on 20" not in html.split("<footer>")[1]
+    assert report(EXAMPLE, tmp_path / "dated", "--date", "2030-01-02") == 0
+    footer = (tmp_path / "dated" / "report.html").read_text(encoding="utf-8").split("<footer>")[1]
+    assert "on 2030-01-02" in footer
+
+
+def test_review_status_follows_today(tmp_path: Path) -> None:
+    assert report(EXAMPLE, tmp_path / "late", "--today", "2027-02-01") == 0
+    md = (tmp_path / "late" / "report.md").read_text(encoding="utf-8")
+    assert "2026-12-30 — **overdue by 33 days**" in md
+    assert report(EXAMPLE, tmp_path / "early", "--today", "2026-12-30") == 0
+    assert "2026-12-30 — current" in (tmp_path / "early" / "report.md").read_text(encoding="utf-8")
+
+
+def test_model_with_errors_writes_nothing_and_keeps_the_earlier_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "out"
+    assert report(EXAMPLE, out) == 0
+    before = files_of(out)
+    broken = tmp_path / "broken.tm"
+    broken.write_text('model "Broken" {}\nprocess web "Web" { sanitizes_inptu: true }\nweb -> nowhere\n')
+    assert report(str(broken), out) == 1
+    assert "no report written" in capsys.readouterr().err
+    assert files_of(out) == before
+
+
+def test_failed_staging_leaves_the_folder_untouched(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_report(out, {"report.html": b"old", "keep.txt": b"mine"})
+    with pytest.raises(OSError):
+        write_report(out, {"report.html": b"new", "missing/dir.md": b"x"})
+    assert files_of(out) == {"keep.txt": b"mine", "report.html": b"old"}  # no staging folder left
+
+
+def test_missing_model_is_an_io_error(tmp_path: Path) -> None:
+    assert report(str(tmp_path / "nope.tm"), tmp_path / "out") == 2
+    assert not (tmp_path / "out").exists()
+
+
+def test_json_summary_and_quiet_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tmdiag.cli import main
+
+    assert main(["report", EXAMPLE, "-o", str(tmp_path / "a"), "--today", TODAY, "--format", "json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert sorted(Path(p).name for p in document["files"]) == sorted(REPORT_FILES)
+    assert main(["report", EXAMPLE, "-o", str(tmp_path / "b"), "--today", TODAY]) == 0
+    assert "report.html" in capsys.readouterr().out
+
+
+def test_no_diagram_option(tmp_path: Path) -> None:
+    assert report(EXAMPLE, tmp_path / "out", "--no-diagram") == 0
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "No diagram was drawn." in html and "<svg" not in html
