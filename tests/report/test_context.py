@@ -89,6 +89,6 @@ def test_accepted_risks_keep_justification_and_expiry(context: dict[str, Any]) -
 
 
 def test_assumptions_and_controls(context: dict[str, Any]) -> None:
-    assert [a["text"] for a in context["assumptions"]][0] == "The AWS control plane itself is not compromised"
+    assert next(a["text"] for a in context["assumptions"]) == "The AWS control plane itself is not compromised"
     assert context["element_by_id"]["db"]["assumptions"][0]["id"] == "A2"
     assert context["element_by_id"]["web"]["controls"][0]["id"] == "waf"
