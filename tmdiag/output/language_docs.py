@@ -60,7 +60,7 @@ def type_words(attr: schema.Attr) -> str:
 
 def default_words(attr: schema.Attr) -> str:
     value = attr.default
-    if attr.required:
+    if attr.required and (value is None or attr.type in (schema.REFS, schema.IDS)):
         return "**required**"
     if value is None or value == "" or value == () or value == -1:
         return "—"
