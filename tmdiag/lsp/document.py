@@ -51,6 +51,7 @@ class Piece:
     checks: list[Diagnostic] | None = None  # validation of the parts; None: to do
     check_spans: list[Span] = field(default_factory=list)  # spans made by the checks (moved too)
     checked_info: bool = False
+    occurrences: list[object] | None = None  # ids written here (tmdiag.lsp.navigation)
 
     @property
     def name_dependent(self) -> bool:

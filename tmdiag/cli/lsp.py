@@ -1,0 +1,46 @@
+"""`tmdiag lsp`: the language server for editors, over stdio (see docs/lsp.md)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from tmdiag.cli import EXIT_OK
+
+EXAMPLES = """\
+examples:
+  tmdiag lsp                       serve one editor session on stdin/stdout
+  tmdiag lsp --no-threats          never start pytm (hovers then show no threat counts)
+  tmdiag lsp --log /tmp/tmdiag-lsp.log --verbose
+
+Editors start it themselves: see docs/lsp.md for VS Code and Neovim.
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "lsp", help="language server for editors (stdio)", description=__doc__, epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    parser.add_argument("--stdio", action="store_true", help="use stdin/stdout (the default; accepted for editors)")
+    parser.add_argument("--no-threats", action="store_true", help="do not run pytm for threat counts in hovers")
+    parser.add_argument("--log", metavar="FILE", help="write the server's log to FILE (never to stdout)")
+    parser.add_argument("--verbose", action="store_true", help="log debug messages")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from tmdiag.lsp.server import TmLanguageServer, run_stdio
+
+    level = logging.DEBUG if args.verbose else logging.WARNING
+    if args.log:
+        logging.basicConfig(filename=args.log, level=level)
+    else:
+        logging.basicConfig(stream=sys.stderr, level=logging.ERROR)
+
+    def configure(server: TmLanguageServer) -> None:
+        server.threats_enabled = not args.no_threats
+
+    run_stdio(configure)
+    return EXIT_OK

@@ -1,0 +1,120 @@
+"""Hover text (Markdown) for ids and attribute keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tmdiag.model import nodes as n
+from tmdiag.model import schema
+
+
+@dataclass(frozen=True)
+class ThreatCounts:
+    """Open threats per target id, from the last background analysis."""
+
+    by_target: dict[str, tuple[int, tuple[str, ...]]]  # id → (open findings, top threat lines)
+    state: str = "done"  # done | running | unavailable
+    note: str = ""
+
+
+def describe(model: n.Model, node: n.Node, threats: ThreatCounts | None) -> str:
+    title = f"**{_kind_word(node)}** `{node.id}`" + (f" — {node.label}" if node.label else "")
+    lines = [title]
+    if isinstance(node, n.Element):
+        lines.append(_boundary_line(model, node.boundary))
+        flows = model.flows_of(node.id)
+        incoming = sum(1 for f in flows if f.sink == node.id)
+        lines.append(f"Flows: {incoming} in, {len(flows) - incoming} out")
+        lines.append(_threat_line(node.id, threats))
+    elif isinstance(node, n.Boundary):
+        lines.append(f"Trust: {node.get('trust')}" + (f" · kind: {node.get('kind')}" if node.has("kind") else ""))
+        if node.parent:
+            lines.append(_boundary_line(model, node.parent).replace("Boundary:", "Inside:"))
+        boundaries, elements = model.children(node.id)
+        lines.append(f"Contains: {len(elements)} elements, {len(boundaries)} boundaries")
+    elif isinstance(node, n.Flow):
+        exits, enters = model.crossed_boundaries(node)
+        lines.append(f"`{node.source}` → `{node.sink}` (flow #{node.number})")
+        data = node.get("data") or ()
+        if data:
+            lines.append("Data: " + ", ".join(f"`{d}`" for d in data))
+        if exits or enters:
+            crossed = [f"exits `{b.id}`" for b in exits] + [f"enters `{b.id}`" for b in enters]
+            lines.append("Crosses: " + ", ".join(crossed))
+        lines.append(_threat_line(node.id, threats))
+    elif isinstance(node, n.DataAsset):
+        lines.append(f"Classification: {node.get('classification')}" + (" · PII" if node.get("pii") else "")
+                     + (" · credentials" if node.get("credentials") else ""))  # fmt: skip
+        carried = sum(1 for f in model.flows if node.id in (f.get("data") or ()))
+        stored = sum(1 for e in model.elements if node.id in (e.get("stores") or ()))
+        lines.append(f"Carried by {carried} flows, stored in {stored} datastores")
+    elif isinstance(node, n.Member):
+        lines.append("Roles: " + ", ".join(node.roles))
+    elif isinstance(node, n.Control):
+        lines.append("On: " + ", ".join(f"`{x}`" for x in node.get("on") or ()))
+        if node.get("mitigates"):
+            lines.append("Mitigates: " + ", ".join(node.get("mitigates")))
+    elif isinstance(node, n.ThreatAgent):
+        lines.append(f"Skill: {node.get('skill')}" + (f" · motive: {node.get('motive')}" if node.has("motive") else ""))
+    elif isinstance(node, n.CustomRule):
+        lines.append(f"Custom threat rule · severity: {node.get('severity')}")
+    if node.span.path != model.path:
+        lines.append(f"Declared in `{node.span.path}`")
+    return "\n\n".join(line for line in lines if line)
+
+
+def describe_threat(threat_id: str, model: n.Model) -> str:
+    rule = next((r for r in model.rules if r.id == threat_id), None)
+    if rule is not None:
+        return describe(model, rule, None)
+    from tmdiag.analysis import threatlib
+
+    entry = threatlib.catalogue().get(threat_id)
+    if entry is None:
+        return f"Unknown threat id `{threat_id}`"
+    text = (
+        f"**threat** `{threat_id}` — {entry.title}\n\nSeverity: {entry.severity} · targets: {', '.join(entry.targets)}"
+    )
+    return text + (f"\n\n{entry.mitigations}" if entry.mitigations else "")
+
+
+def describe_attribute(node: n.Node, attr: n.Attribute) -> str:
+    spec = schema.BY_NAME.get(node.schema_kind, {}).get(attr.key)
+    if spec is None:
+        return f"`{attr.key}` is not an attribute of {node.schema_kind}"
+    text = f"**{spec.name}** ({spec.type}) — {spec.doc}"
+    if spec.values:
+        text += "\n\nOne of: " + ", ".join(f"`{v}`" for v in spec.values)
+    if spec.default not in (None, "", ()):
+        text += f"\n\nDefault: `{_value_word(spec.default)}`"
+    if spec.pytm:
+        text += f"\n\npytm: `{spec.pytm}`"
+    return text
+
+
+def _value_word(value: object) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _kind_word(node: n.Node) -> str:
+    return {"threat_agent": "threat agent", "assume": "assumption", "rule": "rule"}.get(node.schema_kind, node.kind)
+
+
+def _boundary_line(model: n.Model, boundary_id: str | None) -> str:
+    chain = model.boundary_chain(boundary_id)
+    if not chain:
+        return "Boundary: none (outside every trust boundary)"
+    path = " › ".join(f"`{b.id}` ({b.get('trust')})" for b in reversed(chain))
+    return f"Boundary: {path}"
+
+
+def _threat_line(target: str, threats: ThreatCounts | None) -> str:
+    if threats is None or threats.state == "unavailable":
+        return "Open threats: not analysed" + (f" ({threats.note})" if threats and threats.note else "")
+    if target not in threats.by_target and threats.state == "running" and not threats.by_target:
+        return "Open threats: analysing…"
+    count, top = threats.by_target.get(target, (0, ()))
+    line = f"Open threats: {count}" + (" (updating…)" if threats.state == "running" else "")
+    if top:
+        line += "\n\n" + "\n".join(f"- {t}" for t in top)
+    return line

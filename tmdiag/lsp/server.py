@@ -1,0 +1,448 @@
+"""`tmdiag lsp`: the language server (pygls 2, stdio).
+
+Diagnostics are published after every change: parse, build and validation are incremental (see
+`tmdiag.lsp.document`). Lint runs whole-model: inline when it is fast for this document, otherwise
+in a worker thread once typing pauses (`LINT_DELAY`), and its results are published when they
+arrive. pytm threats (for hovers) run in a child process on open, on save and after a longer pause.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import bisect
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from tmdiag import __version__
+from tmdiag.diagnostics import Diagnostic, Severity, Span
+from tmdiag.loader import project_root
+from tmdiag.lsp import completion, hover, navigation, symbols
+from tmdiag.lsp.document import Document
+from tmdiag.lsp.threats import ThreatRunner
+
+log = logging.getLogger(__name__)
+
+LINT_INLINE_BUDGET = 0.025  # s: lint this fast runs on every change
+LINT_DELAY = 0.3  # s of quiet before a slow lint runs
+THREATS_DELAY = 5.0  # s of quiet before threats are re-analysed
+MAX_IMPORTED = 20  # problems of imported files shown on the import line
+
+_SEVERITY = {
+    Severity.ERROR: types.DiagnosticSeverity.Error,
+    Severity.WARNING: types.DiagnosticSeverity.Warning,
+    Severity.INFO: types.DiagnosticSeverity.Information,
+}
+
+
+@dataclass
+class LintState:
+    """The last lint result of a document, anchored to chunks so it survives edits elsewhere."""
+
+    generation: int = -1
+    anchored: list[tuple[Diagnostic, int, int, int]] = field(default_factory=list)  # (d, chunk uid, Δline, Δend)
+    duration: float | None = None  # s, of the last run; None: never ran
+    running: bool = False
+    timer: asyncio.TimerHandle | None = None
+
+
+@dataclass
+class OpenDocument:
+    uri: str
+    document: Document
+    version: int | None
+    lint: LintState = field(default_factory=LintState)
+    threats: ThreatRunner | None = None
+    threats_timer: asyncio.TimerHandle | None = None
+    published_at: float = 0.0  # perf_counter of the last publish (benchmarks)
+
+
+class TmLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("tmdiag", __version__)
+        self.open: dict[str, OpenDocument] = {}
+        self.threats_enabled = True
+
+    # ---- documents ----------------------------------------------------------------------
+    def open_document(self, uri: str, text: str, version: int | None) -> OpenDocument:
+        fs = to_fs_path(uri)
+        fs_path = Path(fs).resolve() if fs else None
+        display = _display(fs_path) if fs_path else uri
+        encoding = str(self.workspace.position_encoding or "utf-16")
+        opened = OpenDocument(uri, Document(text.removeprefix("\ufeff"), display, fs_path, encoding), version)
+        self.open[uri] = opened
+        return opened
+
+    def publish(self, opened: OpenDocument) -> None:
+        document = opened.document
+        analysis = document.analyse()
+        lint = self._lint_inline(opened) if not analysis.syntax_errors else None
+        found = [d for d in analysis.diagnostics if d.span.path == document.path]
+        found += lint if lint is not None else self._anchored_lint(opened)
+        found += _imported_problems(analysis.diagnostics, document)
+        items = [self._to_lsp(opened, d) for d in found]
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=opened.uri, diagnostics=items, version=opened.version)
+        )
+        opened.published_at = time.perf_counter()
+        if lint is None and not analysis.syntax_errors:
+            self._schedule_lint(opened)
+
+    def _to_lsp(self, opened: OpenDocument, d: Diagnostic) -> types.Diagnostic:
+        lines = opened.document.lines
+        related = [
+            types.DiagnosticRelatedInformation(
+                types.Location(self._uri_of(opened, where.path), self._range(opened, where)), note
+            )
+            for note, where in d.related
+        ]
+        href = None
+        if d.code.startswith("TM"):
+            from tmdiag.lint.registry import help_uri
+
+            href = types.CodeDescription(href=help_uri(d.code))
+        return types.Diagnostic(
+            range=lines.lsp_range(d.span),
+            message=d.message + (f"\n{d.hint}" if d.hint else ""),
+            severity=_SEVERITY.get(d.severity, types.DiagnosticSeverity.Error),
+            code=d.code,
+            code_description=href,
+            source="tmdiag",
+            related_information=related or None,
+        )
+
+    def _range(self, opened: OpenDocument, span: Span) -> types.Range:
+        if span.path == opened.document.path:
+            return opened.document.lines.lsp_range(span)
+        return types.Range(
+            types.Position(span.line - 1, span.column - 1), types.Position(span.end_line - 1, span.end_column - 1)
+        )
+
+    def _uri_of(self, opened: OpenDocument, path: str) -> str:
+        if path == opened.document.path:
+            return opened.uri
+        return from_fs_path(str(Path(path).resolve())) or path
+
+    # ---- lint ---------------------------------------------------------------------------
+    def _lint_inline(self, opened: OpenDocument) -> list[Diagnostic] | None:
+        state = opened.lint
+        if state.duration is None or state.duration > LINT_INLINE_BUDGET:
+            return None
+        model = opened.document.analyse().model
+        found = _run_lint(model, opened.document)
+        self._store_lint(opened, found, opened.document.generation, state.duration)
+        return [d for d in found if d.span.path == opened.document.path]
+
+    def _schedule_lint(self, opened: OpenDocument) -> None:
+        state = opened.lint
+        if state.timer is not None:
+            state.timer.cancel()
+        delay = 0.0 if state.duration is None else LINT_DELAY
+        state.timer = asyncio.get_running_loop().call_later(delay, lambda: self._start_lint(opened))
+
+    def _start_lint(self, opened: OpenDocument) -> None:
+        state = opened.lint
+        state.timer = None
+        if state.running or self.open.get(opened.uri) is not opened:
+            return
+        analysis = opened.document.analyse()
+        if analysis.syntax_errors:
+            return
+        state.running = True
+        generation = opened.document.generation
+        loop = asyncio.get_running_loop()
+
+        def work() -> tuple[list[Diagnostic], float]:
+            clock = time.perf_counter()
+            found = _run_lint(analysis.model, opened.document)
+            return found, time.perf_counter() - clock
+
+        def done(future: asyncio.Future[tuple[list[Diagnostic], float]]) -> None:
+            state.running = False
+            try:
+                found, duration = future.result()
+            except Exception as error:  # a broken rule must not take the server down
+                log.exception("lint failed")
+                self.window_log_message(types.LogMessageParams(types.MessageType.Error, f"tmdiag lint failed: {error}"))
+                return
+            state.duration = duration
+            if opened.document.generation != generation:  # edited meanwhile: positions moved, run again
+                self._schedule_lint(opened)
+                return
+            self._store_lint(opened, found, generation, duration)
+            if self.open.get(opened.uri) is opened:
+                self.publish(opened)
+
+        loop.run_in_executor(None, work).add_done_callback(done)
+
+    def _store_lint(
+        self, opened: OpenDocument, found: list[Diagnostic], generation: int, duration: float | None
+    ) -> None:
+        chunks = opened.document.parse.chunks
+        lines = [c.line for c in chunks]
+        anchored = []
+        for d in found:
+            if d.span.path != opened.document.path or not chunks:
+                continue
+            chunk = chunks[max(0, bisect.bisect_right(lines, d.span.line) - 1)]
+            anchored.append((d, chunk.uid, d.span.line - chunk.line, d.span.end_line - chunk.line))
+        opened.lint = LintState(generation, anchored, duration, opened.lint.running, opened.lint.timer)
+
+    def _anchored_lint(self, opened: OpenDocument) -> list[Diagnostic]:
+        """The last lint result, moved with its chunks; findings in changed chunks are dropped."""
+        if not opened.lint.anchored:
+            return []
+        document = opened.document
+        current = {c.uid: c for c in document.parse.chunks}
+        result = []
+        for d, uid, start, end in opened.lint.anchored:
+            chunk = current.get(uid)
+            if chunk is None or document.born.get(uid, 0) > opened.lint.generation:
+                continue
+            span = Span(d.span.path, chunk.line + start, d.span.column, chunk.line + end, d.span.end_column)
+            result.append(Diagnostic(d.code, d.message, span, d.severity, d.hint, d.related))
+        return result
+
+    # ---- threats ------------------------------------------------------------------------
+    def request_threats(self, opened: OpenDocument, delay: float = 0.0) -> None:
+        if not self.threats_enabled:
+            return
+        loop = asyncio.get_running_loop()
+        if opened.threats is None:
+
+            def post(callback: Callable[[], None]) -> None:
+                loop.call_soon_threadsafe(callback)
+
+            opened.threats = ThreatRunner(post)
+        if opened.threats_timer is not None:
+            opened.threats_timer.cancel()
+        opened.threats_timer = loop.call_later(delay, lambda: self._start_threats(opened))
+
+    def _start_threats(self, opened: OpenDocument) -> None:
+        opened.threats_timer = None
+        document = opened.document
+        if opened.threats is None or self.open.get(opened.uri) is not opened or document.analyse().syntax_errors:
+            return
+        fs_path = document.fs_path or Path.cwd() / "untitled.tm"
+        opened.threats.request(document.text, str(fs_path), project_root(fs_path))
+
+    def close(self, uri: str) -> None:
+        opened = self.open.pop(uri, None)
+        if opened is None:
+            return
+        for timer in (opened.lint.timer, opened.threats_timer):
+            if timer is not None:
+                timer.cancel()
+        if opened.threats is not None:
+            opened.threats.stop()
+
+    def stop_all(self) -> None:
+        for uri in list(self.open):
+            self.close(uri)
+
+
+def _run_lint(model: object, document: Document) -> list[Diagnostic]:
+    try:
+        from tmdiag.lint import lint, load_config
+        from tmdiag.lint.config import ConfigError
+    except ImportError:
+        return []
+    try:
+        config = load_config(document.fs_path) if document.fs_path else None
+    except ConfigError as error:
+        return [Diagnostic("E000", f"lint configuration: {error}", Span.point(document.path, 1, 1), Severity.WARNING)]
+    return lint(model, config)  # type: ignore[arg-type]
+
+
+def _imported_problems(found: list[Diagnostic], document: Document) -> list[Diagnostic]:
+    """Problems inside imported files, shown on the document's first import."""
+    foreign = [d for d in found if d.span.path != document.path and d.severity >= Severity.WARNING]
+    model = document.analysis.model if document.analysis else None
+    anchor = next((i.span for i in model.imports if i.span.path == document.path), None) if model else None
+    if not foreign or anchor is None:
+        return []
+    return [
+        Diagnostic(d.code, f"in {d.span.path}:{d.span.line}:{d.span.column}: {d.message}", anchor, d.severity, d.hint)
+        for d in foreign[:MAX_IMPORTED]
+    ]
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def _offset(opened: OpenDocument, position: types.Position) -> int:
+    return opened.document.lines.offset(position)
+
+
+def make_server() -> TmLanguageServer:
+    server = TmLanguageServer()
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: TmLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        item = params.text_document
+        opened = ls.open_document(item.uri, item.text, item.version)
+        ls.publish(opened)
+        ls.request_threats(opened)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: TmLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+        opened = ls.open.get(params.text_document.uri)
+        if opened is None:
+            return
+        document = opened.document
+        for change in params.content_changes:
+            if isinstance(change, types.TextDocumentContentChangePartial):
+                start = document.lines.offset(change.range.start)
+                end = document.lines.offset(change.range.end)
+                document.edit(start, max(start, end), change.text)
+            else:
+                document.replace_all(change.text)
+        opened.version = params.text_document.version
+        ls.publish(opened)
+        ls.request_threats(opened, THREATS_DELAY)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: TmLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+        opened = ls.open.get(params.text_document.uri)
+        if opened is not None:
+            opened.document.imports = type(opened.document.imports)()  # imported files may have changed too
+            opened.document.analysis = None
+            ls.publish(opened)
+            ls.request_threats(opened)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: TmLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+        ls.close(params.text_document.uri)
+        ls.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=params.text_document.uri, diagnostics=[])
+        )
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls: TmLanguageServer, params: None) -> None:
+        ls.stop_all()
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def on_hover(ls: TmLanguageServer, params: types.HoverParams) -> types.Hover | None:
+        opened = ls.open.get(params.text_document.uri)
+        if opened is None:
+            return None
+        document = opened.document
+        model = document.analyse().model
+        offset = _offset(opened, params.position)
+        occurrence = navigation.at(document, offset)
+        if occurrence is not None:
+            if occurrence.role == "threat":
+                text = hover.describe_threat(occurrence.name, model)
+            else:
+                node = navigation.declaration(model, occurrence.name, occurrence.role)
+                if node is None:
+                    return None
+                counts = opened.threats.counts if opened.threats else None
+                text = hover.describe(model, node, counts)
+            return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, text), ls._range(opened, occurrence.span))
+        found = navigation.attribute_at(document, offset)
+        if found is None:
+            return None
+        return types.Hover(types.MarkupContent(types.MarkupKind.Markdown, hover.describe_attribute(*found)))
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: TmLanguageServer, params: types.DefinitionParams) -> types.Location | None:
+        opened = ls.open.get(params.text_document.uri)
+        if opened is None:
+            return None
+        document = opened.document
+        occurrence = navigation.at(document, _offset(opened, params.position))
+        if occurrence is None:
+            return None
+        node = navigation.declaration(document.analyse().model, occurrence.name, occurrence.role)
+        if node is None:
+            return None
+        return types.Location(ls._uri_of(opened, node.id_span.path), ls._range(opened, node.id_span))
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    def references(ls: TmLanguageServer, params: types.ReferenceParams) -> list[types.Location] | None:
+        opened = ls.open.get(params.text_document.uri)
+        if opened is None:
+            return None
+        document = opened.document
+        document.analyse()
+        occurrence = navigation.at(document, _offset(opened, params.position))
+        if occurrence is None:
+            return None
+        found = navigation.references(document, occurrence.name, occurrence.role)
+        if not params.context.include_declaration:
+            found = [o for o in found if o.role != "decl"]
+        return [types.Location(opened.uri, ls._range(opened, o.span)) for o in found]
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION,
+        types.CompletionOptions(trigger_characters=[":", " ", "[", ",", ">"]),
+    )
+    def complete(ls: TmLanguageServer, params: types.CompletionParams) -> types.CompletionList | None:
+        opened = ls.open.get(params.text_document.uri)
+        if opened is None:
+            return None
+        document = opened.document
+        offset = _offset(opened, params.position)
+        chunk = document.chunk_at(max(0, offset - 1))
+        model = document.analyse().model
+        items = completion.complete(model, document.text, chunk.start if chunk else 0, offset)
+        return types.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    def document_symbols(ls: TmLanguageServer, params: types.DocumentSymbolParams) -> list[types.DocumentSymbol]:
+        opened = ls.open.get(params.text_document.uri)
+        if opened is None:
+            return []
+        document = opened.document
+        return symbols.outline(document.analyse().model, document.path, lambda span: ls._range(opened, span))
+
+    @server.feature(types.TEXT_DOCUMENT_FORMATTING)
+    def formatting(ls: TmLanguageServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+        opened = ls.open.get(params.text_document.uri)
+        if opened is None:
+            return None
+        return format_edits(ls, opened)
+
+    return server
+
+
+def format_edits(ls: TmLanguageServer, opened: OpenDocument) -> list[types.TextEdit] | None:
+    """One edit replacing the whole text with `tmdiag fmt`'s layout; none when it cannot format."""
+    try:
+        from tmdiag import fmt
+    except ImportError:
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, "tmdiag fmt is not available"))
+        return None
+    text = opened.document.text
+    try:
+        formatted = fmt.format_text(text)
+    except Exception as error:  # SyntaxProblems / UnsafeFormat: leave the text as it is
+        reason = "the file has syntax errors" if type(error).__name__ == "SyntaxProblems" else str(error)
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"not formatted: {reason}"))
+        return None
+    if formatted == text:
+        return []
+    lines = opened.document.lines
+    end = lines.position(len(text))
+    return [types.TextEdit(types.Range(types.Position(0, 0), end), formatted)]
+
+
+def run_stdio(post: Callable[[TmLanguageServer], None] | None = None) -> None:
+    server = make_server()
+    if post is not None:
+        post(server)
+    try:
+        server.start_io()
+    finally:
+        server.stop_all()

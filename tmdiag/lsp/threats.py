@@ -1,0 +1,107 @@
+"""Open threats per element for hovers, computed by pytm in a separate process.
+
+pytm is slow (seconds to minutes on big models) and keeps global state, so it never runs on a
+keystroke: the server asks for an analysis when a document is opened or saved, or after it has been
+idle for a while. One analysis runs at a time per document, in its own process (the server's event
+loop and the GIL stay free); a newer request waits for it and then runs once with the latest text.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+
+from tmdiag.lsp.hover import ThreatCounts
+
+TOP = 3  # threats listed per element in a hover
+
+
+def open_threats(text: str, path: str, root: str) -> tuple[str, dict[str, tuple[int, tuple[str, ...]]], str]:
+    """(state, counts, note) for a model's text; runs in the worker process."""
+    from tmdiag.analysis.validate import validate
+    from tmdiag.loader import load_text
+
+    model, problems = load_text(text, path, root)
+    problems = problems + validate(model)
+    if any(d.severity >= 3 for d in problems):
+        return "unavailable", {}, "fix the errors first"
+    try:
+        from tmdiag.threats import analyze
+    except ImportError:
+        return "unavailable", {}, "threat analysis is not installed"
+    analysis = analyze(model)
+    counts: dict[str, tuple[int, tuple[str, ...]]] = {}
+    for finding in analysis.findings:  # ranked: highest risk first
+        if not finding.is_open:
+            continue
+        count, top = counts.get(finding.target_id, (0, ()))
+        if len(top) < TOP:
+            top = (*top, f"{finding.threat_id} {finding.title} ({finding.risk})")
+        counts[finding.target_id] = (count + 1, top)
+    return "done", counts, ""
+
+
+def _worker(connection: Connection, text: str, path: str, root: str) -> None:
+    try:
+        connection.send(open_threats(text, path, root))
+    except Exception as error:  # reported to the editor as a note, never a crash of the server
+        connection.send(("unavailable", {}, f"analysis failed: {type(error).__name__}: {error}"))
+    finally:
+        connection.close()
+
+
+class ThreatRunner:
+    """Runs `open_threats` in a child process; calls `done(counts)` on the caller's thread via `post`."""
+
+    def __init__(self, post: Callable[[Callable[[], None]], None]):
+        self.post = post  # schedules a callback on the server's event loop
+        self.counts = ThreatCounts({}, "unavailable", "not analysed yet")
+        self._process: BaseProcess | None = None
+        self._queued: tuple[str, str, str] | None = None
+        self._lock = threading.Lock()
+        self.on_done: Callable[[], None] = lambda: None
+
+    def request(self, text: str, path: str, root: Path) -> None:
+        with self._lock:
+            if self._process is not None:
+                self._queued = (text, path, str(root))
+                return
+            self._start(text, path, str(root))
+
+    def _start(self, text: str, path: str, root: str) -> None:
+        context = multiprocessing.get_context("spawn")
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_worker, args=(sender, text, path, root), daemon=True)
+        process.start()
+        sender.close()
+        self._process = process
+        self.counts = ThreatCounts(self.counts.by_target, "running", self.counts.note)
+        threading.Thread(target=self._wait, args=(receiver, process), daemon=True).start()
+
+    def _wait(self, receiver: Connection, process: BaseProcess) -> None:
+        try:
+            state, counts, note = receiver.recv()
+        except (EOFError, OSError):
+            state, counts, note = "unavailable", {}, "analysis stopped"
+        process.join(timeout=5)
+        self.post(lambda: self._finish(ThreatCounts(counts, state, note)))
+
+    def _finish(self, counts: ThreatCounts) -> None:
+        with self._lock:
+            self._process = None
+            self.counts = counts
+            queued, self._queued = self._queued, None
+            if queued is not None:
+                self._start(*queued)
+        self.on_done()
+
+    def stop(self) -> None:
+        with self._lock:
+            process, self._process, self._queued = self._process, None, None
+        if process is not None and process.is_alive():
+            process.terminate()
+            process.join(timeout=5)
