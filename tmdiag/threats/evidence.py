@@ -25,6 +25,7 @@ _NAMES = {"Classification": pytm.Classification, "Lifetime": pytm.Lifetime, "TLS
           "DatastoreType": pytm.DatastoreType, "Action": pytm.Action}  # fmt: skip
 _CALLS: dict[str, Callable[..., Any]] = {"any": any, "all": all, "len": len, "min": min, "max": max, "sum": sum}
 _METHODS = frozenset({"oneOf", "crosses", "enters", "exits", "inside", "checkTLSVersion", "hasDataLeaks"})
+_SUFFIXES: dict[tuple[Any, ...], str] = {}  # rendered `: name = value (default)` parts
 _KEYS: dict[int, str] = {}  # id(AST node) -> its text: atoms shared by many threats are read once per target
 _PYTM_ONLY = {"isResponse": "reply", "inScope": "in_scope", "tlsVersion": "tls"}
 _REVERSE_ENUMS: dict[type, dict[Any, str]] = {
@@ -56,6 +57,36 @@ def parse(condition: str) -> ast.expr | None:
         return None
 
 
+@functools.cache
+def leaves(condition: str) -> tuple[tuple[str, ...], ...] | None:
+    """The attribute paths a condition reads from `target`, when it reads nothing else (no calls,
+    no comprehensions); None otherwise."""
+    tree = parse(condition)
+    if tree is None or any(isinstance(node, (ast.Call, ast.comprehension)) for node in ast.walk(tree)):
+        return None
+    paths: list[tuple[str, ...]] = []
+    pending: list[ast.AST] = [tree]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ast.Attribute):
+            chain: list[str] = []
+            current: ast.expr = node
+            while isinstance(current, ast.Attribute):
+                chain.append(current.attr)
+                current = current.value
+            if isinstance(current, ast.Name) and current.id == "target":
+                paths.append(tuple(reversed(chain)))
+            continue
+        pending.extend(ast.iter_child_nodes(node))
+    return tuple(dict.fromkeys(sorted(paths)))
+
+
+def _read(obj: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        obj = getattr(obj, part)
+    return obj
+
+
 class Explainer:
     """Explains pytm findings for one compiled model. Reads repeated across threats are cached per target."""
 
@@ -66,19 +97,35 @@ class Explainer:
         self._target: Any = None
         self._memo: dict[str, tuple[Any, list[Fact]]] = {}
         self._rendered: dict[tuple[int, tuple[str, ...]], str] = {}
+        self._subjects: dict[int, str] = {}
+        self._declared: dict[int, frozenset[str]] = {}
+        self._templates: dict[tuple[str, type, tuple[Any, ...]], tuple[tuple[tuple[str, ...], Any], ...]] = {}
 
     def explain(self, threat: pytm.Threat, target: Any) -> tuple[str, ...]:
         if target is not self._target:
             self._target, self._memo, self._rendered = target, {}, {}
-        tree = parse(threat.condition)
         try:
-            if tree is None:
-                raise Unsupported(threat.condition)
-            _, facts = self.eval(tree, {"target": target})
-        except Unsupported:
+            facts = self.facts(threat, target)
+        except (Unsupported, AttributeError, TypeError):
             return (f"{self.subject(target)}: pytm condition {threat.condition}",)
         lines = dict.fromkeys(self.render(fact) for fact in facts)
         return tuple(lines) or (f"{self.subject(target)}: applies to every {self.node_kind(target)}",)
+
+    def facts(self, threat: pytm.Threat, target: Any) -> list[Fact]:
+        """The deciding reads. A condition over plain attributes gives the same reads for the same
+        values, so those are cached by (threat, class, values): most targets share their defaults."""
+        tree = parse(threat.condition)
+        if tree is None:
+            raise Unsupported(threat.condition)
+        paths = leaves(threat.condition)
+        if paths is None:
+            return self.eval(tree, {"target": target})[1]
+        key = (threat.id, type(target), tuple(_read(target, path) for path in paths))
+        templates = self._templates.get(key)
+        if templates is None:
+            found = self.eval(tree, {"target": target})[1]
+            templates = self._templates[key] = tuple((path, value) for _, path, value in found)
+        return [(target, path, value) for path, value in templates]
 
     # ---- the interpreter ----------------------------------------------------------------
     def eval(self, node: ast.expr, env: dict[str, Any]) -> tuple[Any, list[Fact]]:
@@ -206,6 +253,12 @@ class Explainer:
 
     # ---- rendering ----------------------------------------------------------------------
     def subject(self, obj: Any) -> str:
+        text = self._subjects.get(id(obj))
+        if text is None:
+            text = self._subjects[id(obj)] = self._subject(obj)
+        return text
+
+    def _subject(self, obj: Any) -> str:
         node = self.compiled.nodes.get(id(obj))
         if isinstance(node, n.Flow):
             return f"flow {node.source} -> {node.sink}" + (f" ({node.id})" if node.named else "")
@@ -242,17 +295,29 @@ class Explainer:
         model_node: n.Node | None = (
             node if node is not None else (self.model.data_asset(asset_id) if asset_id else None)
         )
-        kind = model_node.schema_kind if model_node is not None else "data"
-        pytm_name = ".".join(path)
-        names = reverse_names(kind).get(pytm_name, ())
-        declared = [name for name in names if model_node is not None and model_node.has(name)]
-        name = declared[0] if declared else (names[-1] if names else _PYTM_ONLY.get(pytm_name, pytm_name))
-        default = "" if declared or model_node is None or not names else " (default)"
         where = self.subject(obj)
         if prefix and node is not None:
             where = f"{prefix.strip()} {where}"
             prefix = ""
-        return f"{where}: {name} = {_show(value, name)}{default}"
+        return where + self._suffix(model_node, ".".join(path), value)
+
+    def _suffix(self, model_node: n.Node | None, pytm_name: str, value: Any) -> str:
+        """`: name = value`, with `(default)` when the model does not declare it (cached: it repeats)."""
+        kind = model_node.schema_kind if model_node is not None else "data"
+        names = reverse_names(kind).get(pytm_name, ())
+        keys = self._declared.get(id(model_node))
+        if keys is None:
+            keys = self._declared[id(model_node)] = (
+                frozenset(a.key for a in model_node.attributes) if model_node else frozenset()
+            )
+        declared = tuple(name for name in names if name in keys)
+        cache_key = (kind, pytm_name, declared, model_node is None, value)
+        text = _SUFFIXES.get(cache_key)
+        if text is None:
+            name = declared[0] if declared else (names[-1] if names else _PYTM_ONLY.get(pytm_name, pytm_name))
+            default = "" if declared or model_node is None or not names else " (default)"
+            text = _SUFFIXES[cache_key] = f": {name} = {_show(value, name)}{default}"
+        return text
 
     def _leaks(self, flow: Any) -> str:
         parts = []

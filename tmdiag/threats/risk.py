@@ -75,6 +75,11 @@ class RiskModel:
         self.distance = _distances(model, self.untrusted)
         self.agents = _agent_reach(model)
         self._ratings: dict[tuple[str, str, str], Rating] = {}
+        self.flows_by_element: dict[str, list[n.Flow]] = {}
+        for flow in model.flows:
+            self.flows_by_element.setdefault(flow.source, []).append(flow)
+            if flow.sink != flow.source:
+                self.flows_by_element.setdefault(flow.sink, []).append(flow)
         self._exposures: dict[str, Exposure] = {}
         self._values: dict[str, AssetValue] = {}
 
@@ -130,7 +135,7 @@ class RiskModel:
             refs.extend(_refs(node.get("data")))
         else:
             refs.extend(_refs(node.get("stores")))
-            for flow in self.model.flows_of(node.id):
+            for flow in self.flows_by_element.get(node.id, ()):
                 refs.extend(_refs(flow.get("data")))
         assets = (self.model.data_asset(r) for r in dict.fromkeys(refs))
         return [a for a in assets if a is not None]
