@@ -24,7 +24,7 @@ async function main() {
   const result = {};
   for (const file of files) {
     let stack = textmate.INITIAL;
-    result[file] = fs.readFileSync(file, "utf8").split(/\r?\n/).map((line) => {
+    result[file] = fs.readFileSync(file, "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).map((line) => {
       const tokens = grammar.tokenizeLine(line, stack);
       stack = tokens.ruleStack;
       return tokens.tokens.map((t) => ({
