@@ -1,0 +1,229 @@
+"""The language server through a real LSP session (pytest-lsp client ↔ `python -m tmdiag lsp`)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+from tests.lsp.conftest import ROOT, TIMEOUT, published
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+CHECKOUT = ROOT / "examples/checkout.tm"
+UNICODE = (ROOT / "tests/lsp/unicode.tm").as_uri()  # never written to disk: the editor holds the text
+
+
+def doc(uri: str) -> types.TextDocumentIdentifier:
+    return types.TextDocumentIdentifier(uri)
+
+
+def position_of(text: str, needle: str, skip: int = 0) -> types.Position:
+    """LSP position (UTF-16) of the start of `needle` (+ skip code points)."""
+    offset = text.index(needle) + skip
+    line = text.count("\n", 0, offset)
+    before = text[text.rfind("\n", 0, offset) + 1 : offset]
+    return types.Position(line, len(before.encode("utf-16-le")) // 2)
+
+
+async def open_doc(client: LanguageClient, uri: str, text: str, version: int = 1) -> list[types.Diagnostic]:
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "tm", version, text)))
+    return await published(client, uri, version)
+
+
+def change(client: LanguageClient, uri: str, version: int, start: types.Position, end: types.Position, text: str):
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(version=version, uri=uri),
+            [types.TextDocumentContentChangePartial(range=types.Range(start, end), text=text)],
+        )
+    )
+
+
+UNICODE_TEXT = """\
+team { zoe "Zoë 🔥 Ng" security_lead }
+boundary net "Net 🌐" { trust: untrusted
+  actor user "Zoë 👩‍💻" { bogus: 1 }
+}
+"""
+
+
+async def test_diagnostics_use_utf16_columns_and_follow_edits(client: LanguageClient):
+    found = await open_doc(client, UNICODE, UNICODE_TEXT)
+    e201 = [d for d in found if d.code == "E201"]
+    assert len(e201) == 1
+    assert e201[0].range.start == position_of(UNICODE_TEXT, "bogus")
+    assert e201[0].range.start.character == 27  # `  actor user "Zoë 👩‍💻" { ` is 27 UTF-16 units
+    assert e201[0].range.end.character == 32
+
+    # fix the key in place: the diagnostic goes away (version 2)
+    start = position_of(UNICODE_TEXT, "bogus")
+    change(client, UNICODE, 2, start, types.Position(start.line, start.character + 5), "port")
+    found = await published(client, UNICODE, 2)
+    assert not [d for d in found if d.code.startswith("E")]
+
+    # insert a line above and break a value below it: positions move with the edit
+    line = 'data card "Card 💳" { classification: secrt }\n'
+    change(client, UNICODE, 3, types.Position(0, 0), types.Position(0, 0), line)
+    found = await published(client, UNICODE, 3)
+    enum = [d for d in found if d.code == "E203"]
+    assert [d.range.start for d in enum] == [types.Position(0, 38)]
+    assert "did you mean `secret`?" in enum[0].message
+
+
+async def test_syntax_error_is_positioned(client: LanguageClient):
+    uri = (ROOT / "tests/lsp/broken.tm").as_uri()
+    text = 'process web "Web" {\n  encrypted: true\n\nprocess db "DB"\nweb -> db "Zoë → DB"\n'
+    found = await open_doc(client, uri, text)
+    syntax = [d for d in found if d.code.startswith("E00")]
+    assert syntax and syntax[0].severity == types.DiagnosticSeverity.Error
+    assert syntax[0].range.start == types.Position(1, 17)  # the end of the unclosed block
+    related = syntax[0].related_information or []
+    assert [r.location.range.start for r in related] == [types.Position(0, 18)]  # where the `{` opened
+    assert not [d for d in found if d.code == "E101"]  # `db` is declared: no "not declared" noise
+
+
+async def test_checkout_lints_in_the_background(client: LanguageClient):
+    uri = CHECKOUT.as_uri()
+    text = CHECKOUT.read_text(encoding="utf-8").replace("encrypted_at_rest: true", "encrypted_at_rest: false", 1)
+    found = await open_doc(client, uri, text)
+    assert not [d for d in found if d.severity == types.DiagnosticSeverity.Error and d.code.startswith("E")]
+
+    async def lint_arrives() -> list[types.Diagnostic]:
+        while True:
+            diagnostics = await published(client, uri)
+            if any(d.code and str(d.code).startswith("TM") for d in diagnostics):
+                return diagnostics
+
+    linted = await asyncio.wait_for(lint_arrives(), TIMEOUT)
+    tm301 = [d for d in linted if d.code == "TM301"]
+    assert tm301 and tm301[0].code_description is not None
+    assert tm301[0].range.start.line == position_of(text, 'datastore db "Orders DB"').line
+    client.text_document_did_change(  # back to the file as it is on disk, for the next tests
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(version=2, uri=uri),
+            [types.TextDocumentContentChangeWholeDocument(text=CHECKOUT.read_text(encoding="utf-8"))],
+        )
+    )
+    await published(client, uri, 2)
+
+
+async def test_hover_shows_kind_boundary_flows_and_threats(client: LanguageClient):
+    uri = CHECKOUT.as_uri()
+    text = CHECKOUT.read_text(encoding="utf-8")
+    at = position_of(text, "web -> db", 1)
+
+    async def hover() -> str:
+        result = await client.text_document_hover_async(types.HoverParams(doc(uri), at))
+        assert result is not None and isinstance(result.contents, types.MarkupContent)
+        return result.contents.value
+
+    value = await hover()
+    assert "**process** `web` — Checkout web app" in value
+    assert "Boundary: `prod` (high) › `public` (medium)" in value
+    assert "Flows: 2 in, 3 out" in value  # replies count: customer ⇄ web, web → db, web ⇄ fraud
+    for _ in range(120):  # pytm runs in a child process after open: wait for its counts
+        if "Open threats: " in value and "analysing" not in value and "updating" not in value:
+            break
+        await asyncio.sleep(0.25)
+        value = await hover()
+    count = int(value.split("Open threats: ")[1].split()[0].rstrip("\n"))
+    assert count > 0
+
+    key = await client.text_document_hover_async(types.HoverParams(doc(uri), position_of(text, "sanitizes_input", 2)))
+    assert key is not None and "Sanitizes its input" in key.contents.value  # type: ignore[union-attr]
+
+
+async def test_definition_and_references(client: LanguageClient):
+    uri = CHECKOUT.as_uri()
+    text = CHECKOUT.read_text(encoding="utf-8")
+    location = await client.text_document_definition_async(
+        types.DefinitionParams(doc(uri), position_of(text, "web -> fraud"))
+    )
+    assert isinstance(location, types.Location)
+    assert location.range.start == position_of(text, 'web "Checkout web app"')
+
+    refs = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=doc(uri),
+            position=position_of(text, "card    "),
+            context=types.ReferenceContext(include_declaration=True),
+        )
+    )
+    lines = sorted(r.range.start.line for r in refs or [])
+    assert position_of(text, "stores: [card").line in lines  # datastore `stores:`
+    assert position_of(text, "data: [card, session]").line in lines  # flow `data:`
+    assert position_of(text, "card    ").line in lines  # the declaration
+    assert len(lines) == 4
+
+    members = await client.text_document_references_async(
+        types.ReferenceParams(
+            text_document=doc(uri),
+            position=position_of(text, "bob   "),
+            context=types.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert {r.range.start.line for r in members or []} == {
+        position_of(text, "owner: bob\n").line,
+        position_of(text, "owner: bob,").line,
+    }
+
+
+async def completion_labels(client: LanguageClient, uri: str, at: types.Position) -> list[str]:
+    result = await client.text_document_completion_async(types.CompletionParams(doc(uri), at))
+    items = result.items if isinstance(result, types.CompletionList) else result or []
+    return [item.label for item in items]
+
+
+async def test_completion(client: LanguageClient):
+    uri = (ROOT / "tests/lsp/complete.tm").as_uri()
+    text = """\
+team { ann "Ann" security_lead }
+data card "Card" { classification: public }
+boundary b { trust: high
+  process web "Web" {
+
+  }
+  datastore db "DB" { stores: [card,  ] }
+}
+web -> db { data: [ ], owner:  }
+"""
+    await open_doc(client, uri, text)
+    keys = await completion_labels(client, uri, types.Position(4, 4))
+    assert {"sanitizes_input", "code_type", "ingress"} <= set(keys) and "stores" not in keys
+    assert set(await completion_labels(client, uri, position_of(text, "classification: public", 16))) >= {
+        "public", "secret", "top_secret",
+    }  # fmt: skip
+    assert await completion_labels(client, uri, position_of(text, "[card,  ]", 7)) == ["card"]
+    assert await completion_labels(client, uri, position_of(text, "data: [ ]", 8)) == ["card"]
+    assert await completion_labels(client, uri, position_of(text, "owner:  }", 7)) == ["ann"]
+    top = await completion_labels(client, uri, types.Position(9, 0))
+    assert {"boundary", "process", "risk", "web", "db"} <= set(top)
+
+
+async def test_outline_nests_boundaries(client: LanguageClient):
+    uri = CHECKOUT.as_uri()
+    symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(doc(uri)))
+    by_name = {s.name: s for s in symbols or [] if isinstance(s, types.DocumentSymbol)}
+    prod = by_name["prod"]
+    assert prod.kind == types.SymbolKind.Namespace
+    inner = {c.name: c for c in prod.children or []}
+    assert {"public", "private"} <= set(inner)
+    assert {c.name for c in inner["private"].children or []} == {"db", "fraud", "assistant"}
+    assert "customer → web (submit)" in by_name and "waf" in by_name and "card" in by_name
+
+
+async def test_formatting_goes_through_fmt(client: LanguageClient):
+    from tmdiag import fmt
+
+    uri = (ROOT / "tests/lsp/format.tm").as_uri()
+    text = 'data card "Card"{classification:secret}\nprocess web "Web"\nprocess db "DB"\nweb->db{data:[card]}\n'
+    await open_doc(client, uri, text)
+    edits = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(doc(uri), types.FormattingOptions(tab_size=2, insert_spaces=True))
+    )
+    assert edits and len(edits) == 1
+    assert edits[0].new_text == fmt.format_text(text)
+    assert edits[0].range.end == types.Position(4, 0)
