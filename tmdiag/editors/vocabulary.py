@@ -8,6 +8,7 @@ two highlighters agree with each other and with the parser.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -57,6 +58,7 @@ def _rule_name(origin: str) -> str:
     return match.group("rule") if match else origin
 
 
+@functools.lru_cache(maxsize=4)
 def vocabulary(text: str | None = None) -> Vocabulary:
     """Read keywords and terminal patterns from the grammar (default: the shipped `tm.lark`)."""
     lark = Lark(text if text is not None else grammar_text(), parser="lalr", lexer="contextual")
