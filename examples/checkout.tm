@@ -78,7 +78,7 @@ submit: customer -> web "Submit checkout" {
   authenticated: true, encrypted: true
 } reply "Confirmation" { protocol: https, data: [order], encrypted: true }
 
-web -> db "Store order" {
+store: web -> db "Store order" {
   protocol: postgres, port: 5432, tls: 1.2
   data: [order, card]
   encrypted: true, authenticated: true
@@ -93,7 +93,7 @@ customer -> assistant "Ask about an order" { protocol: https, data: [order], enc
 control waf "AWS WAF" { on: [web], mitigates: [INP02, INP03], owner: carol, automated: true }
 
 risk INP02 on web { status: mitigated, owner: bob, by: waf, ticket: "PAY-142" }
-risk DS06 on db {
+risk DS06 on store {
   status: accepted, owner: dan, until: 2027-03-01
   justification: "Read replicas are out of scope until Q2"
 }

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from tmdiag.diagnostics import Diagnostic, Severity, did_you_mean
+from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.model import nodes as n
 
 Key = tuple[str, str]  # (threat id, target id)
@@ -96,11 +96,10 @@ def diagnostics(table: Decisions, matched: set[Key], excluded: set[Key], by_targ
         if key not in matched and key not in excluded:
             if model.element(key[1]) is None and model.flow(key[1]) is None:
                 continue  # an undeclared target: reported by validation (E402)
-            applying = by_target.get(key[1], [])
-            hint = did_you_mean(key[0], applying)
-            if hint is None:
-                hint = (f"threats found on `{key[1]}`: " + ", ".join(sorted(set(applying))[:12])) if applying \
-                    else f"no threat applies to `{key[1]}`"  # fmt: skip
+            applying = sorted(set(by_target.get(key[1], [])))
+            more = f" and {len(applying) - 12} more" if len(applying) > 12 else ""
+            hint = f"threats found on `{key[1]}`: " + ", ".join(applying[:12]) + more if applying \
+                else f"no threat applies to `{key[1]}`"  # fmt: skip
             message = f"stale risk decision: threat `{key[0]}` does not apply to `{key[1]}`"
             found.append(
                 Diagnostic("E406", message, decision.id_span, hint=f"{hint}; remove the decision or fix the model")
