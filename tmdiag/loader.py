@@ -121,7 +121,10 @@ class Loader:
             return
         text, problem = decode(raw, display)
         if problem is not None or text is None:
+            # Read but not text: a content error (exit 1, like a syntax error), shown with `�` for bad bytes.
             self.state.diagnostics.append(problem)  # type: ignore[arg-type]
+            self.state.sources[display] = raw.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace")
+            self.state.comments[display] = ()
             return
         self.load_text(text, display, key, stack)
 

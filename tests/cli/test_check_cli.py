@@ -1,0 +1,97 @@
+"""`tmdiag check`: exit codes, folder expansion, JSON shape, and never a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tmdiag.cli import main
+
+VALID = Path("dsl/conformance/valid")
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(["check", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_clean_model_exits_0_with_a_one_line_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "examples/checkout.tm")
+    assert code == 0
+    assert out == "All good: 1 file checked, no problems.\n"
+
+
+def test_errors_exit_1_with_positions_carets_and_hints(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--no-lint", "dsl/conformance/invalid/e201-unknown-attributes.tm")
+    assert code == 1
+    assert "e201-unknown-attributes.tm:2:20: error[E201]: unknown attribute `clasification` for a data asset" in out
+    assert "     = help: did you mean `classification`?" in out
+    assert out.rstrip().endswith("Found 7 errors in 1 file.")
+
+
+def test_missing_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, str(tmp_path / "nope.tm"))
+    assert code == 2
+    assert "no such file or folder" in err
+
+
+def test_folder_without_models_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, str(tmp_path))
+    assert code == 2
+    assert "no .tm files" in err
+
+
+def test_unreadable_model_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "dir.tm").mkdir()  # a folder named like a model cannot be read as one
+    (tmp_path / "dir.tm" / "inner.tm").write_text("actor a\n")
+    code, _, _ = run(capsys, "--no-lint", str(tmp_path / "dir.tm"))
+    assert code == 0  # a folder is expanded: dir.tm/inner.tm is checked
+
+
+def test_folder_expansion_checks_every_tm_file_below(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--no-lint", str(VALID))
+    expected = len(list(VALID.rglob("*.tm")))
+    assert code == 0
+    assert out == f"All good: {expected} files checked, no problems.\n"
+
+
+def test_json_format_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--no-lint", "--format", "json", "dsl/conformance/invalid/e102-duplicate-ids.tm")
+    assert code == 1
+    data = json.loads(out)
+    assert isinstance(data, list) and len(data) == 5
+    first = data[0]
+    assert set(first) >= {"code", "severity", "message", "hint", "path", "line", "column", "end_line", "end_column",
+                          "related"}  # fmt: skip
+    assert (first["code"], first["severity"], first["line"], first["column"]) == ("E102", "error", 3, 6)
+    assert first["end_column"] == 9
+    assert first["related"] == [
+        {"message": "first declared here", "path": "dsl/conformance/invalid/e102-duplicate-ids.tm", "line": 2,
+         "column": 8}
+    ]  # fmt: skip
+
+
+def test_json_for_a_clean_model_is_an_empty_list(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--format", "json", "examples/checkout.tm")
+    assert (code, json.loads(out)) == (0, [])
+
+
+@pytest.mark.parametrize("name", ["e004-binary-garbage.tm", "e005-deep-nesting.tm", "hostile-terminal-escapes.tm"])
+def test_hostile_files_exit_1_without_a_traceback(capsys: pytest.CaptureFixture[str], name: str) -> None:
+    code, out, err = run(capsys, "dsl/conformance/invalid/" + name)
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert "\x1b" not in out
+
+
+def test_the_console_script_runs() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tmdiag", "check", "examples/"], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("All good: 3 files checked")
