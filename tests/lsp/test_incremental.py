@@ -1,0 +1,148 @@
+"""Incremental analysis gives exactly what a fresh analysis (and `tmdiag check`) gives, edit after edit."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from lsprotocol import types
+
+from tests.lsp.conftest import ROOT
+from tmdiag.api import check_text
+from tmdiag.lsp.document import Document
+from tmdiag.lsp.positions import UTF8, UTF16, UTF32, LineIndex, code_points, units
+from tmdiag.syntax import parse
+from tmdiag.syntax.incremental import IncrementalParse
+
+EXAMPLES = sorted((ROOT / "examples").glob("*.tm"))
+SNIPPETS = [
+    "\n", " ", "{", "}", "[", "]", '"', ":", ",", "->", "x", "reply", "#c\n", "\n\n", "data", "process p\n",
+    "boundary q {", "web -> db \"L\"\n", "Zoë 🔥", "owner: bob\n", "owner: zed\n", 'data zed "Z"\n',
+    "risk DS06 on web { status: open }\n", "}\n}\n",
+]  # fmt: skip
+
+
+def chunks(parsed: IncrementalParse) -> list[tuple[int, int, int, str]]:
+    return [(c.start, c.line, c.column, c.text) for c in parsed.chunks]
+
+
+def tree_positions(parsed: IncrementalParse) -> list[tuple[object, ...]]:
+    found = []
+    for statement in parsed.statements():
+        for tree in statement.iter_subtrees():
+            meta = tree.meta
+            found.append((tree.data, meta.line, meta.column, meta.end_line, meta.end_column, meta.start_pos))
+    return found
+
+
+class Editor:
+    """Random edits; often undoes the last one, so broken text gets repaired and checked again."""
+
+    def __init__(self, seed: int, text: str):
+        self.rng = random.Random(seed)
+        self.text = text
+        self.undo: list[tuple[int, int, str]] = []
+
+    def next(self) -> tuple[int, int, str]:
+        rng, text = self.rng, self.text
+        if self.undo and rng.random() < 0.6:
+            start, end, new = self.undo.pop()
+        else:
+            start = rng.randrange(len(text) + 1)
+            end = min(len(text), start + rng.choice([0, 0, 1, 2, 5, 20, 80]))
+            new = rng.choice(SNIPPETS) if rng.random() < 0.85 else ""
+            self.undo.append((start, start + len(new), text[start:end]))
+        self.text = text[:start] + new + text[end:]
+        return start, end, new
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_chunks_and_trees_match_a_fresh_parse(seed: int):
+    source = EXAMPLES[seed % len(EXAMPLES)].read_text(encoding="utf-8")
+    parsed, editor = IncrementalParse(source, "m.tm"), Editor(seed, source)
+    for _ in range(70):
+        parsed.edit(*editor.next())
+        text = editor.text
+        fresh = IncrementalParse(text, "m.tm")
+        assert parsed.text == text
+        assert chunks(parsed) == chunks(fresh)
+        assert tree_positions(parsed) == tree_positions(fresh)
+        assert parsed.diagnostics() == fresh.diagnostics()
+        assert parsed.comments() == fresh.comments()
+
+
+def test_a_fresh_chunked_parse_matches_parse():
+    for path in EXAMPLES:
+        text = path.read_text(encoding="utf-8")
+        whole = parse(text, "m.tm")
+        chunked = IncrementalParse(text, "m.tm")
+        assert [str(s) for s in chunked.statements()] == [str(s) for s in whole.statements]
+        assert chunked.comments() == whole.comments
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_document_matches_a_fresh_document_and_check(seed: int):
+    path = ROOT / "examples/checkout.tm"
+    source = path.read_text(encoding="utf-8")
+    display = "examples/checkout.tm"
+    document, editor = Document(source, display, path), Editor(100 + seed, source)
+    document.analyse()
+    compared_with_check = 0
+    for step in range(60):
+        document.edit(*editor.next())
+        text = editor.text
+        if step % 2:
+            continue
+        got = document.analyse()
+        fresh = Document(text, display, path).analyse()
+        assert got.diagnostics == fresh.diagnostics
+        assert got.model == fresh.model  # every span moved to where a fresh build puts it
+        if not got.syntax_errors:
+            _, expected = check_text(text, display)
+            assert got.diagnostics == expected
+            compared_with_check += 1
+    assert compared_with_check > 0
+
+
+def test_a_one_line_edit_reparses_one_statement():
+    text = "\n".join(f'process p{i} "P {i}" {{ port: {i} }}' for i in range(200)) + "\n"
+    document = Document(text, "m.tm")
+    document.analyse()
+    before = dict(document.pieces)
+    offset = text.index("port: 100") + len("port: ")
+    document.edit(offset, offset + 3, "8080")
+    analysis = document.analyse()
+    rebuilt = [uid for uid in document.pieces if uid not in before]
+    assert len(rebuilt) == 1
+    assert analysis.model.element("p100").get("port") == 8080  # type: ignore[union-attr]
+
+
+def test_utf16_units_and_back():
+    line = 'actor a "Zoë 👩‍💻 🔥" { x: 1 }'
+    assert units("Zoë", UTF16) == 3 and units("🔥", UTF16) == 2 and units("🔥", UTF8) == 4 and units("🔥", UTF32) == 1
+    emoji_end = line.index("🔥") + 1
+    assert code_points(line, units(line[:emoji_end], UTF16), UTF16) == emoji_end
+    assert code_points(line, units(line[:emoji_end], UTF16) - 1, UTF16) == emoji_end - 1  # inside a surrogate pair
+
+
+def test_line_index_follows_edits():
+    text = "a\nbé🔥c\n\nd"
+    index = LineIndex(text)
+    for start, end, new in [(1, 1, "\n\n"), (0, 4, ""), (3, 3, "xy\nz"), (0, len(text), "one\ntwo")]:
+        text = text[:start] + new + text[end:]
+        index.edit(start, end, new, text)
+        assert index.starts == LineIndex(text).starts
+    text = "x\nZoë 🔥 y"
+    index = LineIndex(text)
+    assert index.offset(types.Position(1, 7)) == text.index("y")  # the emoji counts 2 units
+    assert index.offset(types.Position(1, 5)) == text.index("🔥")  # inside the pair: before the emoji
+    assert index.position(text.index("y")) == types.Position(1, 7)
+
+
+def test_document_accepts_text_without_a_file():
+    document = Document("", "untitled.tm", None)
+    assert document.analyse().diagnostics == []
+    document.edit(0, 0, 'process web "Web" { bogus: 1 }')
+    assert [d.code for d in document.analyse().diagnostics] == ["E201"]
+    document.edit(0, len(document.text), "")
+    assert document.analyse().diagnostics == []
