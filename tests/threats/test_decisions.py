@@ -68,7 +68,7 @@ def test_stale_decision_is_an_error_at_the_threat_id() -> None:
     assert diagnostic.code == "E406" and diagnostic.severity.label == "error"
     assert "`INP03` does not apply to `app`" in diagnostic.message
     assert diagnostic.span.line == BASE.count("\n") + 1 and diagnostic.span.column == 6
-    assert "INP02" in (diagnostic.hint or "")
+    assert (diagnostic.hint or "").startswith("threats found on `app`: AA01, AA02")
 
 
 def test_accepted_risk_past_expiry_is_an_error_and_the_finding_is_open_again() -> None:
