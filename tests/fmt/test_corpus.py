@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 import sys
 from pathlib import Path
 
@@ -48,3 +50,27 @@ def test_a_generated_model_of_300_elements() -> None:
     formatted = format_text(text)
     assert format_text(formatted) == formatted
     assert formatted.count("\n") > text.count("\n")  # one-line team and boundaries were opened up
+
+
+_PIECES = re.compile(r'(?P<string>"(?:[^"\\\n]|\\.)*")|(?P<comment>#[^\n]*)|(?P<space>[ \t\r\f\n]+)|(?P<other>.)', re.S)
+
+
+def _respace(text: str, rng: random.Random) -> str:
+    """The same text with every run of spaces between tokens changed (line breaks kept)."""
+    out = []
+    for match in _PIECES.finditer(text):
+        value = match.group()
+        if match.lastgroup == "space":
+            breaks = value.count("\n")
+            value = "\n" * breaks + rng.choice(["", " ", "\t", "     "]) if breaks else rng.choice([" ", "  ", "\t "])
+        out.append(value)
+    return "".join(out)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_spacing_within_lines_does_not_matter(path: Path) -> None:
+    text = path.read_text(encoding="utf-8-sig")
+    expected = format_text(text, str(path))
+    rng = random.Random(path.name)
+    for _ in range(2):
+        assert format_text(_respace(text, rng), str(path)) == expected

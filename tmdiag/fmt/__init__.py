@@ -41,7 +41,10 @@ def _parse(text: str, path: str) -> tuple[ParseResult, FileParts]:
 def layout(result: ParseResult) -> str:
     """The canonical text of a parsed file (no safety checks)."""
     printer = Printer(result.text)
-    printer.statements(result.statements)
+    try:
+        printer.statements(result.statements)
+    except RecursionError:
+        raise UnsafeFormat("the file is nested too deeply to format") from None
     lines = place_comments(printer.lines, result.comments, result.text, printer.blank_before)
     settle_blank_lines(lines)
     return render(lines)

@@ -86,7 +86,8 @@ class Printer:
         if isinstance(node, Token):
             line.anchors.append(node.start_pos or 0)
             return
-        line.anchors.extend(t.start_pos or 0 for t in node.scan_values(lambda v: isinstance(v, Token)))
+        for subtree in node.iter_subtrees():  # iterative: long `and` chains are deep trees
+            line.anchors.extend(t.start_pos or 0 for t in subtree.children if isinstance(t, Token))
 
     def blank_before(self, offset: int) -> bool:
         """Whether the source has an empty line between `offset` and what precedes it."""
@@ -356,10 +357,12 @@ class Printer:
             return str(node)
         kind = node.data
         children = node.children
-        if kind == "or_op":
-            text = f"{self.expr(children[0], 1)} or {self.or_operand(children[1])}"
-        elif kind == "and_op":
-            text = f"{self.expr(children[0], 2)} and {self.expr(children[1], 3)}"
+        if kind in ("or_op", "and_op"):
+            operands = _chain(node)
+            if kind == "or_op":
+                text = " or ".join(self.or_operand(o) for o in operands)
+            else:
+                text = " and ".join(self.expr(o, 3) for o in operands)
         elif kind == "not_op":
             text = f"not {self.expr(children[0], 3)}"
         elif kind == "compare":
@@ -382,6 +385,17 @@ class Printer:
         if isinstance(node, Tree) and node.data == "and_op" and not text.startswith("("):
             return f"({text})"
         return text
+
+
+def _chain(node: Tree[Token]) -> list[Node]:
+    """The operands of a left-recursive `a or b or c` (or `and`) chain, without recursion."""
+    operands: list[Node] = []
+    current: Node = node
+    while isinstance(current, Tree) and current.data == node.data:
+        operands.append(current.children[1])
+        current = current.children[0]
+    operands.append(current)
+    return operands[::-1]
 
 
 def _is_bare_role(role: Tree[Token]) -> bool:
