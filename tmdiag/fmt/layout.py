@@ -363,8 +363,10 @@ class Printer:
                 text = " or ".join(self.or_operand(o) for o in operands)
             else:
                 text = " and ".join(self.expr(o, 3) for o in operands)
-        elif kind == "not_op":
-            text = f"not {self.expr(children[0], 3)}"
+        elif kind == "not_op":  # `not (a == b)` rather than `not a == b`, which reads as `(not a) == b`
+            operand = children[0]
+            comparison = isinstance(operand, Tree) and operand.data in ("compare", "in_op")
+            text = f"not {self.expr(operand, 5 if comparison else 3)}"
         elif kind == "compare":
             text = f"{self.expr(children[0], 5)} {children[1]} {self.expr(children[2], 5)}"
         elif kind == "in_op":
