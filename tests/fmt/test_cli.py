@@ -121,3 +121,10 @@ def test_installed_command(files: dict[str, Path]) -> None:
     )  # fmt: skip
     assert result.returncode == 1
     assert result.stdout == f"{files['messy']}\n"
+
+
+def test_diff_colour_only_when_asked(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fmt", "--diff", "--color", "always", str(files["messy"])]) == 0
+    assert "\x1b[32m+data card" in capsys.readouterr().out
+    assert main(["fmt", "--diff", str(files["messy"])]) == 0  # captured output is not a terminal
+    assert "\x1b[" not in capsys.readouterr().out

@@ -160,13 +160,22 @@ def _report(outcomes: list[Outcome], sources: dict[str, str], args: argparse.Nam
         elif o.status in ("internal-error", "io-error"):
             error(f"{o.path}: {o.message}")
         elif o.diff:
-            out.write(o.diff)
+            out.write(_paint_diff(o.diff) if colour else o.diff)
         if o.status == "would-reformat" and args.check and not args.diff:
             print(o.path if args.quiet else f"would reformat {o.path}", file=out)
         elif o.status == "reformatted" and not args.quiet and args.paths != [STDIN]:
             print(f"reformatted {o.path}", file=out)
     if not args.quiet and args.paths != [STDIN]:
         print(_summary(outcomes, args), file=sys.stderr)
+
+
+def _paint_diff(diff: str) -> str:
+    colours = {"+": "\x1b[32m", "-": "\x1b[31m", "@": "\x1b[36m"}
+    painted = []
+    for line in diff.splitlines(keepends=True):
+        code = "\x1b[1m" if line.startswith(("+++", "---")) else colours.get(line[:1])
+        painted.append(f"{code}{line.rstrip(chr(10))}\x1b[0m\n" if code else line)
+    return "".join(painted)
 
 
 def _summary(outcomes: list[Outcome], args: argparse.Namespace) -> str:
