@@ -115,6 +115,7 @@ def admin_port_open(model: Model, ctx: Context) -> Iterator[Hit]:
     "public-datastore-with-private-data",
     severity="error",
     summary="A public datastore (or bucket) keeps data classified above public.",
+    # public: `public: true`, inside a `public: true` boundary, or ingress from 0.0.0.0/0 or ::/0
     rationale="Public buckets and databases are the most common cloud data breach: anything above "
     "`public` in them is one URL away from anyone.",
     fix="Block public access (`public: false`, S3 Block Public Access) and serve the data through an "
@@ -126,14 +127,16 @@ def public_datastore(model: Model, ctx: Context) -> Iterator[Hit]:
     for store in model.elements:
         if store.kind != "datastore":
             continue
-        if not (flag(store, "public") or any(True for _ in world_ingress(store))):
+        exposed_by = next((b for b in model.boundary_chain(store.boundary) if flag(b, "public")), None)
+        if not (flag(store, "public") or exposed_by or any(True for _ in world_ingress(store))):
             continue
         private = [d for d in stored_data(model, store) if str(d.get("classification")) != "public"]
         if private:
             names = ", ".join(f"`{d.id}` ({d.get('classification')})" for d in private)
+            inside = f" (inside public boundary `{exposed_by.id}`)" if exposed_by and not flag(store, "public") else ""
             yield Hit(
                 attribute_span(store, "public") if store.has("public") else store.id_span,
-                f"public datastore `{store.id}` keeps {names}",
+                f"public datastore `{store.id}`{inside} keeps {names}",
             )
 
 

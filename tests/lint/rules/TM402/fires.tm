@@ -7,3 +7,7 @@ datastore bucket "Invoices bucket" {
   stores: [invoice, logo]
 }
 datastore db "DB" { ingress: ["0.0.0.0/0:5432"], stores: [invoice] }  # expect: TM402
+boundary dmz "DMZ" {
+  public: true
+  datastore files "File share" { stores: [invoice] }  # expect: TM402
+}
