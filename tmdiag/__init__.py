@@ -7,6 +7,5 @@ from tmdiag.model.nodes import Model
 __version__ = "0.1.0"
 
 __all__ = [
-    "Diagnostic", "Model", "Severity", "Span", "TmError", "check_file", "check_text", "load", "loads",
-    "__version__",
+    "Diagnostic", "Model", "Severity", "Span", "TmError", "__version__", "check_file", "check_text", "load", "loads",
 ]  # fmt: skip

@@ -294,7 +294,7 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
 }
 
 ELEMENT_KINDS = ("actor", "process", "server", "lambda", "datastore", "external", "llm", "agent")
-RULE_TARGETS = ELEMENT_KINDS + ("flow",)
+RULE_TARGETS = (*ELEMENT_KINDS, "flow")
 
 
 def attribute(kind: str, name: str) -> Attr | None:
