@@ -9,8 +9,10 @@ import sys
 from tmdiag.cli import EXIT_ERROR, EXIT_OK
 from tmdiag.cli._common import error, use_colour
 from tmdiag.diagnostics import did_you_mean
+from tmdiag.lint.docs import example_output
 from tmdiag.lint.registry import all_rules, get, help_uri
 from tmdiag.lint.rule import Rule
+from tmdiag.lint.suppress import META
 
 EXAMPLES = """\
 examples:
@@ -50,14 +52,25 @@ def as_dict(rule: Rule) -> dict[str, str]:
     }
 
 
+def _indent(text: str) -> str:
+    return "\n".join("    " + line if line else "" for line in text.rstrip("\n").splitlines())
+
+
+def _suppress_line(rule: Rule) -> str:
+    if rule.code in META:
+        return f"{rule.code} cannot be suppressed inline; turn it off with `ignore` in the configuration."
+    return f"Suppress one finding: # tmdiag: ignore[{rule.code}] reason: <why it does not apply>"
+
+
 def explain(rule: Rule, colour: bool = False) -> str:
     bold, reset = ("\x1b[1m", "\x1b[0m") if colour else ("", "")
-    example = "\n".join("    " + line if line else "" for line in rule.example.splitlines())
+    example = _indent(rule.example)
     return (
         f"{bold}{rule.code} {rule.name}{reset}  ({rule.severity.label}; {rule.family} {rule.family_title})\n\n"
         f"{rule.summary}\n\n{bold}Why:{reset} {rule.rationale}\n\n{bold}How to fix:{reset} {rule.fix}\n\n"
         f"{bold}Example that triggers it:{reset}\n\n{example}\n\n"
-        f"Suppress one finding: # tmdiag: ignore[{rule.code}] reason: <why it does not apply>\n"
+        f"{bold}tmdiag check reports:{reset}\n\n{_indent(example_output(rule))}\n\n"
+        f"{_suppress_line(rule)}\n"
         f"Docs: {help_uri(rule.code)}\n"
     )
 

@@ -135,8 +135,7 @@ _DOCS: Mapping[str, tuple[str, str, str, str, str, str]] = {
         "A silenced finding is a decision someone made; without the reason the next reviewer cannot tell "
         "a considered exception from a shortcut.",
         "Add `reason:` after the codes: `# tmdiag: ignore[TM203] reason: internal link, mTLS at the mesh`.",
-        'boundary vpc "VPC" {\n  trust: high\n  process api "API"\n  process worker "Worker"\n}\n'
-        'api -> worker "Job" { protocol: http }  # tmdiag: ignore[TM201]',
+        'process api "API"\napi -> api "Retry"  # tmdiag: ignore[TM206]',
     ),
     "TM902": (
         "unused-suppression",
