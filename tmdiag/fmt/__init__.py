@@ -7,6 +7,8 @@ something else, or would change again when formatted; the file must be left as i
 
 from __future__ import annotations
 
+import gc
+
 from tmdiag.diagnostics import Diagnostic
 from tmdiag.fmt.assemble import place_comments, render, settle_blank_lines
 from tmdiag.fmt.equivalence import first_difference, meaning
@@ -52,6 +54,16 @@ def layout(result: ParseResult) -> str:
 
 def format_text(text: str, path: str = "<string>", *, verify: bool = True) -> str:
     """Format `.tm` text. With `verify`, also prove the result means the same and is stable."""
+    collecting = gc.isenabled()
+    gc.disable()  # parse trees are many young objects and no cycles: collections only cost time
+    try:
+        return _format(text, path, verify)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _format(text: str, path: str, verify: bool) -> str:
     text = text.removeprefix("\ufeff")
     original, original_parts = _parse(text, path)
     formatted = layout(original)
