@@ -1,5 +1,6 @@
 # Kubernetes shop: threat model for the storefront's microservices on a managed Kubernetes cluster.
 # Namespaces are nested trust boundaries inside the cluster, which sits inside the cloud account.
+import "std/k8s.tm"        # service-account tokens, a compromised-workload agent, Kubernetes threat rules
 
 model "K8s shop" {
   description: "Storefront, cart, orders and payments as microservices on EKS, fronted by an NGINX ingress"

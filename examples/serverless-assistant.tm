@@ -1,6 +1,7 @@
 # Serverless assistant: a support chat on AWS Lambda that answers with a third-party LLM and an
 # AI agent that may look up orders and open refunds through tools.
 import "std/aws.tm"
+import "std/llm.tm"
 
 model "Serverless support assistant" {
   description: "Customers chat with an assistant; an agent plans tool calls (order lookup, refund request) and a hosted LLM writes the answers"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import MappingProxyType
 
-from tmdiag.diagnostics import Diagnostic, Span
+from tmdiag.diagnostics import Diagnostic, Span, did_you_mean
 from tmdiag.model import nodes as n
 from tmdiag.model.build import FileParts, build
 from tmdiag.resources import std_root
@@ -161,8 +161,8 @@ class Loader:
         if not target.is_file():
             hint = None
             if written.startswith("std/"):
-                available = sorted(p.name for p in self.std.glob("*.tm"))
-                hint = "standard modules: " + ", ".join(f"std/{a}" for a in available)
+                available = [f"std/{p.name}" for p in sorted(self.std.glob("*.tm"))]
+                hint = did_you_mean(written, available) or "standard modules: " + ", ".join(available)
             self.state.diagnostics.append(Diagnostic("E301", f"imported file `{written}` not found", span, hint=hint))
             return None
         return target

@@ -1,4 +1,4 @@
 import "lib/nothing-here.tm"
-import "std/gcp.tm"
+import "std/asw.tm"
 import "lib"
 actor customer
