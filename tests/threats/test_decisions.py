@@ -63,7 +63,7 @@ def test_decisions_set_status_owner_and_keep_the_decision() -> None:
 
 
 def test_stale_decision_is_an_error_at_the_threat_id() -> None:
-    _, analysis = findings('risk INP03 on app { status: avoided, owner: bob }')
+    _, analysis = findings("risk INP03 on app { status: avoided, owner: bob }")
     [diagnostic] = analysis.diagnostics
     assert diagnostic.code == "E406" and diagnostic.severity.label == "error"
     assert "`INP03` does not apply to `app`" in diagnostic.message
@@ -98,7 +98,7 @@ def test_unused_exclusion_and_control_claim_are_warnings() -> None:
 
 
 def test_severity_override_sets_the_level() -> None:
-    found, _ = findings('risk DE04 on db { status: open, owner: dan, severity: info }')
+    found, _ = findings("risk DE04 on db { status: open, owner: dan, severity: info }")
     assert found[("DE04", "db")].risk == "info"
     assert "level set to info" in found[("DE04", "db")].explanation
 

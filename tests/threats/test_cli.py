@@ -1,0 +1,96 @@
+"""`tmdiag threats` from the command line: formats, filters, exit codes (in process; one real subprocess)."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.threats.conftest import MODELS
+from tmdiag.cli import main
+
+CHECKOUT = "examples/checkout.tm"
+
+
+def tmdiag(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run `tmdiag threats ARGS` in this process, capturing what it prints."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(["threats", *args])
+        except SystemExit as stop:  # argparse usage errors
+            code = int(stop.code or 0)
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+
+def test_real_command_line() -> None:
+    done = subprocess.run([sys.executable, "-m", "tmdiag", "threats", CHECKOUT, "--today", "2026-11-27", "-q",
+                           "--min-risk", "critical"], capture_output=True, text=True, env={"NO_COLOR": "1"})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[1].split()[:2] == ["1", "critical"]
+
+
+def test_table_is_ranked_with_owner_and_status() -> None:
+    done = tmdiag(CHECKOUT, "--today", "2026-11-27")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].split() == ["#", "risk", "threat", "element", "owner", "status"]
+    assert lines[1].split()[:2] == ["1", "critical"]
+    assert any("INP02 Overflow Buffers" in line and "mitigated (waf)" in line and "bob" in line for line in lines)
+    assert "\x1b[" not in done.stdout
+    assert lines[-1].startswith("64 findings; 62 open: ")
+
+
+def test_json_has_every_field_and_matches_the_table_order() -> None:
+    done = tmdiag(CHECKOUT, "--today", "2026-11-27", "--format", "json")
+    assert done.returncode == 0
+    data = json.loads(done.stdout)
+    findings = data["findings"]
+    assert [f["rank"] for f in findings] == list(range(1, len(findings) + 1))
+    first = findings[0]
+    assert set(first) >= {"threat_id", "title", "risk", "score", "likelihood", "impact", "evidence", "status",
+                          "owner", "controls", "target", "decision", "explanation", "anchor", "mitigations"}  # fmt: skip
+    assert first["target"]["path"] == CHECKOUT and first["target"]["line"] > 0
+    accepted = next(f for f in findings if f["threat_id"] == "DS06" and f["target"]["id"] == "store")
+    assert accepted["status"] == "accepted" and accepted["decision"]["until"] == "2027-03-01"
+    assert [d["code"] for d in data["diagnostics"]] == ["E409"]
+
+
+def test_csv_and_filters() -> None:
+    done = tmdiag(CHECKOUT, "--today", "2026-11-27", "--format", "csv", "--min-risk", "critical", "--status", "open")
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert rows and {r["risk"] for r in rows} == {"critical"} and {r["status"] for r in rows} == {"open"}
+    assert all(r["evidence"] for r in rows)
+
+
+def test_expired_acceptance_fails_and_fail_on_gates(tmp_path: Path) -> None:
+    assert tmdiag(CHECKOUT, "--today", "2027-03-02", "-q").returncode == 1  # DS06 acceptance expired
+    assert tmdiag(CHECKOUT, "--today", "2026-11-27", "--fail-on", "critical", "-q").returncode == 1
+    done = tmdiag(str(MODELS / "pytm_sample.tm"), "--fail-on", "critical", "-q")
+    assert done.returncode == (1 if "critical" in done.stdout else 0)
+
+
+def test_model_errors_print_diagnostics_and_exit_1(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tm"
+    bad.write_text('process web "Web" { sanitise_input: true }\n'
+                   'rule R1 "r" { severity: high, targets: [flow], when: encrypted == secret }\n')  # fmt: skip
+    done = tmdiag(str(bad))
+    assert done.returncode == 1
+    assert "error[E201]" in done.stdout and "error[E405]" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_usage_and_io_errors_exit_2(tmp_path: Path) -> None:
+    assert tmdiag(str(tmp_path / "missing.tm")).returncode == 2
+    assert tmdiag(CHECKOUT, "--min-risk", "huge").returncode == 2
+    assert tmdiag(CHECKOUT, "--status", "closed").returncode == 2
+    assert tmdiag(CHECKOUT, "--today", "tomorrow").returncode == 2
+
+
+def test_output_is_deterministic() -> None:
+    first = tmdiag(CHECKOUT, "--today", "2026-11-27", "--format", "json").stdout
+    assert first == tmdiag(CHECKOUT, "--today", "2026-11-27", "--format", "json").stdout
