@@ -52,6 +52,10 @@ class Piece:
     check_spans: list[Span] = field(default_factory=list)  # spans made by the checks (moved too)
     checked_info: bool = False
     occurrences: list[object] | None = None  # ids written here (tmdiag.lsp.navigation)
+    groups: tuple[tuple[str, list[n.Node]], ...] = ()  # the non-empty GROUPS of `parts`
+
+    def __post_init__(self) -> None:
+        self.groups = tuple((g, items) for g in GROUPS if (items := getattr(self.parts, g)))
 
     @property
     def name_dependent(self) -> bool:
@@ -161,10 +165,8 @@ class Document:
                 assumptions.extend(piece.assumptions)
             if parts.info:
                 infos.extend((info, piece) for info in parts.info)
-            for group in GROUPS:
-                items = getattr(parts, group)
-                if items:
-                    groups[group].extend(items)
+            for group, items in piece.groups:
+                groups[group].extend(items)
         loading: list[Diagnostic] = []
         for extra, _ in infos[1:]:
             loading.append(Diagnostic("E102", "a file has one `model` header", extra.span,
@@ -310,11 +312,15 @@ def collect_spans(root: object) -> list[Span]:
     return list(seen.values())
 
 
+_SET_LINE = vars(Span)["line"].__set__  # the slots' own setters: twice as fast as object.__setattr__
+_SET_END_LINE = vars(Span)["end_line"].__set__
+
+
 def move_spans(spans: list[Span], lines: int) -> None:
     """Move spans by whole lines, in place (see the module docstring)."""
     for span in spans:
-        object.__setattr__(span, "line", span.line + lines)
-        object.__setattr__(span, "end_line", span.end_line + lines)
+        _SET_LINE(span, span.line + lines)
+        _SET_END_LINE(span, span.end_line + lines)
 
 
 def _changed(old: dict[str, str], new: dict[str, str]) -> set[str]:

@@ -45,6 +45,7 @@ class LineIndex:
         self.text = text
         self.encoding = encoding
         self.starts = [0, *_line_starts(text, 0)]
+        self.ascii = text.isascii()
 
     def edit(self, start: int, end: int, new_text: str, text: str) -> None:
         """`text` is the whole new text: `old[:start] + new_text + old[end:]`."""
@@ -54,6 +55,7 @@ class LineIndex:
         inserted = _line_starts(new_text, start)
         self.starts[first:] = inserted + [s + delta for s in self.starts[last:]]
         self.text = text
+        self.ascii = new_text.isascii() and (self.ascii or text.isascii())
 
     def line_text(self, line: int) -> str:
         """Line `line` (0-based) without its line break."""
@@ -82,6 +84,15 @@ class LineIndex:
         if text.isascii():
             return types.Position(max(0, line - 1), max(0, column - 1))
         return types.Position(max(0, line - 1), units(text[: max(0, column - 1)], self.encoding))
+
+    def position_units(self, line: int, column: int) -> tuple[int, int]:
+        """(0-based line, column in code units) from a 1-based line and 1-based code-point column."""
+        if self.ascii:
+            return max(0, line - 1), max(0, column - 1)
+        text = self.line_text(line - 1)
+        if text.isascii():
+            return max(0, line - 1), max(0, column - 1)
+        return max(0, line - 1), units(text[: max(0, column - 1)], self.encoding)
 
     def lsp_range(self, span: Span) -> types.Range:
         return types.Range(self.lsp_position(span.line, span.column), self.lsp_position(span.end_line, span.end_column))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import bisect
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -23,14 +24,14 @@ from pygls.uris import from_fs_path, to_fs_path
 from tmdiag import __version__
 from tmdiag.diagnostics import Diagnostic, Severity, Span
 from tmdiag.loader import project_root
-from tmdiag.lsp import completion, hover, navigation, symbols
+from tmdiag.lsp import completion, hover, navigation, publish, symbols
 from tmdiag.lsp.document import Document
 from tmdiag.lsp.threats import ThreatRunner
 
 log = logging.getLogger(__name__)
 
 LINT_INLINE_BUDGET = 0.025  # s: lint this fast runs on every change
-LINT_DELAY = 0.3  # s of quiet before a slow lint runs
+LINT_DELAY = 0.5  # s of quiet before a slow lint runs
 THREATS_DELAY = 5.0  # s of quiet before threats are re-analysed
 MAX_IMPORTED = 20  # problems of imported files shown on the import line
 
@@ -61,6 +62,7 @@ class OpenDocument:
     threats: ThreatRunner | None = None
     threats_timer: asyncio.TimerHandle | None = None
     published_at: float = 0.0  # perf_counter of the last publish (benchmarks)
+    encoder: publish.Encoder = field(default_factory=publish.Encoder)
 
 
 class TmLanguageServer(LanguageServer):
@@ -84,12 +86,24 @@ class TmLanguageServer(LanguageServer):
         analysis = document.analyse()
         lint = self._lint_inline(opened) if not analysis.syntax_errors else None
         found = [d for d in analysis.diagnostics if d.span.path == document.path]
-        found += lint if lint is not None else self._anchored_lint(opened)
+        found += lint or []
         found += _imported_problems(analysis.diagnostics, document)
-        items = [self._to_lsp(opened, d) for d in found]
-        self.text_document_publish_diagnostics(
-            types.PublishDiagnosticsParams(uri=opened.uri, diagnostics=items, version=opened.version)
-        )
+        lines, encoder = document.lines, opened.encoder
+
+        def locate(span: Span) -> tuple[str, str]:
+            return self._uri_of(opened, span.path), publish.range_json(lines, span) if span.path == document.path else (
+                json.dumps({"start": {"line": span.line - 1, "character": span.column - 1},
+                            "end": {"line": span.end_line - 1, "character": span.end_column - 1}})
+            )  # fmt: skip
+
+        items = [encoder.encode(d, d.span, lines, locate) for d in found]
+        if lint is None:
+            items += [encoder.encode(d, span, lines, locate) for d, span in self._anchored_lint(opened)]
+        encoder.done()
+        if not publish.send_diagnostics(self.protocol.writer, opened.uri, opened.version, items):
+            self.text_document_publish_diagnostics(  # no stream writer (tests in process): the pygls way
+                types.PublishDiagnosticsParams(opened.uri, [self._to_lsp(opened, d) for d in found], opened.version)
+            )
         opened.published_at = time.perf_counter()
         if lint is None and not analysis.syntax_errors:
             self._schedule_lint(opened)
@@ -194,19 +208,25 @@ class TmLanguageServer(LanguageServer):
             anchored.append((d, chunk.uid, d.span.line - chunk.line, d.span.end_line - chunk.line))
         opened.lint = LintState(generation, anchored, duration, opened.lint.running, opened.lint.timer)
 
-    def _anchored_lint(self, opened: OpenDocument) -> list[Diagnostic]:
+    def _anchored_lint(self, opened: OpenDocument) -> list[tuple[Diagnostic, Span]]:
         """The last lint result, moved with its chunks; findings in changed chunks are dropped."""
         if not opened.lint.anchored:
             return []
         document = opened.document
         current = {c.uid: c for c in document.parse.chunks}
+        born, generation = document.born, opened.lint.generation
         result = []
         for d, uid, start, end in opened.lint.anchored:
             chunk = current.get(uid)
-            if chunk is None or document.born.get(uid, 0) > opened.lint.generation:
+            if chunk is None or born.get(uid, 0) > generation:
                 continue
-            span = Span(d.span.path, chunk.line + start, d.span.column, chunk.line + end, d.span.end_column)
-            result.append(Diagnostic(d.code, d.message, span, d.severity, d.hint, d.related))
+            line = chunk.line + start
+            span = (
+                d.span
+                if line == d.span.line
+                else Span(d.span.path, line, d.span.column, chunk.line + end, d.span.end_column)
+            )
+            result.append((d, span))
         return result
 
     # ---- threats ------------------------------------------------------------------------
