@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
+from tmdiag.analysis import threatlib
 from tmdiag.lint.facts import attribute_span, items
 from tmdiag.lint.registry import rule
 from tmdiag.lint.rule import Context, Hit
@@ -22,21 +23,39 @@ def _status(risk: RiskDecision) -> str:
     return str(risk.get("status"))
 
 
+def rating(model: Model, risk: RiskDecision) -> str | None:
+    """The decision's `severity:`, else the custom rule's, else pytm's library rating (read as data)."""
+    declared = risk.get("severity")
+    if declared is not None:
+        return str(declared)
+    custom = next((r for r in model.rules if r.id == risk.id), None)
+    if custom is not None:
+        return str(custom.get("severity")).replace("very_high", "critical")
+    try:
+        info = threatlib.catalogue().get(risk.id)
+    except (RuntimeError, OSError, ValueError):
+        return None
+    return info.severity.lower().replace("very high", "critical").replace("very low", "low") if info else None
+
+
 @rule(
     "TM501",
     "open-risk-without-owner",
     severity="error",
     summary="An open risk rated high or critical (or not rated) has no owner.",
+    # rating: the decision's `severity:`, else the custom rule's, else pytm's threat library (no pytm import)
     rationale="A risk nobody owns is a risk nobody fixes; the owner is who decides and answers for it.",
-    fix="Add `owner: <team member>` to the risk decision, or rate it with `severity:` if it is low.",
+    fix="Add `owner: <team member>` to the risk decision. The rating is the decision's `severity:`, else the "
+    "threat's own (custom rule or pytm library).",
     example=_WEB + "risk INP02 on web { status: open, severity: high }",
 )
 def open_risk_without_owner(model: Model, ctx: Context) -> Iterator[Hit]:
     for risk in model.risks:
-        level = risk.get("severity")
-        if _status(risk) == "open" and not risk.has("owner") and (level is None or str(level) in ("high", "critical")):
-            rated = f"{level} " if level else "unrated "
-            yield Hit(risk.id_span, f"open {rated}risk `{risk.id}` on `{risk.target}` has no owner")
+        if _status(risk) != "open" or risk.has("owner"):
+            continue
+        level = rating(model, risk)
+        if level is None or level in ("high", "critical"):
+            yield Hit(risk.id_span, f"open {level or 'unrated'} risk `{risk.id}` on `{risk.target}` has no owner")
 
 
 @rule(

@@ -5,3 +5,6 @@ team {
 process web "Web app"
 risk INP02 on web { status: open, severity: critical, owner: alice }
 risk INP03 on web { status: open, severity: low }
+risk HA03 on web { status: open }
+rule CUST1 "Custom" { severity: medium, targets: [process], when: true }
+risk CUST1 on web { status: open }
