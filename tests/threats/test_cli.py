@@ -28,8 +28,12 @@ def tmdiag(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_real_command_line() -> None:
-    done = subprocess.run([sys.executable, "-m", "tmdiag", "threats", CHECKOUT, "--today", "2026-11-27", "-q",
-                           "--min-risk", "critical"], capture_output=True, text=True, env={"NO_COLOR": "1"})  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "tmdiag", "threats", CHECKOUT, "--today", "2026-11-27", "-q", "--min-risk", "critical"],
+        capture_output=True,
+        text=True,
+        env={"NO_COLOR": "1"},
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[1].split()[:2] == ["1", "critical"]
 
@@ -52,8 +56,23 @@ def test_json_has_every_field_and_matches_the_table_order() -> None:
     findings = data["findings"]
     assert [f["rank"] for f in findings] == list(range(1, len(findings) + 1))
     first = findings[0]
-    assert set(first) >= {"threat_id", "title", "risk", "score", "likelihood", "impact", "evidence", "status",
-                          "owner", "controls", "target", "decision", "explanation", "anchor", "mitigations"}  # fmt: skip
+    assert set(first) >= {
+        "threat_id",
+        "title",
+        "risk",
+        "score",
+        "likelihood",
+        "impact",
+        "evidence",
+        "status",
+        "owner",
+        "controls",
+        "target",
+        "decision",
+        "explanation",
+        "anchor",
+        "mitigations",
+    }
     assert first["target"]["path"] == CHECKOUT and first["target"]["line"] > 0
     accepted = next(f for f in findings if f["threat_id"] == "DS06" and f["target"]["id"] == "store")
     assert accepted["status"] == "accepted" and accepted["decision"]["until"] == "2027-03-01"

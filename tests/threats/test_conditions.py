@@ -43,10 +43,19 @@ def fired(when: str, targets: str) -> set[str]:
     ("when", "targets", "message", "hint"),
     [
         ("publik", "datastore", "unknown attribute `publik` for a datastore", "did you mean `public`?"),
-        ("data.clasification == secret", "datastore", "unknown attribute `clasification` for a data asset",
-         "did you mean `classification`?"),
+        (
+            "data.clasification == secret",
+            "datastore",
+            "unknown attribute `clasification` for a data asset",
+            "did you mean `classification`?",
+        ),
         ("source.trsut == high", "flow", "unknown attribute `trsut` for an element", "did you mean `trust`?"),
-        ("data.classification > secrt", "datastore", "`secrt` is not a valid `classification`", "did you mean `secret`?"),
+        (
+            "data.classification > secrt",
+            "datastore",
+            "`secrt` is not a valid `classification`",
+            "did you mean `secret`?",
+        ),
         ('port == "443"', "flow", "cannot compare a number with a string", ""),
         ("data.lifetime > short", "flow", "`>` needs ordered values", "use `==`"),
         ("max_classification", "process", "`max_classification` is not true/false", "compare it"),
@@ -56,7 +65,7 @@ def fired(when: str, targets: str) -> set[str]:
         ("kind in [sql, nosq]", "datastore", "`nosq` is not a valid `kind`", "did you mean `nosql`?"),
         ("source", "flow", "write `source.<attribute>`", ""),
     ],
-)  # fmt: skip
+)
 def test_type_errors_are_positioned_diagnostics(when: str, targets: str, message: str, hint: str) -> None:
     errors = rule_errors(when, targets)
     assert errors, f"no E405 for {when!r}"

@@ -1,7 +1,7 @@
 """The DSL → pytm mapping table for docs/threats.md, generated from `schema.Attr.pytm`.
 
-    python -m tmdiag.threats.mapping            print the tables
-    python -m tmdiag.threats.mapping --write    rewrite them in docs/threats.md (between the markers)
+python -m tmdiag.threats.mapping            print the tables
+python -m tmdiag.threats.mapping --write    rewrite them in docs/threats.md (between the markers)
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ KINDS = (*schema.ELEMENT_KINDS, "flow", "data")
 
 def markdown() -> str:
     lines = ["| `.tm` kind | pytm class |", "|---|---|"]
-    lines += [f"| `{kind}` | `{klass}` |" if "(" not in klass else f"| `{kind}` | {klass} |" for kind, klass in CLASSES.items()]
+    for kind, klass in CLASSES.items():
+        lines.append(f"| `{kind}` | `{klass}` |" if "(" not in klass else f"| `{kind}` | {klass} |")
     lines += ["", "| `.tm` attribute | pytm field | on |", "|---|---|---|"]
     rows: dict[tuple[str, str], list[str]] = {}
     for kind in KINDS:
