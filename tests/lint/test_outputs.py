@@ -64,6 +64,7 @@ def test_sarif_rule_metadata_and_help_uris(findings: list[Diagnostic]) -> None:
         assert (ROOT / "docs" / "rules" / f"{rule['id']}.md").is_file()
         assert rule["shortDescription"]["text"] and "How to fix" in rule["help"]["markdown"]
         assert rule["defaultConfiguration"]["level"] in ("error", "warning", "note")
+        assert 0 < float(rule["properties"]["security-severity"]) <= 10
 
 
 def test_sarif_with_validation_errors_and_absolute_paths(tmp_path: Path) -> None:

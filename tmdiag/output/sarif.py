@@ -19,6 +19,7 @@ from tmdiag.lint.registry import all_rules, help_uri
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.0", Severity.INFO: "2.0"}
 _VALIDATION_FAMILIES = {
     "E0": "Syntax error",
     "E1": "Name error",
@@ -55,7 +56,10 @@ def _rule_descriptors() -> list[dict[str, Any]]:
                 },
                 "helpUri": help_uri(rule.code),
                 "defaultConfiguration": {"level": _LEVELS[rule.severity]},
-                "properties": {"tags": ["security", "threat-model", rule.family_title.lower()]},
+                "properties": {
+                    "tags": ["security", "threat-model", rule.family_title.lower()],
+                    "security-severity": _SECURITY_SEVERITY[rule.severity],  # GitHub's critical/high/medium/low
+                },
             }
         )
     return descriptors
