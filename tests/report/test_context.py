@@ -81,8 +81,8 @@ def test_threats_ranked_and_plan_grouped_by_owner(context: dict[str, Any]) -> No
 
 
 def test_accepted_risks_keep_justification_and_expiry(context: dict[str, Any]) -> None:
-    accepted = {(a["threat_id"], a["target"]["id"]): a for a in context["accepted"]}
-    ds06 = accepted[("DS06", "db")]
+    ds06 = next(a for a in context["accepted"] if a["threat_id"] == "DS06")
+    assert ds06["matched"] and ds06["threat"]["status"] == "accepted"
     assert ds06["decision"]["justification"] == "Read replicas are out of scope until Q2"
     assert ds06["decision"]["until"] == "2027-03-01" and not ds06["decision"]["expired"]
     assert ds06["owner"]["id"] == "dan"

@@ -174,6 +174,7 @@ class _Builder:
         ]
         return {
             "report": self.report_info(),
+            "catalogue": self.catalogue(threats),
             "team": team,
             "security_lead": next((m for m in team if m["security_lead"]), None),
             "boundaries": self.boundaries(),
@@ -303,6 +304,7 @@ class _Builder:
             "rank": rank,
             "anchor": str(finding.anchor),
             "threat_id": str(finding.threat_id),
+            "catalogue_anchor": f"lib-{finding.threat_id}",
             "title": text_of(finding.title),
             "description": text_of(getattr(finding, "description", "")),
             "details": text_of(getattr(finding, "details", "")),
@@ -324,6 +326,21 @@ class _Builder:
             "controls": [text_of(c) for c in getattr(finding, "controls", ())],
             "source": text_of(getattr(finding, "source", "")),
         }
+
+    def catalogue(self, threats: list[Ctx]) -> list[Ctx]:
+        """One entry per threat id (description, mitigations, references once), in rank order."""
+        entries: dict[str, Ctx] = {}
+        for t in threats:
+            entry = entries.get(t["threat_id"])
+            if entry is None:
+                entry = entries[t["threat_id"]] = {
+                    "threat_id": t["threat_id"], "anchor": t["catalogue_anchor"], "title": t["title"],
+                    "description": t["description"], "details": t["details"], "mitigations": t["mitigations"],
+                    "references": t["references"], "severity": t["severity"], "source": t["source"],
+                    "findings": [], "worst": t["risk"],
+                }  # fmt: skip
+            entry["findings"].append(t)
+        return list(entries.values())
 
     def decision(self, decision: Any, until: Any) -> Ctx | None:
         if decision is None:

@@ -7,6 +7,7 @@ backslash-escaped and line breaks collapse to spaces, so a label stays one line 
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as ET
 
@@ -17,13 +18,20 @@ from markupsafe import Markup
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~$&#])")
 _MD_LINE_START = re.compile(r"^([-+=:]|\d+(?=[.)]))")
 _BREAKS = re.compile(r"\s*[\r\n]+\s*")
+_MD_ANY = re.compile(r"[\\`*_\[\]<>|~$&#\r\n]|^[-+=:\d\s]|\s$")  # anything the slow path would change
 
 
 def md_escape(value: object) -> Markup:
     """Text as inert GitHub-flavoured Markdown (safe in table cells and list items)."""
     if isinstance(value, Markup):
         return value
-    text = "" if value is None else str(value)
+    return _md_escape_text("" if value is None else str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _md_escape_text(text: str) -> Markup:
+    if not _MD_ANY.search(text):
+        return Markup(text)
     text = _BREAKS.sub(" ", text).strip()
     text = _MD_INLINE.sub(r"\\\1", text)
     text = _MD_LINE_START.sub(lambda m: m.group(0) + "\\" if m.group(0)[0].isdigit() else "\\" + m.group(0), text)

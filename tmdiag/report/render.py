@@ -8,6 +8,8 @@ starting with `_`, no access to Python internals, so a template cannot reach `__
 from __future__ import annotations
 
 import base64
+import functools
+import gc
 import hashlib
 import json
 import re
@@ -67,7 +69,18 @@ def _risk_rank(level: str) -> int:
     return RISKS.index(level) if level in RISKS else len(RISKS)
 
 
-def environment(kind: str, template_dir: Path | None = None) -> SandboxedEnvironment:
+class ReportEnvironment(SandboxedEnvironment):
+    """The sandbox, with `x.key` on the context's plain dicts looked up as a key first (no
+    AttributeError round trip per access). Every other access goes through the sandbox's checks."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
+@functools.lru_cache(maxsize=8)
+def environment(kind: str, template_dir: Path | None = None) -> ReportEnvironment:
     """The sandboxed environment for `html` or `md` templates; autoescape is on for both."""
     options: dict[str, Any] = {
         "loader": _loader(template_dir), "autoescape": True, "undefined": StrictUndefined,
@@ -75,7 +88,7 @@ def environment(kind: str, template_dir: Path | None = None) -> SandboxedEnviron
     }  # fmt: skip
     if kind == "md":
         options["finalize"] = md_finalize
-    env = SandboxedEnvironment(**options)
+    env = ReportEnvironment(**options)
     if kind == "md":
         env.filters["join"] = md_join
     env.filters["md"] = md_escape
@@ -88,7 +101,7 @@ def environment(kind: str, template_dir: Path | None = None) -> SandboxedEnviron
 
 
 def threats_json(context: Ctx) -> str:
-    """threats.json: the ranked findings with their targets, for machines."""
+    """threats.json: the ranked findings with their targets, and each threat's texts once."""
 
     def target(t: Ctx) -> Ctx:
         return {k: t.get(k) for k in ("id", "kind", "name", "anchor")}
@@ -96,24 +109,55 @@ def threats_json(context: Ctx) -> str:
     threats = [
         {
             **{k: t[k] for k in ("rank", "anchor", "threat_id", "title", "risk", "score", "likelihood",
-                                 "impact", "severity", "status", "evidence", "mitigations", "references",
-                                 "description", "controls", "source")},
+                                 "impact", "severity", "status", "evidence", "controls", "source")},
             "target": target(t["target"]),
             "owner": t["owner"]["id"] if t["owner"] else None,
             "decision": t["decision"],
         }
         for t in context["threats"]
     ]  # fmt: skip
-    report = context["report"]
-    document = {
-        "model": report["title"], "version": report["version"], "path": report["path"],
-        "review": report["review"], "summary": context["summary"], "threats": threats,
+    catalogue = {
+        c["threat_id"]: {k: c[k] for k in ("title", "description", "details", "mitigations", "references",
+                                           "severity", "source")}
+        for c in context["catalogue"]
     }  # fmt: skip
-    return json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    report = context["report"]
+    head = {"model": report["title"], "version": report["version"], "path": report["path"],
+            "review": report["review"], "summary": context["summary"]}  # fmt: skip
+    return _json_lines(head, {"catalogue": catalogue}, threats)
+
+
+def _json_lines(head: Ctx, mapping: Ctx, threats: list[Ctx]) -> str:
+    """Readable, deterministic JSON with one finding per line (the C encoder does the work)."""
+
+    def dump(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+    lines = ["{"]
+    lines += [f"  {dump(key)}: {dump(head[key])}," for key in sorted(head)]
+    for key, table in mapping.items():
+        lines.append(f"  {dump(key)}: {{")
+        lines.append(",\n".join(f"    {dump(k)}: {dump(table[k])}" for k in sorted(table)))
+        lines.append("  },")
+    lines.append('  "threats": [')
+    lines.append(",\n".join(f"    {dump(t)}" for t in threats))
+    lines.append("  ]")
+    lines.append("}")
+    return "\n".join(line for line in lines if line) + "\n"
 
 
 def render_report(inputs: ReportInputs, template_dir: Path | None = None) -> dict[str, bytes]:
     """All report files, rendered in memory: {name: bytes}. Raises ReportError."""
+    collecting = gc.isenabled()
+    gc.disable()  # many small objects, none cyclic garbage: full collections would make this super-linear
+    try:
+        return _render(inputs, template_dir)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _render(inputs: ReportInputs, template_dir: Path | None) -> dict[str, bytes]:
     svg = Markup(sanitize_svg(inputs.diagram_svg)) if inputs.diagram_svg else ""
     context = build_context(replace(inputs, diagram_svg=svg))
     files: dict[str, bytes] = {}
