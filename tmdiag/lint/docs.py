@@ -89,7 +89,13 @@ def index_page(rules: list[Rule]) -> str:
         "With [pre-commit](https://pre-commit.com), this repository's `.pre-commit-hooks.yaml` offers "
         "`tmdiag-check` and `tmdiag-fmt` (`tmdiag fmt --check`):\n\n"
         "```yaml\n- repo: <this repository>\n  rev: <tag>\n  hooks:\n    - id: tmdiag-check\n"
-        "    - id: tmdiag-fmt\n```\n"
+        "    - id: tmdiag-fmt\n```\n\n"
+        "## Adding a rule\n\n"
+        "Write one function decorated with `@rule(code, name, severity=…, summary=…, rationale=…, fix=…, "
+        "example=…)` in the family's module under `tmdiag/lint/rules/` (it yields `Hit(span, message)`; read "
+        "attributes with `node.get(...)`, whose names and defaults come from the schema); add "
+        "`tests/lint/rules/TMnnn/fires.tm` (mark each expected finding with `# expect: TMnnn`) and "
+        "`clean.tm`; run `python -m tmdiag.lint.docs`. Never reuse a retired code.\n"
     ]
     family = ""
     for rule in rules:
