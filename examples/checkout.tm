@@ -35,7 +35,7 @@ boundary prod "AWS account prod" {
   trust: high
   kind: account
   cloud: aws
-  audit_log: true                          # control plane: logging on, MFA on
+  audit_log: true  # control plane: logging on, MFA on
   mfa: required
 
   boundary public "Public subnet" {
@@ -84,8 +84,10 @@ store: web -> db "Store order" {
   encrypted: true, authenticated: true
 }
 
-# tmdiag: ignore[TM201] reason: Lambda Invoke calls are signed (SigV4) with the web app's IAM role
-web -> fraud "Score order" { protocol: https, data: [order], encrypted: true } reply "Score" { data: [score] }
+web -> fraud "Score order" {
+  protocol: https, data: [order], encrypted: true
+  authenticated: true, authentication_scheme: "AWS SigV4 (web app IAM role)"
+} reply "Score" { data: [score] }
 
 # tmdiag: ignore[TM201] reason: the chat widget runs inside the signed-in checkout session
 customer -> assistant "Ask about an order" { protocol: https, data: [order], encrypted: true }

@@ -16,10 +16,11 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems, no summary")
 
 
-def use_colour(args: argparse.Namespace, stream: TextIO = sys.stdout) -> bool:
+def use_colour(args: argparse.Namespace, stream: TextIO | None = None) -> bool:
     choice = getattr(args, "color", "auto")
     if choice != "auto":
         return bool(choice == "always")
+    stream = stream or sys.stdout
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
