@@ -35,6 +35,7 @@ def place_comments(
     offsets = [offset for offset, _ in index]
     # target line -> (comment text, trailing?, blank line before it?) in source order
     assigned: dict[int, list[tuple[str, bool, bool]]] = {}
+    last = (-1, 0)  # (line, 0 above it | 1 at its end) of the previous comment: order never changes
     for comment in comments:
         line_start = starts[comment.span.line - 1]
         offset = line_start + comment.span.column - 1
@@ -44,7 +45,13 @@ def place_comments(
             target = index[position - 1][1]
         else:
             target = index[position][1] if position < len(index) else len(lines)
-        assigned.setdefault(target, []).append((comment.text.rstrip(), trailing, not trailing and blank_before(offset)))
+        place = (target, int(trailing))
+        if place < last:  # code joined from several source lines would put it before an earlier comment
+            place = (last[0], 0) if last[1] == 0 else (last[0] + 1, 0)
+            trailing = False
+        last = place
+        blank = not trailing and blank_before(offset)
+        assigned.setdefault(place[0], []).append((comment.text.rstrip(), trailing, blank))
     result: list[Line] = []
     for number in range(len(lines) + 1):
         line = lines[number] if number < len(lines) else None

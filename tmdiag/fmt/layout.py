@@ -87,6 +87,8 @@ class Printer:
             line.anchors.append(node.start_pos or 0)
             return
         for subtree in node.iter_subtrees():  # iterative: long `and` chains are deep trees
+            if not subtree.meta.empty:  # `true` and `false` hold no token, only a position
+                line.anchors.append(subtree.meta.start_pos)
             line.anchors.extend(t.start_pos or 0 for t in subtree.children if isinstance(t, Token))
 
     def blank_before(self, offset: int) -> bool:
@@ -179,10 +181,11 @@ class Printer:
     def team(self, tree: Tree[Token], indent: int) -> None:
         self.start(indent, "team", tree.meta.start_pos)
         members = [c for c in tree.children if isinstance(c, Tree)]
-        if not members and not self.has_comment_inside(tree):
+        opening = _brace_after(self.source, tree.meta.start_pos)
+        if not members and not self.has_comment_inside(opening, tree.meta.end_pos):
             self.add(" {}", tree.meta.end_pos - 1)
             return
-        self.open_block(self.source.index("{", tree.meta.start_pos))
+        self.open_block(opening)
         for member in members:
             id_token = member.children[0]
             self.start(indent + 1, str(id_token), member.meta.start_pos, align="member")
@@ -247,8 +250,10 @@ class Printer:
     def after_bracket(self) -> bool:
         return self.lines[-1].opener or self.lines[-1].closer
 
-    def has_comment_inside(self, tree: Tree[Token]) -> bool:
-        return "#" in _without_strings(self.source[tree.meta.start_pos : tree.meta.end_pos])
+    def has_comment_inside(self, start: int, end: int) -> bool:
+        """A comment on a line of its own between `start` and `end` (it keeps an empty block open)."""
+        inside = _without_strings(self.source[start:end])
+        return re.search(r"\n[ \t\r\f]*#", inside) is not None
 
     def open_block(self, offset: int) -> None:
         self.space()
@@ -264,7 +269,7 @@ class Printer:
         """A `{ … }`: attributes, and for boundaries and rules also nested statements and conditions."""
         items = [c for c in tree.children if isinstance(c, Tree)]
         self.space()
-        if not items and not self.has_comment_inside(tree):
+        if not items and not self.has_comment_inside(tree.meta.start_pos, tree.meta.end_pos):
             self.add("{}", tree.meta.end_pos - 1)
             return
         one_line = tree.meta.line == tree.meta.end_line and tree.data != "rule_body"
@@ -398,6 +403,14 @@ def _chain(node: Tree[Token]) -> list[Node]:
         current = current.children[0]
     operands.append(current)
     return operands[::-1]
+
+
+def _brace_after(source: str, start: int) -> int:
+    """Offset of the first `{` after `start` that is not in a comment."""
+    for match in re.finditer(r"#[^\n]*|\{", source[start:]):
+        if match.group() == "{":
+            return start + match.start()
+    raise AssertionError("a block without `{`")
 
 
 def _is_bare_role(role: Tree[Token]) -> bool:
