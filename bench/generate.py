@@ -49,8 +49,10 @@ def system(n_elements: int, n_boundaries: int = 10) -> Spec:
 
 
 def to_tm(spec: Spec) -> str:
-    out = [f'model "Generated {len(spec.elements)}" {{ scope: "benchmark", reviewed: 2026-11-01, review_every: 90d }}',
-           'team { lead "Lead" security_lead  dev "Dev" developer  ops "Ops" sre  biz "Biz" business_owner }']
+    out = [
+        f'model "Generated {len(spec.elements)}" {{ scope: "benchmark", reviewed: 2026-11-01, review_every: 90d }}',
+        'team { lead "Lead" security_lead  dev "Dev" developer  ops "Ops" sre  biz "Biz" business_owner }',
+    ]
     for name, classification, pii in DATA:
         out.append(f'data {name} "{name.title()}" {{ classification: {classification}, pii: {str(pii).lower()} }}')
     children: dict[str | None, list[str]] = {}
@@ -73,8 +75,10 @@ def to_tm(spec: Spec) -> str:
     for top in children.get(None, []):
         write(top, "")
     for src, dst, data, port, encrypted in spec.flows:
-        out.append(f'{src} -> {dst} "{src} to {dst}" {{ protocol: https, port: {port}, data: [{data}], '
-                   f"encrypted: {str(encrypted).lower()} }}")
+        out.append(
+            f'{src} -> {dst} "{src} to {dst}" {{ protocol: https, port: {port}, data: [{data}], '
+            f"encrypted: {str(encrypted).lower()} }}"
+        )
     return "\n".join(out) + "\n"
 
 

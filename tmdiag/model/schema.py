@@ -56,23 +56,32 @@ def _c(name: str, control: str, doc: str) -> Attr:
 COMMON = (
     Attr("description", STR, "What the element is and does.", "", pytm="description"),
     Attr("in_scope", BOOL, "Is the element in scope of this threat model?", True, pytm="inScope"),
-    Attr("max_classification", ENUM, "Highest data classification it may handle.", "unknown",
-         CLASSIFICATIONS, pytm="maxClassification"),
-    Attr("min_tls", TLS, "Lowest TLS version it accepts.", "none", TLS_VERSIONS, pytm="minTLSVersion",
-         example="1.2"),
+    Attr(
+        "max_classification",
+        ENUM,
+        "Highest data classification it may handle.",
+        "unknown",
+        CLASSIFICATIONS,
+        pytm="maxClassification",
+    ),
+    Attr("min_tls", TLS, "Lowest TLS version it accepts.", "none", TLS_VERSIONS, pytm="minTLSVersion", example="1.2"),
     Attr("source_files", STRS, "Where its code lives, relative to the model.", (), pytm="sourceFiles"),
     Attr("impact", ENUM, "Impact if it is compromised (feeds the risk score).", None, LEVELS),
     Attr("owner", REF, "Team member who owns it.", None, ref="member"),
-    Attr("icon", ICON, "Provider icon for cloud diagrams, e.g. `aws.ec2`, `k8s.pod`.", None,
-         example="aws.ec2"),
+    Attr("icon", ICON, "Provider icon for cloud diagrams, e.g. `aws.ec2`, `k8s.pod`.", None, example="aws.ec2"),
     Attr("tags", STRS, "Free-form labels.", ()),
 )
 
 CONTROLS = (
     _c("authenticates_destination", "authenticatesDestination", "Verifies the identity of what it talks to."),
     _c("authenticates_source", "authenticatesSource", "Verifies the identity of who talks to it."),
-    Attr("authentication_scheme", STR, "Name of the authentication scheme (e.g. OIDC).", "",
-         pytm="controls.authenticationScheme"),
+    Attr(
+        "authentication_scheme",
+        STR,
+        "Name of the authentication scheme (e.g. OIDC).",
+        "",
+        pytm="controls.authenticationScheme",
+    ),
     _c("authorizes_source", "authorizesSource", "Checks what the caller may do."),
     _c("checks_destination_revocation", "checksDestinationRevocation", "Checks certificate revocation."),
     _c("checks_input_bounds", "checksInputBounds", "Bounds-checks its input."),
@@ -103,8 +112,7 @@ CONTROLS = (
     _c("sanitizes_input", "sanitizesInput", "Sanitizes its input."),
     _c("tracks_execution_flow", "tracksExecutionFlow", "Tracks its execution flow (audit trail)."),
     _c("code_signing", "usesCodeSigning", "Runs signed code only."),
-    Attr("encryption_algorithm", STR, "Encryption algorithm in use.", "",
-         pytm="controls.usesEncryptionAlgorithm"),
+    Attr("encryption_algorithm", STR, "Encryption algorithm in use.", "", pytm="controls.usesEncryptionAlgorithm"),
     _c("uses_mfa", "usesMFA", "Requires multi-factor authentication."),
     _c("parameterized_input", "usesParameterizedInput", "Uses parameterized queries."),
     _c("secure_functions", "usesSecureFunctions", "Uses safe library functions."),
@@ -116,8 +124,13 @@ CONTROLS = (
 )
 
 CLOUD = (
-    Attr("ingress", INGRESS, "Inbound network rules as `\"CIDR:port\"` or `\"CIDR:from-to\"`.", (),
-         example='["10.0.1.0/24:5432"]'),
+    Attr(
+        "ingress",
+        INGRESS,
+        'Inbound network rules as `"CIDR:port"` or `"CIDR:from-to"`.',
+        (),
+        example='["10.0.1.0/24:5432"]',
+    ),
     _b("public", "Directly reachable from the internet (public IP, public bucket, open endpoint)."),
     _b("admin", "Offers administrative access (console, SSH, control plane)."),
 )
@@ -127,16 +140,13 @@ ASSET = (
     Attr("protocol", STR, "Default protocol of incoming flows.", "", pytm="protocol"),
     _b("on_aws", "Runs on AWS.", "onAWS"),
     _b("handles_resources", "Handles resources (files, memory, handles).", "handlesResources"),
-    _b("uses_environment_variables", "Reads configuration from environment variables.",
-       "usesEnvironmentVariables"),
+    _b("uses_environment_variables", "Reads configuration from environment variables.", "usesEnvironmentVariables"),
     Attr("os", STR, "Operating system.", "", pytm="OS"),
 )
 
 PROCESS_ONLY = (
-    Attr("code_type", ENUM, "Managed or unmanaged code.", "unmanaged", ("managed", "unmanaged"),
-         pytm="codeType"),
-    _b("implements_communication_protocol", "Implements its own wire protocol.",
-       "implementsCommunicationProtocol"),
+    Attr("code_type", ENUM, "Managed or unmanaged code.", "unmanaged", ("managed", "unmanaged"), pytm="codeType"),
+    _b("implements_communication_protocol", "Implements its own wire protocol.", "implementsCommunicationProtocol"),
     _b("implements_api", "Implements an API.", "implementsAPI"),
     Attr("environment", STR, "Runtime environment.", "", pytm="environment"),
     _b("client_side_scripting", "Serves pages that run client-side scripts.", "allowsClientSideScripting"),
@@ -151,10 +161,20 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
         Attr("owner", REF, "Team member who owns the model.", None, ref="member"),
         Attr("reviewed", DATE, "Date of the last review.", None, example="2026-10-01"),
         Attr("review_every", DURATION, "How often the model must be reviewed.", None, example="90d"),
-        Attr("rules", ENUM, "Keep pytm's threat library (`extend`) or use only custom rules (`replace`).",
-             "extend", ("extend", "replace")),
-        Attr("cloud", ENUM, "Main cloud provider (picks diagram icons).", None,
-             ("aws", "gcp", "azure", "k8s", "onprem", "generic")),
+        Attr(
+            "rules",
+            ENUM,
+            "Keep pytm's threat library (`extend`) or use only custom rules (`replace`).",
+            "extend",
+            ("extend", "replace"),
+        ),
+        Attr(
+            "cloud",
+            ENUM,
+            "Main cloud provider (picks diagram icons).",
+            None,
+            ("aws", "gcp", "azure", "k8s", "onprem", "generic"),
+        ),
     ),
     "member": (
         Attr("email", STR, "Contact address.", ""),
@@ -173,47 +193,91 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
     "threat_agent": (
         Attr("description", STR, "Who they are.", ""),
         Attr("skill", ENUM, "Skill level.", "medium", ("low", "medium", "high", "expert")),
-        Attr("motive", ENUM, "What drives them.", None,
-             ("financial", "espionage", "disruption", "ideology", "curiosity", "revenge", "fraud",
-              "accident")),
+        Attr(
+            "motive",
+            ENUM,
+            "What drives them.",
+            None,
+            ("financial", "espionage", "disruption", "ideology", "curiosity", "revenge", "fraud", "accident"),
+        ),
         Attr("enters", REFS, "Boundaries where they enter the system.", (), ref="boundary"),
         Attr("targets", REFS, "Elements they go after.", (), ref="element"),
     ),
     "boundary": (
         Attr("description", STR, "What the boundary encloses.", ""),
         Attr("trust", ENUM, "Trust level of what is inside.", "medium", TRUST_LEVELS, required=False),
-        Attr("kind", ENUM, "What the boundary is.", None,
-             ("internet", "network", "account", "project", "subscription", "vpc", "subnet",
-              "cluster", "namespace", "zone", "region", "datacenter", "host", "partner", "device")),
-        Attr("cloud", ENUM, "Cloud provider of the boundary.", None,
-             ("aws", "gcp", "azure", "k8s", "onprem", "generic")),
+        Attr(
+            "kind",
+            ENUM,
+            "What the boundary is.",
+            None,
+            (
+                "internet",
+                "network",
+                "account",
+                "project",
+                "subscription",
+                "vpc",
+                "subnet",
+                "cluster",
+                "namespace",
+                "zone",
+                "region",
+                "datacenter",
+                "host",
+                "partner",
+                "device",
+            ),
+        ),
+        Attr(
+            "cloud", ENUM, "Cloud provider of the boundary.", None, ("aws", "gcp", "azure", "k8s", "onprem", "generic")
+        ),
         _b("audit_log", "Audit logging (CloudTrail, Cloud Audit Logs, activity log) is on."),
         Attr("mfa", ENUM, "MFA for human access.", None, ("required", "optional", "none")),
         _b("public", "Reachable from the internet."),
         Attr("owner", REF, "Team member who owns it.", None, ref="member"),
         Attr("icon", ICON, "Icon for cloud diagrams.", None),
     ),
-    "actor": COMMON + CONTROLS + (
+    "actor": COMMON
+    + CONTROLS
+    + (
         Attr("port", PORT, "Default TCP port of outgoing flows.", -1, pytm="port"),
         Attr("protocol", STR, "Default protocol of outgoing flows.", "", pytm="protocol"),
         _b("admin", "Has administrative privileges.", "isAdmin"),
         _b("human", "Is a person (not a system).", default=True),
     ),
     "process": COMMON + CONTROLS + ASSET + CLOUD + PROCESS_ONLY,
-    "server": COMMON + CONTROLS + ASSET + CLOUD + (
+    "server": COMMON
+    + CONTROLS
+    + ASSET
+    + CLOUD
+    + (
         _b("session_tokens", "Uses session tokens.", "usesSessionTokens"),
         _b("cache", "Uses a cache.", "usesCache"),
         _b("uses_vpn", "Is reached over a VPN.", "usesVPN"),
         _b("xml_parser", "Parses XML.", "usesXMLParser"),
     ),
-    "lambda": COMMON + CONTROLS + ASSET + CLOUD + (
+    "lambda": COMMON
+    + CONTROLS
+    + ASSET
+    + CLOUD
+    + (
         Attr("environment", STR, "Runtime environment.", "", pytm="environment"),
         _b("implements_api", "Implements an API.", "implementsAPI"),
     ),
-    "datastore": COMMON + CONTROLS + ASSET + CLOUD + (
-        Attr("kind", ENUM, "Kind of store.", "unknown",
-             ("unknown", "sql", "nosql", "file_system", "ldap", "s3", "object", "cache", "queue",
-              "log", "secrets"), pytm="type"),
+    "datastore": COMMON
+    + CONTROLS
+    + ASSET
+    + CLOUD
+    + (
+        Attr(
+            "kind",
+            ENUM,
+            "Kind of store.",
+            "unknown",
+            ("unknown", "sql", "nosql", "file_system", "ldap", "s3", "object", "cache", "queue", "log", "secrets"),
+            pytm="type",
+        ),
         Attr("stores", REFS, "Data assets persisted here.", (), ref="data"),
         _b("on_rds", "Runs on AWS RDS.", "onRDS"),
         _b("stores_log_data", "Holds logs.", "storesLogData"),
@@ -224,10 +288,12 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
         _b("versioning", "Keeps object versions / point-in-time recovery."),
         _b("backup", "Is backed up."),
     ),
-    "external": COMMON + CONTROLS + ASSET + (
-        _b("physical_access", "Has physical access.", "hasPhysicalAccess"),
-    ),
-    "llm": COMMON + CONTROLS + ASSET + CLOUD + (
+    "external": COMMON + CONTROLS + ASSET + (_b("physical_access", "Has physical access.", "hasPhysicalAccess"),),
+    "llm": COMMON
+    + CONTROLS
+    + ASSET
+    + CLOUD
+    + (
         _b("third_party", "A third-party service.", "isThirdParty", default=True),
         _b("self_hosted", "Self-hosted.", "isSelfHosted"),
         _b("processes_personal_data", "Processes personal data.", "processesPersonalData"),
@@ -241,11 +307,17 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
         _b("rag", "Uses retrieval-augmented generation.", "hasRAG"),
         _b("fine_tuned", "Is fine-tuned.", "hasFineTuning"),
     ),
-    "agent": COMMON + CONTROLS + ASSET + CLOUD + (
+    "agent": COMMON
+    + CONTROLS
+    + ASSET
+    + CLOUD
+    + (
         _b("external_tools", "Uses external tools or MCP servers.", "usesExternalTools"),
         _b("validates_tool_config", "Validates tool launch configuration.", "validatesToolLaunchConfig"),
     ),
-    "flow": COMMON + CONTROLS + (
+    "flow": COMMON
+    + CONTROLS
+    + (
         Attr("protocol", STR, "Protocol (https, postgres, grpc, …).", "", pytm="protocol"),
         Attr("port", PORT, "Destination port.", -1, pytm="dstPort"),
         Attr("src_port", PORT, "Source port.", -1, pytm="srcPort"),
@@ -254,8 +326,7 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
         _b("authenticated", "The caller is authenticated.", "controls.authenticatesSource"),
         _b("session_tokens", "Uses session tokens.", "usesSessionTokens"),
         _b("uses_vpn", "Goes over a VPN.", "usesVPN"),
-        _b("implements_communication_protocol", "Uses a home-made wire protocol.",
-           "implementsCommunicationProtocol"),
+        _b("implements_communication_protocol", "Uses a home-made wire protocol.", "implementsCommunicationProtocol"),
         Attr("note", STR, "A note shown with the flow.", "", pytm="note"),
         _b("admin", "Carries administrative access."),
         _b("merge_reply", "Draw the reply on the same edge as the request.", default=True),
@@ -283,8 +354,7 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
     ),
     "rule": (
         Attr("description", STR, "What the threat is.", ""),
-        Attr("severity", ENUM, "Severity.", "medium", ("low", "medium", "high", "very_high"),
-             required=True),
+        Attr("severity", ENUM, "Severity.", "medium", ("low", "medium", "high", "very_high"), required=True),
         Attr("likelihood", ENUM, "Likelihood.", "medium", ("low", "medium", "high")),
         Attr("targets", REFS, "Element kinds it applies to.", (), ref="kind", required=True),
         Attr("mitigations", STR, "How to mitigate it.", ""),
