@@ -14,6 +14,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 GRAMMAR = ROOT / "editors/vscode/syntaxes/tm.tmLanguage.json"
 FIXTURE = HERE / "fixtures/highlight.tm"
+MARKDOWN_FIXTURE = HERE / "fixtures/fences.md"  # ```tm fences: the Markdown injection grammar
 
 
 def corpus() -> list[Path]:
@@ -33,7 +34,7 @@ def textmate_tokens() -> dict[Path, Tokens]:
         pytest.fail("node is not installed: run `make test-deps`")
     if not (HERE / "node_modules/vscode-textmate").is_dir():
         subprocess.run(["npm", "ci", "--silent", "--no-audit", "--no-fund"], cwd=HERE, check=True, timeout=300)
-    files = corpus()
+    files = [*corpus(), MARKDOWN_FIXTURE]
     result = subprocess.run(
         [node, str(HERE / "tokenize.js"), str(GRAMMAR), *map(str, files)],
         capture_output=True, text=True, timeout=120, check=False,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from lark import Token, Tree
 
-from tests.editors.conftest import FIXTURE, ROOT, Tokens, corpus
+from tests.editors.conftest import FIXTURE, MARKDOWN_FIXTURE, ROOT, Tokens, corpus
 from tmdiag.editors.vocabulary import vocabulary
 from tmdiag.syntax import parse
 
@@ -149,3 +149,12 @@ def test_keyword_inside_a_name_is_not_a_keyword(textmate_tokens: dict[Path, Toke
     scopes = _scope_of(textmate_tokens, 13, "encrypted_at_rest")
     assert "support.type.property-name.tm" in scopes
     assert not any(s.startswith("keyword") for s in _scope_of(textmate_tokens, 12, "ingress"))
+
+
+def test_markdown_fences_are_highlighted(textmate_tokens: dict[Path, Tokens]) -> None:
+    lines = textmate_tokens[MARKDOWN_FIXTURE]
+    inside = scopes_at(lines, 4, 1)  # `process` inside ```tm
+    assert "storage.type.element.tm" in inside and "meta.embedded.block.tm" in inside
+    assert "comment.line.number-sign.tm" in scopes_at(lines, 4, 35)
+    assert scopes_at(lines, 7, 17) == ["text.html.markdown"]  # `process` in prose
+    assert scopes_at(lines, 10, 1) == ["text.html.markdown"]  # ```python is not ours
