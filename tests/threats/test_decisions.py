@@ -113,3 +113,20 @@ def test_checkout_example_decisions() -> None:
     assert by_key[("INP02", "web")].status == "mitigated"
     assert by_key[("INP02", "web")].controls == ("waf",)
     assert not [d for d in analysis.diagnostics if d.severity.label == "error"]
+
+
+def test_analysis_of_a_broken_model_does_not_raise() -> None:
+    """The LSP analyses models while they are being typed: errors must not become tracebacks."""
+    from tmdiag.api import check_text
+
+    broken = [
+        "process a\nf: a -> nowhere\nrisk INP02 on ghost { status: mitigated }\n",
+        "boundary b { process a }\nprocess a\nf: a -> f\ng: f -> a\n",
+        'rule R1 "r" { severity: high, targets: [flow] }\nrule R2 "s" { targets: [nothing], when: x }\n',
+        'data d { classification: nope }\nprocess a { stores: [d, e] }\na -> a { data: [d, zz], tls: "x" }\n',
+        'assume "x" { on: [nowhere], excludes: [INP02] }\ncontrol c { on: [zz], mitigates: [QQ1] }\n',
+    ]
+    for text in broken:
+        model, diagnostics = check_text(text)
+        assert diagnostics
+        analyze(model, today=TODAY)

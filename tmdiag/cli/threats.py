@@ -78,7 +78,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     errors = [d for d in diagnostics if d.severity >= Severity.ERROR and not d.code.startswith("TM")]
     if errors:
-        _print_diagnostics(args, errors, model.sources, sys.stdout if args.format == "text" else sys.stderr)
+        if args.format == "json":
+            sys.stdout.write(_json(model.path, [], tuple(errors)))
+        else:
+            _print_diagnostics(args, errors, model.sources, sys.stdout if args.format == "text" else sys.stderr)
         return EXIT_FINDINGS
 
     from tmdiag.threats import analyze

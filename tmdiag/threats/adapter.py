@@ -131,10 +131,11 @@ def build(model: n.Model, *, keep_declared_flow_values: bool = True) -> Compiled
                     controls=pytm.Controls(**controls), **fields)  # fmt: skip
         compiled.nodes[id(obj)] = element
         compiled.objects[element.id] = obj
+    elements = dict(compiled.objects)
     requests: dict[int, pytm.Dataflow] = {}
     declared: list[tuple[pytm.Dataflow, dict[str, Any], dict[str, Any]]] = []
     for flow in model.flows:
-        source, sink = compiled.objects.get(flow.source), compiled.objects.get(flow.sink)
+        source, sink = elements.get(flow.source), elements.get(flow.sink)
         if source is None or sink is None:
             continue  # an undefined endpoint: reported by validation
         fields, controls = split_fields(flow)
