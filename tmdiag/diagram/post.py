@@ -182,11 +182,13 @@ class _Context:
         if crossed:
             tooltip.append("crosses: " + ", ".join(crossed))
         keys = [flow_key(f) for f in edge.flows]
-        for key in keys:
-            tooltip.extend(self._risk_lines(key) if key in self.scene.risk else [])
+        for flow, key in zip(edge.flows, keys, strict=True):
+            lines = self._risk_lines(key) if key in self.scene.risk else []
+            tooltip.extend([f"flow {flow.number} {lines[0]}", *lines[1:]] if len(edge.flows) > 1 and lines else lines)
         if self.scene.risk and not any(k in self.scene.risk for k in keys):
             tooltip.append("top risk: none open")
         self._link(dot_edge, f"flow-{edge.number}", tooltip)
+        dot_edge.set("labeltooltip", quoted(*tooltip))  # the label is a link of its own in SVG
         risk = edge_risk(self.scene, edge)
         if risk in RISK_COLOURS:
             dot_edge.set("color", quoted(RISK_COLOURS[risk]))
@@ -241,7 +243,6 @@ def _legend(id_prefix: str) -> pydot.Subgraph:
                 height="0.4",
             )
         )
-    legend.add_edge(pydot.Edge("legend_critical", "legend_high", style="invis"))
     return legend
 
 

@@ -1,0 +1,120 @@
+"""`tmdiag diagram`: draw a model as a data-flow diagram (SVG, PNG or DOT) with nested trust
+boundaries, numbered flows, links to the report's anchors and, with --threats, risk colours.
+
+Graphviz (`dot`) lays the picture out; DOT output (`-o x.dot`, `--format dot`) works without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tmdiag.api import check_file
+from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from tmdiag.cli._common import add_output_options, date_arg, error, use_colour
+from tmdiag.diagnostics import Severity
+from tmdiag.output.diagnostics import render_text
+
+EXAMPLES = """\
+examples:
+  tmdiag diagram examples/checkout.tm -o dfd.svg             classic DFD shapes, clickable SVG
+  tmdiag diagram examples/checkout.tm -o cloud.png --style cloud   provider icons (aws, gcp, k8s, …)
+  tmdiag diagram model.tm -o dfd.svg --threats              mark open high/critical findings
+  tmdiag diagram model.tm -o prod.svg --boundary prod       one boundary and the flows crossing it
+  tmdiag diagram model.tm --format dot | dot -Tpdf > dfd.pdf    DOT needs no Graphviz
+  tmdiag diagram model.tm -o dfd.svg --link-prefix report.html  links go to report.html#el-<id>
+
+Big models (more than 600 elements) are drawn as an overview plus one file per boundary
+(dfd.<boundary>.svg beside dfd.svg); a note on stderr says so.
+
+exit codes: 0 drawn, 1 the model has errors (nothing written), 2 usage, I/O or Graphviz error
+"""
+
+EXTENSIONS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
+
+
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "diagram", help="draw the data-flow diagram (SVG, PNG, DOT)", description=__doc__, epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    parser.add_argument("path", metavar="FILE", help="the .tm model")
+    parser.add_argument("-o", "--output", metavar="OUT", help="output file: .svg, .png or .dot (default: stdout)")
+    parser.add_argument("--format", choices=("svg", "png", "dot"), help="output format (default: from -o, else svg)")
+    parser.add_argument("--style", choices=("dfd", "cloud"), default="dfd",
+                        help="dfd: classic data-flow shapes (default); cloud: provider icons")  # fmt: skip
+    parser.add_argument("--boundary", metavar="ID", help="draw one boundary and what crosses it")
+    parser.add_argument("--threats", action="store_true", help="run the threat analysis and mark open high/critical")
+    parser.add_argument("--today", metavar="DATE", type=date_arg, help="date for risk decisions (with --threats)")
+    parser.add_argument("--link-prefix", metavar="URL", default="", help="prefix of links, e.g. report.html")
+    add_output_options(parser)
+    return parser
+
+
+def _format(args: argparse.Namespace) -> str | None:
+    if args.format:
+        return str(args.format)
+    if not args.output or args.output == "-":
+        return "svg"
+    return EXTENSIONS.get(Path(args.output).suffix.lower())
+
+
+def run(args: argparse.Namespace) -> int:
+    fmt = _format(args)
+    if fmt is None:
+        error(f"cannot tell the format from `{args.output}`: use .svg, .png or .dot, or --format")
+        return EXIT_ERROR
+    to_stdout = not args.output or args.output == "-"
+    if to_stdout and fmt == "png" and sys.stdout.isatty():
+        error("refusing to write PNG to a terminal: use -o FILE.png")
+        return EXIT_ERROR
+    model, diagnostics = check_file(args.path)
+    errors = [d for d in diagnostics if d.severity >= Severity.ERROR]
+    if model is None or errors:
+        sources = dict(model.sources) if model is not None else {}
+        colour = use_colour(args, sys.stderr)
+        for d in errors:
+            print(render_text(d, sources, colour) + "\n", file=sys.stderr)
+        return EXIT_ERROR if model is None else EXIT_FINDINGS
+
+    from tmdiag.diagram import DiagramError, render
+
+    findings = None
+    if args.threats:
+        from tmdiag.threats import analyze  # imports pytm: only when asked
+
+        findings = analyze(model, today=args.today).findings
+    stem = "diagram" if to_stdout else Path(args.output).stem
+    try:
+        diagram = render(model, fmt=fmt, style=args.style, findings=findings, boundary=args.boundary,
+                         link_prefix=args.link_prefix, stem=stem)  # fmt: skip
+    except DiagramError as problem:
+        error(str(problem))
+        return EXIT_ERROR
+    for note in diagram.notes:
+        print(f"tmdiag: note: {note}", file=sys.stderr)
+    if to_stdout:
+        if diagram.views:
+            print("tmdiag: note: the per-boundary views are written only with -o FILE", file=sys.stderr)
+        sys.stdout.buffer.write(diagram.data)
+        sys.stdout.flush()
+        return EXIT_OK
+    return _write(Path(args.output), fmt, stem, diagram.data, diagram.views, args.quiet)
+
+
+def _write(target: Path, fmt: str, stem: str, data: bytes, views: tuple[tuple[str, bytes], ...], quiet: bool) -> int:
+    from tmdiag.output.files import write_all_atomic
+
+    files: dict[str | Path, bytes | str] = {target: data}
+    for boundary_id, view in views:
+        files[target.with_name(f"{stem}.{boundary_id}.{fmt}")] = view
+    try:
+        write_all_atomic(files)
+    except OSError as problem:
+        error(f"cannot write {problem.filename or target}: {problem.strerror or problem}")
+        return EXIT_ERROR
+    if not quiet:
+        extra = f" and {len(views)} boundary views" if views else ""
+        print(f"wrote {target}{extra}", file=sys.stderr)
+    return EXIT_OK
