@@ -152,29 +152,10 @@ def _summary(every: tuple[Any, ...], shown: list[Any]) -> str:
     return f"{len(every)} findings{hidden}; {open_count} open" + (f": {counts}" if counts else "")
 
 
-def finding_dict(f: Any) -> dict[str, Any]:
-    """One finding as JSON-ready data (also used by --format csv)."""
-    decision = f.decision
-    return {
-        "rank": f.rank, "risk": f.risk, "score": f.score, "likelihood": f.likelihood, "impact": f.impact,
-        "threat_id": f.threat_id, "title": f.title, "severity": f.severity, "source": f.source,
-        "target": {"id": f.target_id, "kind": f.target_kind, "label": f.target_label, "path": f.span.path,
-                   "line": f.span.line, "column": f.span.column},
-        "status": f.status, "owner": f.owner, "controls": list(f.controls), "evidence": list(f.evidence),
-        "explanation": f.explanation, "anchor": f.anchor,
-        "decision": None if decision is None else {
-            key: (value.isoformat() if isinstance(value, datetime.date) else str(value))
-            for key in ("status", "owner", "by", "justification", "until", "ticket", "severity")
-            if (value := decision.get(key)) is not None and value != ""
-        },
-        "description": f.description, "details": f.details, "mitigations": f.mitigations, "references": f.references,
-    }  # fmt: skip
-
-
 def _json(path: str, findings: list[Any], found: tuple[Diagnostic, ...]) -> str:
     payload = {
         "model": path,
-        "findings": [finding_dict(f) for f in findings],
+        "findings": [f.to_dict() for f in findings],
         "diagnostics": json.loads(render_json(list(found))) if found else [],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

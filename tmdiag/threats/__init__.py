@@ -60,6 +60,27 @@ class Finding:
     def is_open(self) -> bool:
         return self.status == "open"
 
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready data (what `tmdiag threats --format json` prints for each finding)."""
+        decision = None
+        if self.decision is not None:
+            decision = {
+                key: value.isoformat() if isinstance(value, datetime.date) else str(value)
+                for key in ("status", "owner", "by", "justification", "until", "ticket", "severity")
+                if (value := self.decision.get(key)) is not None and value != ""
+            }
+        return {
+            "rank": self.rank, "risk": self.risk, "score": self.score, "likelihood": self.likelihood,
+            "impact": self.impact, "threat_id": self.threat_id, "title": self.title, "severity": self.severity,
+            "source": self.source,
+            "target": {"id": self.target_id, "kind": self.target_kind, "label": self.target_label,
+                       "path": self.span.path, "line": self.span.line, "column": self.span.column},
+            "status": self.status, "owner": self.owner, "controls": list(self.controls),
+            "evidence": list(self.evidence), "explanation": self.explanation, "anchor": self.anchor,
+            "decision": decision, "assumption": self.assumption, "description": self.description,
+            "details": self.details, "mitigations": self.mitigations, "references": self.references,
+        }  # fmt: skip
+
 
 @dataclass(frozen=True)
 class ThreatAnalysis:
