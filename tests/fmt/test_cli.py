@@ -128,3 +128,12 @@ def test_diff_colour_only_when_asked(files: dict[str, Path], capsys: pytest.Capt
     assert "\x1b[32m+data card" in capsys.readouterr().out
     assert main(["fmt", "--diff", str(files["messy"])]) == 0  # captured output is not a terminal
     assert "\x1b[" not in capsys.readouterr().out
+
+
+def test_keeps_permissions_and_symlinks(files: dict[str, Path]) -> None:
+    files["messy"].chmod(0o644)
+    link = files["messy"].parent / "link.tm"
+    link.symlink_to(files["messy"].name)
+    assert main(["fmt", "-q", str(link)]) == 0
+    assert link.is_symlink() and files["messy"].read_text() == TIDY
+    assert files["messy"].stat().st_mode & 0o777 == 0o644

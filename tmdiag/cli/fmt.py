@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
+import os
+import stat
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +72,14 @@ def _read(path: Path) -> tuple[str | None, Outcome | None]:
     return text, None
 
 
+def _replace(path: Path, text: str) -> None:
+    """Write atomically through symlinks, keeping the file's permissions."""
+    target = path.resolve()
+    mode = stat.S_IMODE(target.stat().st_mode)
+    write_atomic(target, text)
+    os.chmod(target, mode)
+
+
 def _diff(before: str, after: str, path: str) -> str:
     lines = difflib.unified_diff(
         before.splitlines(keepends=True), after.splitlines(keepends=True), f"{path} (original)", f"{path} (formatted)"
@@ -125,7 +135,7 @@ def run(args: argparse.Namespace) -> int:
             outcome, formatted = format_one(str(path), text, args)
             if formatted is not None and outcome.status == "reformatted":
                 try:
-                    write_atomic(path, formatted)
+                    _replace(path, formatted)
                 except OSError as problem:
                     outcome = Outcome(str(path), "io-error", message=f"cannot write {path}: {problem}")
             outcomes.append(outcome)
