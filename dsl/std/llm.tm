@@ -31,12 +31,12 @@ rule AI003 "Model output drives an agent without validation" {
   references: "https://genai.owasp.org/llmrisk/llm062025-excessive-agency/"
 }
 
-rule AI004 "Credentials reach an LLM" {
-  description: "A flow to an LLM carries credentials: they can end up in logs, training data or completions."
+rule AI004 "Model provider keeps personal data" {
+  description: "An LLM that retains user data receives personal data: prompts and completions outlive the conversation, in someone else's logs or training set."
   severity: high
   likelihood: medium
-  targets: [flow]
-  when: data.credentials and sink.system_prompt == true
-  mitigations: "Keep secrets out of prompts; call tools with credentials held server-side."
-  references: "https://genai.owasp.org/llmrisk/llm072025-system-prompt-leakage/"
+  targets: [llm]
+  when: retains_user_data and (processes_personal_data or data.pii)
+  mitigations: "Use a zero-retention agreement or a self-hosted model; redact personal data before the call; document the retention period."
+  references: "https://genai.owasp.org/llmrisk/llm022025-sensitive-information-disclosure/"
 }

@@ -102,7 +102,7 @@ def test_std_modules_type_check_and_fire() -> None:
     fired = {(f.threat_id, f.target_id) for f in analyze(model, today=TODAY).findings if f.source == "custom"}
     assert {("AWS001", "bucket"), ("AWS003", "admin_ui"), ("AWS004", "admin_ui"), ("AWS005", "bucket"),
             ("K8S002", "admin_ui"), ("AI001", "bot"), ("AI002", "flow-2"), ("AI003", "helper"),
-            ("AI004", "flow-2"), ("AWS002", "flow-2"), ("K8S003", "flow-3")} <= fired  # fmt: skip
+            ("AI004", "bot"), ("AWS002", "flow-2"), ("K8S003", "flow-3")} <= fired  # fmt: skip
     assert ("AWS001", "bucket") in fired and not any(t == "AWS001" and x != "bucket" for t, x in fired)
 
 

@@ -8,7 +8,7 @@ boundary net "Internet" { trust: untrusted  actor user "User" }
 boundary acct "Account" { trust: high
   process admin_ui "Admin" { admin: true, public: true, ingress: ["0.0.0.0/0:22"] }
   datastore bucket "Bucket" { public: true, stores: [card] }
-  llm bot "Bot" { agent_capabilities: true }
+  llm bot "Bot" { agent_capabilities: true, retains_user_data: true }
   agent helper "Helper" { external_tools: true }
 }
 user -> admin_ui "Use" { data: [card] }
