@@ -87,3 +87,40 @@ def test_declared_flow_values_survive_pytm_check() -> None:
     overwritten = adapter.build(model, keep_declared_flow_values=False).objects["f"]
     assert (overwritten.protocol, overwritten.dstPort, overwritten.controls.isEncrypted) == ("", -1, False)
     assert "CR08" not in {f.threat_id for f in analyze(model).for_target("f")}
+
+
+def test_every_schema_pytm_name_is_a_real_pytm_field() -> None:
+    """pytm accepts misspelt attributes silently; the schema's pytm names must be real fields."""
+    import pytm
+
+    from tmdiag.model import schema
+
+    classes = {**adapter.CLASSES, "flow": pytm.Dataflow, "data": pytm.Data}
+    for kind, klass in classes.items():
+        for spec in schema.SCHEMAS[kind]:
+            if spec.pytm is None:
+                continue
+            owner, _, name = spec.pytm.rpartition(".")
+            fields = (pytm.Controls if owner == "controls" else klass).model_fields
+            assert name in fields, f"{kind}.{spec.name} maps to unknown pytm field {spec.pytm}"
+
+
+def test_every_attribute_pytm_conditions_read_can_be_written_in_tm() -> None:
+    import re
+
+    from tmdiag.analysis import threatlib
+    from tmdiag.threats import evidence
+
+    kinds = {"Process": "process", "Server": "server", "Lambda": "lambda", "Datastore": "datastore",
+             "ExternalEntity": "external", "LLM": "llm", "Agent": "agent", "Dataflow": "flow"}  # fmt: skip
+    derived = {"data", "inputs", "isResponse", "checkTLSVersion", "hasDataLeaks", "inScope"}
+    missing = []
+    for threat in threatlib.catalogue().values():
+        for read in re.findall(r"target((?:\.\w+)+)", threat.condition):
+            path = read.strip(".").split(".")
+            path = path[1:] if path[0] in ("source", "sink") else path
+            name = ".".join(path)
+            for target in threat.targets:
+                if name not in derived and name not in evidence.reverse_names(kinds[target]):
+                    missing.append((threat.id, target, name))
+    assert missing == []
