@@ -7,8 +7,8 @@ are not in the tree, can be put back beside the code they were written next to (
 Layout rules:
 - two spaces per nesting level; one statement, one flow, one team member per line;
 - a `{ … }` block written on one line stays on one line if it fits in `WIDTH` columns and holds
-  only attributes; otherwise it is one attribute group per line (attributes written on the same
-  source line stay together, joined by `, `);
+  only attributes; if it does not fit, its attributes fill lines of at most `WIDTH` columns;
+  a block written over several lines keeps one line per source line of attributes (joined by `, `);
 - lists written over several lines keep one line per source line of items, with trailing commas;
 - consecutive one-line statements of the same kind are aligned in columns (head, label, rest);
 - blank lines: at most one where the source had any; always one between top-level statements
@@ -282,18 +282,16 @@ class Printer:
                 self.lines[-1].anchors.append(tree.meta.end_pos - 1)
                 return
         self.open_block(tree.meta.start_pos)
-        explode = one_line  # a one-line block that did not fit: one attribute per line
+        fill = one_line  # a one-line block that did not fit: attributes fill lines of WIDTH columns
         previous: Tree[Token] | None = None
         for item in items:
             if item.data == "attr":
-                same_line = previous is not None and previous.meta.end_line == item.meta.line
-                if (
-                    same_line
-                    and previous is not None
-                    and previous.data == "attr"
-                    and not explode
-                    and not self.after_bracket()
-                ):
+                follows_attr = previous is not None and previous.data == "attr" and not self.after_bracket()
+                if fill:
+                    joins = follows_attr and self.width() + 2 + len(self.attr_text(item)) <= WIDTH
+                else:  # attributes written on one source line stay together
+                    joins = follows_attr and previous is not None and previous.meta.end_line == item.meta.line
+                if joins:
                     self.add(", ")
                 else:
                     self.start(indent + 1, "", item.meta.start_pos)

@@ -6,12 +6,7 @@ boundary dc "DC" {
 
 a -> bb "Call" { protocol: https } reply "Answer"
 named-flow: bb -> db "Write" {
-  protocol: postgres
-  port: 5432
-  encrypted: true
-  authenticated: true
-  data: [x, y]
-  tls: 1.3
+  protocol: postgres, port: 5432, encrypted: true, authenticated: true, data: [x, y], tls: 1.3
   note: "a block too wide for one line"
 }
 bb -> db "Read"

@@ -16,9 +16,7 @@ data session "Session"
 data order                 { classification: restricted }
 
 threat_agent fraudster "Card fraudster" {
-  skill: medium
-  motive: financial
-  enters: [internet]
+  skill: medium, motive: financial, enters: [internet]
   description: "Someone who buys stolen card numbers and tries them on small shops late at night"
 }
 
