@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.render.conftest import HOSTILE, ROOT
 
 TMDIAG = str(Path(sys.executable).parent / "tmdiag")
