@@ -113,3 +113,12 @@ def test_usage_and_io_errors_exit_2(tmp_path: Path) -> None:
 def test_output_is_deterministic() -> None:
     first = tmdiag(CHECKOUT, "--today", "2026-11-27", "--format", "json").stdout
     assert first == tmdiag(CHECKOUT, "--today", "2026-11-27", "--format", "json").stdout
+
+
+def test_pytm_sample_golden() -> None:
+    """The whole ranked output for pytm's sample model; TMDIAG_UPDATE_GOLDEN=1 rewrites it."""
+    from tests.golden import assert_golden
+
+    done = tmdiag("tests/threats/models/pytm_sample.tm", "--today", "2026-11-27", "--format", "csv")
+    assert done.returncode == 0
+    assert_golden(done.stdout, MODELS.parent / "golden" / "pytm_sample.csv")

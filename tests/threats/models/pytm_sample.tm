@@ -17,6 +17,7 @@ data user_id_token "User ID Token" {
 }
 
 boundary internet "Internet" {
+  trust: untrusted                 # tmdiag only: pytm has no trust levels (risk ranking reads it)
   actor user "User"
 }
 
