@@ -333,7 +333,7 @@ def check(rule: n.CustomRule, model: n.Model) -> tuple[Checked | None, list[Diag
         return None, []
     expr = checker.predicate(rule.condition)
     result = None if checker.diagnostics else Checked(expr, checker.routes)
-    if len(_CHECKED) > 256:
+    if len(_CHECKED) > 64:  # holds models alive: keep it small (the LSP loads many)
         _CHECKED.clear()
     _CHECKED[id(rule)] = (rule, model, result, checker.diagnostics)
     return result, checker.diagnostics
