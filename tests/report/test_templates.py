@@ -43,12 +43,14 @@ def test_user_template_overrides_one_file_and_extends_the_default(tmp_path: Path
         "# {{ report.title }}\n{% for t in threats[:3] %}- {{ t.title }} on {{ t.target.name }}\n{% endfor %}",
         encoding="utf-8",
     )
-    (templates / "report.html.j2").write_text('{% extends "default/report.html.j2" %}', encoding="utf-8")
+    extended = '{% extends "default/report.html.j2" %}{% block extra_css %}h1 { color: rebeccapurple; }{% endblock %}'
+    (templates / "report.html.j2").write_text(extended, encoding="utf-8")
     out = tmp_path / "out"
     assert report(EXAMPLE, out, "--template", str(templates)) == 0
     md = (out / "report.md").read_text(encoding="utf-8")
     assert md.startswith("# Checkout\n- ")
-    assert "<h1>Checkout</h1>" in (out / "report.html").read_text(encoding="utf-8")
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<h1>Checkout</h1>" in html and "h1 { color: rebeccapurple; }" in html
 
 
 def test_user_templates_are_autoescaped(tmp_path: Path) -> None:
