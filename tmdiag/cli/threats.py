@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     shown = [f for f in analysis.findings
              if LEVELS.index(f.risk) <= threshold and (args.status is None or f.status in args.status)]  # fmt: skip
     if args.format == "json":
-        sys.stdout.write(_json(model.path, shown, analysis.diagnostics))
+        sys.stdout.write(_json(model.path, shown, analysis.diagnostics, analysis.excluded))
     elif args.format == "csv":
         sys.stdout.write(_csv(shown))
         _print_diagnostics(args, list(analysis.diagnostics), model.sources, sys.stderr)
@@ -152,11 +152,12 @@ def _summary(every: tuple[Any, ...], shown: list[Any]) -> str:
     return f"{len(every)} findings{hidden}; {open_count} open" + (f": {counts}" if counts else "")
 
 
-def _json(path: str, findings: list[Any], found: tuple[Diagnostic, ...]) -> str:
+def _json(path: str, findings: list[Any], found: tuple[Diagnostic, ...], excluded: tuple[Any, ...] = ()) -> str:
     payload = {
         "model": path,
         "findings": [f.to_dict() for f in findings],
         "diagnostics": json.loads(render_json(list(found))) if found else [],
+        "excluded": [f.to_dict() for f in excluded],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
