@@ -39,8 +39,9 @@ setup: $(VENV)/.installed system-deps
 
 demo: setup
 	$(BIN)/tmdiag check examples/
-	@if $(BIN)/tmdiag --help | grep -q ' report '; then \
-		$(BIN)/tmdiag report $(EXAMPLE) -o $(OUT) && echo "Report: $(OUT)/report.html"; fi
+	$(BIN)/tmdiag report $(EXAMPLE) -o $(OUT) -q
+	@echo "Report: $(OUT)/report.html  (open file://$(CURDIR)/$(OUT)/report.html in a browser)"
+	@echo "        also $(OUT)/report.md, $(OUT)/dfd.svg, $(OUT)/threats.json"
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check tmdiag tests bench
