@@ -255,3 +255,21 @@ def test_checkout_dot_golden(checkout: Model) -> None:
     dot = render(checkout, fmt="dot", style="cloud").dot
     resources = str(Path(icons.icon_path(icons.resolve("aws.ec2"))).parents[2])  # type: ignore[arg-type]
     assert_golden(dot.replace(resources, "<diagrams-resources>"), HERE / "golden" / "checkout-cloud.dot")
+
+
+def test_empty_boundaries_hyphenated_ids_and_self_loops_draw() -> None:
+    model = tmdiag.loads(
+        'boundary outer-zone "Outer" {\n  boundary empty-one "Nothing" { trust: high }\n  process my-proc "P"\n}\n'
+        'boundary lonely "Lonely" { trust: full }\nprocess free "F"\nmy-proc -> my-proc "loop"\n'
+        'free -> my-proc "in" reply "out"\n'
+    )
+    root = ET.fromstring(render(model).data)
+    titles = {g.get("id"): g for g in root.iter(f"{SVG}g")}
+    assert {"dfd-tb-outer-zone", "dfd-tb-empty-one", "dfd-tb-lonely", "dfd-el-my-proc", "dfd-flow-1"} <= set(titles)
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert texts.count("(no elements)") == 2  # Graphviz would drop an empty cluster
+    assert "2. in" in texts and "3. out" in texts
+
+
+def test_a_model_without_elements_draws() -> None:
+    assert ET.fromstring(render(tmdiag.loads('model "Empty" {}')).data) is not None

@@ -39,6 +39,14 @@ def cluster_id(boundary_id: str) -> str:
     return f"cluster_tb_{boundary_id}"
 
 
+def empty_id(boundary_id: str) -> str:
+    return f"empty_{boundary_id}"
+
+
+EMPTY = "(no elements)"
+EMPTY_ATTRS = {"shape": "plaintext", "style": "", "fontsize": "10", "width": "0.3", "height": "0.3"}
+
+
 @dataclass
 class Drawn:
     graph: pydot.Dot  # what diagrams drew, as a pydot graph for post-processing
@@ -113,6 +121,9 @@ def build(model: Model, scene: Scene, style: str) -> Drawn:
         for element in members.get(boundary_id, []):
             nodes[element.id] = _node(model, element, style, icon_paths, notes)
             mirror.node(holder, nodes[element.id])
+        if boundary_id is not None and not members.get(boundary_id) and not kids.get(boundary_id):
+            # Graphviz does not draw an empty cluster: keep the boundary visible
+            mirror.node(holder, diagrams.Node(EMPTY, nodeid=empty_id(boundary_id), **EMPTY_ATTRS))
         for child in kids.get(boundary_id, []):
             with _Box(child) as box:
                 place(child, mirror.cluster(holder, box))

@@ -282,6 +282,7 @@ def decorate_overview(
             counted = f"{count} element{'s' if count != 1 else ''}"
             node.set("label", quoted(counted, *([f"view: {view}"] if view else [])))
             node.set("fixedsize", "false")
+            node.set("fillcolor", '"#FFFFFF"')
             node.set("width", "1.2")
             node.set("height", "0.5")
             node.set("URL", quoted(view or f"{link_prefix}#tb-{boundary_id}"))
