@@ -58,13 +58,13 @@ def run(sizes: list[int] | None = None) -> list[dict[str, object]]:
     for size in sizes or SIZES:
         spec = generate.system(size)
         text = generate.to_tm(spec)
-        rows = [
-            ("tmdiag diagram (dfd)", *_tmdiag(text, "dfd")),
-            ("tmdiag diagram (cloud)", *_tmdiag(text, "cloud")),
-            ("pytm dfd | dot", *_pytm(spec, [])),
-            ("pytm dfd | dot -Gnewrank=true", *_pytm(spec, ["-Gnewrank=true"])),
-        ]
-        for tool, seconds, status in rows:
+        runs = [("tmdiag diagram (dfd)", "dfd"), ("tmdiag diagram (cloud)", "cloud"), ("pytm dfd | dot", ""),
+                ("pytm dfd | dot -Gnewrank=true", "-Gnewrank=true")]  # fmt: skip
+        for tool, option in runs:
+            if tool.startswith("tmdiag"):
+                seconds, status = _tmdiag(text, option)
+            else:
+                seconds, status = _pytm(spec, [option] if option else [])
             print(f"{size:>8} {len(spec.flows):>6}  {tool:<28} {seconds:>8.2f}  {status}", flush=True)
             results.append({"elements": size, "tool": tool, "seconds": seconds, "result": status})
     return results
