@@ -49,7 +49,7 @@ def child_tmdiag(n: int, workdir: str) -> dict[str, float]:
 
     from tmdiag.api import check_file
     from tmdiag.cli.report import gather
-    from tmdiag.report import ReportInputs, render_report, write_report
+    from tmdiag.report import render_report, write_report
 
     path = Path(workdir) / f"generated-{n}.tm"
     path.write_text(to_tm(system(n)), encoding="utf-8")
@@ -60,9 +60,7 @@ def child_tmdiag(n: int, workdir: str) -> dict[str, float]:
     loaded = time.perf_counter()
     found = gather(model, today)
     analysed = time.perf_counter()
-    inputs = ReportInputs(model, findings=found.findings, lint_diagnostics=found.lint_diagnostics,
-                          diagram_svg=found.diagram_svg.decode("utf-8"), diagram_notes=found.diagram_notes,
-                          today=today)  # fmt: skip
+    inputs = found.inputs(model, today)
     files = render_report(inputs)
     write_report(Path(workdir) / "out", files)
     done = time.perf_counter()

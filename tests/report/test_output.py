@@ -104,3 +104,28 @@ def test_no_diagram_option(tmp_path: Path) -> None:
     assert report(EXAMPLE, tmp_path / "out", "--no-diagram") == 0
     html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "No diagram was drawn." in html and "<svg" not in html
+
+
+def test_big_model_views_are_inlined_and_written(tmp_path: Path) -> None:
+    """Above the diagram's split size, one view per boundary: inlined in HTML, files beside it."""
+    import datetime
+
+    import tmdiag
+    from tmdiag.cli.report import Gathered
+    from tmdiag.diagram import render
+    from tmdiag.report import render_report
+
+    model = tmdiag.load(EXAMPLE)
+    diagram = render(model, fmt="svg", split_at=2)
+    assert diagram.views
+    found = Gathered(diagram_svg=diagram.data, diagram_views=list(diagram.views), diagram_notes=list(diagram.notes))
+    files = render_report(found.inputs(model, datetime.date(2026, 11, 27)))
+    html = files["report.html"].decode("utf-8")
+    for boundary_id, _ in diagram.views:
+        assert f"dfd-{boundary_id}.svg" in files
+        assert f'id="view-{boundary_id}"' in html
+        assert b'href="report.html#el-' in files[f"dfd-{boundary_id}.svg"]
+    assert "dfd-private.svg" in files["report.md"].decode("utf-8")
+    assert html.count("<svg") == 1 + len(diagram.views)
+    write_report(tmp_path, files)
+    assert (tmp_path / "dfd-private.svg").exists()

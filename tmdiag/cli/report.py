@@ -22,6 +22,7 @@ from tmdiag.cli._common import add_output_options, date_arg, error, use_colour
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.model.nodes import Model
 from tmdiag.output.diagnostics import render_text
+from tmdiag.report.context import ReportInputs
 
 EXAMPLES = """\
 examples:
@@ -72,7 +73,17 @@ class Gathered:
     lint_diagnostics: list[Diagnostic] = field(default_factory=list)
     diagram_svg: bytes = b""
     diagram_notes: list[str] = field(default_factory=list)
+    diagram_views: list[tuple[str, bytes]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def inputs(self, model: Model, today: datetime.date, generated: datetime.date | None = None) -> ReportInputs:
+        return ReportInputs(
+            model=model, findings=self.findings, analysis_diagnostics=self.analysis_diagnostics,
+            lint_diagnostics=self.lint_diagnostics, diagram_svg=self.diagram_svg.decode("utf-8"),
+            diagram_notes=self.diagram_notes, today=today, generated=generated, notes=self.notes,
+            diagram_views=[(bid, data.decode("utf-8")) for bid, data in self.diagram_views],
+            tool_version=__version__,
+        )  # fmt: skip
 
 
 def gather(model: Model, today: datetime.date, draw: bool = True) -> Gathered:
@@ -99,6 +110,7 @@ def gather(model: Model, today: datetime.date, draw: bool = True) -> Gathered:
         else:
             out.diagram_svg = diagram.data
             out.diagram_notes = list(diagram.notes)
+            out.diagram_views = list(diagram.views)
     return out
 
 
@@ -106,19 +118,13 @@ def build(
     path: str, today: datetime.date, generated: datetime.date | None, template: Path | None, draw: bool = True
 ) -> tuple[dict[str, bytes] | None, list[Diagnostic]]:
     """Check, analyse and render in memory. Returns (files or None when the model has errors, diagnostics)."""
-    from tmdiag.report import ReportInputs, render_report
+    from tmdiag.report import render_report
 
     model, diagnostics = check_file(path)
     if model is None or any(d.severity >= Severity.ERROR for d in diagnostics):
         return None, diagnostics
     found = gather(model, today, draw)
-    inputs = ReportInputs(
-        model=model, findings=found.findings, analysis_diagnostics=found.analysis_diagnostics,
-        lint_diagnostics=found.lint_diagnostics, diagram_svg=found.diagram_svg.decode("utf-8"),
-        diagram_notes=found.diagram_notes, today=today, generated=generated, notes=found.notes,
-        tool_version=__version__,
-    )  # fmt: skip
-    return render_report(inputs, template), diagnostics
+    return render_report(found.inputs(model, today, generated), template), diagnostics
 
 
 def run(args: argparse.Namespace) -> int:

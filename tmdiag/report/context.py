@@ -30,6 +30,7 @@ class ReportInputs:
     lint_diagnostics: Sequence[Diagnostic] = ()
     diagram_svg: str = ""  # inline SVG (already sanitized), "" when there is no diagram
     diagram_notes: Sequence[str] = ()
+    diagram_views: Sequence[tuple[str, str]] = ()  # (boundary id, inline SVG) when a big model is split
     today: datetime.date = field(default_factory=datetime.date.today)
     generated: datetime.date | None = None  # shown only when given (`--date`)
     notes: Sequence[str] = ()  # about the run itself, e.g. "threat analysis unavailable"
@@ -42,6 +43,10 @@ def element_anchor(element_id: str) -> str:
 
 def flow_anchor(number: int) -> str:
     return f"flow-{number}"
+
+
+def view_file(boundary_id: str) -> str:
+    return f"dfd-{boundary_id}.svg"
 
 
 def boundary_anchor(boundary_id: str) -> str:
@@ -200,6 +205,10 @@ class _Builder:
                 "available": bool(self.inputs.diagram_svg),
                 "notes": list(self.inputs.diagram_notes),
                 "file": "dfd.svg",
+                "views": [
+                    {"boundary": self.ref(bid), "svg": svg, "file": view_file(bid), "anchor": f"view-{bid}"}
+                    for bid, svg in self.inputs.diagram_views
+                ],
             },
             "notes": list(self.inputs.notes),
             "risk_levels": list(RISKS),

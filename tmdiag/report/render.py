@@ -21,7 +21,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from tmdiag.report.context import Ctx, ReportInputs, build_context
+from tmdiag.report.context import Ctx, ReportInputs, build_context, view_file
 from tmdiag.report.escape import md_escape, md_finalize, md_join, sanitize_svg
 from tmdiag.report.values import RISKS
 
@@ -159,7 +159,8 @@ def render_report(inputs: ReportInputs, template_dir: Path | None = None) -> dic
 
 def _render(inputs: ReportInputs, template_dir: Path | None) -> dict[str, bytes]:
     svg = Markup(sanitize_svg(inputs.diagram_svg)) if inputs.diagram_svg else ""
-    context = build_context(replace(inputs, diagram_svg=svg))
+    views = [(bid, Markup(sanitize_svg(data))) for bid, data in inputs.diagram_views]
+    context = build_context(replace(inputs, diagram_svg=svg, diagram_views=views))
     files: dict[str, bytes] = {}
     try:
         for name, kind, template in (("report.html", "html", HTML_TEMPLATE), ("report.md", "md", MD_TEMPLATE)):
@@ -170,6 +171,8 @@ def _render(inputs: ReportInputs, template_dir: Path | None) -> dict[str, bytes]
         raise ReportError(f"template {where}{type(error).__name__}: {error.message or error}") from error
     standalone = sanitize_svg(inputs.diagram_svg, link_prefix="report.html") if inputs.diagram_svg else ""
     files["dfd.svg"] = (standalone or _EMPTY_SVG).encode("utf-8")
+    for bid, data in inputs.diagram_views:
+        files[view_file(bid)] = sanitize_svg(data, link_prefix="report.html").encode("utf-8")
     files["threats.json"] = threats_json(context).encode("utf-8")
     return files
 
