@@ -51,15 +51,18 @@ class Piece:
     checks: list[Diagnostic] | None = None  # validation of the parts; None: to do
     check_spans: list[Span] = field(default_factory=list)  # spans made by the checks (moved too)
     checked_info: bool = False
+    name_dependent: bool = False  # its checks depend on other statements (see NAME_CODES)
     occurrences: list[object] | None = None  # ids written here (tmdiag.lsp.navigation)
     groups: tuple[tuple[str, list[n.Node]], ...] = ()  # the non-empty GROUPS of `parts`
 
-    def __post_init__(self) -> None:
-        self.groups = tuple((g, items) for g in GROUPS if (items := getattr(self.parts, g)))
+    numbered: bool = False  # has flows, assumptions or a model header (numbered or counted on assembly)
+    extras: bool = False  # has imports or diagnostics
 
-    @property
-    def name_dependent(self) -> bool:
-        return any(d.code in NAME_CODES or d.related for d in self.checks or ())
+    def __post_init__(self) -> None:
+        parts = self.parts
+        self.groups = tuple((g, items) for g in GROUPS if (items := getattr(parts, g)))
+        self.numbered = bool(parts.flows or parts.assumptions or parts.info)
+        self.extras = bool(parts.imports or parts.diagnostics)
 
 
 def make_piece(path: str, chunk: Chunk) -> Piece:
@@ -83,7 +86,7 @@ class Document:
         self.lines = LineIndex(text, encoding)
         self.pieces: dict[int, Piece] = {}
         self.generation = 0
-        self.born: dict[int, int] = {}  # chunk uid → generation that created it
+        self.born = {chunk.uid: 0 for chunk in self.parse.chunks}  # chunk uid → generation that made it
         self.imports = ImportCache()
         self.analysis: Analysis | None = None
         self._names: dict[str, str] = {}
@@ -123,18 +126,24 @@ class Document:
         clock = time.perf_counter()
         timings: dict[str, float] = {}
         chunks = self.parse.chunks
+        known, pieces = self.pieces, []
+        imports: list[tuple[str, Span]] = []
+        built: list[Diagnostic] = []
         for chunk in chunks:
-            if chunk.uid not in self.pieces:
-                self.pieces[chunk.uid] = make_piece(self.path, chunk)
-        pieces = [self.pieces[chunk.uid] for chunk in chunks]
+            piece = known.get(chunk.uid)
+            if piece is None:
+                piece = known[chunk.uid] = make_piece(self.path, chunk)
+            pieces.append(piece)
+            if piece.extras:
+                imports.extend(piece.parts.imports)
+                built.extend(piece.parts.diagnostics)
         timings["build"], clock = time.perf_counter() - clock, time.perf_counter()
-        imported = self.imports.load(self.path, self.fs_path, [i for p in pieces for i in p.parts.imports])
+        imported = self.imports.load(self.path, self.fs_path, imports)
         model, loading = self._assemble(pieces, imported)
         timings["assemble"], clock = time.perf_counter() - clock, time.perf_counter()
         checks = self._validate(model, [imported.piece, *pieces])
         timings["validate"] = time.perf_counter() - clock
         syntax = list(self.parse.diagnostics())
-        built = [d for p in pieces for d in p.parts.diagnostics]
         found = syntax + built + loading + imported.diagnostics + checks
         if syntax:
             found = _hide_unresolved(found, [c for c in chunks if not c.ok])
@@ -148,6 +157,10 @@ class Document:
         assumptions: list[n.Assumption] = list(imported.piece.assumptions)
         infos: list[tuple[n.ModelInfo, Piece]] = []
         for piece in pieces:
+            for group, items in piece.groups:
+                groups[group].extend(items)
+            if not piece.numbered:
+                continue
             parts = piece.parts
             if parts.flows:
                 if piece.first_flow != len(flows) + 1:
@@ -165,8 +178,6 @@ class Document:
                 assumptions.extend(piece.assumptions)
             if parts.info:
                 infos.extend((info, piece) for info in parts.info)
-            for group, items in piece.groups:
-                groups[group].extend(items)
         loading: list[Diagnostic] = []
         for extra, _ in infos[1:]:
             loading.append(Diagnostic("E102", "a file has one `model` header", extra.span,
@@ -226,12 +237,6 @@ class Document:
         index = self.parse.chunk_index_at(offset)
         return self.parse.chunks[index] if index >= 0 else None
 
-    def born_before(self, generation: int) -> set[int]:
-        """Chunks (uids) that have not changed since `generation`."""
-        return {uid for uid, born in self.born.items() if born <= generation} | (
-            {c.uid for c in self.parse.chunks if c.uid not in self.born}
-        )
-
 
 def check(validator: Validator, piece: Piece, model: n.Model, with_info: bool) -> None:
     """Validate one piece's nodes the way `Validator.run` does for the whole model."""
@@ -253,6 +258,7 @@ def check(validator: Validator, piece: Piece, model: n.Model, with_info: bool) -
         validator.model = model
     piece.checks = validator.diagnostics
     piece.checked_info = with_info
+    piece.name_dependent = any(d.code in NAME_CODES or d.related for d in piece.checks)
     own = {id(s) for s in piece.spans}
     piece.check_spans = list({id(d.span): d.span for d in piece.checks if id(d.span) not in own}.values())
 

@@ -29,14 +29,14 @@ class Encoder:
     def encode(self, d: Diagnostic, span: Span, lines: LineIndex, locate: Locate) -> str:
         """One diagnostic at `span` (its own span, or where its chunk has moved since)."""
         if d.related:
-            rest = _rest(d, locate)
+            encoded = rest(d, locate)
         else:
             cached = self._rest.get(id(d))
             if cached is None or cached[0] is not d:
-                cached = (d, _rest(d, locate))
+                cached = (d, rest(d, locate))
             self._used[id(d)] = cached
-            rest = cached[1]
-        return '{"range":' + range_json(lines, span) + "," + rest + "}"
+            encoded = cached[1]
+        return '{"range":' + range_json(lines, span) + "," + encoded + "}"
 
     def done(self) -> None:
         """Forget diagnostics that were not encoded since the last call."""
@@ -49,7 +49,7 @@ def range_json(lines: LineIndex, span: Span) -> str:
     return f'{{"start":{{"line":{start_line},"character":{start}}},"end":{{"line":{end_line},"character":{end}}}}}'
 
 
-def _rest(d: Diagnostic, locate: Locate) -> str:
+def rest(d: Diagnostic, locate: Locate) -> str:
     fields: dict[str, object] = {
         "message": d.message + (f"\n{d.hint}" if d.hint else ""),
         "severity": SEVERITY.get(d.severity, 1),

@@ -24,9 +24,11 @@ from pygls.uris import from_fs_path, to_fs_path
 from tmdiag import __version__
 from tmdiag.diagnostics import Diagnostic, Severity, Span
 from tmdiag.loader import project_root
-from tmdiag.lsp import completion, hover, navigation, publish, symbols
+from tmdiag.lsp import completion, hover, navigation, symbols
+from tmdiag.lsp import publish as wire
 from tmdiag.lsp.document import Document
 from tmdiag.lsp.threats import ThreatRunner
+from tmdiag.syntax.incremental import Chunk
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +44,25 @@ _SEVERITY = {
 }
 
 
+@dataclass(eq=False)
+class Anchored:
+    """A lint finding tied to the chunk it is in, with its encoded form for the chunk's current line."""
+
+    diagnostic: Diagnostic
+    chunk: Chunk
+    line: int  # lines below the chunk's first line
+    end_line: int
+    encoded_at: int = -1  # the chunk's line when `encoded` was made
+    encoded: str = ""
+    rest: str = ""  # everything but the range, encoded
+
+
 @dataclass
 class LintState:
     """The last lint result of a document, anchored to chunks so it survives edits elsewhere."""
 
     generation: int = -1
-    anchored: list[tuple[Diagnostic, int, int, int]] = field(default_factory=list)  # (d, chunk uid, Δline, Δend)
+    anchored: list[Anchored] = field(default_factory=list)
     duration: float | None = None  # s, of the last run; None: never ran
     running: bool = False
     timer: asyncio.TimerHandle | None = None
@@ -62,7 +77,7 @@ class OpenDocument:
     threats: ThreatRunner | None = None
     threats_timer: asyncio.TimerHandle | None = None
     published_at: float = 0.0  # perf_counter of the last publish (benchmarks)
-    encoder: publish.Encoder = field(default_factory=publish.Encoder)
+    encoder: wire.Encoder = field(default_factory=wire.Encoder)
 
 
 class TmLanguageServer(LanguageServer):
@@ -91,16 +106,16 @@ class TmLanguageServer(LanguageServer):
         lines, encoder = document.lines, opened.encoder
 
         def locate(span: Span) -> tuple[str, str]:
-            return self._uri_of(opened, span.path), publish.range_json(lines, span) if span.path == document.path else (
+            return self._uri_of(opened, span.path), wire.range_json(lines, span) if span.path == document.path else (
                 json.dumps({"start": {"line": span.line - 1, "character": span.column - 1},
                             "end": {"line": span.end_line - 1, "character": span.end_column - 1}})
             )  # fmt: skip
 
         items = [encoder.encode(d, d.span, lines, locate) for d in found]
         if lint is None:
-            items += [encoder.encode(d, span, lines, locate) for d, span in self._anchored_lint(opened)]
+            items += self._anchored_lint(opened, locate)
         encoder.done()
-        if not publish.send_diagnostics(self.protocol.writer, opened.uri, opened.version, items):
+        if not wire.send_diagnostics(self.protocol.writer, opened.uri, opened.version, items):
             self.text_document_publish_diagnostics(  # no stream writer (tests in process): the pygls way
                 types.PublishDiagnosticsParams(opened.uri, [self._to_lsp(opened, d) for d in found], opened.version)
             )
@@ -205,29 +220,28 @@ class TmLanguageServer(LanguageServer):
             if d.span.path != opened.document.path or not chunks:
                 continue
             chunk = chunks[max(0, bisect.bisect_right(lines, d.span.line) - 1)]
-            anchored.append((d, chunk.uid, d.span.line - chunk.line, d.span.end_line - chunk.line))
+            anchored.append(Anchored(d, chunk, d.span.line - chunk.line, d.span.end_line - chunk.line))
         opened.lint = LintState(generation, anchored, duration, opened.lint.running, opened.lint.timer)
 
-    def _anchored_lint(self, opened: OpenDocument) -> list[tuple[Diagnostic, Span]]:
-        """The last lint result, moved with its chunks; findings in changed chunks are dropped."""
-        if not opened.lint.anchored:
-            return []
+    def _anchored_lint(self, opened: OpenDocument, locate: wire.Locate) -> list[str]:
+        """The last lint result (encoded), moved with its chunks; findings in changed chunks are dropped."""
         document = opened.document
-        current = {c.uid: c for c in document.parse.chunks}
-        born, generation = document.born, opened.lint.generation
-        result = []
-        for d, uid, start, end in opened.lint.anchored:
-            chunk = current.get(uid)
-            if chunk is None or born.get(uid, 0) > generation:
+        born, generation, lines = document.born, opened.lint.generation, document.lines
+        items = []
+        for anchored in opened.lint.anchored:
+            chunk = anchored.chunk
+            if born.get(chunk.uid, generation + 1) > generation:  # gone, or replaced since the lint ran
                 continue
-            line = chunk.line + start
-            span = (
-                d.span
-                if line == d.span.line
-                else Span(d.span.path, line, d.span.column, chunk.line + end, d.span.end_column)
-            )
-            result.append((d, span))
-        return result
+            if anchored.encoded_at != chunk.line:
+                d = anchored.diagnostic
+                span = Span(d.span.path, chunk.line + anchored.line, d.span.column,
+                            chunk.line + anchored.end_line, d.span.end_column)  # fmt: skip
+                if not anchored.rest:
+                    anchored.rest = wire.rest(d, locate)
+                anchored.encoded = '{"range":' + wire.range_json(lines, span) + "," + anchored.rest + "}"
+                anchored.encoded_at = chunk.line
+            items.append(anchored.encoded)
+        return items
 
     # ---- threats ------------------------------------------------------------------------
     def request_threats(self, opened: OpenDocument, delay: float = 0.0) -> None:

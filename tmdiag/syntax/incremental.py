@@ -136,10 +136,10 @@ class IncrementalParse:
         return tuple(s for chunk in self.chunks for s in chunk.statements())
 
     def diagnostics(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for chunk in self.chunks if not chunk.ok for d in chunk.diagnostics())
+        return tuple(d for chunk in self.chunks if chunk._local_diagnostics for d in chunk.diagnostics())
 
     def comments(self) -> tuple[Comment, ...]:
-        return tuple(c for chunk in self.chunks for c in chunk.comments())
+        return tuple(c for chunk in self.chunks if chunk._local_comments for c in chunk.comments())
 
     def chunk_index_at(self, offset: int) -> int:
         """Index of the chunk holding `offset` (the last one for the end of the text); -1 if none."""
