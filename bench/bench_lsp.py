@@ -64,9 +64,9 @@ class Client:
             at, message = self.messages.get(timeout=max(0.01, deadline - time.perf_counter()))
             if id is not None and message.get("id") == id:
                 return at, message
-            if method is not None and message.get("method") == method:
-                if version is None or message["params"].get("version") == version:
-                    return at, message
+            same_version = version is None or message.get("params", {}).get("version") == version
+            if method is not None and message.get("method") == method and same_version:
+                return at, message
 
     def quiet(self, seconds: float) -> None:
         """Drain messages until none came for `seconds`."""
@@ -106,8 +106,8 @@ def full_cycle(text: str, uri: str) -> tuple[float, dict[str, list[float]]]:
                  "params": {"processId": None, "rootUri": Path.cwd().as_uri(), "capabilities": {}}})  # fmt: skip
     client.wait(id=1)
     client.send({"jsonrpc": "2.0", "method": "initialized", "params": {}})
-    sent = client.send({"jsonrpc": "2.0", "method": "textDocument/didOpen",
-                        "params": {"textDocument": {"uri": uri, "languageId": "tm", "version": 1, "text": text}}})  # fmt: skip
+    item = {"uri": uri, "languageId": "tm", "version": 1, "text": text}
+    sent = client.send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": item}})
     arrived, _ = client.wait("textDocument/publishDiagnostics", version=1)
     opened = arrived - sent
     client.quiet(2.0)  # the first lint runs in the background after open
