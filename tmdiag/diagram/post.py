@@ -1,5 +1,5 @@
-"""Post-processing the DOT `diagrams` wrote, with pydot: real labels (escaped), links, tooltips,
-ids, risk colours, a legend and the layout attributes that keep Graphviz from crashing."""
+"""Finishing the pydot copy of what `diagrams` drew: real labels (escaped), links, tooltips, ids,
+risk colours, a legend and the layout attributes that keep Graphviz from crashing."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 import pydot
 
 from tmdiag.diagram.draw import cluster_id, node_id
-from tmdiag.diagram.scene import Edge, Scene, edge_risk, flow_key
+from tmdiag.diagram.scene import Edge, Scene, edge_risk, flow_key, risk_rank
 from tmdiag.model.nodes import Boundary, Element, Flow, Model
 
 RISK_COLOURS = {"critical": "#C0392B", "high": "#E67E22"}
@@ -119,8 +119,9 @@ class _Context:
     def _risk_lines(self, key: str) -> list[str]:
         risk = self.scene.risk.get(key)
         if risk is None:
-            return ["top risk: none open"] if self.scene.findings or self.scene.risk else []
-        titles = sorted({f"{f.threat_id} {f.title}" for f in self.scene.findings.get(key, [])})
+            return ["top risk: none open"] if self.scene.rated else []
+        ranked = sorted(self.scene.findings.get(key, []), key=lambda f: (risk_rank(f.risk), str(f.threat_id)))
+        titles = list(dict.fromkeys(f"{f.threat_id} {f.title}" for f in ranked))
         more = f" (+{len(titles) - 3} more)" if len(titles) > 3 else ""
         return [f"top risk: {risk}", *titles[:3], *([more.strip()] if more else [])]
 

@@ -56,6 +56,7 @@ class Scene:
     focus: str | None = None  # the boundary a view is about
     risk: dict[str, str] = field(default_factory=dict)  # element id / "flow-<n>" -> top open risk
     findings: dict[str, list[FindingLike]] = field(default_factory=dict)  # same keys, open findings
+    rated: bool = False  # findings were given (tooltips then say "none open" where there are none)
 
 
 def flow_key(flow: Flow) -> str:
@@ -124,6 +125,7 @@ def top_level(model: Model) -> Scene:
 
 def attach_risk(scene: Scene, model: Model, findings: Sequence[FindingLike]) -> None:
     """Record each target's open findings and its top open risk (critical before high, …)."""
+    scene.rated = True
     for finding in findings:
         if str(getattr(finding, "status", "open")).lower() != "open":
             continue
@@ -143,6 +145,11 @@ def _target_key(model: Model, target: str) -> str | None:
     if flow is None and target.startswith("flow-") and target[5:].isdigit():
         flow = next((f for f in model.flows if f.number == int(target[5:])), None)
     return flow_key(flow) if flow is not None else None
+
+
+def risk_rank(risk: str) -> int:
+    level = str(risk).lower()
+    return RISK_ORDER.index(level) if level in RISK_ORDER else len(RISK_ORDER)
 
 
 def edge_risk(scene: Scene, edge: Edge) -> str | None:
