@@ -1,6 +1,6 @@
 # Kubernetes shop: threat model for the storefront's microservices on a managed Kubernetes cluster.
 # Namespaces are nested trust boundaries inside the cluster, which sits inside the cloud account.
-import "std/k8s.tm"        # service-account tokens, a compromised-workload agent, Kubernetes threat rules
+import "std/k8s.tm"  # service-account tokens, a compromised-workload agent, Kubernetes threat rules
 
 model "K8s shop" {
   description: "Storefront, cart, orders and payments as microservices on EKS, fronted by an NGINX ingress"
@@ -13,30 +13,34 @@ model "K8s shop" {
 }
 
 team {
-  priya  "Priya Raman"   security_lead
-  tomas  "Tomás Ortega"  [architect, developer]
-  mei    "Mei Chen"      developer
-  kwame  "Kwame Asante"  sre
-  lena   "Lena Vogt"     business_owner
-  jonas  "Jonas Berg"    privacy
+  priya "Priya Raman"  security_lead
+  tomas "Tomás Ortega" [architect, developer]
+  mei   "Mei Chen"     developer
+  kwame "Kwame Asante" sre
+  lena  "Lena Vogt"    business_owner
+  jonas "Jonas Berg"   privacy
 }
 
 # ---- data -------------------------------------------------------------------------------
-data profile   "Customer profile"     { classification: sensitive, pii: true, impact: high }
-data cart      "Shopping cart"        { classification: restricted }
-data order     "Order"                { classification: restricted, pii: true, impact: medium }
-data card_tok  "Card token"           { classification: secret, description: "PSP token, never a PAN" }
-data session   "Session JWT"          { classification: sensitive, credentials: true, lifetime: short }
-data db_creds  "Database credentials" { classification: secret, credentials: true, lifetime: auto }
-data psp_key   "PSP API key"          { classification: secret, credentials: true, lifetime: manual }
-data event     "Order event"          { classification: restricted, format: "JSON (CloudEvents)" }
-data catalog   "Catalog"              { classification: public }
+data profile  "Customer profile"     { classification: sensitive, pii: true, impact: high }
+data cart     "Shopping cart"        { classification: restricted }
+data order    "Order"                { classification: restricted, pii: true, impact: medium }
+data card_tok "Card token"           { classification: secret, description: "PSP token, never a PAN" }
+data session  "Session JWT"          { classification: sensitive, credentials: true, lifetime: short }
+data db_creds "Database credentials" { classification: secret, credentials: true, lifetime: auto }
+data psp_key  "PSP API key"          { classification: secret, credentials: true, lifetime: manual }
+data event    "Order event"          { classification: restricted, format: "JSON (CloudEvents)" }
+data catalog  "Catalog"              { classification: public }
 
 # ---- who attacks ------------------------------------------------------------------------
-threat_agent bot      "Credential-stuffing bot"  { skill: medium, motive: financial, enters: [internet], targets: [storefront] }
-threat_agent tenant   "Compromised pod"          { skill: high, motive: financial, enters: [shop_ns],
-                                                   description: "An attacker with code execution in one pod, e.g. through a vulnerable dependency" }
-threat_agent operator "Careless operator"        { skill: medium, motive: accident, enters: [cluster] }
+threat_agent bot "Credential-stuffing bot" {
+  skill: medium, motive: financial, enters: [internet], targets: [storefront]
+}
+threat_agent tenant "Compromised pod" {
+  skill: high, motive: financial, enters: [shop_ns]
+  description: "An attacker with code execution in one pod, e.g. through a vulnerable dependency"
+}
+threat_agent operator "Careless operator" { skill: medium, motive: accident, enters: [cluster] }
 
 # ---- where things run -------------------------------------------------------------------
 boundary internet "Internet" {
@@ -175,11 +179,19 @@ browse: shopper -> ingress "HTTPS requests" {
 } reply "Pages and API responses" { protocol: https, data: [catalog, cart, order], encrypted: true }
 
 # Inside the cluster every hop goes through the mesh: mTLS (STRICT) authenticates both pods.
-ingress -> storefront "Route /" { protocol: https, port: 3000, data: [session, catalog], encrypted: true, authenticated: true, note: "mesh mTLS" }
-ingress -> cart_svc "Route /api/cart" { protocol: https, port: 8080, data: [session, cart], encrypted: true, authenticated: true }
-ingress -> order_svc "Route /api/orders" { protocol: https, port: 8080, data: [session, order], encrypted: true, authenticated: true }
+ingress -> storefront "Route /" {
+  protocol: https, port: 3000, data: [session, catalog], encrypted: true, authenticated: true, note: "mesh mTLS"
+}
+ingress -> cart_svc "Route /api/cart" {
+  protocol: https, port: 8080, data: [session, cart], encrypted: true, authenticated: true
+}
+ingress -> order_svc "Route /api/orders" {
+  protocol: https, port: 8080, data: [session, order], encrypted: true, authenticated: true
+}
 
-cart_svc -> cart_cache "Read and write carts" { protocol: redis, port: 6379, tls: 1.2, data: [cart, session], encrypted: true, authenticated: true }
+cart_svc -> cart_cache "Read and write carts" {
+  protocol: redis, port: 6379, tls: 1.2, data: [cart, session], encrypted: true, authenticated: true
+}
 
 checkout: order_svc -> payment_svc "Authorise payment" {
   protocol: grpc, port: 8443, tls: 1.3
@@ -199,17 +211,23 @@ webhook: psp -> ingress "Payment webhook" {
   encrypted: true, authenticated: true
   note: "HMAC-signed; the ingress routes /webhooks/psp to payment-svc"
 }
-ingress -> payment_svc "Route /webhooks/psp" { protocol: https, port: 8443, data: [order], encrypted: true, authenticated: true }
+ingress -> payment_svc "Route /webhooks/psp" {
+  protocol: https, port: 8443, data: [order], encrypted: true, authenticated: true
+}
 
 order_svc -> orders_db "Store order" {
   protocol: postgres, port: 5432, tls: 1.2
   data: [order, profile]
   encrypted: true, authenticated: true
 }
-order_svc -> queue "Publish order event" { protocol: amqps, port: 5671, data: [event], encrypted: true, authenticated: true }
-queue -> worker "Consume order event" { protocol: amqps, port: 5671, data: [event], encrypted: true, authenticated: true }
-order_svc -> secrets "Read DB credentials" { protocol: https, data: [db_creds], encrypted: true, authenticated: true }
-payment_svc -> secrets "Read PSP key" { protocol: https, data: [psp_key], encrypted: true, authenticated: true }
+order_svc -> queue "Publish order event" {
+  protocol: amqps, port: 5671, data: [event], encrypted: true, authenticated: true
+}
+queue -> worker "Consume order event" {
+  protocol: amqps, port: 5671, data: [event], encrypted: true, authenticated: true
+}
+order_svc -> secrets   "Read DB credentials" { protocol: https, data: [db_creds], encrypted: true, authenticated: true }
+payment_svc -> secrets "Read PSP key"        { protocol: https, data: [psp_key], encrypted: true, authenticated: true }
 
 # ---- controls, decisions, assumptions ---------------------------------------------------
 control netpol "Default-deny NetworkPolicies" {
@@ -219,9 +237,15 @@ control netpol "Default-deny NetworkPolicies" {
   owner: kwame
   automated: true
 }
-control waf "AWS WAF in front of the load balancer" { on: [ingress], mitigates: [INP02, INP03], owner: kwame, automated: true }
-control rate_limit "Rate limits and bot detection at the ingress" { on: [ingress, browse], mitigates: [AA01], owner: kwame }
-control mtls "Service mesh mTLS (STRICT)" { on: [checkout, payment_svc, order_svc], mitigates: [CR06], owner: tomas, automated: true }
+control waf "AWS WAF in front of the load balancer" {
+  on: [ingress], mitigates: [INP02, INP03], owner: kwame, automated: true
+}
+control rate_limit "Rate limits and bot detection at the ingress" {
+  on: [ingress, browse], mitigates: [AA01], owner: kwame
+}
+control mtls "Service mesh mTLS (STRICT)" {
+  on: [checkout, payment_svc, order_svc], mitigates: [CR06], owner: tomas, automated: true
+}
 
 risk INP02 on ingress { status: mitigated, owner: kwame, by: waf, ticket: "SHOP-311" }
 risk CR06 on checkout { status: mitigated, owner: tomas, by: mtls }
@@ -230,9 +254,15 @@ risk DO01 on storefront {
   justification: "Rate limits cover bots; a volumetric DDoS is absorbed by the CDN contract until Shield Advanced is bought in Q1"
   ticket: "SHOP-402"
 }
-risk AA01 on storefront { status: transferred, owner: lena, justification: "Identity is delegated to the corporate IdP under its SLA" }
+risk AA01 on storefront {
+  status: transferred, owner: lena, justification: "Identity is delegated to the corporate IdP under its SLA"
+}
 risk LB01 on worker { status: open, owner: mei, due: 2027-01-15 }
 
 assume "The EKS control plane and the managed node AMIs are patched by AWS"
-assume "Card numbers never reach the cluster: the provider's hosted fields tokenise them in the browser" { on: [payment_svc], excludes: [DS06] }
-assume "Pods run as non-root with read-only root filesystems (enforced by admission policy)" { on: [storefront, cart_svc, order_svc, payment_svc, worker] }
+assume "Card numbers never reach the cluster: the provider's hosted fields tokenise them in the browser" {
+  on: [payment_svc], excludes: [DS06]
+}
+assume "Pods run as non-root with read-only root filesystems (enforced by admission policy)" {
+  on: [storefront, cart_svc, order_svc, payment_svc, worker]
+}

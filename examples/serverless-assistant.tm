@@ -14,23 +14,28 @@ model "Serverless support assistant" {
 }
 
 team {
-  sam    "Sam Okafor"     security_lead
-  ines   "Inês Duarte"    [developer, architect]
-  viktor "Viktor Lind"    devops
-  hana   "Hana Sato"      product_owner
-  ruth   "Ruth Adler"     [privacy, data_owner]
+  sam    "Sam Okafor"  security_lead
+  ines   "Inês Duarte" [developer, architect]
+  viktor "Viktor Lind" devops
+  hana   "Hana Sato"   product_owner
+  ruth   "Ruth Adler"  [privacy, data_owner]
 }
 
 # ---- data -------------------------------------------------------------------------------
-data message    "Chat message"        { classification: sensitive, pii: true, description: "Free text: customers paste order numbers, addresses, sometimes card digits" }
-data transcript "Chat transcript"     { classification: sensitive, pii: true, impact: high }
-data prompt     "Prompt with context" { classification: sensitive, pii: true, description: "System prompt, retrieved help articles and the conversation" }
-data completion "Model completion"    { classification: restricted }
-data tool_call  "Tool call"           { classification: restricted, format: "JSON (function calling)" }
-data order_info "Order details"       { classification: restricted, pii: true }
-data refund     "Refund request"      { classification: restricted, impact: high }
-data kb_article "Help-centre article" { classification: public }
-data id_token   "Cognito ID token"    { classification: sensitive, credentials: true, lifetime: short }
+data message "Chat message" {
+  classification: sensitive, pii: true
+  description: "Free text: customers paste order numbers, addresses, sometimes card digits"
+}
+data transcript "Chat transcript" { classification: sensitive, pii: true, impact: high }
+data prompt "Prompt with context" {
+  classification: sensitive, pii: true, description: "System prompt, retrieved help articles and the conversation"
+}
+data completion "Model completion"     { classification: restricted }
+data tool_call  "Tool call"            { classification: restricted, format: "JSON (function calling)" }
+data order_info "Order details"        { classification: restricted, pii: true }
+data refund     "Refund request"       { classification: restricted, impact: high }
+data kb_article "Help-centre article"  { classification: public }
+data id_token   "Cognito ID token"     { classification: sensitive, credentials: true, lifetime: short }
 data llm_key    "LLM provider API key" { classification: secret, credentials: true, lifetime: manual }
 
 # ---- who attacks ------------------------------------------------------------------------
@@ -41,7 +46,9 @@ threat_agent prompt_injector "Prompt injector" {
   enters: [internet]
   targets: [agent_fn, llm_api]
 }
-threat_agent refund_fraudster "Refund fraudster" { skill: low, motive: financial, enters: [internet], targets: [tools_api] }
+threat_agent refund_fraudster "Refund fraudster" {
+  skill: low, motive: financial, enters: [internet], targets: [tools_api]
+}
 
 # ---- where things run -------------------------------------------------------------------
 boundary internet "Internet" {
@@ -62,9 +69,9 @@ boundary llm_vendor "LLM provider" {
     system_prompt: true
     untrusted_input: true
     rag: true
-    agent_capabilities: true            # proposes tool calls; the agent executes them
-    least_privilege: true               # tools are allow-listed and bound to the caller
-    sanitizes_input: true               # prompt-injection filter before the model
+    agent_capabilities: true  # proposes tool calls; the agent executes them
+    least_privilege: true  # tools are allow-listed and bound to the caller
+    sanitizes_input: true  # prompt-injection filter before the model
     executes_code: false
     ingress: ["0.0.0.0/0:443"]
     public: true
@@ -74,7 +81,9 @@ boundary llm_vendor "LLM provider" {
 boundary partner_orders "Order system (internal partner team)" {
   trust: medium
   kind: partner
-  external tools_api "Orders tools API" { protocol: https, port: 443, authenticates_source: true, authorizes_source: true }
+  external tools_api "Orders tools API" {
+    protocol: https, port: 443, authenticates_source: true, authorizes_source: true
+  }
 }
 
 boundary aws "AWS account assistant-prod" {
@@ -161,15 +170,19 @@ chat: customer -> api_gw "Send chat message" {
   encrypted: true, authenticated: true
 } reply "Assistant answer" { protocol: https, data: [completion, order_info], encrypted: true }
 
-invoke: api_gw -> chat_fn "Invoke chat handler" { protocol: aws_lambda_invoke, data: [message], encrypted: true, authenticated: true }
+invoke: api_gw -> chat_fn "Invoke chat handler" {
+  protocol: aws_lambda_invoke, data: [message], encrypted: true, authenticated: true
+}
   reply "Answer" { data: [completion], encrypted: true }
 
 chat_fn -> sessions "Append to transcript" { protocol: https, data: [transcript], encrypted: true, authenticated: true }
-chat_fn -> agent_fn "Hand over the turn" { protocol: aws_lambda_invoke, data: [message, transcript], encrypted: true, authenticated: true }
+chat_fn -> agent_fn "Hand over the turn" {
+  protocol: aws_lambda_invoke, data: [message, transcript], encrypted: true, authenticated: true
+}
   reply "Answer and tool results" { data: [completion, order_info], encrypted: true }
 
-agent_fn -> kb "Retrieve help articles" { protocol: https, data: [kb_article], encrypted: true, authenticated: true }
-agent_fn -> secrets "Read LLM API key" { protocol: https, data: [llm_key], encrypted: true, authenticated: true }
+agent_fn -> kb      "Retrieve help articles" { protocol: https, data: [kb_article], encrypted: true, authenticated: true }
+agent_fn -> secrets "Read LLM API key"       { protocol: https, data: [llm_key], encrypted: true, authenticated: true }
 
 plan: agent_fn -> llm_api "Plan and write the answer" {
   protocol: https, port: 443, tls: 1.3
@@ -193,7 +206,9 @@ control tool_allowlist "Tool allow-list and argument schema" {
   automated: true
 }
 control refund_cap "Refunds above 50 EUR need a human" { on: [tools_api], owner: hana }
-control guardrails "Prompt-injection filter and output PII redaction" { on: [plan, llm_api], mitigates: [LLM01, LLM08], owner: ines }
+control guardrails "Prompt-injection filter and output PII redaction" {
+  on: [plan, llm_api], mitigates: [LLM01, LLM08], owner: ines
+}
 control zero_retention "Vendor zero-retention agreement" { on: [llm_api], mitigates: [LLM03], owner: ruth }
 
 risk LLM05 on llm_api { status: mitigated, owner: ines, by: tool_allowlist, ticket: "AST-77" }
