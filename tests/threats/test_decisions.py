@@ -130,3 +130,10 @@ def test_analysis_of_a_broken_model_does_not_raise() -> None:
         model, diagnostics = check_text(text)
         assert diagnostics
         analyze(model, today=TODAY)
+
+
+def test_decision_on_a_retired_pytm_threat_says_why() -> None:
+    _, analysis = findings("risk AC22 on up { status: avoided, owner: bob }")
+    [diagnostic] = analysis.diagnostics
+    assert diagnostic.code == "E406" and "pytm no longer uses threat `AC22`" in diagnostic.message
+    assert "replaced by AC23 and AC24" in (diagnostic.hint or "")

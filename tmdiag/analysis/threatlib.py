@@ -23,6 +23,7 @@ class ThreatInfo:
     mitigations: str
     references: str
     condition: str
+    deprecated: str = ""  # why pytm retired it (pytm does not load deprecated threats)
 
 
 def library_path() -> Path:
@@ -48,5 +49,6 @@ def catalogue() -> dict[str, ThreatInfo]:
             mitigations=entry.get("mitigations", ""),
             references=entry.get("references", ""),
             condition=entry.get("condition", ""),
+            deprecated=entry.get("DEPRECATED", ""),
         )
     return result

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from tmdiag.analysis import threatlib
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.model import nodes as n
 
@@ -96,6 +97,11 @@ def diagnostics(table: Decisions, matched: set[Key], excluded: set[Key], by_targ
         if key not in matched and key not in excluded:
             if model.element(key[1]) is None and model.flow(key[1]) is None:
                 continue  # an undeclared target: reported by validation (E402)
+            retired = threatlib.catalogue().get(key[0])
+            if retired is not None and retired.deprecated:
+                found.append(Diagnostic("E406", f"stale risk decision: pytm no longer uses threat `{key[0]}`",
+                                        decision.id_span, hint=retired.deprecated))  # fmt: skip
+                continue
             applying = sorted(set(by_target.get(key[1], [])))
             more = f" and {len(applying) - 12} more" if len(applying) > 12 else ""
             hint = f"threats found on `{key[1]}`: " + ", ".join(applying[:12]) + more if applying \
