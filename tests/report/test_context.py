@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,3 +93,31 @@ def test_assumptions_and_controls(context: dict[str, Any]) -> None:
     assert next(a["text"] for a in context["assumptions"]) == "The AWS control plane itself is not compromised"
     assert context["element_by_id"]["db"]["assumptions"][0]["id"] == "A2"
     assert context["element_by_id"]["web"]["controls"][0]["id"] == "waf"
+
+
+CLOUD_MODEL = """
+model "Cloud" { reviewed: 2026-11-01, review_every: 90d }
+team { lead "Lead" security_lead }
+data pii "PII" { classification: secret, pii: true }
+boundary acct "Account" {
+  trust: high
+  kind: account
+  cloud: aws
+  datastore bucket "Bucket" { kind: s3, public: true, stores: [pii], encrypted_at_rest: true }
+  server ssh "Jump host" { ingress: ["0.0.0.0/0:22"] }
+}
+"""
+
+
+def test_cloud_control_plane_findings_link_to_their_element(tmp_path: Path) -> None:
+    path = tmp_path / "cloud.tm"
+    path.write_text(CLOUD_MODEL, encoding="utf-8")
+    model = tmdiag.load(path)
+    found = gather(model, TODAY, draw=False)
+    context = build_context(found.inputs(model, TODAY))
+    codes = {d["code"]: d for d in context["cloud_findings"]}
+    assert {"TM401", "TM402", "TM403", "TM405"} <= set(codes)
+    assert codes["TM402"]["target"]["anchor"] == "el-bucket"
+    assert codes["TM401"]["target"]["anchor"] == "el-ssh"
+    assert codes["TM403"]["target"]["anchor"] == "tb-acct"
+    assert all(not d["code"].startswith("TM4") for d in context["lint_findings"])

@@ -16,9 +16,9 @@ from markupsafe import Markup
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can start
 # markup anywhere in a line (GFM adds | for tables, ~ for strikethrough, $ for math on GitHub).
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>|~$&#])")
-_MD_LINE_START = re.compile(r"^([-+=:]|\d+(?=[.)]))")
+_MD_LINE_START = re.compile(r"^(=|[-+](?=\s|$)|\d+(?=[.)](?:\s|$)))")  # setext, bullet, "1. "
 _BREAKS = re.compile(r"\s*[\r\n]+\s*")
-_MD_ANY = re.compile(r"[\\`*_\[\]<>|~$&#\r\n]|^[-+=:\d\s]|\s$")  # anything the slow path would change
+_MD_ANY = re.compile(r"[\\`*_\[\]<>|~$&#\r\n]|^[-+=\d\s]|\s$")  # anything the slow path would change
 
 
 def md_escape(value: object) -> Markup:
