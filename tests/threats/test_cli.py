@@ -122,3 +122,11 @@ def test_pytm_sample_golden() -> None:
     done = tmdiag("tests/threats/models/pytm_sample.tm", "--today", "2026-11-27", "--format", "csv")
     assert done.returncode == 0
     assert_golden(done.stdout, MODELS.parent / "golden" / "pytm_sample.csv")
+
+
+def test_evidence_option_explains_each_row() -> None:
+    done = tmdiag(CHECKOUT, "--today", "2026-11-27", "--evidence", "--min-risk", "critical", "-q")
+    lines = done.stdout.splitlines()
+    row = next(i for i, line in enumerate(lines) if " INP02 " in line)
+    assert lines[row + 1].strip() == "because process web: checks_input_bounds = false (default)"
+    assert lines[row + 2].strip().startswith("risk: likelihood 5 = High 4")

@@ -33,6 +33,7 @@ EXAMPLES = """\
 examples:
   tmdiag threats examples/checkout.tm                 ranked table of findings
   tmdiag threats model.tm --min-risk high             only high and critical
+  tmdiag threats model.tm -e --min-risk critical      why each applies, how its risk was computed
   tmdiag threats model.tm --status open --fail-on high    CI gate: exit 1 on open high/critical
   tmdiag threats model.tm --format json --today 2026-11-27 > threats.json
   tmdiag threats model.tm --format csv > threats.csv
@@ -53,6 +54,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
                         help="exit 1 when an open finding is at or above this level (default: never)")  # fmt: skip
     parser.add_argument("--today", type=date_arg, default=None, metavar="YYYY-MM-DD",
                         help="the date accepted risks expire against (default: today)")  # fmt: skip
+    parser.add_argument("-e", "--evidence", action="store_true",
+                        help="text: print each finding's evidence and risk explanation under its row")  # fmt: skip
     add_output_options(parser)
     return parser
 
@@ -97,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         _print_diagnostics(args, list(analysis.diagnostics), model.sources, sys.stderr)
     else:
         colour = use_colour(args)
-        sys.stdout.write(_table(shown, colour))
+        sys.stdout.write(_table(shown, colour, args.evidence))
         _print_diagnostics(args, list(analysis.diagnostics), model.sources, sys.stdout)
         if not args.quiet:
             print(_summary(analysis.findings, shown))
@@ -121,7 +124,7 @@ def _print_diagnostics(args: argparse.Namespace, found: list[Diagnostic], source
         print(summary(found, 1), file=stream)
 
 
-def _table(findings: list[Any], colour: bool) -> str:
+def _table(findings: list[Any], colour: bool, evidence: bool = False) -> str:
     header = ("#", "risk", "threat", "element", "owner", "status")
     rows = [(str(f.rank), f.risk, f"{f.threat_id} {f.title}", f"{f.target_kind} {f.target_id}", f.owner or "-",
              f.status + (f" ({', '.join(f.controls)})" if f.controls else "")) for f in findings]  # fmt: skip
@@ -139,8 +142,13 @@ def _table(findings: list[Any], colour: bool) -> str:
         out.write("  ".join(parts).rstrip() + "\n")
 
     line(header)
-    for row in rows:
+    indent = " " * (widths[0] + 2)
+    for row, finding in zip(rows, findings, strict=True):
         line(row, COLOURS.get(row[1], "") if colour else "")
+        if evidence:
+            for fact in finding.evidence:
+                out.write(f"{indent}because {fact}\n")
+            out.write(f"{indent}risk: {finding.explanation}\n")
     return out.getvalue()
 
 
