@@ -4,6 +4,7 @@ risk colours, a legend and the layout attributes that keep Graphviz from crashin
 from __future__ import annotations
 
 import html
+import textwrap
 from collections.abc import Iterator, Mapping
 
 import pydot
@@ -147,8 +148,11 @@ class _Context:
     def element(self, node: pydot.Node, element: Element) -> None:
         kind = KIND_NAMES.get(element.kind, element.kind)
         image = str(node.get("image") or "").strip('"')
-        if self.style == "cloud":
-            node.set("label", quoted(element.title))
+        if self.style == "cloud":  # fixed-size icon nodes: wrap long names, grow as diagrams does
+            lines = textwrap.wrap(element.title, 24, break_long_words=False) or [element.title]
+            node.set("label", quoted(*lines))
+            height = float(str(node.get("height") or "1.9").strip('"')) + 0.4 * (len(lines) - 1)
+            node.set("height", f"{height:.1f}")
         elif image:  # a small icon above the name, inside the DFD shape
             for key in ("image", "imagescale", "imagepos", "labelloc", "width", "height"):
                 node.get_attributes().pop(key, None)
