@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
     stem = "diagram" if to_stdout else Path(args.output).stem
     try:
         diagram = render(model, fmt=fmt, style=args.style, findings=findings, boundary=args.boundary,
-                         link_prefix=args.link_prefix, stem=stem)  # fmt: skip
+                         link_prefix=args.link_prefix, stem=stem, warn=False)  # fmt: skip
     except DiagramError as problem:
         error(str(problem))
         return EXIT_ERROR

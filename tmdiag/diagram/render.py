@@ -60,7 +60,7 @@ def render(
     timeout: float = TIMEOUT,
     view_names: str = "{stem}.{id}.{fmt}",
     stem: str = "diagram",
-    warn: bool = False,
+    warn: bool = True,  # print the per-boundary-views note on stderr too
 ) -> Diagram:
     """Draw the model. Raises DiagramError (GraphvizMissing when `dot` is needed and absent)."""
     if fmt not in FORMATS:
