@@ -11,8 +11,10 @@ import base64
 import functools
 import gc
 import hashlib
+import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -157,6 +159,20 @@ def render_report(inputs: ReportInputs, template_dir: Path | None = None) -> dic
             gc.enable()
 
 
+def _encode(pieces: Iterator[str], batch: int = 8192) -> bytes:
+    """UTF-8 bytes of a streamed render, joined in batches: peak memory stays near the output size
+    instead of one Python string object per piece."""
+    out = io.BytesIO()
+    pending: list[str] = []
+    for piece in pieces:
+        pending.append(piece)
+        if len(pending) >= batch:
+            out.write("".join(pending).encode("utf-8"))
+            pending.clear()
+    out.write("".join(pending).encode("utf-8"))
+    return out.getvalue()
+
+
 def _render(inputs: ReportInputs, template_dir: Path | None) -> dict[str, bytes]:
     svg = Markup(sanitize_svg(inputs.diagram_svg)) if inputs.diagram_svg else ""
     views = [(bid, Markup(sanitize_svg(data))) for bid, data in inputs.diagram_views]
@@ -165,7 +181,7 @@ def _render(inputs: ReportInputs, template_dir: Path | None) -> dict[str, bytes]
     try:
         for name, kind, template in (("report.html", "html", HTML_TEMPLATE), ("report.md", "md", MD_TEMPLATE)):
             env = environment(kind, template_dir)
-            files[name] = env.get_template(template).render(context).encode("utf-8")
+            files[name] = _encode(env.get_template(template).generate(context))
     except TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if getattr(error, "lineno", None) else ""  # type: ignore[attr-defined]
         raise ReportError(f"template {where}{type(error).__name__}: {error.message or error}") from error
