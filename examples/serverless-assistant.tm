@@ -201,24 +201,25 @@ tools: agent_fn -> tools_api "Call a tool (lookup_order, request_refund)" {
 control tool_allowlist "Tool allow-list and argument schema" {
   description: "The agent executes only lookup_order and request_refund, with JSON-schema-checked arguments bound to the caller's customer id"
   on: [agent_fn, tools, llm_api]
-  mitigates: [LLM05, LLM09]
   owner: ines
   automated: true
 }
 control refund_cap "Refunds above 50 EUR need a human" { on: [tools_api], owner: hana }
 control guardrails "Prompt-injection filter and output PII redaction" {
-  on: [plan, llm_api], mitigates: [LLM01, LLM08], owner: ines
+  on: [plan, llm_api], mitigates: [LLM08], owner: ines
 }
 control zero_retention "Vendor zero-retention agreement" { on: [llm_api], mitigates: [LLM03], owner: ruth }
 
-risk LLM05 on llm_api { status: mitigated, owner: ines, by: tool_allowlist, ticket: "AST-77" }
-risk LLM01 on llm_api { status: mitigated, owner: ines, by: guardrails }
+risk LLM08 on llm_api { status: mitigated, owner: ines, by: guardrails, ticket: "AST-77" }
 risk LLM03 on llm_api {
   status: accepted, owner: ruth, until: 2027-05-01
   justification: "Messages may contain PII; the provider's zero-retention DPA covers it until the self-hosted model is evaluated"
 }
-risk LLM02 on llm_api { status: open, owner: sam, due: 2026-12-15, severity: high }
-risk LLM06 on llm_api { status: avoided, owner: sam, justification: "The agent has no code-execution tool" }
+risk AI002 on plan {
+  status: accepted, owner: ruth, until: 2027-05-01
+  justification: "Order details go to the provider under the zero-retention DPA; PII is redacted first"
+}
+risk CR06 on tools { status: open, owner: sam, due: 2026-12-15, ticket: "AST-81" }
 
 assume "AWS IAM, Lambda isolation and the API Gateway service itself are not compromised"
 assume "Help-centre articles are written by staff only; the CMS is out of scope" { on: [kb] }
