@@ -129,3 +129,12 @@ def test_big_model_views_are_inlined_and_written(tmp_path: Path) -> None:
     assert html.count("<svg") == 1 + len(diagram.views)
     write_report(tmp_path, files)
     assert (tmp_path / "dfd-private.svg").exists()
+
+
+def test_bad_lint_configuration_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = tmp_path / "model.tm"
+    model.write_text((ROOT / EXAMPLE).read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "tmdiag.toml").write_text("select = 3\n", encoding="utf-8")
+    assert report(str(model), tmp_path / "out") == 2
+    assert "tmdiag.toml" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()

@@ -88,17 +88,13 @@ class Gathered:
 
 def gather(model: Model, today: datetime.date, draw: bool = True) -> Gathered:
     """Run threats, lint and the diagram over a checked model."""
-    out = Gathered()
-    try:
-        from tmdiag.threats import analyze  # type: ignore[attr-defined]
-    except ImportError:
-        out.notes.append("Threat analysis is not available in this installation: no threats are listed.")
-    else:
-        analysis = analyze(model, today=today)
-        out.findings = list(analysis.findings)
-        out.analysis_diagnostics = list(analysis.diagnostics)
     from tmdiag.lint import lint, load_config
+    from tmdiag.threats import analyze
 
+    out = Gathered()
+    analysis = analyze(model, today=today)
+    out.findings = list(analysis.findings)
+    out.analysis_diagnostics = list(analysis.diagnostics)
     out.lint_diagnostics = lint(model, load_config(Path(model.path).resolve().parent), today=today)
     if draw:
         from tmdiag.diagram import DiagramError, render
@@ -128,6 +124,7 @@ def build(
 
 
 def run(args: argparse.Namespace) -> int:
+    from tmdiag.lint.config import ConfigError
     from tmdiag.report import ReportError, write_report
 
     if not Path(args.path).is_file():
@@ -139,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
     today = args.today or args.date or datetime.date.today()
     try:
         files, diagnostics = build(args.path, today, args.date, args.template, draw=not args.no_diagram)
-    except ReportError as problem:
+    except (ReportError, ConfigError) as problem:
         error(f"{problem} (nothing written)")
         return EXIT_ERROR
     except OSError as problem:
