@@ -138,3 +138,10 @@ def test_bad_lint_configuration_is_a_usage_error(tmp_path: Path, capsys: pytest.
     assert report(str(model), tmp_path / "out") == 2
     assert "tmdiag.toml" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_small_reports_repeat_mitigations_big_ones_link_them(example_dir: Path) -> None:
+    html = (example_dir / "report.html").read_text(encoding="utf-8")
+    first = html.split('<article class="threat"', 2)[1]
+    assert '<div class="label">Mitigations</div>' in first and 'href="#lib-' in first
+    assert 'id="library"' in html and html.count('<article class="libentry"') >= 1

@@ -18,6 +18,7 @@ from tmdiag.model.nodes import Duration, Flow, Model, Node
 from tmdiag.report.values import RISKS, SEVERE_RISKS, STATUSES, plain, text_of
 
 Ctx = dict[str, Any]
+COMPACT_ABOVE = 500  # findings; above this each finding links to its mitigations instead of repeating them
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,7 @@ class _Builder:
         return {
             "report": self.report_info(),
             "catalogue": self.catalogue(threats),
+            "compact": len(threats) > COMPACT_ABOVE,
             "team": team,
             "security_lead": next((m for m in team if m["security_lead"]), None),
             "boundaries": self.boundaries(),
