@@ -15,6 +15,7 @@ from typing import Any
 
 from tmdiag.diagnostics import Diagnostic
 from tmdiag.model.nodes import Duration, Flow, Model, Node
+from tmdiag.report import findings
 from tmdiag.report.values import RISKS, SEVERE_RISKS, STATUSES, plain, text_of
 
 Ctx = dict[str, Any]
@@ -180,7 +181,7 @@ class _Builder:
         ]
         return {
             "report": self.report_info(),
-            "catalogue": self.catalogue(threats),
+            "catalogue": findings.catalogue(threats),
             "compact": len(threats) > COMPACT_ABOVE,
             "team": team,
             "security_lead": next((m for m in team if m["security_lead"]), None),
@@ -193,8 +194,8 @@ class _Builder:
             "flows": flows,
             "agents": self.agents(flows),
             "threats": threats,
-            "summary": self.summary(threats),
-            "plan": self.plan(threats),
+            "summary": findings.summary(threats, model),
+            "plan": findings.plan(threats),
             "unowned_high": [t for t in threats if t["open"] and t["severe"] and t["owner"] is None],
             "accepted": self.accepted(threats),
             "controls": controls,
@@ -338,21 +339,6 @@ class _Builder:
             "source": text_of(getattr(finding, "source", "")),
         }
 
-    def catalogue(self, threats: list[Ctx]) -> list[Ctx]:
-        """One entry per threat id (description, mitigations, references once), in rank order."""
-        entries: dict[str, Ctx] = {}
-        for t in threats:
-            entry = entries.get(t["threat_id"])
-            if entry is None:
-                entry = entries[t["threat_id"]] = {
-                    "threat_id": t["threat_id"], "anchor": t["catalogue_anchor"], "title": t["title"],
-                    "description": t["description"], "details": t["details"], "mitigations": t["mitigations"],
-                    "references": t["references"], "severity": t["severity"], "source": t["source"],
-                    "findings": [], "worst": t["risk"],
-                }  # fmt: skip
-            entry["findings"].append(t)
-        return list(entries.values())
-
     def decision(self, decision: Any, until: Any) -> Ctx | None:
         if decision is None:
             return None
@@ -365,39 +351,6 @@ class _Builder:
             "due": plain(decision.get("due")) if decision.get("due") else None,
             "by": text_of(decision.get("by")),
         }
-
-    def summary(self, threats: list[Ctx]) -> Ctx:
-        open_by_risk = dict.fromkeys(RISKS, 0)
-        by_status = dict.fromkeys(STATUSES, 0)
-        for t in threats:
-            by_status[t["status"]] = by_status.get(t["status"], 0) + 1
-            if t["open"]:
-                open_by_risk[t["risk"]] = open_by_risk.get(t["risk"], 0) + 1
-        return {
-            "total": len(threats),
-            "open": by_status.get("open", 0),
-            "open_by_risk": open_by_risk,
-            "by_status": by_status,
-            "elements": len(self.model.elements),
-            "flows": len(self.model.flows),
-            "boundaries": len(self.model.boundaries),
-            "data": len(self.model.data),
-        }
-
-    def plan(self, threats: list[Ctx]) -> list[Ctx]:
-        """Open threats grouped by risk owner; groups ordered by their worst threat (threats are ranked)."""
-        groups: dict[str | None, Ctx] = {}
-        for t in threats:
-            if not t["open"]:
-                continue
-            key = t["owner"]["id"] if t["owner"] else None
-            group = groups.setdefault(key, {"owner": t["owner"], "threats": [], "counts": dict.fromkeys(RISKS, 0)})
-            group["threats"].append(t)
-            group["counts"][t["risk"]] = group["counts"].get(t["risk"], 0) + 1
-        for group in groups.values():
-            group["severe"] = sum(group["counts"].get(r, 0) for r in SEVERE_RISKS)
-            group["worst"] = group["threats"][0]["risk"]
-        return list(groups.values())
 
     def accepted(self, threats: list[Ctx]) -> list[Ctx]:
         found = [t for t in threats if t["status"] == "accepted"]
