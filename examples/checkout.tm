@@ -37,6 +37,7 @@ boundary prod "AWS account prod" {
   cloud: aws
   audit_log: true  # control plane: logging on, MFA on
   mfa: required
+  owner: carol
 
   boundary public "Public subnet" {
     trust: medium

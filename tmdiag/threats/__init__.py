@@ -140,6 +140,12 @@ class _Collector:
         self.matched: set[dec.Key] = set()
         self.excluded_keys: set[dec.Key] = set()
         self.by_target: dict[str, list[str]] = {}
+        self.owners: dict[str, str | None] = {}
+
+    def owner_of(self, node: n.Node) -> str | None:
+        if node.id not in self.owners:
+            self.owners[node.id] = dec.default_owner(self.model, node)
+        return self.owners[node.id]
 
     def add(self, threat: _Threat, node: n.Element | n.Flow, evidence: tuple[str, ...]) -> None:
         key = (threat.id, node.id)
@@ -150,7 +156,7 @@ class _Collector:
             self.excluded.append((threat, node, evidence, assumption))
             return
         self.matched.add(key)
-        outcome = dec.decide(self.table, key, node, self.today)
+        outcome = dec.decide(self.table, key, node, self.today, self.owner_of(node))
         rating = self.risk.rate(node.id, threat.likelihood, threat.severity)
         risk = outcome.severity or rating.risk
         sort_key = (rank(risk), -rating.score, self.order.get(node.id, len(self.order)), threat.id)
@@ -173,7 +179,7 @@ class _Collector:
         findings = tuple(self.finding(i, t, node, ev, extra) for i, (_, t, node, ev, extra) in enumerate(self.rows, 1))
         excluded = []
         for threat, node, evidence, assumption in self.excluded:
-            outcome = dec.decide(self.table, (threat.id, node.id), node, self.today)
+            outcome = dec.decide(self.table, (threat.id, node.id), node, self.today, self.owner_of(node))
             rating = self.risk.rate(node.id, threat.likelihood, threat.severity)
             excluded.append(self.finding(0, threat, node, evidence, (outcome, rating, rating.risk), assumption.id))
         found = dec.diagnostics(self.table, self.matched, self.excluded_keys, self.by_target, self.model, self.today)

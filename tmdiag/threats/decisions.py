@@ -66,10 +66,28 @@ class Outcome:
     severity: str | None  # the decision's override of the risk level
 
 
-def decide(table: Decisions, key: Key, node: n.Node, today: datetime.date) -> Outcome:
+def default_owner(model: n.Model, node: n.Node) -> str | None:
+    """Who owns a finding without a decision: the target's owner, else the innermost boundary
+    owner around it; for a flow, its own owner, else its sink's, else its source's."""
+    if node.get("owner"):
+        return str(node.get("owner"))
+    ends = (node.sink, node.source) if isinstance(node, n.Flow) else (node.id,)
+    for end in ends:
+        element = model.element(end)
+        if element is None:
+            continue
+        if element.get("owner"):
+            return str(element.get("owner"))
+        for boundary in model.boundary_chain(element.boundary):
+            if boundary.get("owner"):
+                return str(boundary.get("owner"))
+    return None
+
+
+def decide(table: Decisions, key: Key, node: n.Node, today: datetime.date, fallback_owner: str | None) -> Outcome:
     decision = table.risks.get(key)
     controls = tuple(table.controls.get(key, ()))
-    element_owner = node.get("owner")
+    element_owner = fallback_owner
     if decision is None:
         status = "mitigated" if controls else "open"
         return Outcome(status, str(element_owner) if element_owner else None, None, controls, None)
