@@ -173,7 +173,11 @@ class TmLanguageServer(LanguageServer):
         if state.timer is not None:
             state.timer.cancel()
         delay = 0.0 if state.duration is None else LINT_DELAY
-        state.timer = asyncio.get_running_loop().call_later(delay, lambda: self._start_lint(opened))
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # used outside the server's loop (benchmarks): lint is the caller's business
+            return
+        state.timer = loop.call_later(delay, lambda: self._start_lint(opened))
 
     def _start_lint(self, opened: OpenDocument) -> None:
         state = opened.lint
