@@ -13,7 +13,7 @@ import bisect
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -337,16 +337,17 @@ def make_server() -> TmLanguageServer:
         opened = ls.open.get(params.text_document.uri)
         if opened is None:
             return
-        document = opened.document
-        for change in params.content_changes:
-            if isinstance(change, types.TextDocumentContentChangePartial):
-                start = document.lines.offset(change.range.start)
-                end = document.lines.offset(change.range.end)
-                document.edit(start, max(start, end), change.text)
-            else:
-                document.replace_all(change.text)
-        opened.version = params.text_document.version
-        ls.publish(opened)
+        try:
+            apply_changes(opened.document, params.content_changes)
+            opened.version = params.text_document.version
+            ls.publish(opened)
+        except Exception:  # a bug must not leave the editor with stale diagnostics: start over from the text
+            log.exception("incremental update failed; re-reading the document")
+            ls.window_log_message(types.LogMessageParams(types.MessageType.Error, "tmdiag: re-read the document"))
+            text = ls.workspace.get_text_document(params.text_document.uri).source
+            ls.close(params.text_document.uri)
+            opened = ls.open_document(params.text_document.uri, text, params.text_document.version)
+            ls.publish(opened)
         ls.request_threats(opened, THREATS_DELAY)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
@@ -453,6 +454,16 @@ def make_server() -> TmLanguageServer:
         return format_edits(ls, opened)
 
     return server
+
+
+def apply_changes(document: Document, changes: Sequence[types.TextDocumentContentChangeEvent]) -> None:
+    for change in changes:
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            start = document.lines.offset(change.range.start)
+            end = document.lines.offset(change.range.end)
+            document.edit(start, max(start, end), change.text)
+        else:
+            document.replace_all(change.text)
 
 
 def format_edits(ls: TmLanguageServer, opened: OpenDocument) -> list[types.TextEdit] | None:
