@@ -28,7 +28,11 @@ def test_writes_the_four_files(example_dir: Path) -> None:
     md = (example_dir / "report.md").read_text(encoding="utf-8")
     assert "![Data flow diagram](dfd.svg)" in md
     data = json.loads((example_dir / "threats.json").read_text(encoding="utf-8"))
-    assert data["model"] == "Checkout" and data["summary"]["total"] == len(data["threats"])
+    assert data["title"] == "Checkout" and data["summary"]["total"] == len(data["findings"])
+    first = data["findings"][0]
+    assert first["rank"] == 1 and first["threat_id"] in data["catalogue"]
+    assert first["target"]["path"] == EXAMPLE and first["target"]["anchor"].startswith(("el-", "flow-"))
+    assert "mitigations" not in first and data["catalogue"][first["threat_id"]]["mitigations"]
     assert (example_dir / "dfd.svg").read_bytes().lstrip().startswith(b"<svg")
 
 

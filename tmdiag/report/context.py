@@ -313,7 +313,7 @@ class _Builder:
         risk = str(getattr(finding, "risk", "info") or "info")
         until = decision.get("until") if decision is not None else None
         return {
-            "rank": rank,
+            "rank": int(getattr(finding, "rank", 0) or rank),
             "anchor": str(finding.anchor),
             "threat_id": str(finding.threat_id),
             "catalogue_anchor": f"lib-{finding.threat_id}",
@@ -337,6 +337,8 @@ class _Builder:
             "decision": self.decision(decision, until),
             "controls": [text_of(c) for c in getattr(finding, "controls", ())],
             "source": text_of(getattr(finding, "source", "")),
+            "explanation": text_of(getattr(finding, "explanation", "")),
+            "location": _location(getattr(finding, "span", None)),
         }
 
     def decision(self, decision: Any, until: Any) -> Ctx | None:
@@ -416,6 +418,12 @@ class _Locator:
 
     def find(self, path: str, line: int) -> Ctx | None:
         return self.lines.get(path, {}).get(line)
+
+
+def _location(span: Any) -> Ctx | None:
+    if span is None:
+        return None
+    return {"path": span.path, "line": span.line, "column": span.column}
 
 
 def _group_by_target(items: list[Ctx]) -> dict[str, list[Ctx]]:

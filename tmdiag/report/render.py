@@ -103,16 +103,20 @@ def environment(kind: str, template_dir: Path | None = None) -> ReportEnvironmen
 
 
 def threats_json(context: Ctx) -> str:
-    """threats.json: the ranked findings with their targets, and each threat's texts once."""
+    """threats.json: the findings in the shape of `tmdiag threats --format json`, one per line, with
+    each threat's long texts (description, details, mitigations, references) once under `catalogue`."""
 
     def target(t: Ctx) -> Ctx:
-        return {k: t.get(k) for k in ("id", "kind", "name", "anchor")}
+        where = t["location"] or {}
+        return {"id": t["target"]["id"], "kind": t["target_kind"], "label": t["target"]["name"],
+                "anchor": t["target"]["anchor"], **where}  # fmt: skip
 
-    threats = [
+    findings = [
         {
-            **{k: t[k] for k in ("rank", "anchor", "threat_id", "title", "risk", "score", "likelihood",
-                                 "impact", "severity", "status", "evidence", "controls", "source")},
-            "target": target(t["target"]),
+            **{k: t[k] for k in ("rank", "risk", "score", "likelihood", "impact", "threat_id", "title",
+                                 "severity", "source", "status", "controls", "evidence", "explanation",
+                                 "anchor")},
+            "target": target(t),
             "owner": t["owner"]["id"] if t["owner"] else None,
             "decision": t["decision"],
         }
@@ -124,12 +128,12 @@ def threats_json(context: Ctx) -> str:
         for c in context["catalogue"]
     }  # fmt: skip
     report = context["report"]
-    head = {"model": report["title"], "version": report["version"], "path": report["path"],
+    head = {"model": report["path"], "title": report["title"], "version": report["version"],
             "review": report["review"], "summary": context["summary"]}  # fmt: skip
-    return _json_lines(head, {"catalogue": catalogue}, threats)
+    return _json_lines(head, {"catalogue": catalogue}, findings)
 
 
-def _json_lines(head: Ctx, mapping: Ctx, threats: list[Ctx]) -> str:
+def _json_lines(head: Ctx, mapping: Ctx, findings: list[Ctx]) -> str:
     """Readable, deterministic JSON with one finding per line (the C encoder does the work)."""
 
     def dump(value: Any) -> str:
@@ -141,8 +145,8 @@ def _json_lines(head: Ctx, mapping: Ctx, threats: list[Ctx]) -> str:
         lines.append(f"  {dump(key)}: {{")
         lines.append(",\n".join(f"    {dump(k)}: {dump(table[k])}" for k in sorted(table)))
         lines.append("  },")
-    lines.append('  "threats": [')
-    lines.append(",\n".join(f"    {dump(t)}" for t in threats))
+    lines.append('  "findings": [')
+    lines.append(",\n".join(f"    {dump(t)}" for t in findings))
     lines.append("  ]")
     lines.append("}")
     return "\n".join(line for line in lines if line) + "\n"
