@@ -171,6 +171,35 @@ async def test_definition_and_references(client: LanguageClient):
     }
 
 
+async def test_threat_ids_and_controls_resolve(client: LanguageClient):
+    uri = CHECKOUT.as_uri()
+    text = CHECKOUT.read_text(encoding="utf-8")
+    threat = await client.text_document_hover_async(types.HoverParams(doc(uri), position_of(text, "risk INP02", 6)))
+    assert threat is not None and "**threat** `INP02`" in threat.contents.value  # type: ignore[union-attr]
+    control = await client.text_document_definition_async(
+        types.DefinitionParams(doc(uri), position_of(text, "by: waf", 5))
+    )
+    assert isinstance(control, types.Location) and control.range.start == position_of(text, 'waf "AWS WAF"')
+    boundary = await client.text_document_definition_async(
+        types.DefinitionParams(doc(uri), position_of(text, "enters: [internet]", 10))
+    )
+    assert isinstance(boundary, types.Location) and boundary.range.start == position_of(text, 'internet "Internet"')
+
+
+async def test_definition_in_an_imported_file(client: LanguageClient):
+    from tmdiag.resources import std_root
+
+    uri = (ROOT / "tests/lsp/imports.tm").as_uri()
+    text = 'import "std/aws.tm"\nprocess p "P"\nprocess q "Q"\np -> q { data: [aws_session] }\n'
+    assert not await open_doc(client, uri, text)
+    location = await client.text_document_definition_async(
+        types.DefinitionParams(doc(uri), position_of(text, "aws_session"))
+    )
+    aws = (std_root() / "aws.tm").resolve()
+    assert isinstance(location, types.Location) and location.uri == aws.as_uri()
+    assert location.range.start == position_of(aws.read_text(encoding="utf-8"), "aws_session")
+
+
 async def completion_labels(client: LanguageClient, uri: str, at: types.Position) -> list[str]:
     result = await client.text_document_completion_async(types.CompletionParams(doc(uri), at))
     items = result.items if isinstance(result, types.CompletionList) else result or []
