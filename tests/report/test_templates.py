@@ -62,7 +62,17 @@ def test_user_templates_are_autoescaped(tmp_path: Path) -> None:
     assert (out / "report.html").read_text(encoding="utf-8") == "<p>&lt;b&gt;x&lt;/b&gt;</p>"
 
 
-@pytest.mark.parametrize("source", ["{% for %}", "{{ no_such_variable }}", "{{ report.no_such_key }}", "{{ 1 / 0 }}"])
+BROKEN = (
+    "{% for %}",
+    "{{ no_such_variable }}",
+    "{{ report.no_such_key }}",
+    "{{ 1 / 0 }}",
+    '{% include "../../../../../../etc/passwd" %}',  # loaders stay inside the template folders
+    '{% include "/etc/passwd" %}',
+)
+
+
+@pytest.mark.parametrize("source", BROKEN)
 def test_broken_template_fails_with_exit_2_and_keeps_the_earlier_report(
     source: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
