@@ -211,7 +211,7 @@ class Document:
     def _validate(self, model: n.Model, pieces: list[Piece]) -> list[Diagnostic]:
         validator = Validator(model)
         validator.declare()
-        found = validator.diagnostics
+        found = list(validator.diagnostics)
         names = {name: f"{type(node).__name__}:{node.schema_kind}" for name, node in validator.names.items()}
         changed = _changed(self._names, names)
         self._names = names
@@ -226,7 +226,8 @@ class Document:
                 or (changed and not changed.isdisjoint(piece.refs))
             ):
                 check(validator, piece, model, piece is self._info_piece)
-            found = found + piece.checks  # type: ignore[operator]
+            if piece.checks:
+                found.extend(piece.checks)
         validator.diagnostics = []
         validator.model = model
         validator.custom_rules()
