@@ -19,6 +19,15 @@ TIMEOUT = 5
     config=ClientServerConfig(server_command=[sys.executable, "-m", "tmdiag", "lsp"], server_env=None),
 )
 async def client(lsp_client: LanguageClient):
+    record = PUBLISHED.setdefault(id(lsp_client), [])
+    features = lsp_client.protocol.fm.features
+    original = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def recording(params: types.PublishDiagnosticsParams) -> None:
+        record.append(params)
+        original(params)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = recording
     await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=types.ClientCapabilities(),
@@ -30,13 +39,23 @@ async def client(lsp_client: LanguageClient):
     await lsp_client.shutdown_session()
 
 
+# Every publishDiagnostics the client received, in order (pytest-lsp's own waiting keeps one future per
+# method, so two notifications read in one chunk would lose the second).
+PUBLISHED: dict[int, list[types.PublishDiagnosticsParams]] = {}
+_SEEN: dict[int, int] = {}
+
+
 async def published(client: LanguageClient, uri: str, version: int | None = None) -> list[types.Diagnostic]:
-    """Wait for the diagnostics of `uri` (of `version`, when given)."""
+    """The next diagnostics of `uri` (of `version`, when given) not returned before."""
+    record = PUBLISHED[id(client)]
 
     async def wait() -> list[types.Diagnostic]:
         while True:
-            params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-            if params.uri == uri and (version is None or params.version == version):
-                return list(params.diagnostics)
+            for index in range(_SEEN.get(id(client), 0), len(record)):
+                params = record[index]
+                if params.uri == uri and (version is None or params.version == version):
+                    _SEEN[id(client)] = index + 1
+                    return list(params.diagnostics)
+            await asyncio.sleep(0.01)
 
     return await asyncio.wait_for(wait(), TIMEOUT)

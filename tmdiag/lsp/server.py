@@ -4,12 +4,19 @@ Diagnostics are published after every change: parse, build and validation are in
 `tmdiag.lsp.document`). Lint runs whole-model: inline when it is fast for this document, otherwise
 in a worker thread once typing pauses (`LINT_DELAY`), and its results are published when they
 arrive. pytm threats (for hovers) run in a child process on open, on save and after a longer pause.
+
+An open 3,000-element model is ~700,000 long-lived objects (trees, model parts): one full pass of
+the cyclic garbage collector over them takes ~300 ms, and lint ran 4x slower under those passes. After
+each publish the survivors are moved out of the collector's sight (`gc.freeze()`); they are still
+freed by reference counting when an edit drops them (they form no cycles). Closing a document
+gives them back to the collector.
 """
 
 from __future__ import annotations
 
 import asyncio
 import bisect
+import gc
 import json
 import logging
 import time
@@ -120,6 +127,7 @@ class TmLanguageServer(LanguageServer):
                 types.PublishDiagnosticsParams(opened.uri, [self._to_lsp(opened, d) for d in found], opened.version)
             )
         opened.published_at = time.perf_counter()
+        gc.freeze()  # see the module docstring
         if lint is None and not analysis.syntax_errors:
             self._schedule_lint(opened)
 
@@ -274,6 +282,7 @@ class TmLanguageServer(LanguageServer):
         opened = self.open.pop(uri, None)
         if opened is None:
             return
+        gc.unfreeze()
         for timer in (opened.lint.timer, opened.threats_timer):
             if timer is not None:
                 timer.cancel()
