@@ -14,6 +14,7 @@ from tmdiag.report import ReportInputs, build_context
 from tmdiag.report.values import RISKS
 
 TODAY = datetime.date(2026, 11, 27)
+EXAMPLE_PATH = "examples/checkout.tm"
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +122,24 @@ def test_cloud_control_plane_findings_link_to_their_element(tmp_path: Path) -> N
     assert codes["TM401"]["target"]["anchor"] == "el-ssh"
     assert codes["TM403"]["target"]["anchor"] == "tb-acct"
     assert all(not d["code"].startswith("TM4") for d in context["lint_findings"])
+
+
+def test_assumptions_list_the_findings_they_rule_out(tmp_path: Path) -> None:
+    first = build_context(gather(tmdiag.load(EXAMPLE_PATH), TODAY, draw=False).inputs(tmdiag.load(EXAMPLE_PATH), TODAY))
+    on_db = next(t for t in first["threats"] if t["target"]["id"] == "db")
+    text = (
+        Path(EXAMPLE_PATH)
+        .read_text(encoding="utf-8")
+        .replace(
+            'assume "Card data is tokenised by the payment provider before storage" { on: [db] }',
+            f'assume "Card data is tokenised by the payment provider before storage" {{ on: [db], '
+            f"excludes: [{on_db['threat_id']}] }}",
+        )
+    )
+    path = tmp_path / "model.tm"  # `import "std/aws.tm"` resolves from anywhere
+    path.write_text(text, encoding="utf-8")
+    model = tmdiag.load(path)
+    context = build_context(gather(model, TODAY, draw=False).inputs(model, TODAY))
+    assumption = context["element_by_id"]["db"]["assumptions"][0]
+    assert [(x["threat_id"], x["target"]["id"]) for x in assumption["rules_out"]] == [(on_db["threat_id"], "db")]
+    assert on_db["anchor"] not in {t["anchor"] for t in context["threats"]}

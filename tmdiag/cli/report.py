@@ -75,6 +75,7 @@ class Gathered:
     diagram_notes: list[str] = field(default_factory=list)
     diagram_views: list[tuple[str, bytes]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    excluded: list[Any] = field(default_factory=list)
 
     def inputs(self, model: Model, today: datetime.date, generated: datetime.date | None = None) -> ReportInputs:
         return ReportInputs(
@@ -82,7 +83,7 @@ class Gathered:
             lint_diagnostics=self.lint_diagnostics, diagram_svg=self.diagram_svg.decode("utf-8"),
             diagram_notes=self.diagram_notes, today=today, generated=generated, notes=self.notes,
             diagram_views=[(bid, data.decode("utf-8")) for bid, data in self.diagram_views],
-            tool_version=__version__,
+            excluded=self.excluded, tool_version=__version__,
         )  # fmt: skip
 
 
@@ -95,6 +96,7 @@ def gather(model: Model, today: datetime.date, draw: bool = True) -> Gathered:
     analysis = analyze(model, today=today)
     out.findings = list(analysis.findings)
     out.analysis_diagnostics = list(analysis.diagnostics)
+    out.excluded = list(analysis.excluded)
     out.lint_diagnostics = lint(model, load_config(Path(model.path).resolve().parent), today=today)
     if draw:
         from tmdiag.diagram import DiagramError, render

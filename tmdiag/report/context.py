@@ -33,6 +33,7 @@ class ReportInputs:
     diagram_svg: str = ""  # inline SVG (already sanitized), "" when there is no diagram
     diagram_notes: Sequence[str] = ()
     diagram_views: Sequence[tuple[str, str]] = ()  # (boundary id, inline SVG) when a big model is split
+    excluded: Sequence[Any] = ()  # findings an assumption's `excludes:` took out
     today: datetime.date = field(default_factory=datetime.date.today)
     generated: datetime.date | None = None  # shown only when given (`--date`)
     notes: Sequence[str] = ()  # about the run itself, e.g. "threat analysis unavailable"
@@ -173,6 +174,13 @@ class _Builder:
                 flow_by_number[t["target"]["number"]]["threats"].append(t)
         controls = [self.control(c) for c in model.controls]
         assumptions = [self.assumption(a) for a in model.assumptions]
+        by_assumption = {a["id"]: a for a in assumptions}
+        for finding in self.inputs.excluded:
+            owner = by_assumption.get(str(getattr(finding, "assumption", "") or ""))
+            if owner is not None:
+                target = self.flow_refs.get(str(finding.target_id)) if finding.target_kind == "flow" else None
+                owner["rules_out"].append({"threat_id": str(finding.threat_id), "title": text_of(finding.title),
+                                           "target": target or self.ref(str(finding.target_id))})  # fmt: skip
         elements = self.elements(flows, by_target, _group_by_target(controls), _group_by_target(assumptions))
         lint = [self.diagnostic(d) for d in self.inputs.lint_diagnostics]
         team = [
@@ -386,6 +394,7 @@ class _Builder:
             "id": node.id, "text": node.title, "anchor": f"assumption-{node.id}",
             "on": [self.ref(t) for t in _ids(node.get("on"))],
             "excludes": [str(x) for x in node.get("excludes") or ()],
+            "rules_out": [],
         }  # fmt: skip
 
     def diagnostic(self, d: Diagnostic) -> Ctx:
