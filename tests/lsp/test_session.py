@@ -158,6 +158,14 @@ async def test_definition_and_references(client: LanguageClient):
     assert position_of(text, "card    ").line in lines  # the declaration
     assert len(lines) == 4
 
+    highlights = await client.text_document_document_highlight_async(
+        types.DocumentHighlightParams(doc(uri), position_of(text, "card    "))
+    )
+    assert sorted(h.range.start.line for h in highlights or []) == lines
+    assert [h.kind for h in highlights or [] if h.kind == types.DocumentHighlightKind.Write] == [
+        types.DocumentHighlightKind.Write
+    ]
+
     members = await client.text_document_references_async(
         types.ReferenceParams(
             text_document=doc(uri),

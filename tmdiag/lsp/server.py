@@ -432,6 +432,22 @@ def make_server() -> TmLanguageServer:
             found = [o for o in found if o.role != "decl"]
         return [types.Location(opened.uri, ls._range(opened, o.span)) for o in found]
 
+    @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
+    def highlight(ls: TmLanguageServer, params: types.DocumentHighlightParams) -> list[types.DocumentHighlight] | None:
+        opened = ls.open.get(params.text_document.uri)
+        if opened is None:
+            return None
+        document = opened.document
+        document.analyse()
+        occurrence = navigation.at(document, _offset(opened, params.position))
+        if occurrence is None:
+            return None
+        kinds = {"decl": types.DocumentHighlightKind.Write}
+        return [
+            types.DocumentHighlight(ls._range(opened, o.span), kinds.get(o.role, types.DocumentHighlightKind.Read))
+            for o in navigation.references(document, occurrence.name, occurrence.role)
+        ]
+
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
         types.CompletionOptions(trigger_characters=[":", " ", "[", ",", ">"]),
