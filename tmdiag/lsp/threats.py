@@ -15,6 +15,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
+from tmdiag.diagnostics import Severity
 from tmdiag.lsp.hover import ThreatCounts
 
 TOP = 3  # threats listed per element in a hover
@@ -27,7 +28,7 @@ def open_threats(text: str, path: str, root: str) -> tuple[str, dict[str, tuple[
 
     model, problems = load_text(text, path, root)
     problems = problems + validate(model)
-    if any(d.severity >= 3 for d in problems):
+    if any(d.severity >= Severity.ERROR for d in problems):
         return "unavailable", {}, "fix the errors first"
     try:
         from tmdiag.threats import analyze
