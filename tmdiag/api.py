@@ -9,8 +9,9 @@ from tmdiag.diagnostics import Diagnostic, Severity, TmError
 from tmdiag.loader import load_path, load_text
 from tmdiag.model.nodes import Model
 
-# Parse errors lose statements; validating what is left would report names as undeclared.
-_PARSE_ERRORS = frozenset({"E001", "E002", "E003", "E004", "E005"})
+# These leave nothing worth validating. After other syntax errors the statements that parsed are
+# validated; references to names written in the broken ones are not reported (model.unparsed_names).
+_PARSE_ERRORS = frozenset({"E004", "E005"})
 
 
 def _parsed(diagnostics: list[Diagnostic]) -> bool:

@@ -70,6 +70,7 @@ class _Loaded:
     comments: dict[str, tuple[object, ...]]
     imports: list[n.Import]
     diagnostics: list[Diagnostic]
+    unparsed_names: set[str] = dataclasses.field(default_factory=set)
 
 
 class Loader:
@@ -84,6 +85,7 @@ class Loader:
         self.state.sources[display] = text
         self.state.comments[display] = result.comments
         self.state.diagnostics.extend(result.diagnostics)
+        self.state.unparsed_names |= result.unparsed_names
         parts = build(display, result.statements)
         self.state.diagnostics.extend(parts.diagnostics)
         for extra in parts.info[1:]:
@@ -202,6 +204,7 @@ class Loader:
             imports=tuple(self.state.imports),
             sources=MappingProxyType(dict(self.state.sources)),
             comments=MappingProxyType(dict(self.state.comments)),
+            unparsed_names=frozenset(self.state.unparsed_names),
         )
 
 

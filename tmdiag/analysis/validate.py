@@ -102,6 +102,8 @@ class Validator:
         if node is not None and _fits(node, want):
             return node
         pool = [k for k, v in self.names.items() if _fits(v, want)]
+        if node is None and name in self.model.unparsed_names:
+            return None  # declared, perhaps, in a statement with a syntax error (reported already)
         if node is None:
             what = _WANT_WORDS.get(want, want)
             self.error("E101", f"{what} `{name}` is not declared", span, hint=_name_hint(name, pool, want))
@@ -258,6 +260,8 @@ class Validator:
             for end, span in ((flow.source, flow.source_span), (flow.sink, flow.sink_span)):
                 assert span is not None
                 node = self.names.get(end)
+                if node is None and end in self.model.unparsed_names:
+                    continue
                 if node is None:
                     pool = [k for k, v in self.names.items() if isinstance(v, n.Element)]
                     self.error("E101", f"element `{end}` is not declared", span, hint=_name_hint(end, pool, "element"))
@@ -275,7 +279,9 @@ class Validator:
                 self.error("E401", f"unknown threat id `{risk.id}`", risk.id_span, hint=self.threat_hint(risk.id))
             assert risk.target_span is not None
             target = self.names.get(risk.target)
-            if target is None:
+            if target is None and risk.target in self.model.unparsed_names:
+                pass
+            elif target is None:
                 self.error(
                     "E402",
                     f"`{risk.target}` is not declared",

@@ -244,6 +244,8 @@ class Model:
     imports: tuple[Import, ...] = ()
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # path -> text
     comments: Mapping[str, tuple[Any, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    # Words in statements that did not parse: a reference to one of them may be to a lost declaration.
+    unparsed_names: frozenset[str] = frozenset()
 
     # ---- lookups ---------------------------------------------------------------------
     @property

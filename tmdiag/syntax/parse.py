@@ -7,6 +7,7 @@ error of every broken statement and keeps the trees of all the good ones.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lark import Token, Tree
@@ -33,6 +34,8 @@ class ParseResult:
     statements: tuple[Tree[Token], ...]
     comments: tuple[Comment, ...]
     diagnostics: tuple[Diagnostic, ...]
+    # Identifiers written in statements that did not parse: names they may have declared.
+    unparsed_names: frozenset[str] = frozenset()
 
     @property
     def ok(self) -> bool:
@@ -40,6 +43,7 @@ class ParseResult:
 
 
 MAX_SYNTAX_ERRORS = 100
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*")
 
 
 def parse(text: str, path: str = "<string>") -> ParseResult:
@@ -61,16 +65,19 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
         pass
     statements: list[Tree[Token]] = []
     diagnostics: list[Diagnostic] = []
+    unparsed: set[str] = set()
     for start, end in scan.statement_chunks(text):
         if len(diagnostics) == MAX_SYNTAX_ERRORS:
             line, column = index.position(start)
             message = f"too many syntax errors; stopped after {MAX_SYNTAX_ERRORS}"
             diagnostics.append(Diagnostic("E001", message, Span.point(path, line, column), hint="fix these first"))
+            unparsed.update(_WORD.findall(text, start))
             break
         try:
             tree = parser().parse(text[start:end])
         except UnexpectedInput as error:
             diagnostics.append(explain(error, text, start, end, index, path))
+            unparsed.update(_WORD.findall(text, start, end))
             continue
         base_line, base_column = index.position(start)
         for statement in tree.children:
@@ -78,7 +85,7 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
             statements.append(statement)  # type: ignore[arg-type]
     if not diagnostics:  # chunks parsed alone but not together: cannot happen, but be safe
         diagnostics.append(Diagnostic("E001", "could not parse this file", Span.point(path, 1, 1)))
-    return ParseResult(path, text, tuple(statements), comments, tuple(diagnostics))
+    return ParseResult(path, text, tuple(statements), comments, tuple(diagnostics), frozenset(unparsed))
 
 
 def _scan_comments_and_depth(
