@@ -15,7 +15,8 @@ from tmdiag.syntax import parse
 from tmdiag.syntax.incremental import IncrementalParse
 
 EXAMPLES = sorted((ROOT / "examples").glob("*.tm"))
-SNIPPETS = [
+SNIPPETS = [  # the first two misuse keywords as ids: the statement scan cuts there, the parse must not
+    "actor data ", "process external ",
     "\n", " ", "{", "}", "[", "]", '"', ":", ",", "->", "x", "reply", "#c\n", "\n\n", "data", "process p\n",
     "boundary q {", "web -> db \"L\"\n", "Zoë 🔥", "owner: bob\n", "owner: zed\n", 'data zed "Z"\n',
     "risk DS06 on web { status: open }\n", "}\n}\n",
@@ -72,8 +73,14 @@ def test_chunks_and_trees_match_a_fresh_parse(seed: int):
 
 
 def test_a_fresh_chunked_parse_matches_parse():
-    for path in EXAMPLES:
-        text = path.read_text(encoding="utf-8")
+    texts = [p.read_text(encoding="utf-8") for p in EXAMPLES]
+    for path in sorted((ROOT / "dsl/conformance").rglob("*.tm")):
+        text = path.read_bytes().decode("utf-8", errors="replace").removeprefix("\ufeff")
+        diagnostics = parse(text, "m.tm").diagnostics
+        assert IncrementalParse(text, "m.tm").diagnostics() == diagnostics, path.name  # same words, same places
+        if not diagnostics:  # the whole file parses: the chunks must agree
+            texts.append(text)
+    for text in texts:
         whole = parse(text, "m.tm")
         chunked = IncrementalParse(text, "m.tm")
         assert [str(s) for s in chunked.statements()] == [str(s) for s in whole.statements]

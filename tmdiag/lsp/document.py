@@ -82,6 +82,7 @@ class Document:
     def __init__(self, text: str, path: str, fs_path: Path | None = None, encoding: str = "utf-16"):
         self.path = path  # as shown in spans
         self.fs_path = fs_path
+        text = _without_bom(text)
         self.parse = IncrementalParse(text, path)
         self.lines = LineIndex(text, encoding)
         self.pieces: dict[int, Piece] = {}
@@ -117,7 +118,7 @@ class Document:
         self.analysis = None
 
     def replace_all(self, text: str) -> None:
-        self.edit(0, len(self.parse.text), text)
+        self.edit(0, len(self.parse.text), _without_bom(text))
 
     # ---- analysis -----------------------------------------------------------------------
     def analyse(self) -> Analysis:
@@ -328,6 +329,11 @@ def move_spans(spans: list[Span], lines: int) -> None:
     for span in spans:
         _SET_LINE(span, span.line + lines)
         _SET_END_LINE(span, span.end_line + lines)
+
+
+def _without_bom(text: str) -> str:
+    """A byte-order mark read as a space: the same length, so the editor's positions still fit."""
+    return " " + text[1:] if text.startswith("\ufeff") else text
 
 
 def _changed(old: dict[str, str], new: dict[str, str]) -> set[str]:

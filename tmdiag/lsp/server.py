@@ -99,7 +99,7 @@ class TmLanguageServer(LanguageServer):
         fs_path = Path(fs).resolve() if fs else None
         display = _display(fs_path) if fs_path else uri
         encoding = str(self.workspace.position_encoding or "utf-16")
-        opened = OpenDocument(uri, Document(text.removeprefix("\ufeff"), display, fs_path, encoding), version)
+        opened = OpenDocument(uri, Document(text, display, fs_path, encoding), version)
         self.open[uri] = opened
         return opened
 

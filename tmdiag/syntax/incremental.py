@@ -44,6 +44,7 @@ class Chunk:
     _local_diagnostics: tuple[Diagnostic, ...] = ()  # positions relative to the chunk (line 1, column 1)
     _local_comments: tuple[Comment, ...] = ()
     _placed: dict[str, object] = field(default_factory=dict)
+    _error: UnexpectedInput | None = None  # the parse error, explained again wherever the chunk moves
 
     @property
     def end(self) -> int:
@@ -67,7 +68,16 @@ class Chunk:
         return self._trees
 
     def diagnostics(self) -> tuple[Diagnostic, ...]:
-        return self._placed_tuple("diagnostics", self._local_diagnostics, _place_diagnostic)  # type: ignore[return-value]
+        if self._error is None:
+            return self._placed_tuple("diagnostics", self._local_diagnostics, _place_diagnostic)  # type: ignore[return-value]
+        key = (self.line, self.column)
+        cached = self._placed.get("diagnostics")
+        if isinstance(cached, tuple) and cached[0] == key:
+            return cached[1]  # type: ignore[no-any-return]
+        index = _PlacedIndex(self.text, self.line, self.column)  # messages name lines ("the `{` on line 4")
+        placed = (explain(self._error, self.text, 0, len(self.text), index, self.path),)
+        self._placed["diagnostics"] = (key, placed)
+        return placed
 
     def comments(self) -> tuple[Comment, ...]:
         return self._placed_tuple("comments", self._local_comments, _place_comment)  # type: ignore[return-value]
@@ -102,6 +112,7 @@ def parse_chunk(text: str, start: int, line: int, column: int, path: str) -> Chu
     try:
         tree = parser().parse(text)
     except UnexpectedInput as error:
+        chunk._error = error
         chunk._local_diagnostics = (explain(error, text, 0, len(text), index, path),)
         return chunk
     statements = tuple(c for c in tree.children if isinstance(c, Tree))
@@ -210,12 +221,18 @@ class IncrementalParse:
             and not _moved_sideways(old_chunks[-1 - suffix], delta, text)
         ):
             suffix += 1
-        middle = ranges[prefix : len(ranges) - suffix]
-        known = old_chunks[prefix] if prefix < len(old_chunks) else None  # starts before the edit
-        if known is not None and middle and known.start <= middle[0][0]:
-            added = _parse_ranges(text, middle, known.start, known.line, self.path)
-        else:
-            added = _parse_ranges(text, middle, 0, 1, self.path)
+        if prefix and not old_chunks[prefix - 1].ok:  # it may join the first changed statement
+            prefix -= 1
+        while True:
+            middle = ranges[prefix : len(ranges) - suffix]
+            known = old_chunks[prefix] if prefix < len(old_chunks) else None  # starts before the edit
+            if known is not None and middle and known.start <= middle[0][0]:
+                added = _parse_ranges(text, middle, known.start, known.line, self.path)
+            else:
+                added = _parse_ranges(text, middle, 0, 1, self.path)
+            if not suffix or not added or added[-1].ok:
+                break
+            suffix -= 1  # the last changed statement is broken: it may join the next one
         removed = tuple(old_chunks[prefix : len(old_chunks) - suffix])
         index = first + prefix
         self.chunks[index : index + len(removed)] = added
@@ -242,14 +259,39 @@ def _cover(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return ranges
 
 
+class _PlacedIndex(scan.LineIndex):
+    """Positions in a chunk's text, reported where the chunk stands in the file."""
+
+    def __init__(self, text: str, line: int, column: int):
+        super().__init__(text)
+        self.line, self.column = line, column
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line, column = super().position(offset)
+        return line + self.line - 1, column + self.column - 1 if line == 1 else column
+
+
 def _parse_ranges(text: str, ranges: list[tuple[int, int]], offset: int, line: int, path: str) -> list[Chunk]:
-    """Parse consecutive ranges; `line` is the line of `offset`, which is at or before the first range."""
-    chunks = []
-    for a, b in ranges:
+    """Parse consecutive ranges; `line` is the line of `offset`, which is at or before the first range.
+
+    The statement scan cuts at every statement keyword, also at one misused as an id
+    (`actor data "Data"`): a chunk that does not parse alone but does together with the next one is
+    one statement, as the whole-file parse would see it.
+    """
+    chunks: list[Chunk] = []
+    pending = list(reversed(ranges))
+    while pending:
+        a, b = pending.pop()
         line += text.count("\n", offset, a)
         offset = a
         column = a - (text.rfind("\n", 0, a) + 1) + 1
-        chunks.append(parse_chunk(text[a:b], a, line, column, path))
+        chunk = parse_chunk(text[a:b], a, line, column, path)
+        if not chunk.ok and pending and pending[-1][0] == b:
+            joined = parse_chunk(text[a : pending[-1][1]], a, line, column, path)
+            if joined.ok:
+                pending.pop()
+                chunk = joined
+        chunks.append(chunk)
     return chunks
 
 
