@@ -155,3 +155,21 @@ def test_document_accepts_text_without_a_file():
     assert [d.code for d in document.analyse().diagnostics] == ["E201"]
     document.edit(0, len(document.text), "")
     assert document.analyse().diagnostics == []
+
+
+def test_document_matches_check_on_the_corpus():
+    """On every conformance file and example: what `tmdiag check` reports (syntax only, when the
+    text does not parse: the server still validates the statements that do)."""
+    from tmdiag.api import check_file
+
+    files = sorted((ROOT / "dsl/conformance").rglob("*.tm")) + EXAMPLES
+    for path in files:
+        if path.name.startswith("e004"):  # bytes that are not text: an editor decodes them before we see them
+            continue
+        display = str(path.relative_to(ROOT))
+        analysis = Document(path.read_text(encoding="utf-8"), display, path).analyse()
+        _, expected = check_file(path)
+        got = analysis.diagnostics
+        if analysis.syntax_errors:
+            got, expected = [d for d in got if d.code < "E1"], [d for d in expected if d.code < "E1"]
+        assert got == expected, display
