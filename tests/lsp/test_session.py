@@ -264,3 +264,17 @@ async def test_formatting_goes_through_fmt(client: LanguageClient):
     assert edits and len(edits) == 1
     assert edits[0].new_text == fmt.format_text(text)
     assert edits[0].range.end == types.Position(4, 0)
+
+
+async def test_formatting_leaves_broken_text_alone(client: LanguageClient):
+    uri = (ROOT / "tests/lsp/format-broken.tm").as_uri()
+    await open_doc(client, uri, 'process web "Web" {\n')
+    edits = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(doc(uri), types.FormattingOptions(tab_size=2, insert_spaces=True))
+    )
+    assert not edits
+    for _ in range(100):
+        if any("syntax errors" in m.message for m in client.messages):
+            break
+        await asyncio.sleep(0.01)
+    assert any("not formatted: the file has syntax errors" in m.message for m in client.messages)
