@@ -98,7 +98,8 @@ class TmLanguageServer(LanguageServer):
         fs = to_fs_path(uri)
         fs_path = Path(fs).resolve() if fs else None
         display = _display(fs_path) if fs_path else uri
-        encoding = str(self.workspace.position_encoding or "utf-16")
+        negotiated = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
+        encoding = str(getattr(negotiated, "value", negotiated))  # "utf-16", "utf-8" or "utf-32"
         opened = OpenDocument(uri, Document(text, display, fs_path, encoding), version)
         self.open[uri] = opened
         return opened
@@ -112,11 +113,8 @@ class TmLanguageServer(LanguageServer):
         found += _imported_problems(analysis.diagnostics, document)
         lines, encoder = document.lines, opened.encoder
 
-        def locate(span: Span) -> tuple[str, str]:
-            return self._uri_of(opened, span.path), wire.range_json(lines, span) if span.path == document.path else (
-                json.dumps({"start": {"line": span.line - 1, "character": span.column - 1},
-                            "end": {"line": span.end_line - 1, "character": span.end_column - 1}})
-            )  # fmt: skip
+        def locate(span: Span) -> tuple[str, str]:  # for related information
+            return self._uri_of(opened, span.path), json.dumps(self._unstructured_range(opened, span))
 
         items = [encoder.encode(d, d.span, lines, locate) for d in found]
         if lint is None:
@@ -153,6 +151,15 @@ class TmLanguageServer(LanguageServer):
             source="tmdiag",
             related_information=related or None,
         )
+
+    def _unstructured_range(self, opened: OpenDocument, span: Span) -> dict[str, dict[str, int]]:
+        if span.path == opened.document.path:
+            lines = opened.document.lines
+            line, start = lines.position_units(span.line, span.column)
+            end_line, end = lines.position_units(span.end_line, span.end_column)
+        else:  # another file (an import): columns as code points, which is right for ASCII text
+            line, start, end_line, end = span.line - 1, span.column - 1, span.end_line - 1, span.end_column - 1
+        return {"start": {"line": line, "character": start}, "end": {"line": end_line, "character": end}}
 
     def _range(self, opened: OpenDocument, span: Span) -> types.Range:
         if span.path == opened.document.path:
