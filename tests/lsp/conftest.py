@@ -19,15 +19,7 @@ TIMEOUT = 5
     config=ClientServerConfig(server_command=[sys.executable, "-m", "tmdiag", "lsp"], server_env=None),
 )
 async def client(lsp_client: LanguageClient):
-    record = PUBLISHED.setdefault(id(lsp_client), [])
-    features = lsp_client.protocol.fm.features
-    original = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
-
-    def recording(params: types.PublishDiagnosticsParams) -> None:
-        record.append(params)
-        original(params)
-
-    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = recording
+    record_publishes(lsp_client)
     await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=types.ClientCapabilities(),
@@ -43,6 +35,18 @@ async def client(lsp_client: LanguageClient):
 # method, so two notifications read in one chunk would lose the second).
 PUBLISHED: dict[int, list[types.PublishDiagnosticsParams]] = {}
 _SEEN: dict[int, int] = {}
+
+
+def record_publishes(client: LanguageClient) -> None:
+    record = PUBLISHED.setdefault(id(client), [])
+    features = client.protocol.fm.features
+    original = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def recording(params: types.PublishDiagnosticsParams) -> None:
+        record.append(params)
+        original(params)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = recording
 
 
 async def published(client: LanguageClient, uri: str, version: int | None = None) -> list[types.Diagnostic]:

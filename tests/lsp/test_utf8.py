@@ -9,22 +9,14 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from tests.lsp.conftest import PUBLISHED, ROOT, published
+from tests.lsp.conftest import ROOT, published, record_publishes
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
 
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=[sys.executable, "-m", "tmdiag", "lsp"]))
 async def utf8_client(lsp_client: LanguageClient):
-    record = PUBLISHED.setdefault(id(lsp_client), [])
-    features = lsp_client.protocol.fm.features
-    original = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
-
-    def recording(params: types.PublishDiagnosticsParams) -> None:
-        record.append(params)
-        original(params)
-
-    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = recording
+    record_publishes(lsp_client)
     capabilities = types.ClientCapabilities(
         general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf8])
     )
