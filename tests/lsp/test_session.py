@@ -208,6 +208,21 @@ async def test_definition_in_an_imported_file(client: LanguageClient):
     assert location.range.start == position_of(aws.read_text(encoding="utf-8"), "aws_session")
 
 
+async def test_rename(client: LanguageClient):
+    uri = CHECKOUT.as_uri()
+    text = CHECKOUT.read_text(encoding="utf-8")
+    at = position_of(text, "stores: [card", 9)
+    assert await client.text_document_prepare_rename_async(types.PrepareRenameParams(doc(uri), at)) is not None
+    edit = await client.text_document_rename_async(types.RenameParams(doc(uri), at, "pan"))
+    assert edit is not None and edit.changes is not None
+    edits = edit.changes[uri]
+    assert {e.new_text for e in edits} == {"pan"} and len(edits) == 4  # the declaration and three uses
+    pytm_threat = position_of(text, "risk INP02", 6)
+    assert await client.text_document_prepare_rename_async(types.PrepareRenameParams(doc(uri), pytm_threat)) is None
+    taken = await client.text_document_rename_async(types.RenameParams(doc(uri), at, "order"))
+    assert taken is None  # `order` is declared already
+
+
 async def completion_labels(client: LanguageClient, uri: str, at: types.Position) -> list[str]:
     result = await client.text_document_completion_async(types.CompletionParams(doc(uri), at))
     items = result.items if isinstance(result, types.CompletionList) else result or []

@@ -19,6 +19,7 @@ import bisect
 import gc
 import json
 import logging
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -439,6 +440,26 @@ def make_server() -> TmLanguageServer:
             found = [o for o in found if o.role != "decl"]
         return [types.Location(opened.uri, ls._range(opened, o.span)) for o in found]
 
+    @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+    def prepare_rename(ls: TmLanguageServer, params: types.PrepareRenameParams) -> types.Range | None:
+        opened = ls.open.get(params.text_document.uri)
+        found = renamable(opened, params.position) if opened else None
+        return ls._range(opened, found.span) if opened and found else None
+
+    @server.feature(types.TEXT_DOCUMENT_RENAME)
+    def rename(ls: TmLanguageServer, params: types.RenameParams) -> types.WorkspaceEdit | None:
+        opened = ls.open.get(params.text_document.uri)
+        found = renamable(opened, params.position) if opened else None
+        if opened is None or found is None:
+            return None
+        problem = rename_problem(opened.document, params.new_name)
+        if problem:
+            ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"not renamed: {problem}"))
+            return None
+        uses = navigation.references(opened.document, found.name, found.role)
+        edits = [types.TextEdit(ls._range(opened, o.span), params.new_name) for o in uses]
+        return types.WorkspaceEdit(changes={opened.uri: edits})
+
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
     def highlight(ls: TmLanguageServer, params: types.DocumentHighlightParams) -> list[types.DocumentHighlight] | None:
         opened = ls.open.get(params.text_document.uri)
@@ -486,6 +507,30 @@ def make_server() -> TmLanguageServer:
         return format_edits(ls, opened)
 
     return server
+
+
+def renamable(opened: OpenDocument, position: types.Position) -> navigation.Occurrence | None:
+    """The id under the cursor, if this document declares it (pytm's threat ids and imported ids stay)."""
+    document = opened.document
+    model = document.analyse().model
+    occurrence = navigation.at(document, document.lines.offset(position))
+    if occurrence is None:
+        return None
+    node = navigation.declaration(model, occurrence.name, occurrence.role)
+    return occurrence if node is not None and node.span.path == document.path else None
+
+
+def rename_problem(document: Document, name: str) -> str | None:
+    from tmdiag.model.build import RESERVED
+
+    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*", name):
+        return f"`{name}` is not an id (letters, digits, `_`, inner `-`)"
+    if name in RESERVED:
+        return f"`{name}` is a keyword"
+    model = document.analyse().model
+    if any(node.id == name for node in model.nodes()):
+        return f"`{name}` is already declared"
+    return None
 
 
 def apply_changes(document: Document, changes: Sequence[types.TextDocumentContentChangeEvent]) -> None:
