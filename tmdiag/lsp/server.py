@@ -96,6 +96,7 @@ class TmLanguageServer(LanguageServer):
 
     # ---- documents ----------------------------------------------------------------------
     def open_document(self, uri: str, text: str, version: int | None) -> OpenDocument:
+        self.close(uri)  # opened again: start over
         fs = to_fs_path(uri)
         fs_path = Path(fs).resolve() if fs else None
         display = _display(fs_path) if fs_path else uri
@@ -362,7 +363,6 @@ def make_server() -> TmLanguageServer:
             log.exception("incremental update failed; re-reading the document")
             ls.window_log_message(types.LogMessageParams(types.MessageType.Error, "tmdiag: re-read the document"))
             text = ls.workspace.get_text_document(params.text_document.uri).source
-            ls.close(params.text_document.uri)
             opened = ls.open_document(params.text_document.uri, text, params.text_document.version)
             ls.publish(opened)
         ls.request_threats(opened, THREATS_DELAY)
