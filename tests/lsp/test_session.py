@@ -73,6 +73,21 @@ async def test_diagnostics_use_utf16_columns_and_follow_edits(client: LanguageCl
     assert "did you mean `secret`?" in enum[0].message
 
 
+async def test_did_you_mean_is_a_quick_fix(client: LanguageClient):
+    uri = (ROOT / "tests/lsp/quickfix.tm").as_uri()
+    text = 'data card "Card" { clasification: secret }\n'
+    found = await open_doc(client, uri, text)
+    typo = [d for d in found if d.code == "E201"]
+    assert typo and "did you mean `classification`?" in typo[0].message
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(doc(uri), typo[0].range, types.CodeActionContext(diagnostics=typo))
+    )
+    assert actions and isinstance(actions[0], types.CodeAction) and actions[0].edit is not None
+    edit = (actions[0].edit.changes or {})[uri][0]
+    assert edit.new_text == "classification" and edit.range == typo[0].range
+    assert typo[0].range.start == position_of(text, "clasification")
+
+
 async def test_syntax_error_is_positioned(client: LanguageClient):
     uri = (ROOT / "tests/lsp/broken.tm").as_uri()
     text = 'process web "Web" {\n  encrypted: true\n\nprocess db "DB"\nweb -> db "Zoë → DB"\n'

@@ -39,6 +39,7 @@ from tmdiag.lsp.threats import ThreatRunner
 from tmdiag.syntax.incremental import Chunk
 
 log = logging.getLogger(__name__)
+DID_YOU_MEAN = re.compile(r"did you mean `([^`]+)`\?")
 
 LINT_INLINE_BUDGET = 0.025  # s: lint this fast runs on every change
 LINT_DELAY = 0.5  # s of quiet before a slow lint runs
@@ -459,6 +460,29 @@ def make_server() -> TmLanguageServer:
         uses = navigation.references(opened.document, found.name, found.role)
         edits = [types.TextEdit(ls._range(opened, o.span), params.new_name) for o in uses]
         return types.WorkspaceEdit(changes={opened.uri: edits})
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    def code_actions(ls: TmLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        """ "did you mean `x`?" hints as quick fixes that write `x` over the misspelt word."""
+        actions = []
+        for diagnostic in params.context.diagnostics:
+            suggestion = DID_YOU_MEAN.search(diagnostic.message)
+            if diagnostic.source != "tmdiag" or suggestion is None:
+                continue
+            edit = types.TextEdit(diagnostic.range, suggestion.group(1))
+            actions.append(
+                types.CodeAction(
+                    title=f"Change to `{suggestion.group(1)}`",
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[diagnostic],
+                    edit=types.WorkspaceEdit(changes={params.text_document.uri: [edit]}),
+                    is_preferred=True,
+                )
+            )
+        return actions or None
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
     def highlight(ls: TmLanguageServer, params: types.DocumentHighlightParams) -> list[types.DocumentHighlight] | None:
