@@ -32,8 +32,9 @@ class Context:
     """Where the cursor is: the kind of the enclosing block and the tokens of the current statement."""
 
     block: str = "top"  # top | a schema kind | team | member
-    tokens: list[str] = field(default_factory=list)  # since the enclosing `{` (or statement start)
+    tokens: list[str] = field(default_factory=list)  # of the statement or attribute being written
     in_string: bool = False
+    raw: list[str] = field(default_factory=list)  # every token since the enclosing `{`
 
 
 def context(text: str, start: int, offset: int) -> Context:
@@ -56,7 +57,7 @@ def context(text: str, start: int, offset: int) -> Context:
         else:
             tokens.append(value if kind != "string" else '"')
     # a statement keyword in column 1 at the top level starts a new statement
-    return Context(stack[-1] if stack else "top", _current_statement(tokens, bool(stack)), in_string)
+    return Context(stack[-1] if stack else "top", _current_statement(tokens, bool(stack)), in_string, tokens)
 
 
 def _block_kind(header: list[str], outer: str) -> str:
@@ -77,6 +78,8 @@ def _current_statement(tokens: list[str], nested: bool) -> list[str]:
             depth += 1
         elif token == "]":
             depth = max(0, depth - 1)
+            if depth == 0:
+                cut = i + 1  # `key: [a, b]` is complete
         elif depth == 0 and token == ",":
             cut = i + 1
         elif depth == 0 and i >= 2 and tokens[i - 1] == ":" and token not in ("[",):
@@ -98,6 +101,9 @@ def complete(model: n.Model | None, text: str, start: int, offset: int) -> list[
     line_start = text.rfind("\n", 0, prefix_start) + 1
     if ctx.block == "top" and not text[line_start:prefix_start].strip():
         tokens = []  # a new line at the top level starts a new statement
+    condition = _condition_tokens(ctx.raw) if ctx.block == "rule" else None
+    if condition is not None:
+        return _condition(condition)
     value_key = _value_key(tokens)
     if value_key is not None:
         return _values(model, ctx.block, value_key)
@@ -128,6 +134,60 @@ def _top_level(model: n.Model | None, tokens: list[str]) -> list[types.Completio
         if len(tokens) == 3:
             return _ids(model, "element")
     return []
+
+
+CONDITION_WORDS = ("and", "or", "not", "in", "crosses", "enters", "exits", "true", "false")
+PATH_ROOTS = ("trust", "data", "boundary", "source", "sink")
+
+
+def _attributes_of(kinds: tuple[str, ...]) -> dict[str, schema.Attr]:
+    found: dict[str, schema.Attr] = {}
+    for kind in kinds:
+        for spec in schema.SCHEMAS[kind]:
+            found.setdefault(spec.name, spec)
+    return found
+
+
+def _condition_tokens(raw: list[str]) -> list[str] | None:
+    """The tokens of the `when:` condition being written, or None outside one."""
+    starts = [i for i in range(len(raw) - 1) if raw[i] == "when" and raw[i + 1] == ":"]
+    if not starts:
+        return None
+    after = raw[starts[-1] + 2 :]
+    return None if ":" in after else after
+
+
+def _condition(tokens: list[str]) -> list[types.CompletionItem]:
+    """In a rule's `when:` (see tmdiag.analysis.conditions): attributes, path roots, operators,
+    and after a comparison the values of the attribute compared."""
+    targets = _attributes_of(schema.RULE_TARGETS)
+    if tokens[-1:] == ["."] and len(tokens) >= 2:
+        root = tokens[-2]
+        if root == "data":
+            return _attribute_items(_attributes_of(("data",)))
+        if root == "boundary":
+            return _attribute_items(_attributes_of(("boundary",)))
+        if root in ("source", "sink"):
+            return _attribute_items(_attributes_of(schema.ELEMENT_KINDS)) + _keywords(("trust", "boundary"))
+        return []
+    if tokens[-1:] in (["crosses"], ["enters"], ["exits"]):
+        return _keywords(("boundary",)) if tokens[-1] == "crosses" else []
+    compared = next((t for t in reversed(tokens) if t[:1].isalpha() or t[:1] == "_"), None)
+    if tokens and tokens[-1] in ("=", "<", ">", "!", "[", ",") and compared is not None:
+        spec = targets.get(compared) or _attributes_of(("data", "boundary")).get(compared)
+        if compared == "trust":
+            return _enum(schema.TRUST_LEVELS)
+        if spec is not None and spec.values:
+            return _enum(spec.values)
+        return _enum(("true", "false")) if spec is not None and spec.type == schema.BOOL else []
+    return _attribute_items(targets) + _keywords(CONDITION_WORDS + PATH_ROOTS)
+
+
+def _attribute_items(specs: dict[str, schema.Attr]) -> list[types.CompletionItem]:
+    return [
+        types.CompletionItem(spec.name, kind=_KIND.Field, detail=spec.type, documentation=spec.doc)
+        for spec in specs.values()
+    ]
 
 
 def _value_key(tokens: list[str]) -> str | None:
