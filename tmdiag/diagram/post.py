@@ -11,6 +11,7 @@ import pydot
 
 from tmdiag.diagram.draw import cluster_id, node_id
 from tmdiag.diagram.scene import Edge, Scene, edge_risk, flow_key, risk_rank
+from tmdiag.model.anchors import boundary_anchor, element_anchor, flow_anchor
 from tmdiag.model.nodes import Boundary, Element, Flow, Model
 
 RISK_COLOURS = {"critical": "#C0392B", "high": "#E67E22"}
@@ -141,7 +142,7 @@ class _Context:
         kind = boundary.get("kind")
         self._link(
             sub,
-            f"tb-{boundary.id}",
+            boundary_anchor(boundary.id),
             [f"Trust boundary: {boundary.title}", f"trust: {trust}", *([f"kind: {kind}"] if kind else [])],
         )
 
@@ -161,7 +162,9 @@ class _Context:
             node.set("label", quoted(element.title, f"«{kind.lower()}»"))
         trust = self.model.trust_of(element.id) or "none (outside every boundary)"
         self._link(
-            node, f"el-{element.id}", [f"{kind}: {element.title}", f"trust: {trust}", *self._risk_lines(element.id)]
+            node,
+            element_anchor(element.id),
+            [f"{kind}: {element.title}", f"trust: {trust}", *self._risk_lines(element.id)],
         )
         if self.style == "dfd":
             node.set("style", quoted(_styles(node)))
@@ -192,7 +195,7 @@ class _Context:
             tooltip.extend([f"flow {flow.number} {lines[0]}", *lines[1:]] if len(edge.flows) > 1 and lines else lines)
         if self.scene.risk and not any(k in self.scene.risk for k in keys):
             tooltip.append("top risk: none open")
-        self._link(dot_edge, f"flow-{edge.number}", tooltip)
+        self._link(dot_edge, flow_anchor(edge.number), tooltip)
         dot_edge.set("labeltooltip", quoted(*tooltip))  # the label is a link of its own in SVG
         risk = edge_risk(self.scene, edge)
         if risk in RISK_COLOURS:
@@ -290,7 +293,8 @@ def decorate_overview(
             node.set("fillcolor", '"#FFFFFF"')
             node.set("width", "1.2")
             node.set("height", "0.5")
-            node.set("URL", quoted(view or f"{link_prefix}#tb-{boundary_id}"))
+            anchor = boundary_anchor(boundary_id) if boundary_id else "diagram"  # top level: the report's diagram
+            node.set("URL", quoted(view or f"{link_prefix}#{anchor}"))
             node.set("tooltip", quoted(f"{count} elements {where}"))
             node.set("id", quoted(f"{id_prefix}{name}"))
     links = boundary_links(model)

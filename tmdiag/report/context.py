@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tmdiag.diagnostics import Diagnostic
+from tmdiag.model.anchors import boundary_anchor, element_anchor, flow_anchor
 from tmdiag.model.nodes import Duration, Flow, Model, Node
 from tmdiag.report import findings
 from tmdiag.report.values import RISKS, SEVERE_RISKS, STATUSES, plain, text_of
@@ -40,20 +41,8 @@ class ReportInputs:
     tool_version: str = ""
 
 
-def element_anchor(element_id: str) -> str:
-    return f"el-{element_id}"
-
-
-def flow_anchor(number: int) -> str:
-    return f"flow-{number}"
-
-
 def view_file(boundary_id: str) -> str:
     return f"dfd-{boundary_id}.svg"
-
-
-def boundary_anchor(boundary_id: str) -> str:
-    return f"tb-{boundary_id}"
 
 
 class _Builder:

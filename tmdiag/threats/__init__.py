@@ -18,6 +18,7 @@ from typing import Any
 from tmdiag.analysis import conditions
 from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.model import nodes as n
+from tmdiag.model.anchors import threat_anchor
 from tmdiag.model.nodes import RiskDecision
 from tmdiag.threats import decisions as dec
 from tmdiag.threats.risk import WORDS, RiskModel, rank
@@ -54,7 +55,7 @@ class Finding:
 
     @property
     def anchor(self) -> str:
-        return f"threat-{self.threat_id}-{self.target_id}"
+        return threat_anchor(self.threat_id, self.target_id)
 
     @property
     def is_open(self) -> bool:
