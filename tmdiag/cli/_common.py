@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -52,3 +54,22 @@ def expand_paths(paths: list[str]) -> tuple[list[Path], list[str]]:
 
 def error(message: str) -> None:
     print(f"tmdiag: error: {message}", file=sys.stderr)
+
+
+Step = Callable[[str], None]
+
+
+def no_progress(_message: str) -> None:
+    """A `Step` that shows nothing."""
+
+
+@contextlib.contextmanager
+def progress(args: argparse.Namespace) -> Iterator[Step]:
+    """A status line on stderr for long work: only on a terminal, never in CI or with --quiet."""
+    if getattr(args, "quiet", False) or os.environ.get("CI") or not sys.stderr.isatty():
+        yield no_progress
+        return
+    from rich.console import Console
+
+    with Console(stderr=True).status("working…") as status:
+        yield lambda message: status.update(message)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tmdiag.api import check_file
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, use_colour
+from tmdiag.cli._common import add_output_options, date_arg, error, progress, use_colour
 from tmdiag.diagnostics import Severity
 from tmdiag.output.diagnostics import render_text
 
@@ -82,14 +82,17 @@ def run(args: argparse.Namespace) -> int:
     from tmdiag.diagram import DiagramError, render
 
     findings = None
-    if args.threats:
-        from tmdiag.threats import analyze  # imports pytm: only when asked
-
-        findings = analyze(model, today=args.today).findings
     stem = "diagram" if to_stdout else Path(args.output).stem
     try:
-        diagram = render(model, fmt=fmt, style=args.style, findings=findings, boundary=args.boundary,
-                         link_prefix=args.link_prefix, stem=stem, warn=False)  # fmt: skip
+        with progress(args) as step:
+            if args.threats:
+                from tmdiag.threats import analyze  # imports pytm: only when asked
+
+                step("Enumerating threats with pytm…")
+                findings = analyze(model, today=args.today).findings
+            step(f"Drawing {len(model.elements)} elements with Graphviz…")
+            diagram = render(model, fmt=fmt, style=args.style, findings=findings, boundary=args.boundary,
+                             link_prefix=args.link_prefix, stem=stem, warn=False)  # fmt: skip
     except DiagramError as problem:
         error(str(problem))
         return EXIT_ERROR

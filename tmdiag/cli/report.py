@@ -18,7 +18,7 @@ from typing import Any
 from tmdiag import __version__
 from tmdiag.api import check_file
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, use_colour
+from tmdiag.cli._common import Step, add_output_options, date_arg, error, no_progress, progress, use_colour
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.model.nodes import Model
 from tmdiag.output.diagnostics import render_text
@@ -87,20 +87,23 @@ class Gathered:
         )  # fmt: skip
 
 
-def gather(model: Model, today: datetime.date, draw: bool = True) -> Gathered:
+def gather(model: Model, today: datetime.date, draw: bool = True, step: Step = no_progress) -> Gathered:
     """Run threats, lint and the diagram over a checked model."""
     from tmdiag.lint import lint, load_config
     from tmdiag.threats import analyze
 
     out = Gathered()
+    step(f"Enumerating threats with pytm ({len(model.elements)} elements, {len(model.flows)} flows)…")
     analysis = analyze(model, today=today)
     out.findings = list(analysis.findings)
     out.analysis_diagnostics = list(analysis.diagnostics)
     out.excluded = list(analysis.excluded)
+    step("Linting…")
     out.lint_diagnostics = lint(model, load_config(Path(model.path).resolve().parent), today=today)
     if draw:
         from tmdiag.diagram import DiagramError, render
 
+        step("Drawing the data-flow diagram with Graphviz…")
         try:
             diagram = render(model, fmt="svg", style="dfd", findings=out.findings)
         except DiagramError as problem:
@@ -113,15 +116,22 @@ def gather(model: Model, today: datetime.date, draw: bool = True) -> Gathered:
 
 
 def build(
-    path: str, today: datetime.date, generated: datetime.date | None, template: Path | None, draw: bool = True
+    path: str,
+    today: datetime.date,
+    generated: datetime.date | None,
+    template: Path | None,
+    draw: bool = True,
+    step: Step = no_progress,
 ) -> tuple[dict[str, bytes] | None, list[Diagnostic]]:
     """Check, analyse and render in memory. Returns (files or None when the model has errors, diagnostics)."""
     from tmdiag.report import render_report
 
+    step(f"Checking {path}…")
     model, diagnostics = check_file(path)
     if model is None or any(d.severity >= Severity.ERROR for d in diagnostics):
         return None, diagnostics
-    found = gather(model, today, draw)
+    found = gather(model, today, draw, step)
+    step("Rendering the report…")
     return render_report(found.inputs(model, today, generated), template), diagnostics
 
 
@@ -137,7 +147,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     today = args.today or args.date or datetime.date.today()
     try:
-        files, diagnostics = build(args.path, today, args.date, args.template, draw=not args.no_diagram)
+        with progress(args) as step:
+            files, diagnostics = build(args.path, today, args.date, args.template, not args.no_diagram, step)
     except (ReportError, ConfigError) as problem:
         error(f"{problem} (nothing written)")
         return EXIT_ERROR

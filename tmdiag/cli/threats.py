@@ -18,7 +18,7 @@ from typing import Any
 
 from tmdiag.api import check_file
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, use_colour
+from tmdiag.cli._common import add_output_options, date_arg, error, progress, use_colour
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.output.diagnostics import render_json, render_text, summary
 
@@ -89,7 +89,9 @@ def run(args: argparse.Namespace) -> int:
 
     from tmdiag.threats import analyze
 
-    analysis = analyze(model, today=args.today or datetime.date.today())
+    with progress(args) as step:
+        step(f"Enumerating threats with pytm ({len(model.elements)} elements, {len(model.flows)} flows)…")
+        analysis = analyze(model, today=args.today or datetime.date.today())
     threshold = LEVELS.index(args.min_risk)
     shown = [f for f in analysis.findings
              if LEVELS.index(f.risk) <= threshold and (args.status is None or f.status in args.status)]  # fmt: skip
