@@ -21,7 +21,9 @@ help:
 	@echo "make grammars - regenerate editor grammars from grammar/tm.lark"
 
 $(VENV)/.installed: pyproject.toml
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); \
+		echo "Installing python3-venv…"; $(APT) update -qq && $(APT) install -y -qq python3-venv >/dev/null \
+		&& $(PYTHON) -m venv $(VENV); }
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[dev]"
 	@touch $@
