@@ -352,7 +352,8 @@ class _Builder:
         }
 
     def accepted(self, threats: list[Ctx]) -> list[Ctx]:
-        found = [t for t in threats if t["status"] == "accepted"]
+        # an expired acceptance counts as open again, but it is still this decision's finding
+        found = [t for t in threats if t["decision"] is not None and t["decision"]["status"] == "accepted"]
         seen = {(t["threat_id"], t["target"]["id"]) for t in found}
         out = [
             {"threat": t, "threat_id": t["threat_id"], "title": t["title"], "target": t["target"],
