@@ -47,7 +47,7 @@ def rank(level_name: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Exposure:
-    adjustment: int  # -1, 0, +1 or +2
+    adjustment: int  # -1, 0 or +1
     reasons: tuple[str, ...]
 
 
