@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from tmdiag import __version__
 from tmdiag.diagnostics import Diagnostic, Severity
@@ -30,12 +31,13 @@ _VALIDATION_FAMILIES = {
 
 
 def _uri(path: str, root: Path) -> str:
-    """A relative, forward-slash URI when the file is under `root`; else a file: URI."""
+    """A relative, forward-slash, percent-encoded URI reference when the file is under `root`;
+    else a file: URI."""
     candidate = Path(path)
     if not candidate.is_absolute():
-        return candidate.as_posix()
+        return quote(candidate.as_posix())
     try:
-        return candidate.resolve().relative_to(root.resolve()).as_posix()
+        return quote(candidate.resolve().relative_to(root.resolve()).as_posix())
     except ValueError:
         return candidate.resolve().as_uri()
 
