@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,10 +30,6 @@ from tmdiag.syntax.incremental import Chunk, IncrementalParse
 GROUPS = ("team", "data", "agents", "boundaries", "elements", "controls", "risks", "rules")
 # Codes whose message or hint depends on other statements: re-checked on every analysis.
 NAME_CODES = frozenset({"E101", "E103", "E104", "E401", "E402"})
-# Unresolved names hidden while the file has syntax errors, when the broken text mentions them.
-UNRESOLVED = frozenset({"E101", "E103", "E104", "E402"})
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*")
-_QUOTED = re.compile(r"`([^`]+)`")
 
 
 @dataclass(eq=False)
@@ -55,6 +50,7 @@ class Piece:
     occurrences: list[object] | None = None  # ids written here (tmdiag.lsp.navigation)
     groups: tuple[tuple[str, list[n.Node]], ...] = ()  # the non-empty GROUPS of `parts`
 
+    unparsed_names: frozenset[str] = frozenset()  # written in a broken statement (`Model.unparsed_names`)
     numbered: bool = False  # has flows, assumptions or a model header (numbered or counted on assembly)
     extras: bool = False  # has imports or diagnostics
 
@@ -67,7 +63,7 @@ class Piece:
 
 def make_piece(path: str, chunk: Chunk) -> Piece:
     parts = build(path, chunk.statements())
-    return Piece(parts, collect_spans(parts), references(parts))
+    return Piece(parts, collect_spans(parts), references(parts), unparsed_names=chunk.unparsed_names)
 
 
 @dataclass
@@ -146,8 +142,6 @@ class Document:
         timings["validate"] = time.perf_counter() - clock
         syntax = list(self.parse.diagnostics())
         found = syntax + built + loading + imported.diagnostics + checks
-        if syntax:
-            found = _hide_unresolved(found, [c for c in chunks if not c.ok])
         found = sorted(dict.fromkeys(found), key=lambda d: (*d.sort_key, d.message))
         self.analysis = Analysis(model, found, bool(syntax), timings)
         return self.analysis
@@ -157,9 +151,12 @@ class Document:
         flows: list[n.Flow] = list(imported.piece.flows)
         assumptions: list[n.Assumption] = list(imported.piece.assumptions)
         infos: list[tuple[n.ModelInfo, Piece]] = []
+        unparsed = imported.piece.unparsed_names
         for piece in pieces:
             for group, items in piece.groups:
                 groups[group].extend(items)
+            if piece.unparsed_names:
+                unparsed = unparsed | piece.unparsed_names
             if not piece.numbered:
                 continue
             parts = piece.parts
@@ -206,6 +203,7 @@ class Document:
             imports=imported.nodes,
             sources=MappingProxyType({**imported.sources, self.path: self.parse.text}),
             comments=MappingProxyType({**imported.comments, self.path: comments}),
+            unparsed_names=unparsed,
         )
         return model, loading
 
@@ -214,6 +212,8 @@ class Document:
         validator.declare()
         found = list(validator.diagnostics)
         names = {name: f"{type(node).__name__}:{node.schema_kind}" for name, node in validator.names.items()}
+        for name in model.unparsed_names:  # references to these go unreported while they are undeclared
+            names.setdefault(name, "unparsed")
         changed = _changed(self._names, names)
         self._names = names
         threat_ids = frozenset(validator.threat_ids)
@@ -254,7 +254,9 @@ def check(validator: Validator, piece: Piece, model: n.Model, with_info: bool) -
     if with_info and model.info is not None:
         validator.attributes(model.info)
     if piece.flows or parts.risks:
-        validator.model = n.Model(model.path, flows=piece.flows, risks=tuple(parts.risks))
+        validator.model = n.Model(
+            model.path, flows=piece.flows, risks=tuple(parts.risks), unparsed_names=model.unparsed_names
+        )
         validator.flows()
         validator.decisions()
         validator.model = model
@@ -340,12 +342,3 @@ def _changed(old: dict[str, str], new: dict[str, str]) -> set[str]:
     if old == new:
         return set()
     return {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
-
-
-def _hide_unresolved(found: list[Diagnostic], broken: list[Chunk]) -> list[Diagnostic]:
-    """While statements are broken, a name they mention may be declared there: do not call it missing."""
-    words = {w for chunk in broken for w in _WORD.findall(chunk.text)}
-    return [
-        d for d in found
-        if d.code not in UNRESOLVED or not any(q in words for q in _QUOTED.findall(d.message))
-    ]  # fmt: skip

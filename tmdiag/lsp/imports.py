@@ -73,7 +73,9 @@ def _load(fs_path: Path | None, imports: list[tuple[str, Span]]) -> Imported:
         for group in ("team", "data", "agents", "boundaries", "elements", "flows", "controls", "risks",
                       "assumptions", "rules"):  # fmt: skip
             getattr(merged, group).extend(getattr(parts, group))
-    piece = Piece(merged, collect_spans(merged), references(merged))
+    piece = Piece(
+        merged, collect_spans(merged), references(merged), unparsed_names=frozenset(loader.state.unparsed_names)
+    )
     piece.flows, piece.first_flow = number_flows(merged.flows, 1), 1
     piece.assumptions = tuple(dataclasses.replace(a, id=f"A{i}") for i, a in enumerate(merged.assumptions, 1))
     piece.first_assumption = 1

@@ -23,7 +23,7 @@ from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.syntax import scan
 from tmdiag.syntax.explain import explain
 from tmdiag.syntax.grammar import parser
-from tmdiag.syntax.parse import Comment, _scan_comments_and_depth, _shift
+from tmdiag.syntax.parse import _WORD, Comment, _scan_comments_and_depth, _shift
 
 _uids = itertools.count(1)
 LEFT_MARGIN = 2  # chunks re-scanned before the edit: a chunk start looks at most 3 tokens ahead
@@ -57,6 +57,11 @@ class Chunk:
     @property
     def ok(self) -> bool:
         return not self._local_diagnostics
+
+    @property
+    def unparsed_names(self) -> frozenset[str]:
+        """Identifiers written in the chunk when it does not parse (as `ParseResult.unparsed_names`)."""
+        return frozenset() if self.ok else frozenset(_WORD.findall(self.text))
 
     def statements(self) -> tuple[Tree[Token], ...]:
         """The chunk's statement trees, positioned in the current text."""
