@@ -400,9 +400,14 @@ def ingress_problem(value: object) -> str | None:
         return f'"{cidr}" in ingress rule "{value}" is not an IP network'
     low, _, high = ports.partition("-")
     for part in (low, high or low):
-        if part != "*" and (not part.isdigit() or not 0 <= int(part) <= 65535):
+        if part != "*" and (not _PORT.fullmatch(part) or not 0 <= int(part) <= 65535):
             return f'"{ports}" in ingress rule "{value}" is not a port or port range'
+    if high and "*" not in (low, high) and int(low) > int(high):
+        return f'port range "{ports}" in ingress rule "{value}" runs backwards: write "{high}-{low}"'
     return None
+
+
+_PORT = re.compile(r"[0-9]{1,5}")  # ASCII digits only: `str.isdigit` also takes `²` and `٣`
 
 
 def validate(model: n.Model) -> list[Diagnostic]:

@@ -1,0 +1,31 @@
+"""Validation of attribute values beyond the conformance corpus: odd input gives diagnostics, never a traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from tmdiag.api import check_text
+
+
+def ingress_messages(rule: str) -> list[str]:
+    _, diagnostics = check_text(f'process web {{ ingress: ["{rule}"] }}', "m.tm")
+    return [d.message for d in diagnostics if d.code == "E202"]
+
+
+# superscript two, Arabic-Indic three, fullwidth 22: `str.isdigit` takes them, `int` not all
+@pytest.mark.parametrize("port", ["\u00b2", "\u0663", "\uff12\uff12"])
+def test_ingress_port_in_non_ascii_digits_is_an_error_not_a_crash(port: str) -> None:
+    assert ingress_messages(f"0.0.0.0/0:{port}") == [
+        f'"{port}" in ingress rule "0.0.0.0/0:{port}" is not a port or port range'
+    ]
+
+
+def test_ingress_port_range_that_runs_backwards_is_an_error() -> None:
+    assert ingress_messages("0.0.0.0/0:25-20") == [
+        'port range "25-20" in ingress rule "0.0.0.0/0:25-20" runs backwards: write "20-25"'
+    ]
+
+
+@pytest.mark.parametrize("rule", ["0.0.0.0/0:22", "::/0:20-25", "10.0.0.0/8:*", "10.0.0.0/8:443-443", "10.0.0.0/8:0"])
+def test_well_formed_ingress_rules_pass(rule: str) -> None:
+    assert ingress_messages(rule) == []
