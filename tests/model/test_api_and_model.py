@@ -130,3 +130,8 @@ def test_every_example_loads() -> None:
     for path in sorted(Path("examples").glob("*.tm")):
         model = tmdiag.load(path)
         assert model.elements and model.flows and model.risks, path
+
+
+def test_the_package_is_marked_typed_for_users_of_the_api() -> None:
+    # PEP 561: without py.typed, mypy treats `import tmdiag` in a user's code as untyped
+    assert (Path(tmdiag.__file__).parent / "py.typed").is_file()
