@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import tempfile
 
 from lark import Lark
 
@@ -23,9 +22,11 @@ def grammar_text() -> str:
 
 
 def _cache_path() -> str | bool:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(tempfile.gettempdir())
+    """The user's own cache folder, never a shared one: Lark unpickles the cache file, so a file planted
+    in a world-writable place (`/tmp/tmdiag/`) by another user would run code in ours."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     try:
-        os.makedirs(os.path.join(base, "tmdiag"), exist_ok=True)
+        os.makedirs(os.path.join(base, "tmdiag"), mode=0o700, exist_ok=True)
     except OSError:
         return False
     return os.path.join(base, "tmdiag", "lark-grammar.cache")
