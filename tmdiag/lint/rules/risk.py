@@ -13,6 +13,7 @@ from tmdiag.lint.facts import attribute_span, items
 from tmdiag.lint.registry import rule
 from tmdiag.lint.rule import Context, Hit
 from tmdiag.model.nodes import Model, RiskDecision
+from tmdiag.threats.decisions import default_owner
 
 _PLACEHOLDERS = frozenset({"", "todo", "tbd", "n/a", "na", "none", "-", "?", "fixme", "later", "accepted", "ok"})
 _TEAM = 'team {\n  alice "Alice Ng" security_lead\n}\n'
@@ -45,14 +46,18 @@ def rating(model: Model, risk: RiskDecision) -> str | None:
     summary="An open risk rated high or critical (or not rated) has no owner.",
     # rating: the decision's `severity:`, else the custom rule's, else pytm's threat library (no pytm import)
     rationale="A risk nobody owns is a risk nobody fixes; the owner is who decides and answers for it.",
-    fix="Add `owner: <team member>` to the risk decision. The rating is the decision's `severity:`, else the "
-    "threat's own (custom rule or pytm library).",
+    fix="Add `owner: <team member>` to the risk decision (or to its target, or to a boundary around it: the "
+    "owner `tmdiag threats` falls back to). The rating is the decision's `severity:`, else the threat's own "
+    "(custom rule or pytm library).",
     example=_WEB + "risk INP02 on web { status: open, severity: high }",
 )
 def open_risk_without_owner(model: Model, ctx: Context) -> Iterator[Hit]:
     for risk in model.risks:
         if _status(risk) != "open" or risk.has("owner"):
             continue
+        target = model.element(risk.target) or model.flow(risk.target)
+        if target is not None and default_owner(model, target):
+            continue  # owned by its target or a boundary around it, as in `tmdiag threats` and the report
         level = rating(model, risk)
         if level is None or level in ("high", "critical"):
             yield Hit(risk.id_span, f"open {level or 'unrated'} risk `{risk.id}` on `{risk.target}` has no owner")
