@@ -273,3 +273,13 @@ def test_empty_boundaries_hyphenated_ids_and_self_loops_draw() -> None:
 
 def test_a_model_without_elements_draws() -> None:
     assert ET.fromstring(render(tmdiag.loads('model "Empty" {}')).data) is not None
+
+
+def test_an_element_named_like_a_flow_keeps_its_risk_to_itself() -> None:
+    model = tmdiag.loads('process flow-2 "Odd name"\nprocess b "B"\nb -> flow-2 "one"\nb -> flow-2 "two"\n')
+    graph = parse(render(model, fmt="dot", findings=[FakeFinding("flow-2", "critical")]).dot)
+    nodes = {n.get_name(): n for g in clusters_and_root(graph) for n in g.get_nodes()}
+    edges = {unquote(e.get("id")): e for e in graph.get_edges()}
+    assert unquote(nodes['"el_flow-2"'].get("color")) == "#C0392B"
+    assert edges["dfd-flow-2"].get("color") is None  # flow 2 has no finding of its own
+    assert "top risk: none open" in unquote(edges["dfd-flow-2"].get("tooltip"))

@@ -68,7 +68,7 @@ def decorate(
     if legend:
         graph.add_subgraph(_legend(id_prefix))
     if loose:
-        loosen(graph, crossing={f"flow-{e.number}" for e in scene.edges if model.crosses_boundary(e.flows[0])})
+        loosen(graph, crossing={flow_anchor(e.number) for e in scene.edges if model.crosses_boundary(e.flows[0])})
     return str(graph.to_string())
 
 

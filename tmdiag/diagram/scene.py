@@ -54,13 +54,14 @@ class Scene:
     elements: list[Element] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     focus: str | None = None  # the boundary a view is about
-    risk: dict[str, str] = field(default_factory=dict)  # element id / "flow-<n>" -> top open risk
+    risk: dict[str, str] = field(default_factory=dict)  # element id / flow_key(flow) -> top open risk
     findings: dict[str, list[FindingLike]] = field(default_factory=dict)  # same keys, open findings
     rated: bool = False  # findings were given (tooltips then say "none open" where there are none)
 
 
 def flow_key(flow: Flow) -> str:
-    return f"flow-{flow.number}"
+    """A flow's key in `Scene.risk`: not `flow-<n>`, which is also a valid element id."""
+    return f"flow #{flow.number}"
 
 
 def _edges(model: Model, flows: Iterable[Flow]) -> list[Edge]:
