@@ -135,3 +135,15 @@ def test_every_example_loads() -> None:
 def test_the_package_is_marked_typed_for_users_of_the_api() -> None:
     # PEP 561: without py.typed, mypy treats `import tmdiag` in a user's code as untyped
     assert (Path(tmdiag.__file__).parent / "py.typed").is_file()
+
+
+def test_every_reply_of_a_named_flow_has_its_own_id() -> None:
+    # ids feed the anchors of findings (#threat-<id>-<target>): two replies must not share one
+    model = tmdiag.loads('process a\ndatastore b\nq: a -> b "Query" reply "Rows" reply "Ack"\na -> b reply')
+    assert [(f.number, f.id, f.reply_to) for f in model.flows] == [
+        (1, "q", None),
+        (2, "q-reply", 1),
+        (3, "q-reply-2", 1),
+        (4, "flow-4", None),
+        (5, "flow-5", 4),
+    ]

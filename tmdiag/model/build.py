@@ -173,13 +173,13 @@ class Builder:
             named=name is not None,
         )
         self.parts.flows.append(request)
-        for reply in replies:
+        for k, reply in enumerate(replies, 1):
             reply_label, reply_block = self.label_and(reply.children)
             span = self.span(reply)
             self.parts.flows.append(
                 n.Flow(
                     "flow",
-                    f"{name}-reply" if name else "",
+                    (f"{name}-reply" if k == 1 else f"{name}-reply-{k}") if name else "",
                     span,
                     span,
                     reply_label or f"Reply: {label or ''}".rstrip(": "),
