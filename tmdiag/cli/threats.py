@@ -20,10 +20,11 @@ from tmdiag.api import check_file
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from tmdiag.cli._common import add_output_options, date_arg, error, progress, use_colour
 from tmdiag.diagnostics import Diagnostic, Severity
+from tmdiag.model import schema
 from tmdiag.output.diagnostics import render_json, render_text, summary
 
-LEVELS = ("critical", "high", "medium", "low", "info")
-STATUSES = ("open", "mitigated", "accepted", "transferred", "avoided", "false_positive")
+LEVELS = tuple(reversed(schema.LEVELS))  # risk levels, highest first
+STATUSES = schema.DECISIONS
 COLOURS = {"critical": "\x1b[1;35m", "high": "\x1b[1;31m", "medium": "\x1b[33m", "low": "\x1b[36m", "info": "\x1b[2m"}
 CSV_COLUMNS = ("rank", "risk", "score", "likelihood", "impact", "threat_id", "title", "severity", "target_kind",
                "target_id", "path", "line", "column", "owner", "status", "controls", "ticket", "source",

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-RISKS = ("critical", "high", "medium", "low", "info")
+from tmdiag.model import schema
+
+RISKS = tuple(reversed(schema.LEVELS))  # critical … info
 SEVERE_RISKS = ("critical", "high")
-STATUSES = ("open", "mitigated", "accepted", "transferred", "avoided", "false_positive")
+STATUSES = schema.DECISIONS
 
 
 def plain(value: Any) -> str:

@@ -18,12 +18,13 @@ from typing import Any
 from tmdiag.analysis import conditions
 from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.model import nodes as n
+from tmdiag.model import schema
 from tmdiag.model.anchors import threat_anchor
 from tmdiag.model.nodes import RiskDecision
 from tmdiag.threats import decisions as dec
 from tmdiag.threats.risk import WORDS, RiskModel, rank
 
-STATUSES = ("open", "mitigated", "accepted", "transferred", "avoided", "false_positive")
+STATUSES = schema.DECISIONS  # open | mitigated | accepted | transferred | avoided | false_positive
 
 
 @dataclass(frozen=True, slots=True)

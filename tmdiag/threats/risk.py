@@ -17,9 +17,10 @@ from collections import deque
 from dataclasses import dataclass
 
 from tmdiag.model import nodes as n
+from tmdiag.model import schema
 
 WORDS = ("very_low", "low", "medium", "high", "very_high")  # scale 1..5
-LEVELS = ("critical", "high", "medium", "low", "info")  # risk levels, highest first
+LEVELS = tuple(reversed(schema.LEVELS))  # risk levels, highest first: critical … info
 RATINGS = {"very low": 1, "very_low": 1, "low": 2, "medium": 3, "high": 4, "very high": 5, "very_high": 5,
            "info": 1, "critical": 5}  # fmt: skip
 _CLASSIFICATION_VALUE = {"unknown": 0, "public": 1, "restricted": 2, "sensitive": 3, "secret": 4, "top_secret": 5}
