@@ -110,7 +110,7 @@ class Validator:
             return None
         self.error(
             "E104",
-            f"`{name}` is {describe(node)}, not {_WANT_WORDS.get(want, want)}",
+            f"`{name}` is {describe(node)}, not {_a(_WANT_WORDS.get(want, want))}",
             span,
             hint=did_you_mean(name, pool),
             related=(("declared here", node.id_span),),
@@ -357,6 +357,10 @@ def _name_hint(name: str, pool: list[str], want: str) -> str | None:
         plural = "boundaries" if what == "boundary" else f"{what}s"
         return f"declared {plural}: " + ", ".join(f"`{p}`" for p in pool)
     return None
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 def _fits(node: n.Node, want: str) -> bool:
