@@ -101,3 +101,7 @@ def test_rules_lists_and_explains(capsys: pytest.CaptureFixture[str]) -> None:
     assert [r["code"][:3] for r in listed] == ["TM4"] * len(listed) and listed[0]["example"]
     assert main(["rules", "TM2O3"]) == 2
     assert "did you mean `TM203`" in capsys.readouterr().err
+    assert main(["rules", "secret-data-unencrypte"]) == 2
+    assert "did you mean `secret-data-unencrypted`" in capsys.readouterr().err
+    assert main(["rules", "secret-data-unencrypted"]) == 0  # what the suggestion offers works
+    assert capsys.readouterr().out.startswith("TM203 secret-data-unencrypted")

@@ -19,6 +19,7 @@ examples:
   tmdiag rules                 every rule: code, default severity, name, summary
   tmdiag rules TM203           what TM203 checks, why, how to fix it, an example
   tmdiag rules TM4             the cloud control-plane family
+  tmdiag rules secret-data-unencrypted    a rule by its name
   tmdiag rules --format json   rule metadata for tools
 """
 
@@ -31,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("code", nargs="?", metavar="CODE", help="a rule code (TM203) or a prefix (TM2)")
+    parser.add_argument("code", nargs="?", metavar="CODE", help="a rule code (TM203), a prefix (TM2) or a name")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the output")
     return parser
@@ -79,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
     rules = all_rules()
     if args.code:
         wanted = args.code.strip().upper()
+        named = next((r for r in rules if r.name == args.code.strip().lower()), None)
+        wanted = named.code if named is not None else wanted  # the suggestions below offer names too
         rules = [r for r in rules if r.code.startswith(wanted)]
         if not rules:
             hint = did_you_mean(wanted, [r.code for r in all_rules()] + [r.name for r in all_rules()])
