@@ -82,17 +82,30 @@ def test_internal_error_leaves_the_file_untouched(
     assert "internal error: the formatted text means something else" in capsys.readouterr().err
 
 
+def stdin(raw: bytes | str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(raw.encode() if isinstance(raw, str) else raw), encoding="utf-8")
+
+
 def test_stdin_to_stdout(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(sys, "stdin", io.StringIO(MESSY))
+    monkeypatch.setattr(sys, "stdin", stdin(MESSY))
     assert main(["fmt", "-"]) == 0
     out, err = capsys.readouterr()
     assert out == TIDY and err == ""
-    monkeypatch.setattr(sys, "stdin", io.StringIO(MESSY))
+    monkeypatch.setattr(sys, "stdin", stdin(MESSY))
     assert main(["fmt", "--check", "-"]) == 1
-    monkeypatch.setattr(sys, "stdin", io.StringIO(BROKEN))
+    monkeypatch.setattr(sys, "stdin", stdin(BROKEN))
     assert main(["fmt", "-"]) == 1
     out, err = capsys.readouterr()
     assert "would reformat <stdin>" in out and "<stdin>:1:" in err
+
+
+def test_stdin_is_decoded_like_a_file(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdin", stdin(b'data a "caf\xe9"\n'))
+    assert main(["fmt", "-"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "error[E004]: not UTF-8 text: byte 0xe9" in err
+    monkeypatch.setattr(sys, "stdin", stdin(TIDY.replace("\n", "\r\n")))  # as a file: CRLF is a change
+    assert main(["fmt", "--check", "-"]) == 1
 
 
 def test_json_report(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:

@@ -37,6 +37,7 @@ syntax errors (left untouched), 2 usage, I/O or internal errors (files left unto
 """
 
 STDIN = "-"
+STDIN_NAME = "<stdin>"
 
 
 @dataclass
@@ -61,14 +62,16 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
     return parser
 
 
-def _read(path: Path) -> tuple[str | None, Outcome | None]:
+def _read(path: Path | None) -> tuple[str | None, Outcome | None]:
+    """A file's text (`None`: stdin), decoded as `tmdiag check` decodes it, or why it cannot be."""
+    name = STDIN_NAME if path is None else str(path)
     try:
-        raw = path.read_bytes()
+        raw = sys.stdin.buffer.read() if path is None else path.read_bytes()
     except OSError as problem:
-        return None, Outcome(str(path), "io-error", message=f"cannot read {path}: {problem.strerror or problem}")
-    text, diagnostic = decode(raw, str(path))
+        return None, Outcome(name, "io-error", message=f"cannot read {name}: {problem.strerror or problem}")
+    text, diagnostic = decode(raw, name)
     if diagnostic is not None or text is None:
-        return None, Outcome(str(path), "syntax-error", [diagnostic] if diagnostic else [])
+        return None, Outcome(name, "syntax-error", [diagnostic] if diagnostic else [])
     return text, None
 
 
@@ -111,12 +114,15 @@ def run(args: argparse.Namespace) -> int:
         if args.paths != [STDIN]:
             error("`-` (stdin) cannot be combined with other paths")
             return EXIT_ERROR
-        text = sys.stdin.read()
-        outcome, formatted = format_one("<stdin>", text, args)
-        sources["<stdin>"] = text
-        outcomes.append(outcome)
-        if not args.check and not args.diff and outcome.status in ("unchanged", "reformatted"):
-            sys.stdout.write(formatted if formatted is not None else text)
+        text, failed = _read(None)
+        if failed is not None or text is None:
+            outcomes.append(failed or Outcome(STDIN_NAME, "io-error"))
+        else:
+            outcome, formatted = format_one(STDIN_NAME, text, args)
+            sources[STDIN_NAME] = text
+            outcomes.append(outcome)
+            if not args.check and not args.diff and outcome.status in ("unchanged", "reformatted"):
+                sys.stdout.write(formatted if formatted is not None else text)
     else:
         files, missing = expand_paths(args.paths)
         for name in missing:
