@@ -24,7 +24,6 @@ _GROUP_WORDS = {
     "member": "a team member", "data": "a data asset", "threat_agent": "a threat agent",
     "boundary": "a boundary", "flow": "a flow", "control": "a control", "rule": "a rule",
 }  # fmt: skip
-_TLS_WRITTEN = {"1": "1.0", "1.0": "1.0", "1.1": "1.1", "1.2": "1.2", "1.3": "1.3", "none": "none", "ssl3": "ssl3"}
 
 
 def describe(node: n.Node) -> str:
@@ -212,8 +211,7 @@ class Validator:
                     hint=did_you_mean(str(value), spec.values) if isinstance(value, str) else None,
                 )
         elif kind == schema.TLS:
-            if _TLS_WRITTEN.get(str(value).lower().removeprefix("tls").removeprefix("v")) is None \
-                    or isinstance(value, bool):  # fmt: skip
+            if schema.tls_version(value) is None:
                 self.error(
                     "E203",
                     f"`{value}` is not a TLS version; expected one of "

@@ -367,6 +367,15 @@ ELEMENT_KINDS = ("actor", "process", "server", "lambda", "datastore", "external"
 RULE_TARGETS = (*ELEMENT_KINDS, "flow")
 
 
+def tls_version(value: object) -> str | None:
+    """A TLS version as written (`1.2`, `"tls1.3"`, `"TLSv1.2"`, `1`) as one of TLS_VERSIONS, or None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    text = str(value).lower().removeprefix("tls").removeprefix("v")
+    text = {"1": "1.0"}.get(text, text)
+    return text if text in TLS_VERSIONS else None
+
+
 def attribute(kind: str, name: str) -> Attr | None:
     for spec in SCHEMAS[kind]:
         if spec.name == name:
