@@ -37,3 +37,28 @@ def test_flow_owner_else_sink_owner_chain() -> None:
     assert owners["flow-1"] == {"ana"}  # user -> api: the sink's owner
     assert owners["flow-2"] == {"ops"}  # api -> db: db has none, its boundary has
     assert owners["named"] == {"lead"}  # the flow's own owner wins
+
+
+def test_nearest_boundary_with_an_owner() -> None:
+    """An inner boundary without `owner:` passes ownership on to the next boundary out that has one."""
+    model = tmdiag.loads("""
+team { lead "Lead" security_lead  ops "Ops" sre  net "Net" sre }
+boundary outside "Outside" { trust: untrusted  actor user "User" }
+boundary account "Account" {
+  trust: high, owner: ops
+  boundary subnet "Subnet" {
+    trust: high
+    process api "API"
+  }
+}
+boundary edge "Edge" { trust: medium, owner: net
+  boundary inner "Inner" { trust: medium, owner: lead  process gw "Gateway" }
+}
+user -> gw "In" { protocol: https }
+gw -> api "Call" { protocol: https }
+""")
+    owners: dict[str, set[str | None]] = {}
+    for finding in analyze(model).findings:
+        owners.setdefault(finding.target_id, set()).add(finding.owner)
+    assert owners["api"] == {"ops"}  # subnet has no owner: the account's
+    assert owners["gw"] == {"lead"}  # the innermost owner wins over the outer one

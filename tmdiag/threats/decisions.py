@@ -67,8 +67,8 @@ class Outcome:
 
 
 def default_owner(model: n.Model, node: n.Node) -> str | None:
-    """Who owns a finding without a decision: the target's owner, else the innermost boundary
-    owner around it; for a flow, its own owner, else its sink's, else its source's."""
+    """Who owns a finding without a decision: the target's owner, else the owner of the innermost
+    boundary around it that has one; for a flow, its own owner, else its sink's, else its source's."""
     if node.get("owner"):
         return str(node.get("owner"))
     ends = (node.sink, node.source) if isinstance(node, n.Flow) else (node.id,)
