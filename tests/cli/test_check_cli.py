@@ -47,10 +47,20 @@ def test_folder_without_models_exits_2(capsys: pytest.CaptureFixture[str], tmp_p
 
 
 def test_unreadable_model_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    (tmp_path / "dir.tm").mkdir()  # a folder named like a model cannot be read as one
+    big = tmp_path / "big.tm"
+    with big.open("wb") as handle:  # sparse: larger than tmdiag reads, without using the disk
+        handle.truncate(65 * 1024 * 1024)
+    (tmp_path / "good.tm").write_text("actor a\n")
+    code, out, _ = run(capsys, "--no-lint", str(big), str(tmp_path / "good.tm"))
+    assert code == 2  # an I/O error wins over a clean file
+    assert "big.tm:1:1: error[E301]: cannot read" in out and "larger than 64 MiB" in out
+
+
+def test_a_folder_named_like_a_model_is_expanded(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "dir.tm").mkdir()
     (tmp_path / "dir.tm" / "inner.tm").write_text("actor a\n")
-    code, _, _ = run(capsys, "--no-lint", str(tmp_path / "dir.tm"))
-    assert code == 0  # a folder is expanded: dir.tm/inner.tm is checked
+    code, out, _ = run(capsys, "--no-lint", str(tmp_path / "dir.tm"))
+    assert (code, out) == (0, "All good: 1 file checked, no problems.\n")  # dir.tm/inner.tm was checked
 
 
 def test_folder_expansion_checks_every_tm_file_below(capsys: pytest.CaptureFixture[str]) -> None:
@@ -95,3 +105,16 @@ def test_the_console_script_runs() -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("All good: 3 files checked")
+
+
+def test_a_problem_in_a_file_imported_by_several_models_is_reported_once(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "tmdiag.toml").write_text("")
+    (tmp_path / "shared.tm").write_text("data token { classification: secrt }\n")
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.tm").write_text(f'import "shared.tm"\nactor {name}\n')
+    code, out, _ = run(capsys, "--no-lint", str(tmp_path))
+    assert code == 1
+    assert out.count("error[E203]") == 1
+    assert out.endswith("Found 1 error in 3 files.\n")

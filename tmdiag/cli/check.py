@@ -116,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     today = args.today or datetime.date.today()
     diagnostics: list[Diagnostic] = []
+    shown: set[Diagnostic] = set()  # a file imported by several models named is reported once
     sources: dict[str, str] = {}
     io_failure = failed = False
     for file in files:
@@ -134,7 +135,8 @@ def run(args: argparse.Namespace) -> int:
         failed = failed or any(
             d.severity >= Severity.ERROR if d.code[0] == "E" else config.fails(d.severity) for d in found
         )
-        diagnostics.extend(found)
+        diagnostics.extend(d for d in found if d not in shown)
+        shown.update(found)
     _print(args, diagnostics, sources, len(files))
     if io_failure:
         return EXIT_ERROR
