@@ -569,16 +569,13 @@ def apply_changes(document: Document, changes: Sequence[types.TextDocumentConten
 
 def format_edits(ls: TmLanguageServer, opened: OpenDocument) -> list[types.TextEdit] | None:
     """One edit replacing the whole text with `tmdiag fmt`'s layout; none when it cannot format."""
-    try:
-        from tmdiag import fmt
-    except ImportError:
-        ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, "tmdiag fmt is not available"))
-        return None
+    from tmdiag.fmt import SyntaxProblems, format_text
+
     text = opened.document.text
     try:
-        formatted = fmt.format_text(text)
-    except Exception as error:  # SyntaxProblems / UnsafeFormat: leave the text as it is
-        reason = "the file has syntax errors" if type(error).__name__ == "SyntaxProblems" else str(error)
+        formatted = format_text(text)
+    except Exception as error:  # SyntaxProblems / UnsafeFormat (or a bug): leave the text as it is
+        reason = "the file has syntax errors" if isinstance(error, SyntaxProblems) else str(error)
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"not formatted: {reason}"))
         return None
     if formatted == text:
