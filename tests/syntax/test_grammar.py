@@ -2,8 +2,10 @@ from pathlib import Path
 
 import pytest
 
+from tmdiag.model import schema
+from tmdiag.model.build import RESERVED
 from tmdiag.syntax import parse
-from tmdiag.syntax.grammar import _cache_path, parser
+from tmdiag.syntax.grammar import ELEMENT_KEYWORDS, KEYWORDS_FOR_STATEMENTS, _cache_path, parser
 
 
 def test_grammar_has_no_conflicts_or_collisions_in_strict_mode() -> None:
@@ -41,3 +43,29 @@ def test_the_parse_table_cache_lives_in_the_users_cache_folder(tmp_path: Path, m
     assert _cache_path() == str(tmp_path / ".cache" / "tmdiag" / "lark-grammar.cache")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     assert _cache_path() == str(tmp_path / "xdg" / "tmdiag" / "lark-grammar.cache")
+
+
+def _first_terminals(symbol: str) -> set[str]:
+    """Terminals that can start `symbol` in the grammar (no rule of tm.lark can be empty at its start)."""
+    rules = parser().rules
+    found: set[str] = set()
+    todo, seen = [symbol], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for rule in rules:
+            if rule.origin.name == name and rule.expansion:
+                first = rule.expansion[0]
+                (found.add if first.is_term else todo.append)(first.name)  # type: ignore[operator]
+    return found
+
+
+def test_keyword_lists_kept_beside_the_grammar_match_it() -> None:
+    literals = {t.name: str(t.pattern.value) for t in parser().terminals if t.pattern.type == "str"}
+    kinds = {literals[r.expansion[0].name] for r in parser().rules if r.origin.name == "element_kind"}
+    assert set(ELEMENT_KEYWORDS) == kinds == set(schema.ELEMENT_KINDS)
+    starts = {literals[t] for t in _first_terminals("_statement") if t in literals}
+    assert set(KEYWORDS_FOR_STATEMENTS) == starts
+    assert frozenset(RESERVED) == starts | {"reply", "true", "false"}
