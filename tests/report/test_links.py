@@ -72,3 +72,24 @@ def test_every_internal_link_of_the_markdown_report_resolves(tmp_path: Path, mon
     targets |= {_slug(h) for h in re.findall(r"^#+ (.*)$", md, flags=re.M)}
     links = re.findall(r"\]\(#([^)]+)\)", md)
     assert links and not sorted(set(links) - targets)
+
+
+def test_per_boundary_views_share_the_page_without_duplicate_ids() -> None:
+    """A big model's overview and its per-boundary views are inlined in one page: each view's ids get
+    their own prefix (Graphviz numbers every picture `graph0`, and icons repeat in each)."""
+    import datetime
+
+    import tmdiag
+    from tmdiag.cli.report import Gathered
+    from tmdiag.diagram import render
+    from tmdiag.report import render_report
+
+    model = tmdiag.load(ROOT / "examples" / "checkout.tm")
+    diagram = render(model, fmt="svg", split_at=2)
+    assert len(diagram.views) >= 2
+    found = Gathered(diagram_svg=diagram.data, diagram_views=list(diagram.views), diagram_notes=list(diagram.notes))
+    page = anchors_of(render_report(found.inputs(model, datetime.date(2026, 11, 27)))["report.html"].decode("utf-8"))
+    ids = Counter(page.ids)
+    assert not [i for i, count in ids.items() if count > 1], "duplicate ids"
+    assert not sorted({link for link in page.links if link not in ids})
+    assert any(i.startswith("dfd-view-") for i in ids)

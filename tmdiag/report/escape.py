@@ -72,18 +72,18 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _prefixed_url(match: re.Match[str]) -> str:
-    ref = match.group(1)
-    return f"url(#{ref if ref.startswith(_ID_PREFIX) else _ID_PREFIX + ref})"
+def _prefixed(ref: str, prefix: str) -> str:
+    return ref if ref.startswith(prefix) else prefix + ref
 
 
-def sanitize_svg(data: bytes | str, link_prefix: str = "") -> str:
+def sanitize_svg(data: bytes | str, link_prefix: str = "", id_prefix: str = _ID_PREFIX) -> str:
     """An SVG document without anything active, to inline in HTML or to write beside it.
 
     Drops scripts, event handlers and any reference that would load something (only in-page
     `#fragment` links and `data:image/...` pictures stay). SVG ids get a `dfd-` prefix so they
     never collide with the report's own anchors (`#el-web` must open the section, not the node).
-    `link_prefix` goes before in-page links (`report.html` for the standalone dfd.svg).
+    `link_prefix` goes before in-page links (`report.html` for the standalone dfd.svg); `id_prefix`
+    replaces `dfd-` when several SVGs share one page (per-boundary views), so their ids stay unique.
     Parsing and writing are linear; the output is the same for the same input.
     """
     try:
@@ -109,16 +109,16 @@ def sanitize_svg(data: bytes | str, link_prefix: str = "") -> str:
                     node.attrib[key] = link_prefix + value
                     continue
                 if value.startswith("#") and _local(node.tag) == "use":
-                    node.attrib[key] = value if value.startswith("#" + _ID_PREFIX) else "#" + _ID_PREFIX + value[1:]
+                    node.attrib[key] = "#" + _prefixed(value[1:], id_prefix)
                     continue
                 del node.attrib[key]
             elif name == "id":
-                node.attrib[key] = value if value.startswith(_ID_PREFIX) else _ID_PREFIX + value
+                node.attrib[key] = _prefixed(value, id_prefix)
             elif "url(" in value:
                 if re.search(r"url\((?!#)", value):
                     del node.attrib[key]
                 else:
-                    node.attrib[key] = _URL_REF.sub(_prefixed_url, value)
+                    node.attrib[key] = _URL_REF.sub(lambda m: f"url(#{_prefixed(m.group(1), id_prefix)})", value)
             elif name == "style" and ("expression(" in value.lower() or "@import" in value.lower()):
                 del node.attrib[key]
     return ET.tostring(root, encoding="unicode")

@@ -179,7 +179,8 @@ def _encode(pieces: Iterator[str], batch: int = 8192) -> bytes:
 
 def _render(inputs: ReportInputs, template_dir: Path | None) -> dict[str, bytes]:
     svg = Markup(sanitize_svg(inputs.diagram_svg)) if inputs.diagram_svg else ""
-    views = [(bid, Markup(sanitize_svg(data))) for bid, data in inputs.diagram_views]
+    # one page holds the overview and every view: each view's ids get their own prefix
+    views = [(bid, Markup(sanitize_svg(data, id_prefix=f"dfd-view-{bid}-"))) for bid, data in inputs.diagram_views]
     context = build_context(replace(inputs, diagram_svg=svg, diagram_views=views))
     files: dict[str, bytes] = {}
     try:
