@@ -223,6 +223,20 @@ async def test_definition_in_an_imported_file(client: LanguageClient):
     assert location.range.start == position_of(aws.read_text(encoding="utf-8"), "aws_session")
 
 
+async def test_positions_in_an_imported_file_are_utf16_too(client: LanguageClient, tmp_path):
+    lib = 'data a "Zoë 🔥" { classification: public } process api "API"\n'  # the emoji counts 2 units
+    (tmp_path / "lib.tm").write_text(lib, encoding="utf-8")
+    main = tmp_path / "main.tm"
+    text = 'import "lib.tm"\nprocess p "P"\np -> api "call"\n'
+    await open_doc(client, main.as_uri(), text)
+    location = await client.text_document_definition_async(
+        types.DefinitionParams(doc(main.as_uri()), position_of(text, "api"))
+    )
+    assert isinstance(location, types.Location) and location.uri == (tmp_path / "lib.tm").resolve().as_uri()
+    assert location.range.start == position_of(lib, 'api "API"')
+    assert location.range.end == position_of(lib, ' "API"')
+
+
 async def test_rename(client: LanguageClient):
     uri = CHECKOUT.as_uri()
     text = CHECKOUT.read_text(encoding="utf-8")

@@ -35,6 +35,7 @@ from tmdiag.loader import project_root
 from tmdiag.lsp import completion, hover, navigation, symbols
 from tmdiag.lsp import publish as wire
 from tmdiag.lsp.document import Document
+from tmdiag.lsp.positions import LineIndex
 from tmdiag.lsp.threats import ThreatRunner
 from tmdiag.syntax.incremental import Chunk
 
@@ -94,6 +95,7 @@ class TmLanguageServer(LanguageServer):
         super().__init__("tmdiag", __version__)
         self.open: dict[str, OpenDocument] = {}
         self.threats_enabled = True
+        self._imported_lines: dict[tuple[str, str], tuple[str, LineIndex]] = {}  # (path, encoding) → (text, index)
 
     # ---- documents ----------------------------------------------------------------------
     def open_document(self, uri: str, text: str, version: int | None) -> OpenDocument:
@@ -155,18 +157,33 @@ class TmLanguageServer(LanguageServer):
             related_information=related or None,
         )
 
+    def _lines_of(self, opened: OpenDocument, path: str) -> LineIndex | None:
+        """Positions in the document, or in an imported file it shows (None: text unknown)."""
+        document = opened.document
+        if path == document.path:
+            return document.lines
+        text = document.analyse().model.sources.get(path)
+        if text is None:
+            return None
+        key = (path, document.lines.encoding)
+        cached = self._imported_lines.get(key)
+        if cached is None or cached[0] is not text:
+            cached = self._imported_lines[key] = (text, LineIndex(text, document.lines.encoding))
+        return cached[1]
+
     def _unstructured_range(self, opened: OpenDocument, span: Span) -> dict[str, dict[str, int]]:
-        if span.path == opened.document.path:
-            lines = opened.document.lines
+        lines = self._lines_of(opened, span.path)
+        if lines is not None:
             line, start = lines.position_units(span.line, span.column)
             end_line, end = lines.position_units(span.end_line, span.end_column)
-        else:  # another file (an import): columns as code points, which is right for ASCII text
+        else:  # columns as code points, which is right for ASCII text
             line, start, end_line, end = span.line - 1, span.column - 1, span.end_line - 1, span.end_column - 1
         return {"start": {"line": line, "character": start}, "end": {"line": end_line, "character": end}}
 
     def _range(self, opened: OpenDocument, span: Span) -> types.Range:
-        if span.path == opened.document.path:
-            return opened.document.lines.lsp_range(span)
+        lines = self._lines_of(opened, span.path)
+        if lines is not None:
+            return lines.lsp_range(span)
         return types.Range(
             types.Position(span.line - 1, span.column - 1), types.Position(span.end_line - 1, span.end_column - 1)
         )
