@@ -14,6 +14,9 @@ from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.syntax import messages, scan
 
 _LAST_WORD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)\s*$")
+_KEY_COLON = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\s*:\s*$")
+_STATEMENT_HINT = "a statement starts with a keyword (`boundary`, `process`, …); a flow is `a -> b`"
+_ATTRIBUTE_OUTSIDE_HINT = "attributes go inside a `{ … }` block; `name: a -> b` starts a named flow"
 
 
 class _Where:
@@ -78,7 +81,9 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
     elif expected == {"COLON"}:
         hint = "attributes are written `key: value`"
     elif expected == {"ARROW", "COLON"} and construct == "top":
-        hint = "a statement starts with a keyword (`boundary`, `process`, …); a flow is `a -> b`"
+        hint = _STATEMENT_HINT
+    elif expected == {"NAME"} and construct == "top" and _KEY_COLON.search(before):
+        hint = _ATTRIBUTE_OUTSIDE_HINT  # `actor a "A" port: 1`: `port:` read as a flow's name
     elif before.endswith(".") and token.type in ("NUMBER", "DATE", "DURATION"):
         hint = 'a name part cannot start with a digit; quote the value: "python3.12"'
     elif previous and expected >= {"ARROW"}:
@@ -123,7 +128,9 @@ def _unexpected_end(expected: set[str], where: _Where) -> Diagnostic:
         hint = f"the `{opener.char}` on line {line} is never closed: add `{closer}`"
         related = ((f"`{opener.char}` opened here", where.span(opener.offset)),)
     elif expected == {"ARROW"}:
-        hint = "attributes go inside a `{ … }` block; `name: a -> b` starts a named flow"
+        hint = _ATTRIBUTE_OUTSIDE_HINT
+    elif expected == {"ARROW", "COLON"} and construct == "top":
+        hint = _STATEMENT_HINT  # `actor a b`: `b` read as the start of a flow
     line, column = where.index.position(end)
     return Diagnostic(
         "E003",

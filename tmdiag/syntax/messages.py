@@ -102,6 +102,8 @@ def character_hint(rest: str, wanted: set[str]) -> str | None:
         return "an id starts with a letter or `_` (letters, digits, `_` and `-` follow)"
     if char == "=" and rest[1:2] == ">":
         return "a flow arrow is written `->`"
+    if char == "=" and "COMPARE" in wanted:
+        return "compare with `==`"
     if char == "=":
         return "attributes are written `key: value`"
     if char == "'":

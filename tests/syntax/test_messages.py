@@ -1,0 +1,40 @@
+"""Syntax errors in human words: the hint names what the writer most likely meant."""
+
+from __future__ import annotations
+
+import pytest
+
+from tmdiag.syntax import parse
+
+
+def only(text: str) -> tuple[str, str, int, str | None]:
+    (d,) = parse(text, "m.tm").diagnostics
+    return d.code, d.message, d.span.column, d.hint
+
+
+ATTRIBUTE_OUTSIDE = "attributes go inside a `{ … }` block; `name: a -> b` starts a named flow"
+STATEMENT = "a statement starts with a keyword (`boundary`, `process`, …); a flow is `a -> b`"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an attribute written after a declaration without braces reads as a named flow `port: 1 -> …`
+        ('actor a "A" port: 1', ("E001", "unexpected number `1`; expected an identifier", 19, ATTRIBUTE_OUTSIDE)),
+        ("actor a port: web", ("E003", "unexpected end of the statement; expected `->`", 18, ATTRIBUTE_OUTSIDE)),
+        # an unquoted label reads as the start of a flow
+        ("actor a b", ("E003", "unexpected end of the statement; expected `->` or `:`", 10, STATEMENT)),
+    ],
+)
+def test_words_outside_a_block_get_a_hint(text: str, expected: tuple[str, str, int, str | None]) -> None:
+    assert only(text) == expected
+
+
+def test_a_single_equals_sign_in_a_condition_suggests_double() -> None:
+    code, _, column, hint = only("rule R { targets: [flow], when: encrypted = true }")
+    assert (code, column, hint) == ("E002", 43, "compare with `==`")
+
+
+def test_a_single_equals_sign_in_a_block_suggests_a_colon() -> None:
+    code, _, column, hint = only("actor a { port = 1 }")
+    assert (code, column, hint) == ("E002", 16, "attributes are written `key: value`")
