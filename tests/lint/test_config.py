@@ -31,6 +31,9 @@ def test_severity_override_by_code_or_prefix() -> None:
     assert config.severity_of("TM203", Severity.ERROR) == Severity.WARNING
     assert config.severity_of("TM201", Severity.ERROR) == Severity.INFO
     assert config.severity_of("TM101", Severity.WARNING) == Severity.WARNING
+    every = LintConfig(severity={"ALL": Severity.INFO, "TM203": Severity.ERROR})  # ALL crashed (StopIteration)
+    assert every.severity_of("TM101", Severity.WARNING) == Severity.INFO
+    assert every.severity_of("TM203", Severity.WARNING) == Severity.ERROR
 
 
 def test_pyproject_table_found_upward(tmp_path: Path) -> None:

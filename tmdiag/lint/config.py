@@ -42,7 +42,7 @@ class LintConfig:
         best = _longest(code, self.severity)
         if best < 0:
             return default
-        return next(v for k, v in self.severity.items() if len(k) == best and _matches(code, k))
+        return next(v for k, v in self.severity.items() if _length(k) == best and _matches(code, k))
 
     def fails(self, severity: Severity) -> bool:
         return self.fail_on is not None and severity >= self.fail_on
@@ -65,8 +65,13 @@ def _matches(code: str, prefix: str) -> bool:
     return prefix == "ALL" or code.startswith(prefix)
 
 
+def _length(prefix: str) -> int:
+    """How specific a prefix is: `ALL` matches everything and is the least specific."""
+    return 0 if prefix == "ALL" else len(prefix)
+
+
 def _longest(code: str, prefixes: Iterable[str]) -> int:
-    return max((0 if p == "ALL" else len(p) for p in prefixes if _matches(code, p)), default=-1)
+    return max((_length(p) for p in prefixes if _matches(code, p)), default=-1)
 
 
 def _code_list(values: Iterable[str], where: str) -> list[str]:
