@@ -6,7 +6,8 @@ import argparse
 import logging
 import sys
 
-from tmdiag.cli import EXIT_OK
+from tmdiag.cli import EXIT_ERROR, EXIT_OK
+from tmdiag.cli._common import error
 
 EXAMPLES = """\
 examples:
@@ -35,7 +36,11 @@ def run(args: argparse.Namespace) -> int:
 
     level = logging.DEBUG if args.verbose else logging.WARNING
     if args.log:
-        logging.basicConfig(filename=args.log, level=level)
+        try:
+            logging.basicConfig(filename=args.log, level=level)
+        except OSError as problem:
+            error(f"cannot write the log {args.log}: {problem.strerror or problem}")
+            return EXIT_ERROR
     else:
         logging.basicConfig(stream=sys.stderr, level=logging.ERROR)
 
