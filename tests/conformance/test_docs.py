@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tmdiag.api import check_text
 from tmdiag.model import schema
 from tmdiag.output.language_docs import DOCUMENTS, render
 from tmdiag.syntax import parse
@@ -38,9 +39,15 @@ def test_render_regenerates_a_stale_table() -> None:
     assert "| old |" not in fresh and "| `excludes` |" in fresh
 
 
+# An example is a fragment: it may name things declared in another example or file, nothing else.
+_FRAGMENT_CODES = {"E101", "E301", "E402"}
+
+
 @pytest.mark.parametrize("name", ["docs/language.md", "dsl/SPEC.md", "README.md"])
-def test_tm_examples_in_the_docs_parse(name: str) -> None:
+def test_tm_examples_in_the_docs_parse_and_validate(name: str) -> None:
     blocks = re.findall(r"```tm\n(.*?)```", Path(name).read_text(encoding="utf-8"), re.DOTALL)
     assert blocks or name == "dsl/SPEC.md"
     for block in blocks:
         assert parse(block).diagnostics == (), block
+        _, diagnostics = check_text(block, "example.tm")
+        assert [d.message for d in diagnostics if d.code not in _FRAGMENT_CODES] == [], block
