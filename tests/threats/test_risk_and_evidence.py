@@ -110,3 +110,43 @@ def test_docs_mapping_table_is_generated_from_the_schema() -> None:
     text = Path("docs/threats.md").read_text(encoding="utf-8")
     assert f"{mapping.START}\n{mapping.markdown()}{mapping.END}" in text, "run python -m tmdiag.threats.mapping --write"
     assert "| `encrypted` | `controls.isEncrypted` | every element and flow |" in text
+
+
+EDGES = """
+team { ann "Ann" security_lead }
+data email "Email" { classification: public, pii: true }
+data keys "Keys" { classification: restricted, credentials: true, impact: high }
+data blob "Blob" { classification: unknown }
+threat_agent insider "Insider" { targets: [vault] }
+actor visitor "Visitor"
+boundary web "Web" { kind: internet  process site "Site" }
+boundary shop "Shop" { public: true  process cart "Cart" }
+boundary dc "DC" {
+  trust: high
+  process api "API" { public: true }
+  process worker "Worker"
+  datastore vault "Vault" { stores: [keys] }
+  datastore mail "Mail" { stores: [email] }
+  datastore bin "Bin" { stores: [blob] }
+}
+visitor -> worker "Visit"
+worker -> mail "Write" { data: [email] }
+"""
+
+
+def test_exposure_and_asset_value_rules_of_docs_risk_md() -> None:
+    risk = RiskModel(load_text(EDGES))
+    assert risk.exposure("visitor").adjustment == 1  # an actor outside every boundary: the outside world
+    assert risk.exposure("site").adjustment == 1  # in a `kind: internet` boundary
+    assert risk.exposure("cart").adjustment == 1  # in a `public: true` boundary
+    assert risk.exposure("api").adjustment == 1  # `public: true` itself
+    assert risk.exposure("worker").adjustment == 0  # one flow from an exposed element, no agent
+    assert risk.exposure("vault").adjustment == 1  # named in an agent's `targets:`
+    assert "insider" in risk.exposure("vault").reasons[0]
+    assert risk.exposure("bin").adjustment == -1
+    assert risk.asset_value("mail").value == 3  # public but PII: at least 3
+    assert risk.asset_value("vault").value == 4  # restricted credentials with `impact: high`
+    assert risk.asset_value("vault").reasons == ("data keys: declared impact high",)
+    assert risk.asset_value("bin").value is None  # unknown classification says nothing
+    assert risk.asset_value("flow-2").value == 3  # a flow: the data it carries
+    assert risk.rate("flow-2", "", "").explanation.startswith("likelihood 3 = unrated (medium) 3 +0")
