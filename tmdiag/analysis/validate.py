@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import ipaddress
 import re
-from collections.abc import Iterable, Iterator
 
 from tmdiag.analysis import threatlib
 from tmdiag.diagnostics import Diagnostic, Span, did_you_mean
@@ -414,9 +413,3 @@ _PORT = re.compile(r"[0-9]{1,5}")  # ASCII digits only: `str.isdigit` also takes
 
 def validate(model: n.Model) -> list[Diagnostic]:
     return Validator(model).run()
-
-
-def iter_errors(diagnostics: Iterable[Diagnostic]) -> Iterator[Diagnostic]:
-    from tmdiag.diagnostics import Severity
-
-    return (d for d in diagnostics if d.severity >= Severity.ERROR)

@@ -376,13 +376,6 @@ def tls_version(value: object) -> str | None:
     return text if text in TLS_VERSIONS else None
 
 
-def attribute(kind: str, name: str) -> Attr | None:
-    for spec in SCHEMAS[kind]:
-        if spec.name == name:
-            return spec
-    return None
-
-
 def _index() -> dict[str, dict[str, Attr]]:
     return {kind: {a.name: a for a in specs} for kind, specs in SCHEMAS.items()}
 

@@ -138,23 +138,3 @@ def _shift(tree: Tree[Token], offset: int, base_line: int, base_column: int) -> 
                 child.line, child.end_line = line(child.line), line(child.end_line or child.line)
                 child.start_pos = (child.start_pos or 0) + offset
                 child.end_pos = (child.end_pos or 0) + offset
-
-
-# ---- the pieces tmdiag.syntax.incremental (the LSP's incremental parse) builds on ------------
-
-
-def statement_chunks(text: str) -> list[tuple[int, int]]:
-    return scan.statement_chunks(text)
-
-
-def scan_comments_and_depth(text: str, path: str) -> tuple[tuple[Comment, ...], Diagnostic | None]:
-    return _scan_comments_and_depth(text, path, scan.LineIndex(text))
-
-
-def chunk_diagnostic(error: UnexpectedInput, text: str, offset: int, path: str, end: int | None = None) -> Diagnostic:
-    """The diagnostic for a parse error in the statement `text[offset:end]` (default: to the end)."""
-    return explain(error, text, offset, len(text) if end is None else end, scan.LineIndex(text), path)
-
-
-_statement_chunks, _diagnostic = statement_chunks, chunk_diagnostic  # names incremental.py imports
-shift_positions = _shift
