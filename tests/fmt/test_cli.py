@@ -150,3 +150,12 @@ def test_keeps_permissions_and_symlinks(files: dict[str, Path]) -> None:
     assert main(["fmt", "-q", str(link)]) == 0
     assert link.is_symlink() and files["messy"].read_text() == TIDY
     assert files["messy"].stat().st_mode & 0o777 == 0o644
+
+
+def test_a_byte_order_mark_is_a_change(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bom.tm"
+    path.write_bytes(b"\xef\xbb\xbf" + TIDY.encode())
+    assert main(["fmt", "--check", str(path)]) == 1
+    assert main(["fmt", str(path)]) == 0
+    assert path.read_bytes() == TIDY.encode()
+    assert main(["fmt", "--check", str(path)]) == 0

@@ -7,6 +7,7 @@ changes nothing; if not, the file is left untouched and tmdiag reports an intern
 from __future__ import annotations
 
 import argparse
+import codecs
 import difflib
 import json
 import os
@@ -72,7 +73,7 @@ def _read(path: Path | None) -> tuple[str | None, Outcome | None]:
     text, diagnostic = decode(raw, name)
     if diagnostic is not None or text is None:
         return None, Outcome(name, "syntax-error", [diagnostic] if diagnostic else [])
-    return text, None
+    return ("\ufeff" + text if raw.startswith(codecs.BOM_UTF8) else text), None  # the layout drops a BOM
 
 
 def _replace(path: Path, text: str) -> None:
@@ -119,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
             outcomes.append(failed or Outcome(STDIN_NAME, "io-error"))
         else:
             outcome, formatted = format_one(STDIN_NAME, text, args)
-            sources[STDIN_NAME] = text
+            sources[STDIN_NAME] = text.removeprefix("\ufeff")
             outcomes.append(outcome)
             if not args.check and not args.diff and outcome.status in ("unchanged", "reformatted"):
                 sys.stdout.write(formatted if formatted is not None else text)
@@ -137,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
             if failed is not None or text is None:
                 outcomes.append(failed or Outcome(str(path), "io-error"))
                 continue
-            sources[str(path)] = text
+            sources[str(path)] = text.removeprefix("\ufeff")
             outcome, formatted = format_one(str(path), text, args)
             if formatted is not None and outcome.status == "reformatted":
                 try:
