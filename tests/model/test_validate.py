@@ -29,3 +29,18 @@ def test_ingress_port_range_that_runs_backwards_is_an_error() -> None:
 @pytest.mark.parametrize("rule", ["0.0.0.0/0:22", "::/0:20-25", "10.0.0.0/8:*", "10.0.0.0/8:443-443", "10.0.0.0/8:0"])
 def test_well_formed_ingress_rules_pass(rule: str) -> None:
     assert ingress_messages(rule) == []
+
+
+RULE = 'process p\nrule INP02 "Mine" { targets: [process], when: true }\n'
+
+
+@pytest.mark.parametrize("header", ["", 'model "M" { }\n', 'model "M" { rules: extend }\n'])
+def test_a_rule_may_not_take_a_pytm_threat_id_while_the_library_stays(header: str) -> None:
+    # without a header the library stays too (`rules: extend` is the default)
+    _, diagnostics = check_text(header + RULE, "m.tm")
+    assert [(d.code, d.message) for d in diagnostics] == [("E102", "rule id `INP02` is a pytm threat id")]
+
+
+def test_a_rule_may_take_a_pytm_threat_id_when_it_replaces_the_library() -> None:
+    _, diagnostics = check_text('model "M" { rules: replace }\n' + RULE, "m.tm")
+    assert diagnostics == []

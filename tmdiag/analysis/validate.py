@@ -76,6 +76,7 @@ class Validator:
                 continue
             self.names[node.id] = node
         rule_ids: dict[str, n.CustomRule] = {}
+        replaces_library = self.model.info is not None and self.model.info.get("rules") == "replace"
         for rule in self.model.rules:
             if rule.id in rule_ids:
                 self.error(
@@ -84,8 +85,7 @@ class Validator:
                     rule.id_span,
                     related=(("first declared here", rule_ids[rule.id].id_span),),
                 )
-            elif rule.id in threatlib.catalogue() and self.model.info and \
-                    self.model.info.get("rules") != "replace":  # fmt: skip
+            elif rule.id in threatlib.catalogue() and not replaces_library:
                 self.error(
                     "E102",
                     f"rule id `{rule.id}` is a pytm threat id",
