@@ -118,3 +118,20 @@ def test_a_problem_in_a_file_imported_by_several_models_is_reported_once(
     assert code == 1
     assert out.count("error[E203]") == 1
     assert out.endswith("Found 1 error in 3 files.\n")
+
+
+def test_output_cut_short_by_a_closed_pipe_keeps_the_exit_code(tmp_path: Path) -> None:
+    # `tmdiag check bad.tm | head -1` under `set -o pipefail` must still fail the build
+    model = tmp_path / "bad.tm"
+    model.write_text("".join(f"data d{i} {{ clasification: secret }}\n" for i in range(600)))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tmdiag", "check", "--no-lint", str(model)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(100)  # more than a pipe holds is still to come
+    process.stdout.close()
+    err = process.stderr.read()
+    assert process.wait(timeout=60) == 1
+    assert b"Traceback" not in err and b"Exception ignored" not in err

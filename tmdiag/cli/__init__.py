@@ -60,6 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        from tmdiag.cli._common import silence_stdout
+
+        silence_stdout()
         return EXIT_OK
 
 

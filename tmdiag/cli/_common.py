@@ -52,6 +52,14 @@ def expand_paths(paths: list[str]) -> tuple[list[Path], list[str]]:
     return files, missing
 
 
+def silence_stdout() -> None:
+    """After the reader of our output went away (`| head`): drop what is still to be written, so that
+    Python's flush at exit does not fail again with a BrokenPipeError."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
 def error(message: str) -> None:
     print(f"tmdiag: error: {message}", file=sys.stderr)
 

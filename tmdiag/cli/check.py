@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tmdiag.api import check_file
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, expand_paths, use_colour
+from tmdiag.cli._common import add_output_options, date_arg, error, expand_paths, silence_stdout, use_colour
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.lint import lint
 from tmdiag.lint.config import FAIL_ON, ConfigError, LintConfig, load_config, read_config
@@ -137,7 +137,10 @@ def run(args: argparse.Namespace) -> int:
         )
         diagnostics.extend(d for d in found if d not in shown)
         shown.update(found)
-    _print(args, diagnostics, sources, len(files))
+    try:
+        _print(args, diagnostics, sources, len(files))
+    except BrokenPipeError:  # `tmdiag check … | head`: the exit code still tells what was found
+        silence_stdout()
     if io_failure:
         return EXIT_ERROR
     return EXIT_FINDINGS if failed else EXIT_OK
