@@ -308,7 +308,7 @@ class Validator:
                         "E404",
                         f"`{status}` risk `{risk.id}` on `{risk.target}` needs `{key}:`",
                         risk.span,
-                        hint=schema.BY_NAME["risk"][key].doc,
+                        hint=f"{key}: {schema.BY_NAME['risk'][key].doc}",  # as E205 says it
                     )
 
     def custom_rules(self) -> None:

@@ -20,7 +20,7 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EPILOG = """\
 examples:
   tmdiag check examples/checkout.tm          check a model (exit 1 on problems)
-  tmdiag check --format json models/        diagnostics for machines
+  tmdiag check --format json models/         diagnostics for machines
   tmdiag threats examples/checkout.tm        threats ranked by risk
   tmdiag report examples/checkout.tm -o out/ linked HTML + Markdown report
 
