@@ -305,10 +305,8 @@ def _literal_type(value: object) -> Type:
 
 
 def _enum_value(spec: Type, value: object) -> str | None:
-    if spec.values == schema.TLS_VERSIONS and not isinstance(value, bool):
-        text = str(value).lower().removeprefix("tls").removeprefix("v")
-        text = {"1": "1.0"}.get(text, text)
-        return text if text in spec.values else None
+    if spec.values == schema.TLS_VERSIONS:
+        return schema.tls_version(value)
     return str(value) if isinstance(value, str) and str(value) in spec.values else None
 
 
@@ -533,11 +531,7 @@ def _holds(op: str, left: object, right: object, order: tuple[str, ...]) -> bool
 
 
 def _position(value: object, order: tuple[str, ...]) -> int | None:
-    text = str(value)
-    if order == schema.TLS_VERSIONS:
-        text = {"1": "1.0"}.get(
-            text.lower().removeprefix("tls").removeprefix("v"), text.lower().removeprefix("tls").removeprefix("v")
-        )
+    text = (schema.tls_version(value) or "") if order == schema.TLS_VERSIONS else str(value)
     return order.index(text) if text in order else None
 
 

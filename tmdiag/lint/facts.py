@@ -65,11 +65,7 @@ def data_of(model: Model, node: Node, key: str = "data") -> Iterator[DataAsset]:
 
 def tls_version(value: object) -> str:
     """A TLS value as one of schema.TLS_VERSIONS (`none` when unset or unreadable)."""
-    if isinstance(value, bool) or value is None:
-        return "none"
-    text = str(value).lower().removeprefix("tls").removeprefix("v")
-    text = {"1": "1.0", "3": "ssl3", "ssl": "ssl3"}.get(text, text)
-    return text if text in schema.TLS_VERSIONS else "none"
+    return schema.tls_version(value) or "none"
 
 
 @dataclass(frozen=True)

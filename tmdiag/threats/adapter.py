@@ -43,20 +43,13 @@ INHERITED_FLOW_FIELDS = frozenset(
 )  # fmt: skip
 
 
-def tls_name(value: object) -> str | None:
-    """A TLS version as written (`1.2`, `tls1.3`, `TLSv1.2`, `1`) → one of schema.TLS_VERSIONS."""
-    text = str(value).lower().removeprefix("tls").removeprefix("v")
-    text = {"1": "1.0"}.get(text, text)
-    return text if text in schema.TLS_VERSIONS else None
-
-
 def pytm_value(spec: schema.Attr, value: Any) -> Any:
     """A model value converted to what pytm stores in the field `spec.pytm`."""
     field_name = (spec.pytm or "").rpartition(".")[2]
     if field_name in ("classification", "maxClassification"):
         return CLASSIFICATIONS.get(str(value), pytm.Classification.UNKNOWN)
     if spec.type == schema.TLS:
-        return TLS.get(tls_name(value) or "none", pytm.TLSVersion.NONE)
+        return TLS.get(schema.tls_version(value) or "none", pytm.TLSVersion.NONE)
     if field_name == "credentialsLife":
         return LIFETIMES.get(str(value), pytm.Lifetime.NONE)
     if field_name == "type":
