@@ -18,6 +18,7 @@ true. An attribute the target's kind does not have makes the test false.
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ from tmdiag.model import schema
 
 ORDERED = (schema.CLASSIFICATIONS, schema.TRUST_LEVELS, schema.LEVELS, schema.TLS_VERSIONS)
 ORDERED_OPS = frozenset({"<", "<=", ">", ">="})
+_ORDER_OPS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 _LIST_TYPES = (schema.REFS, schema.STRS, schema.IDS, schema.INGRESS)
 
 
@@ -516,16 +518,18 @@ def _holds(op: str, left: object, right: object, order: tuple[str, ...]) -> bool
         return _equal(left, right) or _tls_equal(left, right, order)
     if op == "!=":
         return not (_equal(left, right) or _tls_equal(left, right, order))
+    a: Any
+    b: Any
     if order:
         a, b = _position(left, order), _position(right, order)
         if a is None or b is None:
             return False
     elif isinstance(left, n.Duration) and isinstance(right, n.Duration):
-        a, b = left.days, right.days  # type: ignore[assignment]
+        a, b = left.days, right.days
     else:
-        a, b = left, right  # type: ignore[assignment]
+        a, b = left, right
     try:
-        return bool({"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op])  # type: ignore[operator]
+        return bool(_ORDER_OPS[op](a, b))
     except TypeError:
         return False
 
