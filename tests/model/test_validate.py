@@ -44,3 +44,18 @@ def test_a_rule_may_not_take_a_pytm_threat_id_while_the_library_stays(header: st
 def test_a_rule_may_take_a_pytm_threat_id_when_it_replaces_the_library() -> None:
     _, diagnostics = check_text('model "M" { rules: replace }\n' + RULE, "m.tm")
     assert diagnostics == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("actor a\nactor b\na -> b\nflow-3: b -> a\na -> b", 4),  # a name taken by the third flow
+        ("actor a\nactor b\nq: a -> b reply\nprocess q-reply", 4),  # the id of q's reply
+        ("process flow-1\nactor b\nb -> flow-1", 1),
+    ],
+)
+def test_a_name_may_not_take_the_id_of_an_unnamed_flow(text: str, line: int) -> None:
+    # ids are the targets of findings and decisions: one id, one thing
+    _, diagnostics = check_text(text, "m.tm")
+    assert [(d.code, d.span.line) for d in diagnostics] == [("E102", line)]
+    assert "which has no name of its own" in diagnostics[0].message

@@ -75,6 +75,17 @@ class Validator:
                 )
                 continue
             self.names[node.id] = node
+        for flow in self.model.flows:  # ids tmdiag gives (`flow-3`, `q-reply`) must not be taken by a name
+            taken = None if flow.named else self.names.get(flow.id)
+            if taken is not None:
+                self.error(
+                    "E102",
+                    f"`{flow.id}` is also the id of flow {flow.number} (`{flow.source} -> {flow.sink}`), "
+                    "which has no name of its own",
+                    taken.id_span,
+                    hint=f"pick another id for {describe(taken)}",
+                    related=((f"flow {flow.number}", flow.span),),
+                )
         rule_ids: dict[str, n.CustomRule] = {}
         replaces_library = self.model.info is not None and self.model.info.get("rules") == "replace"
         for rule in self.model.rules:
