@@ -283,3 +283,16 @@ def test_an_element_named_like_a_flow_keeps_its_risk_to_itself() -> None:
     assert unquote(nodes['"el_flow-2"'].get("color")) == "#C0392B"
     assert edges["dfd-flow-2"].get("color") is None  # flow 2 has no finding of its own
     assert "top risk: none open" in unquote(edges["dfd-flow-2"].get("tooltip"))
+
+
+def test_overview_counts_flows_between_hyphenated_boundaries() -> None:
+    model = tmdiag.loads(
+        'boundary a "A" { process x "X" }\nboundary b-c "BC" { process y "Y" }\n'
+        'boundary a-b "AB" { process z "Z" }\nboundary c "C" { process w "W" }\n'
+        'x -> y "one"\nz -> w "two"\nz -> w "three"\n'
+    )
+    graph = parse(render(model, fmt="dot", split_at=1, warn=False).dot)
+    labels = {
+        (e.get_source().strip('"'), e.get_destination().strip('"')): unquote(e.get("label")) for e in graph.get_edges()
+    }
+    assert labels == {("sum_a", "sum_b-c"): "1 flow", ("sum_a-b", "sum_c"): "2 flows"}

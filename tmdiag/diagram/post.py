@@ -297,12 +297,16 @@ def decorate_overview(
             node.set("URL", quoted(view or f"{link_prefix}#{anchor}"))
             node.set("tooltip", quoted(f"{count} elements {where}"))
             node.set("id", quoted(f"{id_prefix}{name}"))
-    links = boundary_links(model)
+    # matched by their ends: the edge ids are ambiguous for hyphenated ids (`a`→`b-c`, `a-b`→`c`)
+    links = {(summary_id(source), summary_id(sink)): (source, sink, count)
+             for (source, sink), count in boundary_links(model).items()}  # fmt: skip
     for dot_edge in graph.get_edges():
+        ends = (str(dot_edge.get_source()).strip('"'), str(dot_edge.get_destination()).strip('"'))
+        if ends not in links:
+            continue
+        source, sink, count = links[ends]
         name = str(dot_edge.get("id")).strip('"')
-        for (source, sink), count in links.items():
-            if name == f"link-{source or '_top'}-{sink or '_top'}":
-                dot_edge.set("label", quoted(f"{count} flow{'s' if count != 1 else ''}"))
-                dot_edge.set("tooltip", quoted(f"{count} flows from {source or 'outside'} to {sink or 'outside'}"))
-                dot_edge.set("id", quoted(f"{id_prefix}{name}"))
+        dot_edge.set("label", quoted(f"{count} flow{'s' if count != 1 else ''}"))
+        dot_edge.set("tooltip", quoted(f"{count} flows from {source or 'outside'} to {sink or 'outside'}"))
+        dot_edge.set("id", quoted(f"{id_prefix}{name}"))
     return str(graph.to_string())
