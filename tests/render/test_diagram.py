@@ -276,7 +276,7 @@ def test_a_model_without_elements_draws() -> None:
 
 
 def test_an_element_named_like_a_flow_keeps_its_risk_to_itself() -> None:
-    model = tmdiag.loads('process flow-2 "Odd name"\nprocess b "B"\nb -> flow-2 "one"\nb -> flow-2 "two"\n')
+    model = tmdiag.loads('process flow-2 "Odd"\nprocess b "B"\nfirst: b -> flow-2 "one"\nsecond: b -> flow-2 "two"\n')
     graph = parse(render(model, fmt="dot", findings=[FakeFinding("flow-2", "critical")]).dot)
     nodes = {n.get_name(): n for g in clusters_and_root(graph) for n in g.get_nodes()}
     edges = {unquote(e.get("id")): e for e in graph.get_edges()}
