@@ -38,3 +38,17 @@ def test_a_single_equals_sign_in_a_condition_suggests_double() -> None:
 def test_a_single_equals_sign_in_a_block_suggests_a_colon() -> None:
     code, _, column, hint = only("actor a { port = 1 }")
     assert (code, column, hint) == ("E002", 16, "attributes are written `key: value`")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("actor a 90d", "unexpected duration `90d`;"),
+        ("actor a 2026-01-01", "unexpected date `2026-01-01`;"),
+        ("rule R { targets: [flow], when: a\n x == 1 }", "unexpected comparison `==`;"),
+        ("actor a 12", "unexpected number `12`;"),
+    ],
+)
+def test_the_token_found_is_named_in_a_word(text: str, found: str) -> None:
+    # not "unexpected duration like `90d` `90d`" or "unexpected date (YYYY-MM-DD) `2026-01-01`"
+    assert only(text)[1].startswith(found)

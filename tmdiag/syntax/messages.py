@@ -23,6 +23,9 @@ _NAMED = {
     "$END": "the end of the file",
 }
 _ORDER = ["NAME", "STRING", "NUMBER", "DATE", "DURATION"]
+# What a token found is called: "unexpected date `2026-01-01`".
+_NOUNS = {"NAME": "identifier", "STRING": "string", "NUMBER": "number", "DATE": "date", "DURATION": "duration",
+          "COMPARE": "comparison"}  # fmt: skip
 _IN_CONSTRUCT = {
     "top": "a statement (`boundary`, `process`, `data`, `a -> b`, …)",
     "boundary": "an attribute (`key: value`), an element (`process web`, …), a nested `boundary` or `}`",
@@ -65,8 +68,7 @@ def describe_token(token: Token) -> str:
     literal = _literals().get(token.type)
     if literal is not None:
         return f"`{literal}`"
-    label = _NAMED.get(token.type, "input").replace("an identifier", "identifier").removeprefix("a ")
-    return f"{label} `{shorten(str(token))}`"
+    return f"{_NOUNS.get(token.type, 'input')} `{shorten(str(token))}`"
 
 
 def shorten(text: str, limit: int = 40) -> str:
