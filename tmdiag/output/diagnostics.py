@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 from tmdiag.diagnostics import Diagnostic, Severity
@@ -18,6 +19,13 @@ def printable(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(" " if c == "\t" else c if c.isprintable() else "\ufffd" for c in text)
+
+
+def _cells(text: str) -> int:
+    """Terminal columns `text` takes: wide (CJK, emoji) characters two, combining marks none."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 0 if unicodedata.combining(c) else 1 for c in text)
 
 
 _LINES: dict[str, tuple[str, list[str]]] = {}  # path -> (text, its lines): split each file once
@@ -55,9 +63,8 @@ def render_text(diagnostic: Diagnostic, sources: Mapping[str, str], colour: bool
         width = max(1, min(width, len(shown) - caret + 1))
         gutter = str(span.line).rjust(4)
         out.append(paint(_BLUE, f"{gutter} | ") + shown)
-        out.append(
-            paint(_BLUE, f"{' ' * len(gutter)} | ") + " " * (caret - 1) + paint(_COLOURS[d.severity], "^" * width)
-        )
+        pad, under = _cells(shown[: caret - 1]), max(1, _cells(shown[caret - 1 : caret - 1 + width]))
+        out.append(paint(_BLUE, f"{' ' * len(gutter)} | ") + " " * pad + paint(_COLOURS[d.severity], "^" * under))
     if d.hint:
         out.append(f"     = help: {printable(d.hint)}")
     for note, where in d.related:
