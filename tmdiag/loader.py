@@ -113,9 +113,10 @@ class Loader:
         self.done.add(key)
         display = self.display(path)
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
+            with path.open("rb") as handle:  # read at most the limit: a device or pipe may never end
+                raw = handle.read(MAX_FILE_BYTES + 1)
+            if len(raw) > MAX_FILE_BYTES:
                 raise OSError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
-            raw = path.read_bytes()
         except OSError as error:
             where = span or Span.point(display, 1, 1)
             reason = error.strerror or str(error)

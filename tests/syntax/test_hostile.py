@@ -106,3 +106,11 @@ def test_missing_file_is_a_diagnostic(tmp_path: Path) -> None:
     model, diagnostics = check_file(tmp_path / "nope.tm")
     assert model is None
     assert [d.code for d in diagnostics] == ["E301"]
+
+
+def test_an_endless_device_is_read_up_to_the_limit_only() -> None:
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero")
+    model, diagnostics = check_file("/dev/zero")  # stat says 0 bytes; reading would never end
+    assert model is None
+    assert [(d.code, "larger than 64 MiB" in d.message) for d in diagnostics] == [("E301", True)]
