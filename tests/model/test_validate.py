@@ -59,3 +59,15 @@ def test_a_name_may_not_take_the_id_of_an_unnamed_flow(text: str, line: int) -> 
     _, diagnostics = check_text(text, "m.tm")
     assert [(d.code, d.span.line) for d in diagnostics] == [("E102", line)]
     assert "which has no name of its own" in diagnostics[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("boundary b { trust: true }", "`true` is not a valid `trust`"),
+        ("actor a\nactor b\na -> b { tls: false }", "`false` is not a TLS version"),
+    ],
+)
+def test_a_boolean_where_a_name_belongs_is_spelt_as_in_the_model(text: str, message: str) -> None:
+    _, diagnostics = check_text(text, "m.tm")
+    assert [d.message.split(";")[0] for d in diagnostics] == [message]

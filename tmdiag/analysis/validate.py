@@ -215,7 +215,7 @@ class Validator:
             if not isinstance(value, str) or str(value) not in spec.values:
                 self.error(
                     "E203",
-                    f"`{value}` is not a valid `{spec.name}`; expected one of "
+                    f"`{_written(value)}` is not a valid `{spec.name}`; expected one of "
                     + ", ".join(f"`{v}`" for v in spec.values),
                     span,
                     hint=did_you_mean(str(value), spec.values) if isinstance(value, str) else None,
@@ -224,7 +224,7 @@ class Validator:
             if schema.tls_version(value) is None:
                 self.error(
                     "E203",
-                    f"`{value}` is not a TLS version; expected one of "
+                    f"`{_written(value)}` is not a TLS version; expected one of "
                     + ", ".join(f"`{v}`" for v in schema.TLS_VERSIONS),
                     span,
                 )
@@ -379,6 +379,11 @@ def _fits(node: n.Node, want: str) -> bool:
     if want == "agent":
         return isinstance(node, n.ThreatAgent)
     return node.schema_kind == want
+
+
+def _written(value: object) -> str:
+    """A value as the model spells it (`true`, not Python's `True`)."""
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _describe_value(value: object) -> str:
