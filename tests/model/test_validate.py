@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tmdiag.api import check_text
+from tmdiag.model import schema
 
 
 def ingress_messages(rule: str) -> list[str]:
@@ -71,3 +72,10 @@ def test_a_name_may_not_take_the_id_of_an_unnamed_flow(text: str, line: int) -> 
 def test_a_boolean_where_a_name_belongs_is_spelt_as_in_the_model(text: str, message: str) -> None:
     _, diagnostics = check_text(text, "m.tm")
     assert [d.message.split(";")[0] for d in diagnostics] == [message]
+
+
+def test_the_names_that_may_go_unquoted_are_string_attributes_of_the_schema() -> None:
+    strings = {a.name for attrs in schema.SCHEMAS.values() for a in attrs if a.type in (schema.STR, schema.STRS)}
+    assert strings >= schema.UNQUOTED_OK
+    refs = {a.ref for attrs in schema.SCHEMAS.values() for a in attrs if a.ref}
+    assert refs <= set(schema.REF_NOUNS)

@@ -200,7 +200,7 @@ class Validator:
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 65535:
                 self.error("E202", f"`{spec.name}` takes a port number (0-65535), not {_describe_value(value)}", span)
         elif kind in (schema.STR, schema.STRS):
-            if isinstance(value, n.Name) and spec.name in _UNQUOTED_OK:
+            if isinstance(value, n.Name) and spec.name in schema.UNQUOTED_OK:
                 return  # short identifiers read well unquoted: `protocol: https`
             if not isinstance(value, str) or isinstance(value, n.Name):
                 hint = f'quote it: "{value}"' if isinstance(value, n.Name) else None
@@ -336,13 +336,7 @@ _DECISION_NEEDS = {
 }  # fmt: skip
 _LISTS = (schema.REFS, schema.IDS)
 _HEADER_WORDS = {"model": "the model header", "risk": "a risk decision", "assume": "an assumption"}
-_UNQUOTED_OK = frozenset(
-    {"protocol", "os", "environment", "authentication_scheme", "format", "encryption_algorithm", "tags"}
-)
-_WANT_WORDS = {
-    "member": "team member", "data": "data asset", "control": "control", "boundary": "boundary",
-    "element": "element", "flow": "flow", "agent": "threat agent",
-}  # fmt: skip
+_WANT_WORDS = schema.REF_NOUNS
 _TYPE_WORDS = {
     schema.BOOL: "`true` or `false`", schema.INT: "a whole number", schema.STR: "a string",
     schema.ENUM: "one of a fixed set of names", schema.DATE: "a date", schema.DURATION: "a duration",

@@ -363,6 +363,16 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
     ),
 }
 
+# String attributes whose short technical words read well unquoted: `protocol: https`, `os: linux`.
+UNQUOTED_OK = frozenset(
+    {"protocol", "os", "environment", "authentication_scheme", "format", "encryption_algorithm", "tags"}
+)
+# What a reference (`Attr.ref`) points to, in words.
+REF_NOUNS = {
+    "member": "team member", "data": "data asset", "control": "control", "boundary": "boundary",
+    "element": "element", "flow": "flow", "agent": "threat agent", "kind": "element kind",
+}  # fmt: skip
+
 ELEMENT_KINDS = ("actor", "process", "server", "lambda", "datastore", "external", "llm", "agent")
 RULE_TARGETS = (*ELEMENT_KINDS, "flow")
 

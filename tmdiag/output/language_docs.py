@@ -31,10 +31,7 @@ _GROUP_TITLES = {
     "asset": "asset attributes",
 }
 _BLOCK = re.compile(r"(<!-- BEGIN (schema|group):([a-z_]+) -->\n).*?(<!-- END \2:\3 -->)", re.DOTALL)
-_REF_WORDS = {
-    "member": "team member", "data": "data asset", "control": "control", "boundary": "boundary",
-    "element": "element or flow", "agent": "threat agent", "kind": "element kind or `flow`",
-}  # fmt: skip
+_REF_WORDS = {**schema.REF_NOUNS, "element": "element or flow", "kind": "element kind or `flow`"}
 
 
 def type_words(attr: schema.Attr) -> str:
