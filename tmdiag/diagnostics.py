@@ -62,16 +62,22 @@ class TmError(Exception):
 
 def did_you_mean(word: str, candidates: object) -> str | None:
     """A "did you mean `x`?" hint for a misspelt word, or None."""
+    match = closest(word, candidates)
+    return f"did you mean `{match}`?" if match is not None else None
+
+
+def closest(word: str, candidates: object) -> str | None:
+    """The candidate `word` is most likely a misspelling of, or None."""
     import difflib
 
     pool = [str(c) for c in candidates]  # type: ignore[attr-defined]
     lowered = {c.lower(): c for c in pool}
     if word.lower() in lowered and lowered[word.lower()] != word:
-        return f"did you mean `{lowered[word.lower()]}`?"
+        return lowered[word.lower()]
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.7)
     if not close and len(word) >= 3:  # short words: one swapped, dropped or doubled letter (`wbe` → `web`)
         close = [c for c in pool if _one_edit(word.lower(), c.lower())][:1]
-    return f"did you mean `{close[0]}`?" if close else None
+    return close[0] if close else None
 
 
 def _one_edit(a: str, b: str) -> bool:

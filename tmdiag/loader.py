@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import MappingProxyType
 
-from tmdiag.diagnostics import Diagnostic, Span, did_you_mean
+from tmdiag.diagnostics import Diagnostic, Span, closest
 from tmdiag.model import nodes as n
 from tmdiag.model.build import FileParts, build
 from tmdiag.resources import std_root
@@ -163,9 +163,11 @@ class Loader:
             return None
         if not target.is_file():
             hint = None
-            if written.startswith("std/"):
-                available = [f"std/{p.name}" for p in sorted(self.std.glob("*.tm"))]
-                hint = did_you_mean(written, available) or "standard modules: " + ", ".join(available)
+            if written.startswith("std/"):  # compare module names: every path shares `std/` and `.tm`
+                modules = [p.stem for p in sorted(self.std.glob("*.tm"))]
+                close = closest(written.removeprefix("std/").removesuffix(".tm"), modules)
+                listed = ", ".join(f"std/{m}.tm" for m in modules)
+                hint = f"did you mean `std/{close}.tm`?" if close else f"standard modules: {listed}"
             self.state.diagnostics.append(Diagnostic("E301", f"imported file `{written}` not found", span, hint=hint))
             return None
         return target

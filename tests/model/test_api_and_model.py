@@ -147,3 +147,16 @@ def test_every_reply_of_a_named_flow_has_its_own_id() -> None:
         (4, "flow-4", None),
         (5, "flow-5", 4),
     ]
+
+
+@pytest.mark.parametrize(
+    ("module", "hint"),
+    [
+        ("std/awz.tm", "did you mean `std/aws.tm`?"),
+        ("std/k8", "did you mean `std/k8s.tm`?"),
+        ("std/gcp.tm", "standard modules: std/aws.tm, std/k8s.tm, std/llm.tm"),  # not "did you mean `std/llm.tm`?"
+    ],
+)
+def test_a_missing_standard_module_gets_a_hint_by_module_name(module: str, hint: str) -> None:
+    _, diagnostics = tmdiag.check_text(f'import "{module}"\nactor a', "m.tm")
+    assert [(d.code, d.hint) for d in diagnostics] == [("E301", hint)]
