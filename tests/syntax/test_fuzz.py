@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from tests.syntax.test_hostile import assert_inside
 from tmdiag.api import check_text
 from tmdiag.diagnostics import Severity
+from tmdiag.lint import lint
 from tmdiag.output.diagnostics import render_text
 
 SEEDS = [Path("examples/checkout.tm").read_text(encoding="utf-8")] + [
@@ -57,3 +59,6 @@ def test_mangled_models_give_a_model_or_positioned_diagnostics(text: str) -> Non
         assert re.fullmatch(r"E\d{3}", d.code)
         assert d.message and d.severity in Severity
         render_text(d, model.sources)
+    if not any(d.code.startswith("E0") for d in diagnostics):  # what `tmdiag check` lints: it must not raise
+        for d in lint(model, today=datetime.date(2026, 11, 27)):
+            render_text(d, model.sources)
