@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import dataclasses
+import errno
 import gc
 from collections.abc import Iterator
 from pathlib import Path
@@ -119,7 +120,7 @@ class Loader:
                 raise OSError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
         except OSError as error:
             where = span or Span.point(display, 1, 1)
-            reason = error.strerror or str(error)
+            reason = _reason(error)
             self.state.diagnostics.append(Diagnostic("E301", f"cannot read `{display}`: {reason}", where))
             return
         text, problem = decode(raw, display)
@@ -138,6 +139,14 @@ class Loader:
             return str(path)
 
     def resolve(self, written: str, base: Path, span: Span) -> Path | None:
+        try:
+            return self._resolve(written, base, span)
+        except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop (Python < 3.13)
+            reason = _reason(error)
+            self.state.diagnostics.append(Diagnostic("E301", f"cannot read import `{written}`: {reason}", span))
+            return None
+
+    def _resolve(self, written: str, base: Path, span: Span) -> Path | None:
         if written.startswith("std/"):
             root, target = self.std, (self.std / written[4:]).resolve()
         else:
@@ -227,13 +236,22 @@ def _number_flows(flows: list[n.Flow]) -> list[n.Flow]:
     return numbered
 
 
+def _reason(error: Exception) -> str:
+    if isinstance(error, RuntimeError) or getattr(error, "errno", None) == errno.ELOOP:
+        return "a loop of symbolic links"
+    return getattr(error, "strerror", None) or str(error)
+
+
 def load_path(path: str | Path) -> tuple[n.Model | None, list[Diagnostic]]:
     """Load a model file and everything it imports. The model is None when nothing could be read."""
-    entry = Path(path)
-    loader = Loader(project_root(entry.resolve()))
+    try:
+        entry = Path(path).resolve()
+    except (OSError, RuntimeError) as error:
+        return None, [Diagnostic("E301", f"cannot read `{path}`: {_reason(error)}", Span.point(str(path), 1, 1))]
+    loader = Loader(project_root(entry))
     with gc_paused():
-        loader.load_file(entry.resolve(), None, (str(entry.resolve()),))
-        display = loader.display(entry.resolve())
+        loader.load_file(entry, None, (str(entry),))
+        display = loader.display(entry)
         if display not in loader.state.sources:
             return None, loader.state.diagnostics
         return loader.model(display), loader.state.diagnostics

@@ -114,3 +114,17 @@ def test_an_endless_device_is_read_up_to_the_limit_only() -> None:
     model, diagnostics = check_file("/dev/zero")  # stat says 0 bytes; reading would never end
     assert model is None
     assert [(d.code, "larger than 64 MiB" in d.message) for d in diagnostics] == [("E301", True)]
+
+
+def test_a_loop_of_symbolic_links_is_a_diagnostic(tmp_path: Path) -> None:
+    (tmp_path / "tmdiag.toml").write_text("")
+    (tmp_path / "a.tm").symlink_to(tmp_path / "b.tm")
+    (tmp_path / "b.tm").symlink_to(tmp_path / "a.tm")
+    (tmp_path / "m.tm").write_text('import "a.tm"\nactor x\n')
+    model, diagnostics = check_file(tmp_path / "m.tm")
+    assert model is not None
+    assert [(d.code, d.message, d.span.line) for d in diagnostics] == [
+        ("E301", "cannot read import `a.tm`: a loop of symbolic links", 1)
+    ]
+    model, diagnostics = check_file(tmp_path / "a.tm")  # named directly (the CLI says "no such file" first)
+    assert model is None and [d.code for d in diagnostics] == ["E301"]
