@@ -135,3 +135,12 @@ def test_output_cut_short_by_a_closed_pipe_keeps_the_exit_code(tmp_path: Path) -
     err = process.stderr.read()
     assert process.wait(timeout=60) == 1
     assert b"Traceback" not in err and b"Exception ignored" not in err
+
+
+def test_a_folder_holding_a_loop_of_symbolic_links_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "a.tm").symlink_to(tmp_path / "b.tm")
+    (tmp_path / "b.tm").symlink_to(tmp_path / "a.tm")
+    (tmp_path / "good.tm").write_text("actor a\n")
+    code, out, _ = run(capsys, "--no-lint", str(tmp_path))
+    assert code == 2
+    assert out.count("error[E301]: cannot read") == 2 and "a loop of symbolic links" in out

@@ -93,7 +93,10 @@ class _Configs:
         self.cache: dict[Path, LintConfig] = {}
 
     def __call__(self, path: Path) -> LintConfig:
-        folder = path.resolve().parent
+        try:
+            folder = path.resolve().parent
+        except (OSError, RuntimeError):  # a loop of symbolic links: check_file reports it (E301)
+            folder = path.parent.resolve()
         if folder not in self.cache:
             base = self.fixed or load_config(folder)
             self.cache[folder] = base.with_options(self.args.select, self.args.ignore, self.args.fail_on)
