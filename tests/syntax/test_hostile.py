@@ -88,16 +88,23 @@ def test_hostile_bytes_never_raise(raw: bytes, tmp_path: Path) -> None:
         assert_inside(model.sources[display], diagnostics, display)
 
 
-def test_unreadable_file_is_a_diagnostic(tmp_path: Path) -> None:
+def test_unreadable_file_is_a_diagnostic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "secret.tm"
     path.write_text("actor a")
     path.chmod(0)
     try:
-        if os.access(path, os.R_OK):
-            pytest.skip("running as root: permissions are not enforced")
+        if os.access(path, os.R_OK):  # root reads anything: refuse the read as the OS would
+            real_open = Path.open
+
+            def refuse(self: Path, *args: object, **kwargs: object) -> object:
+                if self == path:
+                    raise PermissionError(13, "Permission denied", str(self))
+                return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+            monkeypatch.setattr(Path, "open", refuse)
         model, diagnostics = check_file(path)
         assert model is None
-        assert [d.code for d in diagnostics] == ["E301"]
+        assert [(d.code, d.message.endswith(": Permission denied")) for d in diagnostics] == [("E301", True)]
     finally:
         path.chmod(0o644)
 
