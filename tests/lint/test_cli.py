@@ -105,3 +105,14 @@ def test_rules_lists_and_explains(capsys: pytest.CaptureFixture[str]) -> None:
     assert "did you mean `secret-data-unencrypted`" in capsys.readouterr().err
     assert main(["rules", "secret-data-unencrypted"]) == 0  # what the suggestion offers works
     assert capsys.readouterr().out.startswith("TM203 secret-data-unencrypted")
+
+
+def test_malformed_ingress_is_a_diagnostic_in_validation_and_lint(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `²` passes str.isdigit() but not int(): validation and lint share one parser that rejects it.
+    model = tmp_path / "m.tm"
+    model.write_text('boundary b { process p { ingress: ["0.0.0.0/0:²", "0.0.0.0/0:22-*"] } }\n', encoding="utf-8")
+    assert main(["check", "--format", "json", str(model)]) == 1
+    codes = [d["code"] for d in json.loads(capsys.readouterr().out)]
+    assert codes.count("E202") == 2

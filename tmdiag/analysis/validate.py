@@ -11,7 +11,6 @@ Error codes (documented in dsl/SPEC.md):
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import re
 
 from tmdiag.analysis import threatlib
@@ -402,23 +401,8 @@ def ingress_problem(value: object) -> str | None:
     """Why an ingress rule is malformed, or None."""
     if not isinstance(value, str) or isinstance(value, n.Name):
         return f"an ingress rule is a quoted string, not {_describe_value(value)}"
-    cidr, _, ports = value.rpartition(":")
-    if not cidr or not ports:
-        return f'ingress rule "{value}" needs a port: "CIDR:port"'
-    try:
-        ipaddress.ip_network(cidr, strict=False)
-    except ValueError:
-        return f'"{cidr}" in ingress rule "{value}" is not an IP network'
-    low, _, high = ports.partition("-")
-    for part in (low, high or low):
-        if part != "*" and (not _PORT.fullmatch(part) or not 0 <= int(part) <= 65535):
-            return f'"{ports}" in ingress rule "{value}" is not a port or port range'
-    if high and "*" not in (low, high) and int(low) > int(high):
-        return f'port range "{ports}" in ingress rule "{value}" runs backwards: write "{high}-{low}"'
-    return None
-
-
-_PORT = re.compile(r"[0-9]{1,5}")  # ASCII digits only: `str.isdigit` also takes `²` and `٣`
+    parsed = schema.parse_ingress(value)
+    return parsed if isinstance(parsed, str) else None
 
 
 def validate(model: n.Model) -> list[Diagnostic]:

@@ -9,6 +9,8 @@ on the element's controls, or None for facts only tmdiag reads (cloud control pl
 
 from __future__ import annotations
 
+import ipaddress
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -384,6 +386,42 @@ def tls_version(value: object) -> str | None:
     text = str(value).lower().removeprefix("tls").removeprefix("v")
     text = {"1": "1.0"}.get(text, text)
     return text if text in TLS_VERSIONS else None
+
+
+@dataclass(frozen=True, slots=True)
+class Ingress:
+    """An ingress rule `"CIDR:port"`, `"CIDR:from-to"` or `"CIDR:*"`, read."""
+
+    network: ipaddress.IPv4Network | ipaddress.IPv6Network
+    first_port: int
+    last_port: int
+
+
+_PORT = re.compile(r"[0-9]{1,5}")  # ASCII digits only: `str.isdigit` also takes `²` and `٣`
+
+
+def parse_ingress(text: str) -> Ingress | str:
+    """The rule, or why it is malformed (a message naming the bad part)."""
+    cidr, _, ports = text.rpartition(":")
+    if not cidr or not ports:
+        return f'ingress rule "{text}" needs a port: "CIDR:port"'
+    try:
+        network = ipaddress.ip_network(cidr, strict=False)
+    except ValueError:
+        return f'"{cidr}" in ingress rule "{text}" is not an IP network'
+    low, _, high = ports.partition("-")
+    high = high or low
+    if "*" in (low, high):
+        return (
+            Ingress(network, 0, 65535)
+            if low == high == "*"
+            else f'"{ports}" in ingress rule "{text}" mixes `*` and a port'
+        )
+    if not (_PORT.fullmatch(low) and _PORT.fullmatch(high)) or int(low) > 65535 or int(high) > 65535:
+        return f'"{ports}" in ingress rule "{text}" is not a port or port range'
+    if int(low) > int(high):
+        return f'port range "{ports}" in ingress rule "{text}" runs backwards: write "{high}-{low}"'
+    return Ingress(network, int(low), int(high))
 
 
 def _index() -> dict[str, dict[str, Attr]]:

@@ -10,6 +10,7 @@ from tmdiag.lint.facts import attribute_span, flag, items, where
 from tmdiag.lint.registry import rule
 from tmdiag.lint.rule import Context, Hit
 from tmdiag.lint.rules.data import stored_data
+from tmdiag.model import schema
 from tmdiag.model.nodes import Boundary, Element, Model, Node
 
 # Administrative and database ports that must never be open to the whole internet.
@@ -47,20 +48,10 @@ CLOUD_BOUNDARY_KINDS = ("account", "project", "subscription")
 
 def parse_ingress(rule_text: object) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, int, int] | None:
     """("0.0.0.0/0:20-25") -> (network, 20, 25); None when malformed (validation reports that)."""
-    if not isinstance(rule_text, str):
+    parsed = schema.parse_ingress(rule_text) if isinstance(rule_text, str) else None
+    if parsed is None or isinstance(parsed, str):
         return None
-    cidr, _, ports = rule_text.rpartition(":")
-    try:
-        network = ipaddress.ip_network(cidr, strict=False)
-    except ValueError:
-        return None
-    low, _, high = ports.partition("-")
-    high = high or low
-    if low == "*" or high == "*":
-        return network, 0, 65535
-    if not (low.isdigit() and high.isdigit()):
-        return None
-    return network, int(low), int(high)
+    return parsed.network, parsed.first_port, parsed.last_port
 
 
 def world_ingress(element: Element) -> Iterator[tuple[str, Span, int, int]]:
