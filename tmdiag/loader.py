@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 from tmdiag.diagnostics import Diagnostic, Span, closest
 from tmdiag.model import nodes as n
-from tmdiag.model.build import FileParts, build
+from tmdiag.model.build import FileParts, build, number_flows
 from tmdiag.resources import std_root
 from tmdiag.syntax import parse
 
@@ -198,7 +198,7 @@ class Loader:
                 "rules",
             ):
                 getattr(merged, group).extend(getattr(parts, group))
-        flows = _number_flows(merged.flows)
+        flows = number_flows(merged.flows)
         assumptions = [dataclasses.replace(a, id=f"A{i}") for i, a in enumerate(merged.assumptions, 1)]
         return n.Model(
             path=entry,
@@ -223,17 +223,6 @@ class Loader:
 def _entry_header(order: list[FileParts]) -> n.ModelInfo | None:
     """The entry file's header (it is loaded last); headers of imported files are ignored."""
     return order[-1].info[0] if order and order[-1].info else None
-
-
-def _number_flows(flows: list[n.Flow]) -> list[n.Flow]:
-    numbered: list[n.Flow] = []
-    for number, flow in enumerate(flows, 1):
-        reply_to = flow.reply_to
-        if reply_to == -1:  # a reply follows its request (or the request's earlier replies)
-            request = next(f for f in reversed(numbered) if not f.is_reply)
-            reply_to = request.number
-        numbered.append(dataclasses.replace(flow, number=number, id=flow.id or f"flow-{number}", reply_to=reply_to))
-    return numbered
 
 
 def _reason(error: Exception) -> str:

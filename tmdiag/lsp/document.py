@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -24,7 +23,7 @@ from tmdiag.lsp.imports import ImportCache, Imported
 from tmdiag.lsp.positions import LineIndex
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
-from tmdiag.model.build import FileParts, build
+from tmdiag.model.build import FileParts, build, number_flows
 from tmdiag.syntax.incremental import Chunk, IncrementalParse
 
 GROUPS = ("team", "data", "agents", "boundaries", "elements", "controls", "risks", "rules")
@@ -265,18 +264,6 @@ def check(validator: Validator, piece: Piece, model: n.Model, with_info: bool) -
     piece.name_dependent = any(d.code in NAME_CODES or d.related for d in piece.checks)
     own = {id(s) for s in piece.spans}
     piece.check_spans = list({id(d.span): d.span for d in piece.checks if id(d.span) not in own}.values())
-
-
-def number_flows(flows: Iterable[n.Flow], first: int) -> tuple[n.Flow, ...]:
-    """Number flows from `first` (as the loader does for the whole model)."""
-    numbered: list[n.Flow] = []
-    for number, flow in enumerate(flows, first):
-        reply_to = flow.reply_to
-        if reply_to == -1:
-            request = next((f for f in reversed(numbered) if not f.is_reply), None)
-            reply_to = request.number if request else None
-        numbered.append(dataclasses.replace(flow, number=number, id=flow.id or f"flow-{number}", reply_to=reply_to))
-    return tuple(numbered)
 
 
 def references(parts: FileParts) -> frozenset[str]:

@@ -54,7 +54,8 @@ def _fresh(files: dict[str, float]) -> bool:
 
 
 def _load(fs_path: Path | None, imports: list[tuple[str, Span]]) -> Imported:
-    from tmdiag.lsp.document import Piece, collect_spans, number_flows, references
+    from tmdiag.lsp.document import Piece, collect_spans, references
+    from tmdiag.model.build import number_flows
 
     base = fs_path.parent if fs_path is not None else Path.cwd()
     loader = Loader(project_root(fs_path) if fs_path is not None else base)

@@ -6,8 +6,10 @@ values here; whether they fit the schema is checked later (analysis.validate).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from lark import Token, Tree
@@ -407,3 +409,16 @@ def build(path: str, statements: tuple[Tree[Token], ...]) -> FileParts:
     for statement in statements:
         builder.statement(statement)
     return builder.parts
+
+
+def number_flows(flows: Iterable[n.Flow], first: int = 1) -> tuple[n.Flow, ...]:
+    """Number flows in model order from `first`; unnamed ones get the id `flow-<n>`, and a reply
+    points at the number of the request it follows."""
+    numbered: list[n.Flow] = []
+    for number, flow in enumerate(flows, first):
+        reply_to = flow.reply_to
+        if reply_to == -1:  # a reply follows its request (or the request's earlier replies)
+            request = next((f for f in reversed(numbered) if not f.is_reply), None)
+            reply_to = request.number if request else None
+        numbered.append(dataclasses.replace(flow, number=number, id=flow.id or f"flow-{number}", reply_to=reply_to))
+    return tuple(numbered)
