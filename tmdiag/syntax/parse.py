@@ -66,7 +66,9 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
     statements: list[Tree[Token]] = []
     diagnostics: list[Diagnostic] = []
     unparsed: set[str] = set()
-    for start, end in scan.statement_chunks(text):
+    pending = list(reversed(scan.statement_chunks(text)))
+    while pending:
+        start, end = pending.pop()
         if len(diagnostics) == MAX_SYNTAX_ERRORS:
             line, column = index.position(start)
             message = f"too many syntax errors; stopped after {MAX_SYNTAX_ERRORS}"
@@ -76,9 +78,14 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
         try:
             tree = parser().parse(text[start:end])
         except UnexpectedInput as error:
-            diagnostics.append(explain(error, text, start, end, index, path))
-            unparsed.update(_WORD.findall(text, start, end))
-            continue
+            # The scan cuts at every statement keyword, also at one misused as an id
+            # (`actor data "Data"`): if the piece parses together with the next, it is one statement.
+            joined = _parse_joined(text, start, pending[-1][1]) if pending and pending[-1][0] == end else None
+            if joined is None:
+                diagnostics.append(explain(error, text, start, end, index, path))
+                unparsed.update(_WORD.findall(text, start, end))
+                continue
+            tree, end = joined, pending.pop()[1]
         base_line, base_column = index.position(start)
         for statement in tree.children:
             _shift(statement, start, base_line, base_column)  # type: ignore[arg-type]
@@ -86,6 +93,13 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
     if not diagnostics:  # chunks parsed alone but not together: cannot happen, but be safe
         diagnostics.append(Diagnostic("E001", "could not parse this file", Span.point(path, 1, 1)))
     return ParseResult(path, text, tuple(statements), comments, tuple(diagnostics), frozenset(unparsed))
+
+
+def _parse_joined(text: str, start: int, end: int) -> Tree[Token] | None:
+    try:
+        return parser().parse(text[start:end])
+    except UnexpectedInput:
+        return None
 
 
 def _scan_comments_and_depth(
