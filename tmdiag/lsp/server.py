@@ -358,6 +358,18 @@ def _offset(opened: OpenDocument, position: types.Position) -> int:
     return opened.document.lines.offset(position)
 
 
+def _uses_at(opened: OpenDocument | None, position: types.Position) -> list[navigation.Occurrence] | None:
+    """Every occurrence (declaration and references) of the name under the cursor, or None."""
+    if opened is None:
+        return None
+    document = opened.document
+    document.analyse()
+    occurrence = navigation.at(document, _offset(opened, position))
+    if occurrence is None:
+        return None
+    return navigation.references(document, occurrence.name, occurrence.role)
+
+
 def make_server() -> TmLanguageServer:
     server = TmLanguageServer()
 
@@ -446,14 +458,9 @@ def make_server() -> TmLanguageServer:
     @server.feature(types.TEXT_DOCUMENT_REFERENCES)
     def references(ls: TmLanguageServer, params: types.ReferenceParams) -> list[types.Location] | None:
         opened = ls.open.get(params.text_document.uri)
-        if opened is None:
+        found = _uses_at(opened, params.position)
+        if opened is None or found is None:
             return None
-        document = opened.document
-        document.analyse()
-        occurrence = navigation.at(document, _offset(opened, params.position))
-        if occurrence is None:
-            return None
-        found = navigation.references(document, occurrence.name, occurrence.role)
         if not params.context.include_declaration:
             found = [o for o in found if o.role != "decl"]
         return [types.Location(opened.uri, ls._range(opened, o.span)) for o in found]
@@ -504,17 +511,13 @@ def make_server() -> TmLanguageServer:
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_HIGHLIGHT)
     def highlight(ls: TmLanguageServer, params: types.DocumentHighlightParams) -> list[types.DocumentHighlight] | None:
         opened = ls.open.get(params.text_document.uri)
-        if opened is None:
-            return None
-        document = opened.document
-        document.analyse()
-        occurrence = navigation.at(document, _offset(opened, params.position))
-        if occurrence is None:
+        found = _uses_at(opened, params.position)
+        if opened is None or found is None:
             return None
         kinds = {"decl": types.DocumentHighlightKind.Write}
         return [
             types.DocumentHighlight(ls._range(opened, o.span), kinds.get(o.role, types.DocumentHighlightKind.Read))
-            for o in navigation.references(document, occurrence.name, occurrence.role)
+            for o in found
         ]
 
     @server.feature(
