@@ -130,3 +130,15 @@ def test_evidence_option_explains_each_row() -> None:
     row = next(i for i, line in enumerate(lines) if " INP02 " in line)
     assert lines[row + 1].strip() == "because process web: checks_input_bounds = false (default)"
     assert lines[row + 2].strip().startswith("risk: likelihood 5 = High 4")
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:
+    model = tmp_path / "m.tm"
+    model.write_text(
+        'model "M" { rules: replace }\nactor a\nprocess p\na -> p\n'
+        'rule X1 "=HYPERLINK(\\"http://evil\\")" { severity: high, targets: [process], when: not encrypted_at_rest }\n',
+        encoding="utf-8",
+    )
+    done = tmdiag(str(model), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert [r["title"] for r in rows] == ['\'=HYPERLINK("http://evil")']

@@ -173,13 +173,20 @@ def _json(path: str, findings: list[Any], found: tuple[Diagnostic, ...], exclude
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
+def _cell(value: object) -> object:
+    """Text a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR) starts with `'` (OWASP CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _csv(findings: list[Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for f in findings:
         ticket = f.decision.get("ticket") if f.decision is not None else ""
-        writer.writerow([f.rank, f.risk, f.score, f.likelihood, f.impact, f.threat_id, f.title, f.severity,
+        writer.writerow(map(_cell, [f.rank, f.risk, f.score, f.likelihood, f.impact, f.threat_id, f.title, f.severity,
                          f.target_kind, f.target_id, f.span.path, f.span.line, f.span.column, f.owner or "",
-                         f.status, " ".join(f.controls), ticket or "", f.source, " | ".join(f.evidence)])  # fmt: skip
+                         f.status, " ".join(f.controls), ticket or "", f.source, " | ".join(f.evidence)]))  # fmt: skip
     return out.getvalue()
