@@ -12,13 +12,17 @@ from pathlib import Path
 from typing import TextIO
 
 
-def add_output_options(parser: argparse.ArgumentParser) -> None:
+def add_colour_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--color",
         choices=("auto", "always", "never"),
         default="auto",
         help="colour the output (default: only on a terminal, never with NO_COLOR)",
     )
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    add_colour_option(parser)
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems, no summary")
 
 

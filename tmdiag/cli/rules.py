@@ -7,7 +7,7 @@ import json
 import sys
 
 from tmdiag.cli import EXIT_ERROR, EXIT_OK
-from tmdiag.cli._common import error, use_colour
+from tmdiag.cli._common import add_colour_option, error, use_colour
 from tmdiag.diagnostics import did_you_mean
 from tmdiag.lint.docs import example_output
 from tmdiag.lint.registry import all_rules, get, help_uri
@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
     )
     parser.add_argument("code", nargs="?", metavar="CODE", help="a rule code (TM203), a prefix (TM2) or a name")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the output")
+    add_colour_option(parser)
     return parser
 
 
