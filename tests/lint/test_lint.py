@@ -92,3 +92,15 @@ def test_lint_never_crashes_on_odd_values(data: st.DataObject) -> None:
     model, _ = check_text("\n".join(lines), "examples/checkout.tm")
     for d in lint(model, today=TODAY):
         assert d.code.startswith("TM") and d.span.line >= 1
+
+
+def test_a_flow_to_an_undeclared_name_gets_no_lint_findings() -> None:
+    # E101 reports the typo; lint must not add "crosses a boundary unencrypted" for a missing element.
+    from tmdiag.api import check_text
+    from tmdiag.lint import lint as run_lint
+
+    model, found = check_text(
+        'boundary a { trust: high  process p }\nboundary b { trust: high  datastore db }\np -> dbb "typo"\n'
+    )
+    assert [d.code for d in found] == ["E101"]
+    assert [d for d in run_lint(model) if d.span.line == 3] == []

@@ -25,6 +25,11 @@ def lint(model: Model, config: LintConfig | None = None, today: datetime.date | 
     """Run every enabled rule; severities from the config; suppressions applied; sorted by place."""
     config = config or LintConfig()
     ctx = Context(today=today or datetime.date.today())
+    # A flow to or from an undeclared name is an error already (E101/E103); linting it would only
+    # add findings about the typo (e.g. "crosses a boundary unencrypted" for an element that is not there).
+    resolved = tuple(f for f in model.flows if model.element(f.source) and model.element(f.sink))
+    if len(resolved) < len(model.flows):
+        model = dataclasses.replace(model, flows=resolved)
     rules = [r for r in all_rules() if config.enabled(r.code)]
     found: list[Diagnostic] = []
     for rule in rules:
