@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tmdiag.analysis.validate import validate
 from tmdiag.diagnostics import Diagnostic, Severity, TmError
 from tmdiag.loader import load_path, load_text
 from tmdiag.model.nodes import Model
+from tmdiag.semantics.validate import validate
 
 # These leave nothing worth validating. After other syntax errors the statements that parsed are
 # validated; references to names written in the broken ones are not reported (model.unparsed_names).

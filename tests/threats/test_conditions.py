@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 
 from tests.threats.conftest import load_text
-from tmdiag.analysis import conditions
 from tmdiag.api import check_text
+from tmdiag.semantics import rules as rule_types
 from tmdiag.threats import analyze
+from tmdiag.threats import rules as rule_eval
 
 BASE = """
 team { ann "Ann" security_lead }
@@ -144,9 +145,9 @@ def test_nothing_is_evaluated_with_eval(monkeypatch: pytest.MonkeyPatch) -> None
         raise AssertionError("eval called")
 
     monkeypatch.setattr(builtins, "eval", no_eval)
-    checked, problems = conditions.check(model.rules[0], model)
+    checked, problems = rule_types.check(model.rules[0], model)
     assert checked is not None and not problems
-    evaluator = conditions.Evaluator(model)
+    evaluator = rule_eval.Evaluator(model)
     assert evaluator.applies(checked, model.flow("up"))[0] is True  # type: ignore[arg-type]
 
 

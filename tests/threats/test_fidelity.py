@@ -108,7 +108,7 @@ def test_every_schema_pytm_name_is_a_real_pytm_field() -> None:
 def test_every_attribute_pytm_conditions_read_can_be_written_in_tm() -> None:
     import re
 
-    from tmdiag.analysis import threatlib
+    from tmdiag.semantics import threatlib
     from tmdiag.threats import evidence
 
     kinds = {"Process": "process", "Server": "server", "Lambda": "lambda", "Datastore": "datastore",

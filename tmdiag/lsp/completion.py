@@ -260,7 +260,7 @@ def _ids(model: n.Model | None, ref: str, skip_flows: bool = False) -> list[type
 
 
 def _threat_ids(model: n.Model | None) -> list[types.CompletionItem]:
-    from tmdiag.analysis import threatlib
+    from tmdiag.semantics import threatlib
 
     items = [
         types.CompletionItem(tid, kind=_KIND.Constant, detail=info.title)

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
-from tmdiag.analysis.validate import Validator
 from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.lsp.imports import ImportCache, Imported
 from tmdiag.lsp.positions import LineIndex
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
 from tmdiag.model.build import FileParts, build, number_flows
+from tmdiag.semantics.validate import Validator
 from tmdiag.syntax.incremental import Chunk, IncrementalParse
 
 GROUPS = ("team", "data", "agents", "boundaries", "elements", "controls", "risks", "rules")

@@ -67,7 +67,7 @@ def describe_threat(threat_id: str, model: n.Model) -> str:
     rule = next((r for r in model.rules if r.id == threat_id), None)
     if rule is not None:
         return describe(model, rule, None)
-    from tmdiag.analysis import threatlib
+    from tmdiag.semantics import threatlib
 
     entry = threatlib.catalogue().get(threat_id)
     if entry is None:

@@ -23,8 +23,8 @@ TOP = 3  # threats listed per element in a hover
 
 def open_threats(text: str, path: str, root: str) -> tuple[str, dict[str, tuple[int, tuple[str, ...]]], str]:
     """(state, counts, note) for a model's text; runs in the worker process."""
-    from tmdiag.analysis.validate import validate
     from tmdiag.loader import load_text
+    from tmdiag.semantics.validate import validate
 
     model, problems = load_text(text, path, root)
     problems = problems + validate(model)

@@ -325,6 +325,29 @@ class Model:
         chain = self.boundary_chain(element.boundary if element else None)
         return str(chain[0].get("trust")) if chain else None
 
+    def owner_of(self, node: Node) -> str | None:
+        """The risk owner of what is found on `node` (a team member id), or None."""
+        source = self.owner_from(node)
+        return str(source.get("owner")) if source is not None else None
+
+    def owner_from(self, node: Node) -> Node | None:
+        """The node whose `owner:` applies to `node`: the node itself, else the innermost boundary
+        around it that has one; for a flow, its own, else its sink's (the element, then its
+        boundaries), else its source's."""
+        if node.get("owner"):
+            return node
+        ends = (node.sink, node.source) if isinstance(node, Flow) else (node.id,)
+        for end in ends:
+            element = self.element(end)
+            if element is None:
+                continue
+            if element.get("owner"):
+                return element
+            for boundary in self.boundary_chain(element.boundary):
+                if boundary.get("owner"):
+                    return boundary
+        return None
+
     def nodes(self) -> Iterator[Node]:
         yield from self.team
         yield from self.data

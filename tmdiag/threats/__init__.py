@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import datetime
 import gc
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tmdiag.analysis import conditions
 from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
 from tmdiag.model.anchors import threat_anchor
 from tmdiag.model.nodes import RiskDecision
+from tmdiag.semantics import rules as rule_types
 from tmdiag.threats import decisions as dec
 from tmdiag.threats.risk import WORDS, RiskModel, rank
+from tmdiag.threats.rules import Evaluator
 
 STATUSES = schema.DECISIONS  # open | mitigated | accepted | transferred | avoided | false_positive
 
@@ -146,7 +148,7 @@ class _Collector:
 
     def owner_of(self, node: n.Node) -> str | None:
         if node.id not in self.owners:
-            self.owners[node.id] = dec.default_owner(self.model, node)
+            self.owners[node.id] = self.model.owner_of(node)
         return self.owners[node.id]
 
     def add(self, threat: _Threat, node: n.Element | n.Flow, evidence: tuple[str, ...]) -> None:
@@ -188,9 +190,17 @@ class _Collector:
         return ThreatAnalysis(findings, tuple(sorted(found, key=lambda d: d.sort_key)), tuple(excluded), library_size)
 
 
-def analyze(model: n.Model, *, today: datetime.date | None = None) -> ThreatAnalysis:
+def analyze(
+    model: n.Model,
+    *,
+    today: datetime.date | None = None,
+    checked_rules: Mapping[str, rule_types.Checked] | None = None,
+) -> ThreatAnalysis:
     """Enumerate threats (pytm's library unless `rules: replace`, plus custom rules), rank them by
-    risk and apply the model's decisions, controls and assumptions. Expects a model without errors."""
+    risk and apply the model's decisions, controls and assumptions. Expects a model without errors;
+    `checked_rules` are validation's type-checked custom rules (checked here when not given)."""
+    if checked_rules is None:
+        checked_rules = rule_types.check_rules(model)[0]
     was_enabled = gc.isenabled()
     gc.disable()  # tens of thousands of small objects and no garbage: collections only cost time
     try:
@@ -199,7 +209,7 @@ def analyze(model: n.Model, *, today: datetime.date | None = None) -> ThreatAnal
         replace = model.info is not None and str(model.info.get("rules")) == "replace"
         if not replace:
             library_size = _pytm_findings(model, collector)
-        _custom_findings(model, collector)
+        _custom_findings(model, collector, checked_rules)
         return collector.result(library_size)
     finally:
         if was_enabled:
@@ -222,13 +232,13 @@ def _pytm_findings(model: n.Model, collector: _Collector) -> int:
     return len(pytm.TM._threats)
 
 
-def _custom_findings(model: n.Model, collector: _Collector) -> None:
-    evaluator = conditions.Evaluator(model)
+def _custom_findings(model: n.Model, collector: _Collector, checked_rules: Mapping[str, rule_types.Checked]) -> None:
+    evaluator = Evaluator(model)
     for rule in model.rules:
-        checked, problems = conditions.check(rule, model)
-        if checked is None or problems:
+        checked = checked_rules.get(rule.id)
+        if checked is None:
             continue
-        kinds = set(conditions.rule_kinds(rule))
+        kinds = set(rule_types.rule_kinds(rule))
         threat = _rule_threat(rule)
         targets: list[n.Element | n.Flow] = [e for e in model.elements if e.kind in kinds]
         if "flow" in kinds:

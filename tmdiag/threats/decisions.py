@@ -15,9 +15,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from tmdiag.analysis import threatlib
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.model import nodes as n
+from tmdiag.semantics import threatlib
 
 Key = tuple[str, str]  # (threat id, target id)
 EVERY = "*"
@@ -64,24 +64,6 @@ class Outcome:
     decision: n.RiskDecision | None
     controls: tuple[str, ...]
     severity: str | None  # the decision's override of the risk level
-
-
-def default_owner(model: n.Model, node: n.Node) -> str | None:
-    """Who owns a finding without a decision: the target's owner, else the owner of the innermost
-    boundary around it that has one; for a flow, its own owner, else its sink's, else its source's."""
-    if node.get("owner"):
-        return str(node.get("owner"))
-    ends = (node.sink, node.source) if isinstance(node, n.Flow) else (node.id,)
-    for end in ends:
-        element = model.element(end)
-        if element is None:
-            continue
-        if element.get("owner"):
-            return str(element.get("owner"))
-        for boundary in model.boundary_chain(element.boundary):
-            if boundary.get("owner"):
-                return str(boundary.get("owner"))
-    return None
 
 
 def decide(table: Decisions, key: Key, node: n.Node, today: datetime.date, fallback_owner: str | None) -> Outcome:

@@ -8,12 +8,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from tmdiag.analysis import threatlib
 from tmdiag.lint.facts import attribute_span, items
 from tmdiag.lint.registry import rule
 from tmdiag.lint.rule import Context, Hit
 from tmdiag.model.nodes import Model, RiskDecision
-from tmdiag.threats.decisions import default_owner
+from tmdiag.semantics import threatlib
 
 _PLACEHOLDERS = frozenset({"", "todo", "tbd", "n/a", "na", "none", "-", "?", "fixme", "later", "accepted", "ok"})
 _TEAM = 'team {\n  alice "Alice Ng" security_lead\n}\n'
@@ -56,7 +55,7 @@ def open_risk_without_owner(model: Model, ctx: Context) -> Iterator[Hit]:
         if _status(risk) != "open" or risk.has("owner"):
             continue
         target = model.element(risk.target) or model.flow(risk.target)
-        if target is not None and default_owner(model, target):
+        if target is not None and model.owner_of(target):
             continue  # owned by its target or a boundary around it, as in `tmdiag threats` and the report
         level = rating(model, risk)
         if level is None or level in ("high", "critical"):

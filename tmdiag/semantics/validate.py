@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
 
-from tmdiag.analysis import threatlib
 from tmdiag.diagnostics import Diagnostic, Span, did_you_mean
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
+from tmdiag.semantics import rules as rule_types
+from tmdiag.semantics import threatlib
 
 _GROUP_WORDS = {
     "member": "a team member", "data": "a data asset", "threat_agent": "a threat agent",
@@ -37,6 +41,7 @@ class Validator:
         self.diagnostics: list[Diagnostic] = []
         self.names: dict[str, n.Node] = {}
         self.threat_ids = set(threatlib.catalogue()) | {r.id for r in model.rules}
+        self.checked_rules: dict[str, rule_types.Checked] = {}
 
     def error(self, code: str, message: str, span: Span, hint: str | None = None,
               related: tuple[tuple[str, Span], ...] = ()) -> None:  # fmt: skip
@@ -322,11 +327,8 @@ class Validator:
                     )
 
     def custom_rules(self) -> None:
-        from tmdiag.analysis import conditions
-
-        for rule in self.model.rules:
-            if rule.condition is not None:
-                self.diagnostics.extend(conditions.typecheck(rule, self.model))
+        self.checked_rules, problems = rule_types.check_rules(self.model)
+        self.diagnostics.extend(problems)
 
 
 _DECISION_NEEDS = {
@@ -405,5 +407,20 @@ def ingress_problem(value: object) -> str | None:
     return parsed if isinstance(parsed, str) else None
 
 
+@dataclass(frozen=True)
+class Validation:
+    """What validation found, and the custom rules it type-checked (ready to evaluate)."""
+
+    diagnostics: tuple[Diagnostic, ...]
+    checked_rules: Mapping[str, rule_types.Checked]
+
+
+def check(model: n.Model) -> Validation:
+    validator = Validator(model)
+    found = validator.run()
+    return Validation(tuple(found), MappingProxyType(validator.checked_rules))
+
+
 def validate(model: n.Model) -> list[Diagnostic]:
-    return Validator(model).run()
+    """Every problem validation finds in a model (see the error codes above)."""
+    return list(check(model).diagnostics)

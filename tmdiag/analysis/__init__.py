@@ -1,1 +1,0 @@
-"""Analyses: read the model, return values (diagnostics, findings, risk). Never parse."""
