@@ -47,21 +47,18 @@ def child_tmdiag(n: int, workdir: str) -> dict[str, float]:
 
     from generate import system, to_tm
 
-    from tmdiag.api import check_file
-    from tmdiag.cli.report import gather
-    from tmdiag.report import render_report, write_report
+    from tmdiag import pipeline
+    from tmdiag.report import write_report
 
     path = Path(workdir) / f"generated-{n}.tm"
     path.write_text(to_tm(system(n)), encoding="utf-8")
     today = datetime.date.fromisoformat(TODAY)
     start = time.perf_counter()
-    model, _ = check_file(path)
-    assert model is not None
+    model = pipeline.load(path).require()
     loaded = time.perf_counter()
-    found = gather(model, today)
+    found = pipeline.analyze(model, today=today)
     analysed = time.perf_counter()
-    inputs = found.inputs(model, today)
-    files = render_report(inputs)
+    files = pipeline.report(found).files
     write_report(Path(workdir) / "out", files)
     done = time.perf_counter()
     return {"total": done - start, "load": loaded - start, "analyse": analysed - loaded,

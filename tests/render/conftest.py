@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 import tmdiag
+from tmdiag.diagnostics import Span
 from tmdiag.model.nodes import Model
+from tmdiag.results import Finding, RiskLevel, Status, Threat
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -26,15 +27,15 @@ p1 -> d1 "q \"quoted\" & <i>" { protocol: "h<t>tp" }
 """
 
 
-@dataclass(frozen=True)
-class FakeFinding:
-    """Shaped like tmdiag.threats.Finding, as far as the diagram reads it."""
-
-    target_id: str
-    risk: str
-    status: str = "open"
-    threat_id: str = "T01"
-    title: str = "Something bad"
+def finding(target_id: str, risk: str, status: str = "open", threat_id: str = "T01") -> Finding:
+    """A real finding with the parts the diagram reads; the rest are placeholders."""
+    threat = Threat(threat_id, "Something bad", "", "", "", "", "high", "", "custom")
+    return Finding(
+        threat=threat, target_id=target_id, target_kind="process", target_label=target_id,
+        target_anchor=f"el-{target_id}", span=Span("m.tm", 1, 1, 1, 2), evidence=(), likelihood="high",
+        impact="high", risk=RiskLevel(risk), score=16, status=Status(status), owner=None, decision=None,
+        controls=(), explanation="",
+    )  # fmt: skip
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ import pytest
 
 import tmdiag
 from tests.golden import assert_golden
-from tests.render.conftest import ROOT, FakeFinding, generated
+from tests.render.conftest import ROOT, finding, generated
 from tmdiag.diagram import DiagramError, draw, icons, render, scene
 from tmdiag.model.nodes import Model
 
@@ -177,12 +177,12 @@ def test_mirror_matches_the_dot_diagrams_writes(checkout: Model) -> None:
 
 def test_risk_colours_targets_and_adds_a_legend(checkout: Model) -> None:
     findings = [
-        FakeFinding("web", "critical"),
-        FakeFinding("db", "high"),
-        FakeFinding("fraud", "critical", status="mitigated"),  # not open: not marked
-        FakeFinding("assistant", "medium"),  # below high: tooltip only
-        FakeFinding("flow-3", "high"),
-        FakeFinding("submit", "critical"),  # a flow by name
+        finding("web", "critical"),
+        finding("db", "high"),
+        finding("fraud", "critical", status="mitigated"),  # not open: not marked
+        finding("assistant", "medium"),  # below high: tooltip only
+        finding("flow-3", "high"),
+        finding("submit", "critical"),  # a flow by name
     ]
     graph = parse(render(checkout, fmt="dot", findings=findings).dot)
     nodes = {n.get_name(): n for g in clusters_and_root(graph) for n in g.get_nodes()}
@@ -277,7 +277,7 @@ def test_a_model_without_elements_draws() -> None:
 
 def test_an_element_named_like_a_flow_keeps_its_risk_to_itself() -> None:
     model = tmdiag.loads('process flow-2 "Odd"\nprocess b "B"\nfirst: b -> flow-2 "one"\nsecond: b -> flow-2 "two"\n')
-    graph = parse(render(model, fmt="dot", findings=[FakeFinding("flow-2", "critical")]).dot)
+    graph = parse(render(model, fmt="dot", findings=[finding("flow-2", "critical")]).dot)
     nodes = {n.get_name(): n for g in clusters_and_root(graph) for n in g.get_nodes()}
     edges = {unquote(e.get("id")): e for e in graph.get_edges()}
     assert unquote(nodes['"el_flow-2"'].get("color")) == "#C0392B"

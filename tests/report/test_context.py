@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 import tmdiag
-from tmdiag.cli.report import gather
+from tmdiag import pipeline
+from tmdiag.model.nodes import Model
 from tmdiag.report import ReportInputs, build_context
 from tmdiag.report.values import RISKS
 
@@ -20,9 +21,13 @@ EXAMPLE_PATH = "examples/checkout.tm"
 @pytest.fixture(scope="module")
 def context() -> dict[str, Any]:
     model = tmdiag.load("examples/checkout.tm")
-    found = gather(model, TODAY, draw=False)
-    inputs = ReportInputs(model, findings=found.findings, lint_diagnostics=found.lint_diagnostics, today=TODAY)
+    found = pipeline.analyze(model, today=TODAY)
+    inputs = ReportInputs(model, findings=found.findings, lint_diagnostics=found.lint, today=TODAY)
     return build_context(inputs)
+
+
+def _inputs(model: Model) -> ReportInputs:
+    return pipeline.report_inputs(pipeline.analyze(model, today=TODAY), draw=False)
 
 
 def test_review_status(context: dict[str, Any]) -> None:
@@ -114,8 +119,7 @@ def test_cloud_control_plane_findings_link_to_their_element(tmp_path: Path) -> N
     path = tmp_path / "cloud.tm"
     path.write_text(CLOUD_MODEL, encoding="utf-8")
     model = tmdiag.load(path)
-    found = gather(model, TODAY, draw=False)
-    context = build_context(found.inputs(model, TODAY))
+    context = build_context(_inputs(model))
     codes = {d["code"]: d for d in context["cloud_findings"]}
     assert {"TM401", "TM402", "TM403", "TM405"} <= set(codes)
     assert codes["TM402"]["target"]["anchor"] == "el-bucket"
@@ -125,7 +129,7 @@ def test_cloud_control_plane_findings_link_to_their_element(tmp_path: Path) -> N
 
 
 def test_assumptions_list_the_findings_they_rule_out(tmp_path: Path) -> None:
-    first = build_context(gather(tmdiag.load(EXAMPLE_PATH), TODAY, draw=False).inputs(tmdiag.load(EXAMPLE_PATH), TODAY))
+    first = build_context(_inputs(tmdiag.load(EXAMPLE_PATH)))
     on_db = next(t for t in first["threats"] if t["target"]["id"] == "db")
     text = (
         Path(EXAMPLE_PATH)
@@ -139,7 +143,7 @@ def test_assumptions_list_the_findings_they_rule_out(tmp_path: Path) -> None:
     path = tmp_path / "model.tm"  # `import "std/aws.tm"` resolves from anywhere
     path.write_text(text, encoding="utf-8")
     model = tmdiag.load(path)
-    context = build_context(gather(model, TODAY, draw=False).inputs(model, TODAY))
+    context = build_context(_inputs(model))
     assumption = context["element_by_id"]["db"]["assumptions"][0]
     assert [(x["threat_id"], x["target"]["id"]) for x in assumption["rules_out"]] == [(on_db["threat_id"], "db")]
     assert on_db["anchor"] not in {t["anchor"] for t in context["threats"]}

@@ -80,15 +80,23 @@ def test_per_boundary_views_share_the_page_without_duplicate_ids() -> None:
     import datetime
 
     import tmdiag
-    from tmdiag.cli.report import Gathered
     from tmdiag.diagram import render
-    from tmdiag.report import render_report
+    from tmdiag.report import ReportInputs, render_report
 
     model = tmdiag.load(ROOT / "examples" / "checkout.tm")
     diagram = render(model, fmt="svg", split_at=2)
     assert len(diagram.views) >= 2
-    found = Gathered(diagram_svg=diagram.data, diagram_views=list(diagram.views), diagram_notes=list(diagram.notes))
-    page = anchors_of(render_report(found.inputs(model, datetime.date(2026, 11, 27)))["report.html"].decode("utf-8"))
+    page = anchors_of(
+        render_report(
+            ReportInputs(
+                model,
+                diagram_svg=diagram.data.decode(),
+                diagram_notes=diagram.notes,
+                today=datetime.date(2026, 11, 27),
+                diagram_views=[(bid, data.decode()) for bid, data in diagram.views],
+            )
+        )["report.html"].decode("utf-8")
+    )
     ids = Counter(page.ids)
     assert not [i for i, count in ids.items() if count > 1], "duplicate ids"
     assert not sorted({link for link in page.links if link not in ids})

@@ -28,7 +28,7 @@ def test_writes_the_four_files(example_dir: Path) -> None:
     md = (example_dir / "report.md").read_text(encoding="utf-8")
     assert "![Data flow diagram](dfd.svg)" in md
     data = json.loads((example_dir / "threats.json").read_text(encoding="utf-8"))
-    assert data["title"] == "Checkout" and data["summary"]["total"] == len(data["findings"])
+    assert data["model"]["title"] == "Checkout" and data["summary"]["total"] == len(data["findings"])
     first = data["findings"][0]
     assert first["rank"] == 1 and first["threat_id"] in data["catalogue"]
     assert first["target"]["path"] == EXAMPLE and first["target"]["anchor"].startswith(("el-", "flow-"))
@@ -115,15 +115,21 @@ def test_big_model_views_are_inlined_and_written(tmp_path: Path) -> None:
     import datetime
 
     import tmdiag
-    from tmdiag.cli.report import Gathered
     from tmdiag.diagram import render
-    from tmdiag.report import render_report
+    from tmdiag.report import ReportInputs, render_report
 
     model = tmdiag.load(EXAMPLE)
     diagram = render(model, fmt="svg", split_at=2)
     assert diagram.views
-    found = Gathered(diagram_svg=diagram.data, diagram_views=list(diagram.views), diagram_notes=list(diagram.notes))
-    files = render_report(found.inputs(model, datetime.date(2026, 11, 27)))
+    files = render_report(
+        ReportInputs(
+            model,
+            diagram_svg=diagram.data.decode(),
+            diagram_notes=diagram.notes,
+            today=datetime.date(2026, 11, 27),
+            diagram_views=[(bid, data.decode()) for bid, data in diagram.views],
+        )
+    )
     html = files["report.html"].decode("utf-8")
     for boundary_id, _ in diagram.views:
         assert f"dfd-{boundary_id}.svg" in files

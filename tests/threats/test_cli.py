@@ -71,8 +71,8 @@ def test_json_has_every_field_and_matches_the_table_order() -> None:
         "decision",
         "explanation",
         "anchor",
-        "mitigations",
     }
+    assert "mitigations" not in first and data["catalogue"][first["threat_id"]]["mitigations"]  # texts once
     assert first["target"]["path"] == CHECKOUT and first["target"]["line"] > 0
     accepted = next(f for f in findings if f["threat_id"] == "DS06" and f["target"]["id"] == "store")
     assert accepted["status"] == "accepted" and accepted["decision"]["until"] == "2027-03-01"
@@ -93,13 +93,14 @@ def test_expired_acceptance_fails_and_fail_on_gates(tmp_path: Path) -> None:
     assert done.returncode == (1 if "critical" in done.stdout else 0)
 
 
-def test_model_errors_print_diagnostics_and_exit_1(tmp_path: Path) -> None:
+def test_model_errors_print_diagnostics_on_stderr_and_exit_1(tmp_path: Path) -> None:
     bad = tmp_path / "bad.tm"
     bad.write_text('process web "Web" { sanitise_input: true }\n'
                    'rule R1 "r" { severity: high, targets: [flow], when: encrypted == secret }\n')  # fmt: skip
     done = tmdiag(str(bad))
     assert done.returncode == 1
-    assert "error[E201]" in done.stdout and "error[E405]" in done.stdout
+    assert done.stdout == ""  # stdout is data: the table, JSON or CSV
+    assert "error[E201]" in done.stderr and "error[E405]" in done.stderr
     assert "Traceback" not in done.stdout + done.stderr
 
 

@@ -55,8 +55,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_ERROR
+    from tmdiag.cli._common import Exit
+
     try:
         return int(args.run(args))
+    except Exit as stop:
+        return stop.code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

@@ -7,9 +7,16 @@ import contextlib
 import datetime
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+from tmdiag.output.diagnostics import render_text
+from tmdiag.pipeline import Step as Step
+from tmdiag.pipeline import no_progress as no_progress
+
+if TYPE_CHECKING:
+    from tmdiag.pipeline import Loaded
 
 
 def add_colour_option(parser: argparse.ArgumentParser) -> None:
@@ -68,11 +75,42 @@ def error(message: str) -> None:
     print(f"tmdiag: error: {message}", file=sys.stderr)
 
 
-Step = Callable[[str], None]
+class Exit(Exception):
+    """Stop the command with this exit code; what to say was said already."""
+
+    def __init__(self, code: int):
+        super().__init__(code)
+        self.code = code
 
 
-def no_progress(_message: str) -> None:
-    """A `Step` that shows nothing."""
+def refuse(args: argparse.Namespace, loaded: Loaded, consequence: str, stream: TextIO | None = None) -> int:
+    """Print why a model cannot be used: its errors, each with its source line from the files that
+    were loaded (imports included), then one line saying what was not done. Returns the exit code:
+    2 when the model could not be read, 1 when it has errors. Diagnostics go to stderr: the
+    commands that refuse print data on stdout."""
+    stream = stream or sys.stderr
+    colour = use_colour(args, stream)
+    shown = loaded.errors or loaded.diagnostics
+    for d in shown:
+        print(render_text(d, loaded.sources, colour) + "\n", file=stream)
+    if loaded.model is None:
+        return 2
+    count = f"{len(shown)} error{'s' if len(shown) != 1 else ''}"
+    print(f"tmdiag: error: {loaded.path} has {count}; {consequence} (run `tmdiag check {loaded.path}`)", file=stream)
+    return 1
+
+
+def load_model(args: argparse.Namespace, path: str, consequence: str) -> Loaded:
+    """Load a model for a command that needs one without errors; refuses (raises Exit) otherwise."""
+    if not path or not Path(path).is_file():
+        error(f"no such file: {path}" if path else "empty path: name a .tm file")
+        raise Exit(2)
+    from tmdiag import pipeline
+
+    loaded = pipeline.load(path)
+    if loaded.model is None or loaded.errors:
+        raise Exit(refuse(args, loaded, consequence))
+    return loaded
 
 
 @contextlib.contextmanager

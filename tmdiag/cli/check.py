@@ -12,13 +12,13 @@ import datetime
 import sys
 from pathlib import Path
 
-from tmdiag.api import check_file
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from tmdiag.cli._common import add_output_options, date_arg, error, expand_paths, silence_stdout, use_colour
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.lint import lint
 from tmdiag.lint.config import FAIL_ON, ConfigError, LintConfig, load_config, read_config
 from tmdiag.output.diagnostics import render_json, render_text, summary
+from tmdiag.pipeline import load
 
 EXAMPLES = """\
 examples:
@@ -123,7 +123,8 @@ def run(args: argparse.Namespace) -> int:
     sources: dict[str, str] = {}
     io_failure = failed = False
     for file in files:
-        model, found = check_file(file)
+        loaded = load(file)
+        model, found = loaded.model, list(loaded.diagnostics)
         try:
             config = configs(file)
         except ConfigError as problem:

@@ -11,11 +11,9 @@ import os
 import sys
 from pathlib import Path
 
-from tmdiag.api import check_file
-from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, progress, use_colour
-from tmdiag.diagnostics import Severity
-from tmdiag.output.diagnostics import render_text
+from tmdiag import pipeline
+from tmdiag.cli import EXIT_ERROR, EXIT_OK
+from tmdiag.cli._common import add_output_options, date_arg, error, load_model, progress
 
 EXAMPLES = """\
 examples:
@@ -70,14 +68,8 @@ def run(args: argparse.Namespace) -> int:
     if to_stdout and fmt == "png" and sys.stdout.isatty():
         error("refusing to write PNG to a terminal: use -o FILE.png")
         return EXIT_ERROR
-    model, diagnostics = check_file(args.path)
-    errors = [d for d in diagnostics if d.severity >= Severity.ERROR]
-    if model is None or errors:
-        sources = dict(model.sources) if model is not None else {}
-        colour = use_colour(args, sys.stderr)
-        for d in errors:
-            print(render_text(d, sources, colour) + "\n", file=sys.stderr)
-        return EXIT_ERROR if model is None else EXIT_FINDINGS
+    loaded = load_model(args, args.path, "nothing drawn")
+    model = loaded.require()
 
     from tmdiag.diagram import DiagramError, render
 
@@ -85,11 +77,8 @@ def run(args: argparse.Namespace) -> int:
     stem = "diagram" if to_stdout else Path(args.output).stem
     try:
         with progress(args) as step:
-            if args.threats:
-                from tmdiag.threats import analyze  # imports pytm: only when asked
-
-                step("Enumerating threats with pytm…")
-                findings = analyze(model, today=args.today).findings
+            if args.threats:  # imports pytm: only when asked
+                findings = pipeline.analyze(loaded, today=args.today, lint=False, step=step).findings
             step(f"Drawing {len(model.elements)} elements with Graphviz…")
             diagram = render(model, fmt=fmt, style=args.style, findings=findings, boundary=args.boundary,
                              link_prefix=args.link_prefix, stem=stem, warn=False)  # fmt: skip

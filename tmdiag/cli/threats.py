@@ -9,22 +9,20 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime
 import io
-import json
 import sys
-from collections import Counter
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TextIO
 
-from tmdiag.api import check_file
-from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, progress, use_colour
+from tmdiag.cli import EXIT_FINDINGS, EXIT_OK
+from tmdiag.cli._common import add_output_options, date_arg, load_model, progress, use_colour
 from tmdiag.diagnostics import Diagnostic, Severity
-from tmdiag.model import schema
-from tmdiag.output.diagnostics import render_json, render_text, summary
+from tmdiag.output import threats_json
+from tmdiag.output.diagnostics import render_text, summary
+from tmdiag.results import Finding, RiskLevel, Status, Summary
 
-LEVELS = tuple(reversed(schema.LEVELS))  # risk levels, highest first
-STATUSES = schema.DECISIONS
+LEVELS = tuple(level.value for level in RiskLevel.highest_first())
+STATUSES = tuple(status.value for status in Status)
 COLOURS = {"critical": "\x1b[1;35m", "high": "\x1b[1;31m", "medium": "\x1b[33m", "low": "\x1b[36m", "info": "\x1b[2m"}
 CSV_COLUMNS = ("rank", "risk", "score", "likelihood", "impact", "threat_id", "title", "severity", "target_kind",
                "target_id", "path", "line", "column", "owner", "status", "controls", "ticket", "source",
@@ -70,55 +68,38 @@ def _statuses(text: str) -> tuple[str, ...]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
+    from tmdiag import pipeline
 
-    if not Path(args.path).is_file():
-        error(f"no such file: {args.path}")
-        return EXIT_ERROR
-    model, diagnostics = check_file(args.path)
-    if model is None:
-        for d in diagnostics:
-            print(render_text(d, {}, False), file=sys.stderr)
-        return EXIT_ERROR
-    errors = [d for d in diagnostics if d.severity >= Severity.ERROR and not d.code.startswith("TM")]
-    if errors:
-        if args.format == "json":
-            sys.stdout.write(_json(model.path, [], tuple(errors)))
-        else:
-            _print_diagnostics(args, errors, model.sources, sys.stdout if args.format == "text" else sys.stderr)
-        return EXIT_FINDINGS
-
-    from tmdiag.threats import analyze
-
+    loaded = load_model(args, args.path, "no threats enumerated")
     with progress(args) as step:
-        step(f"Enumerating threats with pytm ({len(model.elements)} elements, {len(model.flows)} flows)…")
-        analysis = analyze(model, today=args.today or datetime.date.today())
-    threshold = LEVELS.index(args.min_risk)
-    shown = [f for f in analysis.findings
-             if LEVELS.index(f.risk) <= threshold and (args.status is None or f.status in args.status)]  # fmt: skip
+        analysis = pipeline.analyze(loaded, today=args.today, lint=False, step=step)
+    threats, model = analysis.threats, analysis.model
+    floor = RiskLevel(args.min_risk)
+    shown = [f for f in threats.findings
+             if f.risk >= floor and (args.status is None or f.status in args.status)]  # fmt: skip
     if args.format == "json":
-        sys.stdout.write(_json(model.path, shown, analysis.diagnostics, analysis.excluded))
+        threats_json.write(sys.stdout, model, analysis.today, shown, summary=threats.summary,
+                           excluded=threats.excluded, diagnostics=threats.diagnostics)  # fmt: skip
     elif args.format == "csv":
         sys.stdout.write(_csv(shown))
-        _print_diagnostics(args, list(analysis.diagnostics), model.sources, sys.stderr)
+        _print_diagnostics(args, list(threats.diagnostics), model.sources, sys.stderr)
     else:
         colour = use_colour(args)
         sys.stdout.write(_table(shown, colour, args.evidence))
-        _print_diagnostics(args, list(analysis.diagnostics), model.sources, sys.stdout)
+        _print_diagnostics(args, list(threats.diagnostics), model.sources, sys.stdout)
         if not args.quiet:
-            print(_summary(analysis.findings, shown))
-    failed = any(d.severity >= Severity.ERROR for d in analysis.diagnostics)
+            print(_summary(threats.findings, shown))
+    failed = any(d.severity >= Severity.ERROR for d in threats.diagnostics)
     if args.fail_on != "never":
-        limit = LEVELS.index(args.fail_on)
-        failed = failed or any(f.status == "open" and LEVELS.index(f.risk) <= limit for f in analysis.findings)
+        limit = RiskLevel(args.fail_on)
+        failed = failed or any(f.is_open and f.risk >= limit for f in threats.findings)
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-def _print_diagnostics(args: argparse.Namespace, found: list[Diagnostic], sources: Any, stream: Any) -> None:
+def _print_diagnostics(
+    args: argparse.Namespace, found: list[Diagnostic], sources: Mapping[str, str], stream: TextIO
+) -> None:
     if not found:
-        return
-    if args.format == "json" and stream is sys.stdout:
-        stream.write(render_json(found))
         return
     colour = use_colour(args, stream)
     for d in found:
@@ -127,10 +108,10 @@ def _print_diagnostics(args: argparse.Namespace, found: list[Diagnostic], source
         print(summary(found, 1), file=stream)
 
 
-def _table(findings: list[Any], colour: bool, evidence: bool = False) -> str:
+def _table(findings: list[Finding], colour: bool, evidence: bool = False) -> str:
     header = ("#", "risk", "threat", "element", "owner", "status")
-    rows = [(str(f.rank), f.risk, f"{f.threat_id} {f.title}", f"{f.target_kind} {f.target_id}", f.owner or "-",
-             f.status + (f" ({', '.join(f.controls)})" if f.controls else "")) for f in findings]  # fmt: skip
+    rows = [(str(f.rank), f.risk.value, f"{f.threat_id} {f.title}", f"{f.target_kind} {f.target_id}", f.owner or "-",
+             f.status.value + (f" ({', '.join(f.controls)})" if f.controls else "")) for f in findings]  # fmt: skip
     if not rows:
         return "No findings match.\n"
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header) - 1)]
@@ -155,22 +136,11 @@ def _table(findings: list[Any], colour: bool, evidence: bool = False) -> str:
     return out.getvalue()
 
 
-def _summary(every: tuple[Any, ...], shown: list[Any]) -> str:
-    levels = Counter(f.risk for f in every if f.status == "open")
-    counts = ", ".join(f"{levels[level]} {level}" for level in LEVELS if levels[level])
-    open_count = sum(levels.values())
+def _summary(every: Sequence[Finding], shown: list[Finding]) -> str:
+    summary = Summary.of(every)
+    counts = summary.open_counts()
     hidden = f" ({len(every) - len(shown)} hidden by filters)" if len(shown) != len(every) else ""
-    return f"{len(every)} findings{hidden}; {open_count} open" + (f": {counts}" if counts else "")
-
-
-def _json(path: str, findings: list[Any], found: tuple[Diagnostic, ...], excluded: tuple[Any, ...] = ()) -> str:
-    payload = {
-        "model": path,
-        "findings": [f.to_dict() for f in findings],
-        "diagnostics": json.loads(render_json(list(found))) if found else [],
-        "excluded": [f.to_dict() for f in excluded],
-    }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return f"{len(every)} findings{hidden}; {summary.open} open" + (f": {counts}" if counts else "")
 
 
 def _cell(value: object) -> object:
@@ -180,7 +150,7 @@ def _cell(value: object) -> object:
     return value
 
 
-def _csv(findings: list[Any]) -> str:
+def _csv(findings: list[Finding]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)

@@ -6,6 +6,5 @@ diagram = render(model, fmt="svg", style="dfd", findings=findings, link_prefix="
 
 from tmdiag.diagram.engine import INSTALL_HINT, DiagramError, GraphvizMissing
 from tmdiag.diagram.render import FORMATS, STYLES, Diagram, render
-from tmdiag.diagram.scene import FindingLike
 
-__all__ = ["FORMATS", "INSTALL_HINT", "STYLES", "Diagram", "DiagramError", "FindingLike", "GraphvizMissing", "render"]
+__all__ = ["FORMATS", "INSTALL_HINT", "STYLES", "Diagram", "DiagramError", "GraphvizMissing", "render"]

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 import pydot
 
 from tmdiag.diagram.draw import cluster_id, node_id
-from tmdiag.diagram.scene import Edge, Scene, edge_risk, flow_key, risk_rank
+from tmdiag.diagram.scene import Edge, Scene, edge_risk, flow_key
 from tmdiag.model.anchors import boundary_anchor, element_anchor, flow_anchor
 from tmdiag.model.nodes import Boundary, Element, Flow, Model
 
@@ -122,7 +122,7 @@ class _Context:
         risk = self.scene.risk.get(key)
         if risk is None:
             return ["top risk: none open"] if self.scene.rated else []
-        ranked = sorted(self.scene.findings.get(key, []), key=lambda f: (risk_rank(f.risk), str(f.threat_id)))
+        ranked = sorted(self.scene.findings.get(key, []), key=lambda f: (-f.risk.order, f.threat_id))
         titles = list(dict.fromkeys(f"{f.threat_id} {f.title}" for f in ranked))
         more = f" (+{len(titles) - 3} more)" if len(titles) > 3 else ""
         return [f"top risk: {risk}", *titles[:3], *([more.strip()] if more else [])]

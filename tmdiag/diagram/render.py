@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from tmdiag.diagram import draw, engine, post
 from tmdiag.diagram.engine import DiagramError
-from tmdiag.diagram.scene import FindingLike, Scene, attach_risk, top_level, view, whole
+from tmdiag.diagram.scene import Scene, attach_risk, top_level, view, whole
 from tmdiag.model.nodes import Model
+from tmdiag.results import Finding
 
 FORMATS = ("svg", "png", "dot")
 STYLES = ("dfd", "cloud")
@@ -52,7 +53,7 @@ def render(
     *,
     fmt: str = "svg",
     style: str = "dfd",
-    findings: Sequence[FindingLike] | None = None,
+    findings: Sequence[Finding] | None = None,
     boundary: str | None = None,
     link_prefix: str = "",
     id_prefix: str = "dfd-",
@@ -84,7 +85,7 @@ def _one(
     scene: Scene,
     fmt: str,
     style: str,
-    findings: Sequence[FindingLike] | None,
+    findings: Sequence[Finding] | None,
     link_prefix: str,
     id_prefix: str,
     timeout: float,
@@ -127,7 +128,7 @@ def _split(
     model: Model,
     fmt: str,
     style: str,
-    findings: Sequence[FindingLike] | None,
+    findings: Sequence[Finding] | None,
     link_prefix: str,
     id_prefix: str,
     timeout: float,

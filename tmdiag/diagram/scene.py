@@ -8,27 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 from tmdiag.model.nodes import Boundary, Element, Flow, Model
+from tmdiag.results import Finding, RiskLevel
 
-RISK_ORDER = ("critical", "high", "medium", "low", "info")
-MARKED_RISKS = ("critical", "high")  # open findings at these levels colour their target
-
-
-class FindingLike(Protocol):
-    """What the diagram reads from a finding (`tmdiag.threats.Finding` fits)."""
-
-    @property
-    def target_id(self) -> str: ...
-    @property
-    def risk(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def threat_id(self) -> str: ...
-    @property
-    def title(self) -> str: ...
+MARKED_RISKS = (RiskLevel.CRITICAL, RiskLevel.HIGH)  # open findings at these levels colour their target
 
 
 @dataclass(frozen=True)
@@ -54,8 +38,8 @@ class Scene:
     elements: list[Element] = field(default_factory=list)
     edges: list[Edge] = field(default_factory=list)
     focus: str | None = None  # the boundary a view is about
-    risk: dict[str, str] = field(default_factory=dict)  # element id / flow_key(flow) -> top open risk
-    findings: dict[str, list[FindingLike]] = field(default_factory=dict)  # same keys, open findings
+    risk: dict[str, RiskLevel] = field(default_factory=dict)  # element id / flow_key(flow) -> top open risk
+    findings: dict[str, list[Finding]] = field(default_factory=dict)  # same keys, open findings
     rated: bool = False  # findings were given (tooltips then say "none open" where there are none)
 
 
@@ -124,19 +108,18 @@ def top_level(model: Model) -> Scene:
     return Scene(_with_ancestors(model, [e.boundary for e in elements]), elements, _edges(model, flows))
 
 
-def attach_risk(scene: Scene, model: Model, findings: Sequence[FindingLike]) -> None:
+def attach_risk(scene: Scene, model: Model, findings: Sequence[Finding]) -> None:
     """Record each target's open findings and its top open risk (critical before high, …)."""
     scene.rated = True
     for finding in findings:
-        if str(getattr(finding, "status", "open")).lower() != "open":
+        if not finding.is_open:
             continue
-        key = _target_key(model, str(finding.target_id))
+        key = _target_key(model, finding.target_id)
         if key is None:
             continue
         scene.findings.setdefault(key, []).append(finding)
-        risk = str(finding.risk).lower()
-        if risk in RISK_ORDER and (key not in scene.risk or RISK_ORDER.index(risk) < RISK_ORDER.index(scene.risk[key])):
-            scene.risk[key] = risk
+        if key not in scene.risk or finding.risk > scene.risk[key]:
+            scene.risk[key] = finding.risk
 
 
 def _target_key(model: Model, target: str) -> str | None:
@@ -148,11 +131,6 @@ def _target_key(model: Model, target: str) -> str | None:
     return flow_key(flow) if flow is not None else None
 
 
-def risk_rank(risk: str) -> int:
-    level = str(risk).lower()
-    return RISK_ORDER.index(level) if level in RISK_ORDER else len(RISK_ORDER)
-
-
-def edge_risk(scene: Scene, edge: Edge) -> str | None:
+def edge_risk(scene: Scene, edge: Edge) -> RiskLevel | None:
     levels = [scene.risk[flow_key(f)] for f in edge.flows if flow_key(f) in scene.risk]
-    return min(levels, key=RISK_ORDER.index) if levels else None
+    return max(levels) if levels else None

@@ -15,7 +15,6 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from tmdiag.diagnostics import Severity
 from tmdiag.lsp.hover import ThreatCounts
 
 TOP = 3  # threats listed per element in a hover
@@ -23,18 +22,12 @@ TOP = 3  # threats listed per element in a hover
 
 def open_threats(text: str, path: str, root: str) -> tuple[str, dict[str, tuple[int, tuple[str, ...]]], str]:
     """(state, counts, note) for a model's text; runs in the worker process."""
-    from tmdiag.loader import load_text
-    from tmdiag.semantics.validate import validate
+    from tmdiag import pipeline
 
-    model, problems = load_text(text, path, root)
-    problems = problems + validate(model)
-    if any(d.severity >= Severity.ERROR for d in problems):
+    loaded = pipeline.load_text(text, path, root)
+    if loaded.errors:
         return "unavailable", {}, "fix the errors first"
-    try:
-        from tmdiag.threats import analyze
-    except ImportError:
-        return "unavailable", {}, "threat analysis is not installed"
-    analysis = analyze(model)
+    analysis = pipeline.analyze(loaded, lint=False)
     counts: dict[str, tuple[int, tuple[str, ...]]] = {}
     for finding in analysis.findings:  # ranked: highest risk first
         if not finding.is_open:

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from tmdiag.model.levels import RiskLevel, Status
+
 # Value types. `enum` checks `values`; `ref`/`refs` name what they point to in `ref`.
 BOOL, INT, STR, ENUM, DATE, DURATION, REF, REFS, STRS, TLS, INGRESS, PORT, ICON, IDS = (
     "bool", "int", "string", "enum", "date", "duration", "ref", "refs", "strings", "tls",
@@ -22,14 +24,14 @@ BOOL, INT, STR, ENUM, DATE, DURATION, REF, REFS, STRS, TLS, INGRESS, PORT, ICON,
 
 CLASSIFICATIONS = ("unknown", "public", "restricted", "sensitive", "secret", "top_secret")
 TRUST_LEVELS = ("untrusted", "low", "medium", "high", "full")
-LEVELS = ("info", "low", "medium", "high", "critical")
+LEVELS = tuple(level.value for level in RiskLevel)  # info … critical
 TLS_VERSIONS = ("none", "ssl3", "1.0", "1.1", "1.2", "1.3")
 LIFETIMES = ("none", "unknown", "short", "long", "auto", "manual", "hardcoded")
 ROLES = (
     "security_lead", "security", "developer", "architect", "sre", "operations", "devops",
     "business_owner", "product_owner", "qa", "compliance", "legal", "privacy", "data_owner",
 )  # fmt: skip
-DECISIONS = ("open", "mitigated", "accepted", "transferred", "avoided", "false_positive")
+DECISIONS = tuple(status.value for status in Status)
 
 
 @dataclass(frozen=True, slots=True)

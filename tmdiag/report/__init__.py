@@ -6,7 +6,7 @@
 """
 
 from tmdiag.report.context import ReportInputs, build_context
-from tmdiag.report.render import REPORT_FILES, ReportError, render_report, threats_json
+from tmdiag.report.render import REPORT_FILES, ReportError, render_report
 from tmdiag.report.write import write_report
 
 __all__ = [
@@ -15,6 +15,5 @@ __all__ = [
     "ReportInputs",
     "build_context",
     "render_report",
-    "threats_json",
     "write_report",
 ]

@@ -13,11 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from tmdiag.diagnostics import Diagnostic
+from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.model.anchors import boundary_anchor, element_anchor, flow_anchor
-from tmdiag.model.nodes import Duration, Flow, Model, Node
+from tmdiag.model.nodes import Duration, Flow, Model, Node, RiskDecision
 from tmdiag.report import findings
-from tmdiag.report.values import RISKS, SEVERE_RISKS, STATUSES, plain, text_of
+from tmdiag.report.values import RISKS, STATUSES, plain, text_of
+from tmdiag.results import Finding, decision_dict
 
 Ctx = dict[str, Any]
 COMPACT_ABOVE = 500  # findings; above this each finding links to its mitigations instead of repeating them
@@ -28,13 +29,13 @@ class ReportInputs:
     """Everything a report is made from; the front end gathers it."""
 
     model: Model
-    findings: Sequence[Any] = ()  # tmdiag.threats.Finding, ranked highest risk first
+    findings: Sequence[Finding] = ()  # ranked, highest risk first
     analysis_diagnostics: Sequence[Diagnostic] = ()
     lint_diagnostics: Sequence[Diagnostic] = ()
     diagram_svg: str = ""  # inline SVG (already sanitized), "" when there is no diagram
     diagram_notes: Sequence[str] = ()
     diagram_views: Sequence[tuple[str, str]] = ()  # (boundary id, inline SVG) when a big model is split
-    excluded: Sequence[Any] = ()  # findings an assumption's `excludes:` took out
+    excluded: Sequence[Finding] = ()  # findings an assumption's `excludes:` took out
     today: datetime.date = field(default_factory=datetime.date.today)
     generated: datetime.date | None = None  # shown only when given (`--date`)
     notes: Sequence[str] = ()  # about the run itself, e.g. "threat analysis unavailable"
@@ -153,7 +154,7 @@ class _Builder:
                    "classification": text_of(d.get("classification"))}
             for d in model.data
         }  # fmt: skip
-        threats = [self.threat(f, i + 1) for i, f in enumerate(self.inputs.findings)]
+        threats = [self.threat(f) for f in self.inputs.findings]
         flows = self.flows({f.number: self._crossing(f) for f in model.flows})
         flow_by_number = {f["number"]: f for f in flows}
         by_target: dict[str, list[Ctx]] = defaultdict(list)
@@ -165,11 +166,11 @@ class _Builder:
         assumptions = [self.assumption(a) for a in model.assumptions]
         by_assumption = {a["id"]: a for a in assumptions}
         for finding in self.inputs.excluded:
-            owner = by_assumption.get(str(getattr(finding, "assumption", "") or ""))
+            owner = by_assumption.get(finding.assumption or "")
             if owner is not None:
-                target = self.flow_refs.get(str(finding.target_id)) if finding.target_kind == "flow" else None
-                owner["rules_out"].append({"threat_id": str(finding.threat_id), "title": text_of(finding.title),
-                                           "target": target or self.ref(str(finding.target_id))})  # fmt: skip
+                target = self.flow_refs.get(finding.target_id) if finding.target_kind == "flow" else None
+                owner["rules_out"].append({"threat_id": finding.threat_id, "title": finding.title,
+                                           "target": target or self.ref(finding.target_id)})  # fmt: skip
         elements = self.elements(flows, by_target, _group_by_target(controls), _group_by_target(assumptions))
         lint = [self.diagnostic(d) for d in self.inputs.lint_diagnostics]
         team = [
@@ -191,7 +192,7 @@ class _Builder:
             "flows": flows,
             "agents": self.agents(flows),
             "threats": threats,
-            "summary": findings.summary(threats, model),
+            "summary": findings.summary(self.inputs.findings, model),
             "plan": findings.plan(threats),
             "unowned_high": [t for t in threats if t["open"] and t["severe"] and t["owner"] is None],
             "accepted": self.accepted(threats),
@@ -300,56 +301,44 @@ class _Builder:
         return [self.refs[b.id] for b in exits], [self.refs[b.id] for b in enters]
 
     # ---- threats --------------------------------------------------------------------
-    def threat(self, finding: Any, rank: int) -> Ctx:
-        target_kind = str(getattr(finding, "target_kind", "") or "")
-        target_id = str(finding.target_id)
-        flow = self.flow_refs.get(target_id) if target_kind == "flow" else None
-        target = flow or self.ref(target_id) or {}
-        decision = getattr(finding, "decision", None)
-        status = str(getattr(finding, "status", "open") or "open")
-        risk = str(getattr(finding, "risk", "info") or "info")
-        until = decision.get("until") if decision is not None else None
+    def threat(self, finding: Finding) -> Ctx:
+        flow = self.flow_refs.get(finding.target_id) if finding.target_kind == "flow" else None
+        target = flow or self.ref(finding.target_id) or {}
         return {
-            "rank": int(getattr(finding, "rank", 0) or rank),
-            "anchor": str(finding.anchor),
-            "threat_id": str(finding.threat_id),
+            "rank": finding.rank,
+            "anchor": finding.anchor,
+            "threat_id": finding.threat_id,
             "catalogue_anchor": f"lib-{finding.threat_id}",
-            "title": text_of(finding.title),
-            "description": text_of(getattr(finding, "description", "")),
-            "details": text_of(getattr(finding, "details", "")),
-            "mitigations": text_of(getattr(finding, "mitigations", "")),
-            "references": text_of(getattr(finding, "references", "")),
-            "severity": text_of(getattr(finding, "severity", "")),
+            "title": finding.title,
+            "description": finding.description,
+            "details": finding.details,
+            "mitigations": finding.mitigations,
+            "references": finding.references,
+            "severity": finding.severity,
             "target": target,
-            "target_kind": target_kind,
-            "evidence": [text_of(e) for e in getattr(finding, "evidence", ())],
-            "likelihood": text_of(getattr(finding, "likelihood", "")),
-            "impact": text_of(getattr(finding, "impact", "")),
-            "risk": risk,
-            "score": int(getattr(finding, "score", 0) or 0),
-            "status": status,
-            "open": status == "open",
-            "severe": risk in SEVERE_RISKS,
-            "owner": self.member_ref(getattr(finding, "owner", None)),
-            "decision": self.decision(decision, until),
-            "controls": [text_of(c) for c in getattr(finding, "controls", ())],
-            "source": text_of(getattr(finding, "source", "")),
-            "explanation": text_of(getattr(finding, "explanation", "")),
-            "location": _location(getattr(finding, "span", None)),
+            "target_kind": finding.target_kind,
+            "evidence": list(finding.evidence),
+            "likelihood": finding.likelihood,
+            "impact": finding.impact,
+            "risk": finding.risk.value,
+            "score": finding.score,
+            "status": finding.status.value,
+            "open": finding.is_open,
+            "severe": finding.risk.severe,
+            "owner": self.member_ref(finding.owner),
+            "decision": self.decision(finding.decision, finding.expired),
+            "controls": list(finding.controls),
+            "source": finding.source,
+            "explanation": finding.explanation,
+            "location": _location(finding.span),
         }
 
-    def decision(self, decision: Any, until: Any) -> Ctx | None:
-        if decision is None:
+    def decision(self, decision: RiskDecision | None, expired: bool) -> Ctx | None:
+        """A decision's fields (results.decision_dict: the JSON outputs' shape), as text for templates."""
+        data = decision_dict(decision, expired)
+        if data is None:
             return None
-        return {
-            "status": text_of(decision.get("status")),
-            "justification": text_of(decision.get("justification")),
-            "ticket": text_of(decision.get("ticket")),
-            "until": until.isoformat() if isinstance(until, datetime.date) else None,
-            "expired": isinstance(until, datetime.date) and until < self.today,
-            "due": plain(decision.get("due")) if decision.get("due") else None,
-            "by": text_of(decision.get("by")),
-        }
+        return {key: ("" if value is None and key not in ("until", "due") else value) for key, value in data.items()}
 
     def accepted(self, threats: list[Ctx]) -> list[Ctx]:
         # an expired acceptance counts as open again, but it is still this decision's finding
@@ -363,10 +352,9 @@ class _Builder:
         for r in self.model.risks:
             if str(r.get("status")) != "accepted" or (r.id, r.target) in seen:
                 continue
-            until = r.get("until")
             out.append({"threat": None, "threat_id": r.id, "title": r.id, "target": self.ref(r.target),
                         "owner": self.member_ref(r.get("owner")), "risk": text_of(r.get("severity")) or "",
-                        "decision": self.decision(r, until), "matched": False})  # fmt: skip
+                        "decision": self.decision(r, _expired(r, self.today)), "matched": False})  # fmt: skip
         return out
 
     def control(self, control: Node) -> Ctx:
@@ -419,9 +407,12 @@ class _Locator:
         return self.lines.get(path, {}).get(line)
 
 
-def _location(span: Any) -> Ctx | None:
-    if span is None:
-        return None
+def _expired(decision: RiskDecision, today: datetime.date) -> bool:
+    until = decision.get("until")
+    return isinstance(until, datetime.date) and until < today
+
+
+def _location(span: Span) -> Ctx:
     return {"path": span.path, "line": span.line, "column": span.column}
 
 

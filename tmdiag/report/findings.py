@@ -5,10 +5,12 @@ Each takes the ranked threat dicts of the context and walks them once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from tmdiag.model.nodes import Model
-from tmdiag.report.values import RISKS, SEVERE_RISKS, STATUSES
+from tmdiag.report.values import RISKS, SEVERE_RISKS
+from tmdiag.results import Finding, Summary
 
 Ctx = dict[str, Any]
 
@@ -29,24 +31,12 @@ def catalogue(threats: list[Ctx]) -> list[Ctx]:
     return list(entries.values())
 
 
-def summary(threats: list[Ctx], model: Model) -> Ctx:
-    """Counts for the overview: open threats per risk level, threats per status, model size."""
-    open_by_risk = dict.fromkeys(RISKS, 0)
-    by_status = dict.fromkeys(STATUSES, 0)
-    for t in threats:
-        by_status[t["status"]] = by_status.get(t["status"], 0) + 1
-        if t["open"]:
-            open_by_risk[t["risk"]] = open_by_risk.get(t["risk"], 0) + 1
-    return {
-        "total": len(threats),
-        "open": by_status.get("open", 0),
-        "open_by_risk": open_by_risk,
-        "by_status": by_status,
-        "elements": len(model.elements),
-        "flows": len(model.flows),
-        "boundaries": len(model.boundaries),
-        "data": len(model.data),
-    }
+def summary(findings: Sequence[Finding], model: Model) -> Ctx:
+    """Counts for the overview: the register's (results.Summary: open per risk level, highest
+    first; findings per status) and the model's size."""
+    counts = Summary.of(findings).to_dict()
+    return {**counts, "elements": len(model.elements), "flows": len(model.flows),
+            "boundaries": len(model.boundaries), "data": len(model.data)}  # fmt: skip
 
 
 def plan(threats: list[Ctx]) -> list[Ctx]:

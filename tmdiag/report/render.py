@@ -12,7 +12,6 @@ import functools
 import gc
 import hashlib
 import io
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -23,7 +22,8 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
-from tmdiag.report.context import Ctx, ReportInputs, build_context, view_file
+from tmdiag.output import threats_json
+from tmdiag.report.context import ReportInputs, build_context, view_file
 from tmdiag.report.escape import md_escape, md_finalize, md_join, sanitize_svg
 from tmdiag.report.values import RISKS
 
@@ -102,56 +102,6 @@ def environment(kind: str, template_dir: Path | None = None) -> ReportEnvironmen
     return env
 
 
-def threats_json(context: Ctx) -> str:
-    """threats.json: the findings in the shape of `tmdiag threats --format json`, one per line, with
-    each threat's long texts (description, details, mitigations, references) once under `catalogue`."""
-
-    def target(t: Ctx) -> Ctx:
-        where = t["location"] or {}
-        return {"id": t["target"]["id"], "kind": t["target_kind"], "label": t["target"]["name"],
-                "anchor": t["target"]["anchor"], **where}  # fmt: skip
-
-    findings = [
-        {
-            **{k: t[k] for k in ("rank", "risk", "score", "likelihood", "impact", "threat_id", "title",
-                                 "severity", "source", "status", "controls", "evidence", "explanation",
-                                 "anchor")},
-            "target": target(t),
-            "owner": t["owner"]["id"] if t["owner"] else None,
-            "decision": t["decision"],
-        }
-        for t in context["threats"]
-    ]  # fmt: skip
-    catalogue = {
-        c["threat_id"]: {k: c[k] for k in ("title", "description", "details", "mitigations", "references",
-                                           "severity", "source")}
-        for c in context["catalogue"]
-    }  # fmt: skip
-    report = context["report"]
-    head = {"model": report["path"], "title": report["title"], "version": report["version"],
-            "review": report["review"], "summary": context["summary"]}  # fmt: skip
-    return _json_lines(head, {"catalogue": catalogue}, findings)
-
-
-def _json_lines(head: Ctx, mapping: Ctx, findings: list[Ctx]) -> str:
-    """Readable, deterministic JSON with one finding per line (the C encoder does the work)."""
-
-    def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-    lines = ["{"]
-    lines += [f"  {dump(key)}: {dump(head[key])}," for key in sorted(head)]
-    for key, table in mapping.items():
-        lines.append(f"  {dump(key)}: {{")
-        lines.append(",\n".join(f"    {dump(k)}: {dump(table[k])}" for k in sorted(table)))
-        lines.append("  },")
-    lines.append('  "findings": [')
-    lines.append(",\n".join(f"    {dump(t)}" for t in findings))
-    lines.append("  ]")
-    lines.append("}")
-    return "\n".join(line for line in lines if line) + "\n"
-
-
 def render_report(inputs: ReportInputs, template_dir: Path | None = None) -> dict[str, bytes]:
     """All report files, rendered in memory: {name: bytes}. Raises ReportError."""
     collecting = gc.isenabled()
@@ -194,7 +144,9 @@ def _render(inputs: ReportInputs, template_dir: Path | None) -> dict[str, bytes]
     files["dfd.svg"] = (standalone or _EMPTY_SVG).encode("utf-8")
     for bid, data in inputs.diagram_views:
         files[view_file(bid)] = sanitize_svg(data, link_prefix="report.html").encode("utf-8")
-    files["threats.json"] = threats_json(context).encode("utf-8")
+    document = threats_json.render(inputs.model, inputs.today, inputs.findings, excluded=inputs.excluded,
+                                   diagnostics=inputs.analysis_diagnostics)  # fmt: skip
+    files["threats.json"] = document.encode("utf-8")
     return files
 
 

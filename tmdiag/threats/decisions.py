@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.model import nodes as n
+from tmdiag.model.levels import RiskLevel, Status
 from tmdiag.semantics import threatlib
 
 Key = tuple[str, str]  # (threat id, target id)
@@ -59,11 +60,12 @@ class Decisions:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    status: str
+    status: Status
     owner: str | None
     decision: n.RiskDecision | None
     controls: tuple[str, ...]
-    severity: str | None  # the decision's override of the risk level
+    severity: RiskLevel | None  # the decision's override of the risk level
+    expired: bool = False  # an acceptance past its `until`: the finding is open again
 
 
 def decide(table: Decisions, key: Key, node: n.Node, today: datetime.date, fallback_owner: str | None) -> Outcome:
@@ -71,17 +73,18 @@ def decide(table: Decisions, key: Key, node: n.Node, today: datetime.date, fallb
     controls = tuple(table.controls.get(key, ()))
     element_owner = fallback_owner
     if decision is None:
-        status = "mitigated" if controls else "open"
+        status = Status.MITIGATED if controls else Status.OPEN
         return Outcome(status, str(element_owner) if element_owner else None, None, controls, None)
-    status = str(decision.get("status"))
-    if status == "accepted" and _expired(decision, today):
-        status = "open"
+    status = Status(str(decision.get("status")))
+    expired = status is Status.ACCEPTED and _expired(decision, today)
+    if expired:
+        status = Status.OPEN
     by = decision.get("by")
     if by and str(by) not in controls:
         controls = (*controls, str(by))
     owner = decision.get("owner") or element_owner
-    override = decision.get("severity")
-    return Outcome(status, str(owner) if owner else None, decision, controls, str(override) if override else None)
+    override = RiskLevel.parse(decision.get("severity")) if decision.get("severity") else None
+    return Outcome(status, str(owner) if owner else None, decision, controls, override, expired)
 
 
 def _expired(decision: n.RiskDecision, today: datetime.date) -> bool:

@@ -17,10 +17,9 @@ from collections import deque
 from dataclasses import dataclass
 
 from tmdiag.model import nodes as n
-from tmdiag.model import schema
+from tmdiag.model.levels import RiskLevel
 
 WORDS = ("very_low", "low", "medium", "high", "very_high")  # scale 1..5
-LEVELS = tuple(reversed(schema.LEVELS))  # risk levels, highest first: critical … info
 RATINGS = {"very low": 1, "very_low": 1, "low": 2, "medium": 3, "high": 4, "very high": 5, "very_high": 5,
            "info": 1, "critical": 5}  # fmt: skip
 _CLASSIFICATION_VALUE = {"unknown": 0, "public": 1, "restricted": 2, "sensitive": 3, "secret": 4, "top_secret": 5}
@@ -28,22 +27,9 @@ _IMPACT_VALUE = {"info": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}
 UNKNOWN_LIKELIHOOD = 3  # pytm leaves 13 threats unrated: assume medium
 
 
-def level(score: int) -> str:
+def level(score: int) -> RiskLevel:
     """Risk level of a score 1..25."""
-    if score >= 20:
-        return "critical"
-    if score >= 12:
-        return "high"
-    if score >= 6:
-        return "medium"
-    if score >= 3:
-        return "low"
-    return "info"
-
-
-def rank(level_name: str) -> int:
-    """0 for critical … 4 for info (sort key)."""
-    return LEVELS.index(level_name) if level_name in LEVELS else len(LEVELS)
+    return RiskLevel.of_score(score)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +49,7 @@ class Rating:
     likelihood: int
     impact: int
     score: int
-    risk: str
+    risk: RiskLevel
     explanation: str
 
 

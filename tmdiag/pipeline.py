@@ -1,0 +1,207 @@
+"""One path from a `.tm` file to results; the CLI, the language server's threat worker and the
+benchmarks call it, as D2's CLI calls its library entry point:
+
+    loaded = pipeline.load("model.tm")           # read, parse, follow imports, validate
+    model = loaded.require()                      # Refused (carrying every error) when it has errors
+    result = pipeline.analyze(model, today=day)   # threats (pytm + custom rules, ranked) and lint
+    built = pipeline.report(result)               # report files in memory, and the summary as data
+
+Nothing here prints: front ends decide where diagnostics go (`tmdiag.cli._common.refuse`).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from tmdiag.diagnostics import Diagnostic, Severity, TmError
+from tmdiag.lint.config import LintConfig
+from tmdiag.model.nodes import Model
+from tmdiag.results import Finding, Summary, ThreatAnalysis
+from tmdiag.semantics import rules as rule_types
+
+if TYPE_CHECKING:
+    from tmdiag.report import ReportInputs
+
+Step = Callable[[str], None]  # told what is happening now, for a progress display
+
+# These leave nothing worth validating. After other syntax errors the statements that parsed are
+# validated; references to names written in the broken ones are not reported (model.unparsed_names).
+_PARSE_ERRORS = frozenset({"E004", "E005"})
+
+
+def no_progress(_message: str) -> None:
+    """A `Step` that shows nothing."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A model as read: None when the entry file could not be read; every diagnostic, sorted."""
+
+    path: str  # as given
+    model: Model | None
+    diagnostics: tuple[Diagnostic, ...]
+    checked_rules: Mapping[str, rule_types.Checked] = field(default_factory=lambda: MappingProxyType({}))
+
+    @property
+    def sources(self) -> Mapping[str, str]:
+        """Text of every file read (entry and imports), by the path diagnostics name."""
+        return self.model.sources if self.model is not None else MappingProxyType({})
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.severity >= Severity.ERROR)
+
+    @property
+    def readable(self) -> bool:
+        return self.model is not None
+
+    def require(self) -> Model:
+        """The model, when it has no errors; else raises Refused."""
+        if self.model is None or self.errors:
+            raise Refused(self)
+        return self.model
+
+
+class Refused(TmError):
+    """A model that cannot be analysed: unreadable (exit 2) or with errors (exit 1)."""
+
+    def __init__(self, loaded: Loaded):
+        super().__init__(list(loaded.errors) or list(loaded.diagnostics))
+        self.loaded = loaded
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.loaded.model is None else 1
+
+
+def load(path: str | Path, *, validate: bool = True) -> Loaded:
+    """Read a model file and everything it imports; validate it unless told not to."""
+    from tmdiag.loader import load_path
+
+    model, diagnostics = load_path(path)
+    return _checked(str(path), model, diagnostics, validate)
+
+
+def load_text(text: str, path: str = "<string>", root: str | Path | None = None, *, validate: bool = True) -> Loaded:
+    """A model from text; imports resolve against `root` (default: the current folder)."""
+    from tmdiag.loader import load_text as loader_text
+
+    model, diagnostics = loader_text(text, path, root)
+    return _checked(path, model, diagnostics, validate)
+
+
+def _checked(path: str, model: Model | None, diagnostics: list[Diagnostic], validate: bool) -> Loaded:
+    checked: Mapping[str, rule_types.Checked] = MappingProxyType({})
+    if validate and model is not None and not any(d.code in _PARSE_ERRORS for d in diagnostics):
+        from tmdiag.semantics import check
+
+        validation = check(model)
+        diagnostics = diagnostics + list(validation.diagnostics)
+        checked = validation.checked_rules
+    ordered = tuple(sorted(dict.fromkeys(diagnostics), key=lambda d: d.sort_key))
+    return Loaded(path, model, ordered, checked)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the analyses found in one model."""
+
+    model: Model
+    today: datetime.date
+    threats: ThreatAnalysis
+    lint: tuple[Diagnostic, ...] = ()
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.threats.findings
+
+    @property
+    def summary(self) -> Summary:
+        return self.threats.summary
+
+
+def analyze(
+    source: Loaded | Model,
+    *,
+    today: datetime.date | None = None,
+    lint: LintConfig | bool = True,
+    step: Step = no_progress,
+) -> Analysis:
+    """Threats (pytm's library and the model's rules, ranked, decided) and lint. `lint`: a
+    configuration, True for the one nearest the model's file, False to skip linting."""
+    from tmdiag.threats import analyze as enumerate_threats
+
+    model = source.require() if isinstance(source, Loaded) else source
+    checked = source.checked_rules if isinstance(source, Loaded) else None
+    day = today or datetime.date.today()
+    step(f"Enumerating threats with pytm ({len(model.elements)} elements, {len(model.flows)} flows)…")
+    threats = enumerate_threats(model, today=day, checked_rules=checked)
+    found: tuple[Diagnostic, ...] = ()
+    if lint is not False:
+        from tmdiag.lint import lint as run_lint
+        from tmdiag.lint import load_config
+
+        step("Linting…")
+        config = lint if isinstance(lint, LintConfig) else load_config(Path(model.path).resolve().parent)
+        found = tuple(run_lint(model, config, today=day))
+    return Analysis(model, day, threats, found)
+
+
+@dataclass(frozen=True)
+class Report:
+    """A rendered report, in memory: {file name: bytes}, and what it says in numbers."""
+
+    files: Mapping[str, bytes]
+    summary: Summary
+    notes: Sequence[str] = ()
+
+
+def report_inputs(
+    analysis: Analysis, *, generated: datetime.date | None = None, draw: bool = True, step: Step = no_progress
+) -> ReportInputs:
+    """What a report is made of: the analysis, and the diagram (unless `draw` is False; a diagram
+    that cannot be drawn leaves a note instead)."""
+    from tmdiag import __version__
+    from tmdiag.report import ReportInputs
+
+    svg, views, diagram_notes, notes = "", [], [], []
+    if draw:
+        from tmdiag.diagram import DiagramError, render
+
+        step("Drawing the data-flow diagram with Graphviz…")
+        try:
+            diagram = render(analysis.model, fmt="svg", style="dfd", findings=analysis.findings)
+        except DiagramError as problem:
+            notes.append(f"The diagram was not drawn: {problem}")
+        else:
+            svg = diagram.data.decode("utf-8")
+            views = [(bid, data.decode("utf-8")) for bid, data in diagram.views]
+            diagram_notes = list(diagram.notes)
+    return ReportInputs(
+        model=analysis.model, findings=analysis.findings, analysis_diagnostics=analysis.threats.diagnostics,
+        lint_diagnostics=analysis.lint, diagram_svg=svg, diagram_notes=diagram_notes, diagram_views=views,
+        excluded=analysis.threats.excluded, today=analysis.today, generated=generated, notes=notes,
+        tool_version=__version__,
+    )  # fmt: skip
+
+
+def report(
+    analysis: Analysis,
+    *,
+    template: Path | None = None,
+    generated: datetime.date | None = None,
+    draw: bool = True,
+    step: Step = no_progress,
+) -> Report:
+    """Every report file rendered in memory, with the register's summary. Raises
+    tmdiag.report.ReportError for a broken template."""
+    from tmdiag.report import render_report
+
+    inputs = report_inputs(analysis, generated=generated, draw=draw, step=step)
+    step("Rendering the report…")
+    return Report(render_report(inputs, template), analysis.summary, tuple(inputs.notes))
