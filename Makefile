@@ -11,13 +11,14 @@ APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 OUT    ?= out
 EXAMPLE ?= examples/checkout.tm
 
-.PHONY: demo test bench lint grammars setup system-deps test-deps clean help
+.PHONY: demo test bench lint docs grammars setup system-deps test-deps clean help
 
 help:
 	@echo "make demo   - set up and build the example report into $(OUT)/"
 	@echo "make test   - set up and run the whole test suite (lint, types, tests)"
 	@echo "make bench  - benchmarks against pytm (speed and memory)"
-	@echo "make lint   - ruff and mypy"
+	@echo "make lint   - ruff, mypy, and a check that generated files are current"
+	@echo "make docs   - regenerate docs/rules/ and the generated tables in docs/ and dsl/SPEC.md"
 	@echo "make grammars - regenerate editor grammars from grammar/tm.lark"
 
 $(VENV)/.installed: pyproject.toml
@@ -46,9 +47,10 @@ demo: setup
 	@echo "        also $(OUT)/report.md, $(OUT)/dfd.svg, $(OUT)/threats.json"
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check tmdiag tests bench
-	$(BIN)/ruff format --check tmdiag tests bench
+	$(BIN)/ruff check tmdiag devtools tests bench
+	$(BIN)/ruff format --check tmdiag devtools tests bench
 	$(BIN)/mypy
+	$(PY) -m devtools.generate all --check
 
 test: setup test-deps lint
 	$(BIN)/pytest -q
@@ -56,8 +58,12 @@ test: setup test-deps lint
 bench: setup
 	$(PY) bench/run.py
 
+# Files derived from the code (devtools/, not shipped): `make lint` fails when one is out of date.
+docs: $(VENV)/.installed
+	$(PY) -m devtools.generate docs
+
 grammars: $(VENV)/.installed
-	$(PY) -m tmdiag.editors.generate
+	$(PY) -m devtools.generate grammars
 
 clean:
 	rm -rf $(VENV) $(OUT) .bench .pytest_cache .mypy_cache .ruff_cache

@@ -5,20 +5,18 @@ from __future__ import annotations
 import json
 import re
 
+from devtools import generate, grammars
+from devtools.grammars.vocabulary import vocabulary
 from tests.editors.conftest import ROOT
-from tmdiag.editors import generate
-from tmdiag.editors.vocabulary import vocabulary
 from tmdiag.syntax.grammar import grammar_text
 
 
 def test_committed_files_match_the_grammar() -> None:
-    for path, text in generate.generated().items():
-        committed = (ROOT / path).read_text(encoding="utf-8")
-        assert committed == text, f"{path} is out of date with grammar/tm.lark: run `make grammars`"
+    assert generate.stale(ROOT, [generate.GRAMMARS]) == [], "out of date with grammar/tm.lark: run `make grammars`"
 
 
 def test_check_mode_reports_no_stale_file() -> None:
-    assert generate.main(["--check"]) == 0
+    assert generate.main(["grammars", "--check"]) == 0
 
 
 def test_keywords_come_from_the_grammar() -> None:
@@ -33,15 +31,15 @@ def test_keywords_come_from_the_grammar() -> None:
 def test_a_new_keyword_in_the_grammar_reaches_both_highlighters() -> None:
     changed = grammar_text().replace('| "llm" | "agent"', '| "llm" | "agent" | "queue"')
     assert changed != grammar_text()
-    files = generate.generated(changed)
+    files = grammars.generated(changed)
     assert "queue" in vocabulary(changed).element_kinds
-    textmate = json.loads(files[generate.TEXTMATE_PATH])
+    textmate = json.loads(files[grammars.TEXTMATE_PATH])
     assert "queue" in textmate["repository"]["element-keyword"]["match"]
-    assert re.search(r"\|queue\|", files[generate.PYGMENTS_PATH]) or "queue|" in files[generate.PYGMENTS_PATH]
+    assert re.search(r"\|queue\|", files[grammars.PYGMENTS_PATH]) or "queue|" in files[grammars.PYGMENTS_PATH]
 
 
 def test_textmate_grammar_is_valid_json_with_scopes() -> None:
-    grammar = json.loads((ROOT / generate.TEXTMATE_PATH).read_text(encoding="utf-8"))
+    grammar = json.loads((ROOT / grammars.TEXTMATE_PATH).read_text(encoding="utf-8"))
     assert grammar["scopeName"] == "source.tm"
     names = {p["include"][1:] for p in grammar["patterns"]}
     assert names == set(grammar["repository"])

@@ -14,7 +14,7 @@ import pytest
 from lark import Token, Tree
 
 from tests.editors.conftest import FIXTURE, MARKDOWN_FIXTURE, ROOT, Tokens, corpus
-from tmdiag.editors.vocabulary import vocabulary
+from devtools.grammars.vocabulary import vocabulary
 from tmdiag.syntax import parse
 
 DECLARED_ID_PARENTS = {"data_decl", "agent_decl", "boundary_decl", "element_decl", "control_decl", "rule_decl"}

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from devtools import generate
 from tests.threats.conftest import MODELS, TODAY, load_model, load_text
-from tmdiag.threats import analyze, mapping
+from tmdiag.threats import analyze
 from tmdiag.threats.risk import RiskModel, level
 
 SYSTEM = """
@@ -108,7 +109,7 @@ def test_std_modules_type_check_and_fire() -> None:
 
 def test_docs_mapping_table_is_generated_from_the_schema() -> None:
     text = Path("docs/threats.md").read_text(encoding="utf-8")
-    assert f"{mapping.START}\n{mapping.markdown()}{mapping.END}" in text, "run python -m tmdiag.threats.mapping --write"
+    assert generate.stale(generate.REPO, [generate.PYTM_MAPPING]) == [], "out of date: run `make docs`"
     assert "| `encrypted` | `controls.isEncrypted` | every element and flow |" in text
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import sys
 
+from tmdiag.api import check_text
 from tmdiag.cli import EXIT_ERROR, EXIT_OK
 from tmdiag.cli._common import add_colour_option, error, use_colour
 from tmdiag.diagnostics import did_you_mean
-from tmdiag.lint.docs import example_output
+from tmdiag.lint import lint
+from tmdiag.lint.config import LintConfig
 from tmdiag.lint.registry import all_rules, get, help_uri
 from tmdiag.lint.rule import Rule
 from tmdiag.lint.suppress import META
+from tmdiag.output.diagnostics import render_text
 
 EXAMPLES = """\
 examples:
@@ -55,6 +59,16 @@ def as_dict(rule: Rule) -> dict[str, str]:
 
 def _indent(text: str) -> str:
     return "\n".join("    " + line if line else "" for line in text.rstrip("\n").splitlines())
+
+
+EXAMPLE_DATE = datetime.date(2026, 1, 1)  # fixed, so the output (and docs/rules/) does not change with the calendar
+
+
+def example_output(rule: Rule) -> str:
+    """What `tmdiag check` prints for the rule's example (only this rule's findings)."""
+    model, _ = check_text(rule.example, "example.tm")
+    found = [d for d in lint(model, LintConfig(), EXAMPLE_DATE) if d.code == rule.code]
+    return "\n\n".join(render_text(d, model.sources) for d in found) + "\n"
 
 
 def _suppress_line(rule: Rule) -> str:

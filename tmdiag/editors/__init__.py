@@ -1,4 +1,5 @@
-"""Editor support generated from `grammar/tm.lark`: a TextMate grammar and a Pygments lexer.
+"""Editor support that tmdiag ships: the Pygments lexer (`pygments_lexer.TmLexer`, an entry point).
 
-Run `make grammars` (`python -m tmdiag.editors.generate`) after changing the grammar.
+`pygments_lexer.py` is generated from `grammar/tm.lark` by `make grammars` (devtools/grammars/),
+together with the VS Code extension's TextMate grammar.
 """

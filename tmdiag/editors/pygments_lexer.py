@@ -1,6 +1,6 @@
 """Pygments lexer for .tm files: `pygmentize -l tm model.tm`, and ```tm fences in MkDocs and Sphinx.
 
-Generated from grammar/tm.lark by `make grammars` (python -m tmdiag.editors.generate). Do not edit.
+Generated from grammar/tm.lark by `make grammars` (python -m devtools.generate grammars). Do not edit.
 """
 # ruff: noqa: E501
 

@@ -13,6 +13,7 @@ import dataclasses
 import datetime
 
 from tmdiag.diagnostics import Diagnostic
+from tmdiag.lint import suppress
 from tmdiag.lint.config import LintConfig, load_config
 from tmdiag.lint.registry import all_rules
 from tmdiag.lint.rule import Context, Rule
@@ -34,8 +35,6 @@ def lint(model: Model, config: LintConfig | None = None, today: datetime.date | 
     found: list[Diagnostic] = []
     for rule in rules:
         found.extend(rule.check(model, ctx))
-    from tmdiag.lint import suppress
-
     found = suppress.apply(model, found, (r.code for r in rules))
     found = [dataclasses.replace(d, severity=config.severity_of(d.code, d.severity)) for d in found]
     return sorted(dict.fromkeys(found), key=lambda d: (*d.sort_key, d.message))

@@ -36,11 +36,10 @@ def _load() -> None:
     global _loaded
     if _loaded:
         return
-    from tmdiag.lint import rules, suppress
+    from tmdiag.lint import rules
 
     for info in pkgutil.iter_modules(rules.__path__):
         importlib.import_module(f"{rules.__name__}.{info.name}")
-    suppress.register_rules()
     _loaded = True
 
 

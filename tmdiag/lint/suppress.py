@@ -2,16 +2,18 @@
 
 A trailing comment covers its own line; a comment alone on its line covers the next line that is
 not a comment. A suppression needs a reason (TM901), must suppress something (TM902) and must
-name known rules (TM903). These three are reported by the linter itself and cannot be suppressed.
+name known rules (TM903). These three are reported here (they are declared with the other rules in
+`tmdiag.lint.rules.suppressions`) and cannot be suppressed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tmdiag.diagnostics import Diagnostic, Severity, Span
+from tmdiag.lint.registry import get
 from tmdiag.model.nodes import Model
 
 _PATTERN = re.compile(r"#\s*tmdiag\s*:\s*ignore\b(?P<codes>\[[^\]]*\]?)?\s*(?P<rest>.*)$", re.IGNORECASE)
@@ -40,8 +42,6 @@ def _target_line(text: str, span: Span) -> int:
 
 def parse(model: Model) -> tuple[list[Suppression], list[Diagnostic]]:
     """Suppressions in every file of the model, and TM903 for malformed ones."""
-    from tmdiag.lint.registry import get
-
     found: list[Suppression] = []
     problems: list[Diagnostic] = []
     for path, comments in model.comments.items():
@@ -121,46 +121,5 @@ def apply(model: Model, diagnostics: list[Diagnostic], enabled: Iterable[str]) -
 
 
 def _meta(code: str, message: str, span: Span, hint: str) -> Diagnostic:
-    from tmdiag.lint.registry import get
-
     rule = get(code)
     return Diagnostic(code, message, span, rule.severity if rule else Severity.WARNING, hint)
-
-
-_DOCS: Mapping[str, tuple[str, str, str, str, str, str]] = {
-    "TM901": (
-        "suppression-without-reason",
-        "error",
-        "An inline suppression gives no reason.",
-        "A silenced finding is a decision someone made; without the reason the next reviewer cannot tell "
-        "a considered exception from a shortcut.",
-        "Add `reason:` after the codes: `# tmdiag: ignore[TM203] reason: internal link, mTLS at the mesh`.",
-        'process api "API"\napi -> api "Retry"  # tmdiag: ignore[TM206]',
-    ),
-    "TM902": (
-        "unused-suppression",
-        "warning",
-        "An inline suppression suppresses nothing.",
-        "A suppression left behind after the model changed hides the next real finding on that line.",
-        "Delete the comment, or move it to the line the finding is reported on.",
-        'process api "API"  # tmdiag: ignore[TM203] reason: no secrets here',
-    ),
-    "TM903": (
-        "malformed-suppression",
-        "error",
-        "An inline suppression names no rule or an unknown rule.",
-        "A blanket or misspelt suppression either silences everything on a line or nothing at all.",
-        "Name the rules in brackets: `# tmdiag: ignore[TM203, TM202] reason: ...`; `tmdiag rules` lists the codes.",
-        'process api "API"  # tmdiag: ignore reason: noisy',
-    ),
-}
-
-
-def register_rules() -> None:
-    """Register TM901-TM903 for docs, SARIF metadata and configuration; `apply` reports them."""
-    from tmdiag.lint.registry import rule
-
-    for code, (name, severity, summary, rationale, fix, example) in _DOCS.items():
-        rule(code, name, severity=severity, summary=summary, rationale=rationale, fix=fix, example=example)(
-            lambda model, ctx: ()
-        )

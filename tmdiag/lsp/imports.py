@@ -6,15 +6,12 @@ import dataclasses
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.loader import Loader, project_root
+from tmdiag.lsp.pieces import Piece, collect_spans, references
 from tmdiag.model import nodes as n
-from tmdiag.model.build import FileParts
-
-if TYPE_CHECKING:
-    from tmdiag.lsp.document import Piece
+from tmdiag.model.build import FileParts, number_flows
 
 
 @dataclass
@@ -22,7 +19,7 @@ class Imported:
     """Everything the document's imports bring, merged in load order."""
 
     parts: FileParts
-    piece: Piece  # a document.Piece for the imported nodes (numbered flows, cached checks)
+    piece: Piece  # one piece for the imported nodes (numbered flows, cached checks)
     nodes: tuple[n.Import, ...] = ()
     sources: dict[str, str] = field(default_factory=dict)
     comments: dict[str, tuple[object, ...]] = field(default_factory=dict)
@@ -54,9 +51,6 @@ def _fresh(files: dict[str, float]) -> bool:
 
 
 def _load(fs_path: Path | None, imports: list[tuple[str, Span]]) -> Imported:
-    from tmdiag.lsp.document import Piece, collect_spans, references
-    from tmdiag.model.build import number_flows
-
     base = fs_path.parent if fs_path is not None else Path.cwd()
     loader = Loader(project_root(fs_path) if fs_path is not None else base)
     key = str(fs_path) if fs_path is not None else ""

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tmdiag.diagnostics import Span
-from tmdiag.lsp.document import Document, Piece
+from tmdiag.lsp.document import Document
+from tmdiag.lsp.pieces import Piece
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
 

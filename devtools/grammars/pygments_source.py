@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from tmdiag.editors.vocabulary import TokenRule, Vocabulary, combined_regex, token_rules
+from devtools.grammars.vocabulary import TokenRule, Vocabulary, combined_regex, token_rules
 
 HEADER = '''\
 """Pygments lexer for .tm files: `pygmentize -l tm model.tm`, and ```tm fences in MkDocs and Sphinx.
 
-Generated from grammar/tm.lark by `make grammars` (python -m tmdiag.editors.generate). Do not edit.
+Generated from grammar/tm.lark by `make grammars` (python -m devtools.generate grammars). Do not edit.
 """
 # ruff: noqa: E501
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tmdiag.editors.vocabulary import TokenRule, Vocabulary, combined_regex, token_rules
+from devtools.grammars.vocabulary import TokenRule, Vocabulary, combined_regex, token_rules
 
 SCOPE = "source.tm"
 SUFFIX = ".tm"

@@ -80,7 +80,7 @@ def vocabulary(text: str | None = None) -> Vocabulary:
     known = {_rule_name(r.origin.name) for r in lark.rules}
     missing = ({ELEMENT_KIND_RULE, KEY_RULE, STATEMENT_RULE} | VALUE_RULES | EXPRESSION_RULES) - known
     if missing:
-        raise ValueError(f"grammar has no rule(s) {sorted(missing)}: update tmdiag/editors/vocabulary.py")
+        raise ValueError(f"grammar has no rule(s) {sorted(missing)}: update devtools/grammars/vocabulary.py")
     statement_starters = {t for rule in statement_rules for t in first_of.get(rule, ())}
 
     groups: dict[str, list[str]] = {"element": [], "declaration": [], "constant": [], "operator": [], "other": []}
@@ -109,7 +109,7 @@ def vocabulary(text: str | None = None) -> Vocabulary:
             priorities[definition.name] = definition.priority
     absent = set(LITERAL_TERMINALS) - set(patterns)
     if absent:
-        raise ValueError(f"grammar has no terminal(s) {sorted(absent)}: update tmdiag/editors/vocabulary.py")
+        raise ValueError(f"grammar has no terminal(s) {sorted(absent)}: update devtools/grammars/vocabulary.py")
 
     def ordered(words: list[str]) -> tuple[str, ...]:
         return tuple(sorted(words))

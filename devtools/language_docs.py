@@ -5,18 +5,16 @@ Each table sits between markers that name what it shows:
     <!-- BEGIN schema:datastore -->  ...  <!-- END schema:datastore -->
     <!-- BEGIN group:controls -->    ...  <!-- END group:controls -->
 
-`python -m tmdiag.output.language_docs` rewrites every table in place; a test fails when a table
-differs from what the schema says (so docs cannot drift from `tmdiag/model/schema.py`).
+`make docs` rewrites every table in place; `make lint` (and a test) fails when a table differs
+from what the schema says, so the docs cannot drift from `tmdiag/model/schema.py`.
 """
 
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 from tmdiag.model import schema
-from tmdiag.output.files import write_atomic
 
 DOCUMENTS = ("docs/language.md", "dsl/SPEC.md")
 # Attribute groups several kinds share, documented once.
@@ -110,16 +108,6 @@ def render(text: str) -> str:
     return _BLOCK.sub(replace, text)
 
 
-def main(root: str = ".") -> int:
-    for name in DOCUMENTS:
-        path = Path(root) / name
-        text = path.read_text(encoding="utf-8")
-        updated = render(text)
-        if updated != text:
-            write_atomic(path, updated)
-            print(f"updated {name}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def files(root: Path) -> dict[Path, str]:
+    """The documents (paths relative to `root`) with every marked table regenerated."""
+    return {Path(name): render((root / name).read_text(encoding="utf-8")) for name in DOCUMENTS}
