@@ -51,6 +51,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check tmdiag devtools tests bench
 	$(BIN)/mypy
 	$(PY) -m devtools.generate all --check
+	$(BIN)/lint-imports --no-cache
 
 test: setup test-deps lint
 	$(BIN)/pytest -q

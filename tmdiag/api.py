@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tmdiag import pipeline
+import tmdiag.pipeline as pipeline
 from tmdiag.diagnostics import Diagnostic
 from tmdiag.model.nodes import Model
 

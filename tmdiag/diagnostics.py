@@ -36,6 +36,18 @@ class Severity(enum.IntEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Fix:
+    """A suggested edit: write `replacement` over `span` (the diagnostic's own span when None)."""
+
+    replacement: str
+    span: Span | None = None
+
+    @property
+    def title(self) -> str:
+        return f"Change to `{self.replacement}`"
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     code: str
     message: str
@@ -43,13 +55,18 @@ class Diagnostic:
     severity: Severity = Severity.ERROR
     hint: str | None = None  # e.g. "did you mean `database`?"
     related: tuple[tuple[str, Span], ...] = field(default=())  # (note, where)
+    fix: Fix | None = None  # an edit that resolves it (editors offer it as a quick fix)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.span.path, self.span.line, self.span.column, self.code)
 
 
-class TmError(Exception):
+class TmdiagError(Exception):
+    """The base of tmdiag's own exceptions: catch this to handle any of them."""
+
+
+class TmError(TmdiagError):
     """Raised by the Python API when a model has errors; carries every diagnostic."""
 
     def __init__(self, diagnostics: list[Diagnostic]):
@@ -60,10 +77,20 @@ class TmError(Exception):
         super().__init__(f"{where}{first.message if first else 'invalid model'}{more}")
 
 
+def suggestion(word: str, candidates: object) -> Fix | None:
+    """The fix for a misspelt word (the candidate it most likely means), or None."""
+    match = closest(word, candidates)
+    return Fix(match) if match is not None else None
+
+
+def hint_for(fix: Fix | None) -> str | None:
+    """The words of a suggested fix: "did you mean `x`?"."""
+    return f"did you mean `{fix.replacement}`?" if fix is not None else None
+
+
 def did_you_mean(word: str, candidates: object) -> str | None:
     """A "did you mean `x`?" hint for a misspelt word, or None."""
-    match = closest(word, candidates)
-    return f"did you mean `{match}`?" if match is not None else None
+    return hint_for(suggestion(word, candidates))
 
 
 def closest(word: str, candidates: object) -> str | None:

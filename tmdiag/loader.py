@@ -8,15 +8,13 @@ An import may not leave the project root: the nearest folder above the entry fil
 from __future__ import annotations
 
 import codecs
-import contextlib
 import dataclasses
 import errno
-import gc
-from collections.abc import Iterator
 from pathlib import Path
 from types import MappingProxyType
 
 from tmdiag.diagnostics import Diagnostic, Span, closest
+from tmdiag.memory import gc_paused
 from tmdiag.model import nodes as n
 from tmdiag.model.build import FileParts, build, number_flows
 from tmdiag.resources import std_root
@@ -24,19 +22,6 @@ from tmdiag.syntax import parse
 
 ROOT_MARKERS = ("tmdiag.toml", "pyproject.toml", ".git")
 MAX_FILE_BYTES = 64 * 1024 * 1024
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building: parse trees are millions of young objects
-    and none of them form cycles, so collections would only re-scan them (2.5x slower on big models)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def project_root(entry: Path) -> Path:
@@ -182,22 +167,7 @@ class Loader:
         return target
 
     def model(self, entry: str) -> n.Model:
-        merged = FileParts(entry)
-        for parts in self.state.order:
-            for group in (
-                "info",
-                "team",
-                "data",
-                "agents",
-                "boundaries",
-                "elements",
-                "flows",
-                "controls",
-                "risks",
-                "assumptions",
-                "rules",
-            ):
-                getattr(merged, group).extend(getattr(parts, group))
+        merged = FileParts.merged(entry, self.state.order)
         flows = number_flows(merged.flows)
         assumptions = [dataclasses.replace(a, id=f"A{i}") for i, a in enumerate(merged.assumptions, 1)]
         return n.Model(

@@ -166,8 +166,8 @@ def report_inputs(
 ) -> ReportInputs:
     """What a report is made of: the analysis, and the diagram (unless `draw` is False; a diagram
     that cannot be drawn leaves a note instead)."""
-    from tmdiag import __version__
     from tmdiag.report import ReportInputs
+    from tmdiag.version import __version__
 
     svg, views, diagram_notes, notes = "", [], [], []
     if draw:

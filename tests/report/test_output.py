@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def files_of(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
 def test_writes_the_four_files(example_dir: Path) -> None:
@@ -84,9 +84,23 @@ def test_model_with_errors_writes_nothing_and_keeps_the_earlier_report(
 def test_failed_staging_leaves_the_folder_untouched(tmp_path: Path) -> None:
     out = tmp_path / "out"
     write_report(out, {"report.html": b"old", "keep.txt": b"mine"})
+    (out / "missing").write_bytes(b"")  # a file where a folder would have to be
     with pytest.raises(OSError):
         write_report(out, {"report.html": b"new", "missing/dir.md": b"x"})
-    assert files_of(out) == {"keep.txt": b"mine", "report.html": b"old"}  # no staging folder left
+    assert files_of(out) == {"keep.txt": b"mine", "report.html": b"old", "missing": b""}  # no temporaries left
+
+
+def test_a_failed_rename_puts_back_what_was_renamed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write_report(out, {"report.html": b"old", "report.md": b"old md"})
+    (out / "threats.json").mkdir()  # a folder where a file goes: its rename fails after report.html's
+    with pytest.raises(OSError) as failure:
+        write_report(out, {"report.html": b"new", "report.md": b"new md", "threats.json": b"{}"})
+    assert failure.value.filename is not None and "threats.json" in str(failure.value.filename)
+    assert files_of(out) == {
+        "report.html": b"old", "report.md": b"old md",
+    }  # fmt: skip
+    assert sorted(p.name for p in out.iterdir()) == ["report.html", "report.md", "threats.json"]
 
 
 def test_missing_model_is_an_io_error(tmp_path: Path) -> None:

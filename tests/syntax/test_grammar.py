@@ -5,7 +5,7 @@ import pytest
 from tmdiag.model import schema
 from tmdiag.model.build import RESERVED
 from tmdiag.syntax import parse
-from tmdiag.syntax.grammar import ELEMENT_KEYWORDS, KEYWORDS_FOR_STATEMENTS, _cache_path, parser
+from tmdiag.syntax.grammar import ELEMENT_KEYWORDS, KEYWORDS_FOR_STATEMENTS, NAME_PATTERN, _cache_path, parser
 
 
 def test_grammar_has_no_conflicts_or_collisions_in_strict_mode() -> None:
@@ -69,3 +69,8 @@ def test_keyword_lists_kept_beside_the_grammar_match_it() -> None:
     starts = {literals[t] for t in _first_terminals("_statement") if t in literals}
     assert set(KEYWORDS_FOR_STATEMENTS) == starts
     assert frozenset(RESERVED) == starts | {"reply", "true", "false"}
+
+
+def test_the_id_pattern_kept_beside_the_grammar_is_its_name_terminal() -> None:
+    name = next(t for t in parser().terminals if t.name == "NAME")
+    assert name.pattern.value == NAME_PATTERN

@@ -11,7 +11,7 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from tmdiag import __version__
+from tmdiag.version import __version__
 
 # Subcommands in the order `--help` lists them; a module added to this package registers itself.
 ORDER = ("check", "threats", "diagram", "report", "fmt", "rules", "lsp")

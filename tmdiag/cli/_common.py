@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from tmdiag.diagnostics import TmdiagError
 from tmdiag.output.diagnostics import render_text
 from tmdiag.pipeline import Step as Step
 from tmdiag.pipeline import no_progress as no_progress
@@ -75,7 +76,7 @@ def error(message: str) -> None:
     print(f"tmdiag: error: {message}", file=sys.stderr)
 
 
-class Exit(Exception):
+class Exit(TmdiagError):
     """Stop the command with this exit code; what to say was said already."""
 
     def __init__(self, code: int):

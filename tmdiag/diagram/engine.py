@@ -12,10 +12,12 @@ import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
+from tmdiag.diagnostics import TmdiagError
+
 INSTALL_HINT = "install Graphviz: `apt-get install graphviz` (macOS: `brew install graphviz`)"
 
 
-class DiagramError(Exception):
+class DiagramError(TmdiagError):
     """A diagram could not be drawn; the message says why and what to do."""
 
 

@@ -7,25 +7,24 @@ something else, or would change again when formatted; the file must be left as i
 
 from __future__ import annotations
 
-import gc
-
-from tmdiag.diagnostics import Diagnostic
+from tmdiag.diagnostics import Diagnostic, TmdiagError
 from tmdiag.fmt.assemble import place_comments, render, settle_blank_lines
 from tmdiag.fmt.equivalence import first_difference, meaning
 from tmdiag.fmt.layout import Printer
+from tmdiag.memory import gc_paused
 from tmdiag.model.build import FileParts, build
 from tmdiag.syntax import ParseResult, parse
 
 __all__ = ["SyntaxProblems", "UnsafeFormat", "format_text", "layout"]
 
 
-class SyntaxProblems(Exception):
+class SyntaxProblems(TmdiagError):
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = diagnostics
         super().__init__(f"{len(diagnostics)} syntax error(s)")
 
 
-class UnsafeFormat(Exception):
+class UnsafeFormat(TmdiagError):
     """The formatter would change the model or is not stable on this file: a bug in tmdiag."""
 
 
@@ -54,13 +53,8 @@ def layout(result: ParseResult) -> str:
 
 def format_text(text: str, path: str = "<string>", *, verify: bool = True) -> str:
     """Format `.tm` text. With `verify`, also prove the result means the same and is stable."""
-    collecting = gc.isenabled()
-    gc.disable()  # parse trees are many young objects and no cycles: collections only cost time
-    try:
+    with gc_paused():
         return _format(text, path, verify)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _format(text: str, path: str, verify: bool) -> str:

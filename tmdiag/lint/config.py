@@ -14,13 +14,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from tmdiag.diagnostics import Severity
+from tmdiag.diagnostics import Severity, TmdiagError
 
 CONFIG_FILES = ("tmdiag.toml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "info", "never")
 
 
-class ConfigError(Exception):
+class ConfigError(TmdiagError):
     """A configuration file that cannot be used; the message names the file and the key."""
 
 

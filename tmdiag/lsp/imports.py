@@ -63,11 +63,8 @@ def _load(fs_path: Path | None, imports: list[tuple[str, Span]]) -> Imported:
             loader.state.diagnostics.append(Diagnostic("E302", f"import cycle: {target.name} -> {target.name}", span))
             continue
         loader.load_file(target, span, (key, str(target)))
-    merged = FileParts("<imports>")
-    for parts in loader.state.order:
-        for group in ("team", "data", "agents", "boundaries", "elements", "flows", "controls", "risks",
-                      "assumptions", "rules"):  # fmt: skip
-            getattr(merged, group).extend(getattr(parts, group))
+    merged = FileParts.merged("<imports>", loader.state.order)
+    merged.info.clear()  # an imported file's header is not the model's
     piece = Piece(
         merged, collect_spans(merged), references(merged), unparsed_names=frozenset(loader.state.unparsed_names)
     )

@@ -12,7 +12,7 @@ from tmdiag.lsp.pieces import Piece
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
 
-DECLARED_GROUPS = ("team", "data", "agents", "boundaries", "elements", "flows", "controls", "rules")
+DECLARED_GROUPS = (*n.NAMED_GROUPS, "rules")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,16 +30,10 @@ def occurrences(piece: Piece) -> list[Occurrence]:
         return piece.occurrences  # type: ignore[return-value]
     found: list[Occurrence] = []
     parts = piece.parts
-    for node in _nodes(parts):
+    for node in parts.nodes():
         found.extend(_of_node(node))
     piece.occurrences = found  # type: ignore[assignment]
     return found
-
-
-def _nodes(parts: object) -> Iterator[n.Node]:
-    for group in ("info", "team", "data", "agents", "boundaries", "elements", "flows", "controls", "risks",
-                  "assumptions", "rules"):  # fmt: skip
-        yield from getattr(parts, group)
 
 
 def _of_node(node: n.Node) -> Iterator[Occurrence]:
@@ -97,7 +91,7 @@ def attribute_at(document: Document, offset: int) -> tuple[n.Node, n.Attribute] 
     if piece is None:
         return None
     line, column = _line_column(document, offset)
-    for node in _nodes(piece.parts):
+    for node in piece.parts.nodes():
         for attr in node.attributes:
             key = Span(
                 attr.span.path, attr.span.line, attr.span.column, attr.span.line, attr.span.column + len(attr.key)

@@ -18,7 +18,8 @@ from tmdiag.model import schema
 from tmdiag.model.build import FileParts, build
 from tmdiag.syntax.incremental import Chunk
 
-GROUPS = ("team", "data", "agents", "boundaries", "elements", "controls", "risks", "rules")
+# Flows are numbered across pieces and assumptions renamed (A1, A2, …) by the document: not grouped here.
+GROUPS = tuple(g for g in n.GROUPS if g not in ("flows", "assumptions"))
 
 
 @dataclass(eq=False)
@@ -58,19 +59,17 @@ def make_piece(path: str, chunk: Chunk) -> Piece:
 def references(parts: FileParts) -> frozenset[str]:
     """Every name the parts refer to (flow ends, risk targets, reference attributes)."""
     names: set[str] = set()
-    for group in ("team", "data", "agents", "boundaries", "elements", "flows", "controls", "risks",
-                  "assumptions", "rules", "info"):  # fmt: skip
-        for node in getattr(parts, group):
-            specs = schema.BY_NAME.get(node.schema_kind, {})
-            for attr in node.attributes:
-                spec = specs.get(attr.key)
-                if spec is not None and spec.ref and spec.ref != "kind":
-                    values = attr.value if isinstance(attr.value, tuple) else (attr.value,)
-                    names.update(str(v) for v in values if isinstance(v, str))
-            if isinstance(node, n.Flow):
-                names.update((node.source, node.sink))
-            elif isinstance(node, n.RiskDecision):
-                names.add(node.target)
+    for node in parts.nodes():
+        specs = schema.BY_NAME.get(node.schema_kind, {})
+        for attr in node.attributes:
+            spec = specs.get(attr.key)
+            if spec is not None and spec.ref and spec.ref != "kind":
+                values = attr.value if isinstance(attr.value, tuple) else (attr.value,)
+                names.update(str(v) for v in values if isinstance(v, str))
+        if isinstance(node, n.Flow):
+            names.update((node.source, node.sink))
+        elif isinstance(node, n.RiskDecision):
+            names.add(node.target)
     return frozenset(names)
 
 

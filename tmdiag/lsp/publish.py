@@ -28,7 +28,7 @@ class Encoder:
 
     def encode(self, d: Diagnostic, span: Span, lines: LineIndex, locate: Locate) -> str:
         """One diagnostic at `span` (its own span, or where its chunk has moved since)."""
-        if d.related:
+        if d.related or (d.fix is not None and d.fix.span is not None):
             encoded = rest(d, locate)
         else:
             cached = self._rest.get(id(d))
@@ -69,6 +69,9 @@ def rest(d: Diagnostic, locate: Locate) -> str:
                 f'{{"location":{{"uri":{json.dumps(uri)},"range":{where_range}}},"message":{json.dumps(note)}}}'
             )
         text += ',"relatedInformation":[' + ",".join(related) + "]"
+    if d.fix is not None:  # read back by the quick-fix handler; no range: the diagnostic's own
+        fix_range = f',"range":{locate(d.fix.span)[1]}' if d.fix.span is not None else ""
+        text += f',"data":{{"fix":{{"replacement":{json.dumps(d.fix.replacement)}{fix_range}}}}}'
     return text
 
 

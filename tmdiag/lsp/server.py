@@ -29,7 +29,6 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from tmdiag import __version__
 from tmdiag.diagnostics import Diagnostic, Severity, Span
 from tmdiag.loader import project_root
 from tmdiag.lsp import completion, hover, navigation, symbols
@@ -37,10 +36,11 @@ from tmdiag.lsp import publish as wire
 from tmdiag.lsp.document import Document
 from tmdiag.lsp.positions import LineIndex
 from tmdiag.lsp.threats import ThreatRunner
+from tmdiag.syntax.grammar import NAME_PATTERN
 from tmdiag.syntax.incremental import Chunk
+from tmdiag.version import __version__
 
 log = logging.getLogger(__name__)
-DID_YOU_MEAN = re.compile(r"did you mean `([^`]+)`\?")
 
 LINT_INLINE_BUDGET = 0.025  # s: lint this fast runs on every change
 LINT_DELAY = 0.5  # s of quiet before a slow lint runs
@@ -490,16 +490,20 @@ def make_server() -> TmLanguageServer:
         types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
     )
     def code_actions(ls: TmLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
-        """ "did you mean `x`?" hints as quick fixes that write `x` over the misspelt word."""
+        """A diagnostic's structured fix (`data.fix`, published with it) as a quick fix."""
         actions = []
         for diagnostic in params.context.diagnostics:
-            suggestion = DID_YOU_MEAN.search(diagnostic.message)
-            if diagnostic.source != "tmdiag" or suggestion is None:
+            fix = diagnostic.data.get("fix") if isinstance(diagnostic.data, dict) else None
+            if diagnostic.source != "tmdiag" or not isinstance(fix, dict) or "replacement" not in fix:
                 continue
-            edit = types.TextEdit(diagnostic.range, suggestion.group(1))
+            where = diagnostic.range
+            if isinstance(fix.get("range"), dict):
+                where = ls.protocol._converter.structure(fix["range"], types.Range)
+            replacement = str(fix["replacement"])
+            edit = types.TextEdit(where, replacement)
             actions.append(
                 types.CodeAction(
-                    title=f"Change to `{suggestion.group(1)}`",
+                    title=f"Change to `{replacement}`",
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[diagnostic],
                     edit=types.WorkspaceEdit(changes={params.text_document.uri: [edit]}),
@@ -567,7 +571,7 @@ def renamable(opened: OpenDocument, position: types.Position) -> navigation.Occu
 def rename_problem(document: Document, name: str) -> str | None:
     from tmdiag.model.build import RESERVED
 
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*", name):
+    if not re.fullmatch(NAME_PATTERN, name):
         return f"`{name}` is not an id (letters, digits, `_`, inner `-`)"
     if name in RESERVED:
         return f"`{name}` is a keyword"

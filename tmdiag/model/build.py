@@ -9,12 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from lark import Token, Tree
 
-from tmdiag.diagnostics import Diagnostic, Span
+from tmdiag.diagnostics import Diagnostic, Span, TmdiagError
 from tmdiag.model import nodes as n
 
 _DURATION_DAYS = {"h": 0, "d": 1, "w": 7, "y": 365}
@@ -47,8 +47,24 @@ class FileParts:
     imports: list[tuple[str, Span]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
+    def nodes(self) -> Iterator[n.Node]:
+        """Every declaration, the header first, then group by group (nodes.GROUPS)."""
+        yield from self.info
+        for group in n.GROUPS:
+            yield from getattr(self, group)
 
-class _TooDeep(Exception):
+    @classmethod
+    def merged(cls, path: str, parts: Iterable[FileParts]) -> FileParts:
+        """The declarations of several files, in the order given (the loader's import order)."""
+        merged = cls(path)
+        for part in parts:
+            merged.info.extend(part.info)
+            for group in n.GROUPS:
+                getattr(merged, group).extend(getattr(part, group))
+        return merged
+
+
+class _TooDeep(TmdiagError):
     pass
 
 

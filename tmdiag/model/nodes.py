@@ -23,6 +23,21 @@ class Name(str):
     __slots__ = ()
 
 
+# The groups a model (and each file's parts) keeps its declarations in, in the order they appear.
+GROUPS = ("team", "data", "agents", "boundaries", "elements", "flows", "controls", "risks", "assumptions", "rules")
+# The groups whose nodes have ids that other statements refer to.
+NAMED_GROUPS = ("team", "data", "agents", "boundaries", "elements", "flows", "controls")
+
+
+def as_ids(value: object) -> tuple[str, ...]:
+    """One value or a list of them (`on: db`, `on: [db, web]`) as a tuple of ids; () for None."""
+    if value is None:
+        return ()
+    if isinstance(value, tuple | list):
+        return tuple(str(v) for v in value)
+    return (str(value),)
+
+
 @dataclass(frozen=True, slots=True)
 class Duration:
     days: int
@@ -72,6 +87,10 @@ class Node:
             return attr.value
         spec = schema.BY_NAME.get(self.schema_kind, {}).get(key)
         return spec.default if spec is not None and spec.default is not None else default
+
+    def ids(self, key: str) -> tuple[str, ...]:
+        """The ids an attribute names (`stores: [a, b]` → ("a", "b")), () when it is not given."""
+        return as_ids(self.get(key))
 
     @property
     def schema_kind(self) -> str:
@@ -255,7 +274,7 @@ class Model:
     @functools.cached_property
     def _by_id(self) -> dict[str, dict[str, Any]]:
         index: dict[str, dict[str, Any]] = {}
-        for group in ("team", "data", "agents", "boundaries", "elements", "flows", "controls"):
+        for group in NAMED_GROUPS:
             table = index.setdefault(group, {})
             for node in getattr(self, group):
                 table.setdefault(node.id, node)

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from tmdiag import __version__
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.lint.registry import all_rules, help_uri
+from tmdiag.version import __version__
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -135,7 +135,7 @@ class _Builder:
                 "named": f.named, "source": self.ref(f.source), "sink": self.ref(f.sink),
                 "reply_to": self.ref(flow_anchor(f.reply_to)) if f.reply_to else None,
                 "protocol": text_of(f.get("protocol")), "port": _port(f.get("port")),
-                "tls": _tls(f.get("tls")), "data": [self.data_refs[d] for d in _ids(f.get("data"))
+                "tls": _tls(f.get("tls")), "data": [self.data_refs[d] for d in f.ids("data")
                                                     if d in self.data_refs],
                 "crosses": bool(exits or enters), "exits": exits, "enters": enters,
                 "encrypted": bool(f.get("encrypted")), "authenticated": bool(f.get("authenticated")),
@@ -231,7 +231,7 @@ class _Builder:
                 "boundary": self.ref(e.boundary), "boundaries": [self.refs[b.id] for b in chain],
                 "trust": text_of(chain[0].get("trust")) if chain else None,
                 "owner": self.member_ref(e.get("owner")), "in_scope": bool(e.get("in_scope", True)),
-                "stores": [self.data_refs[d] for d in _ids(e.get("stores")) if d in self.data_refs],
+                "stores": [self.data_refs[d] for d in e.ids("stores") if d in self.data_refs],
                 "flows": flows_of.get(e.id, []), "threats": threats_on.get(e.id, []),
                 "controls": controls_on.get(e.id, []), "assumptions": assumptions_on.get(e.id, []),
                 "attributes": self.attributes(e, ("description", "owner", "stores")),
@@ -265,21 +265,21 @@ class _Builder:
                 exits_of[b["id"]].append(f)
         out = []
         for agent in self.model.agents:
-            enters = [r for r in (self.ref(b) for b in _ids(agent.get("enters"))) if r]
+            enters = [r for r in (self.ref(b) for b in agent.ids("enters")) if r]
             entry_flows = [f for b in enters for f in exits_of.get(b["id"], [])]
             reaches = {f["sink"]["id"]: f["sink"] for f in entry_flows}
             out.append({
                 "id": agent.id, "name": agent.title, "anchor": f"agent-{agent.id}",
                 "description": text_of(agent.get("description")), "skill": text_of(agent.get("skill")),
                 "motive": text_of(agent.get("motive")), "enters": enters, "entry_flows": entry_flows,
-                "reaches": list(reaches.values()), "targets": [self.ref(t) for t in _ids(agent.get("targets"))],
+                "reaches": list(reaches.values()), "targets": [self.ref(t) for t in agent.ids("targets")],
             })  # fmt: skip
         return out
 
     def data(self, flows: list[Ctx]) -> list[Ctx]:
         stored_in: dict[str, list[Ctx]] = defaultdict(list)
         for e in self.model.elements:
-            for d in _ids(e.get("stores")) if e.kind == "datastore" else ():
+            for d in e.ids("stores") if e.kind == "datastore" else ():
                 stored_in[d].append(self.refs[e.id])
         carried_by: dict[str, list[Ctx]] = defaultdict(list)
         for f in flows:
@@ -361,7 +361,7 @@ class _Builder:
         return {
             "id": control.id, "name": control.title, "anchor": f"control-{control.id}",
             "description": text_of(control.get("description")),
-            "on": [self.ref(t) for t in _ids(control.get("on"))],
+            "on": [self.ref(t) for t in control.ids("on")],
             "mitigates": [str(m) for m in control.get("mitigates") or ()],
             "owner": self.member_ref(control.get("owner")),
             "automated": bool(control.get("automated")),
@@ -370,7 +370,7 @@ class _Builder:
     def assumption(self, node: Node) -> Ctx:
         return {
             "id": node.id, "text": node.title, "anchor": f"assumption-{node.id}",
-            "on": [self.ref(t) for t in _ids(node.get("on"))],
+            "on": [self.ref(t) for t in node.ids("on")],
             "excludes": [str(x) for x in node.get("excludes") or ()],
             "rules_out": [],
         }  # fmt: skip
@@ -422,14 +422,6 @@ def _group_by_target(items: list[Ctx]) -> dict[str, list[Ctx]]:
         for target in item["on"]:
             grouped[target["id"]].append(item)
     return grouped
-
-
-def _ids(value: Any) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, tuple | list):
-        return tuple(str(v) for v in value)
-    return (str(value),)
 
 
 def _port(value: Any) -> str:

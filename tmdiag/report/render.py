@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import functools
-import gc
 import hashlib
 import io
 import re
@@ -22,6 +21,8 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
+from tmdiag.diagnostics import TmdiagError
+from tmdiag.memory import gc_paused
 from tmdiag.output import threats_json
 from tmdiag.report.context import ReportInputs, build_context, view_file
 from tmdiag.report.escape import md_escape, md_finalize, md_join, sanitize_svg
@@ -34,7 +35,7 @@ _UNSAFE_ANCHOR = re.compile(r"[^A-Za-z0-9_.:-]")
 _URL = re.compile(r"https?://[^\s<>\"'`|)\]]+[^\s<>\"'`|)\].,;:]")
 
 
-class ReportError(Exception):
+class ReportError(TmdiagError):
     """A report could not be rendered (e.g. a broken or forbidden user template)."""
 
 
@@ -104,13 +105,8 @@ def environment(kind: str, template_dir: Path | None = None) -> ReportEnvironmen
 
 def render_report(inputs: ReportInputs, template_dir: Path | None = None) -> dict[str, bytes]:
     """All report files, rendered in memory: {name: bytes}. Raises ReportError."""
-    collecting = gc.isenabled()
-    gc.disable()  # many small objects, none cyclic garbage: full collections would make this super-linear
-    try:
+    with gc_paused():
         return _render(inputs, template_dir)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _encode(pieces: Iterator[str], batch: int = 8192) -> bytes:

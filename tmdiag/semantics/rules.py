@@ -22,7 +22,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tmdiag.diagnostics import Diagnostic, Span, did_you_mean
+from tmdiag.diagnostics import Diagnostic, Fix, Span, did_you_mean, hint_for, suggestion
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
 
@@ -162,11 +162,12 @@ class _Checker:
         self.diagnostics: list[Diagnostic] = []
         self.routes: dict[int, dict[str, Resolved]] = {}
 
-    def error(self, message: str, span: Span, hint: str | None = None) -> None:
-        if "; did you mean" in message and hint is None:
+    def error(self, message: str, span: Span, hint: str | None = None, fix: Fix | None = None) -> None:
+        if "; did you mean" in message and hint is None:  # an unknown path segment: words only, no edit
             message, _, rest = message.partition("; ")
             hint = rest
-        self.diagnostics.append(Diagnostic("E405", f"rule `{self.rule.id}`: {message}", span, hint=hint))
+        hint = hint or hint_for(fix)
+        self.diagnostics.append(Diagnostic("E405", f"rule `{self.rule.id}`: {message}", span, hint=hint, fix=fix))
 
     def predicate(self, expr: n.Expr) -> n.Expr:
         """Check an expression used as a condition (must be true/false)."""
@@ -219,7 +220,7 @@ class _Checker:
             if word is not None and other is not None and other.kind == "enum":
                 self.error(f"`{word}` is not a valid `{other.name}`; expected one of "
                            + ", ".join(f"`{v}`" for v in other.values), expr.span,
-                           hint=did_you_mean(word, other.values))  # fmt: skip
+                           fix=suggestion(word, other.values))  # fmt: skip
                 return None, expr
             if word is not None and other is not None and other.kind == "string":
                 return Type("string"), n.Literal(expr.span, word)
@@ -255,7 +256,9 @@ class _Checker:
                 if value is None:
                     self.error(f"{_show(literal.value)} is not a valid `{side.name}`; expected one of "
                                + ", ".join(f"`{v}`" for v in side.values), literal.span,
-                               hint=did_you_mean(str(literal.value), side.values))  # fmt: skip
+                               hint=did_you_mean(str(literal.value), side.values),
+                               fix=suggestion(literal.value, side.values) if isinstance(literal.value, n.Name)
+                               else None)  # fmt: skip
                     return
         same = left.kind == right.kind and (left.kind != "enum" or left.values == right.values)
         tls_number = {left.kind, right.kind} == {"enum", "number"} and schema.TLS_VERSIONS in (

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from tmdiag.diagnostics import Diagnostic, Span, did_you_mean
+from tmdiag.diagnostics import Diagnostic, Fix, Span, hint_for, suggestion
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
 from tmdiag.semantics import rules as rule_types
@@ -44,8 +44,10 @@ class Validator:
         self.checked_rules: dict[str, rule_types.Checked] = {}
 
     def error(self, code: str, message: str, span: Span, hint: str | None = None,
-              related: tuple[tuple[str, Span], ...] = ()) -> None:  # fmt: skip
-        self.diagnostics.append(Diagnostic(code, message, span, hint=hint, related=related))
+              related: tuple[tuple[str, Span], ...] = (), fix: Fix | None = None) -> None:  # fmt: skip
+        """Report a problem; a suggested `fix` also gives the hint ("did you mean …") unless one is given."""
+        hint = hint or hint_for(fix)
+        self.diagnostics.append(Diagnostic(code, message, span, hint=hint, related=related, fix=fix))
 
     def run(self) -> list[Diagnostic]:
         self.declare()
@@ -119,18 +121,19 @@ class Validator:
             return None  # declared, perhaps, in a statement with a syntax error (reported already)
         if node is None:
             what = _WANT_WORDS.get(want, want)
-            self.error("E101", f"{what} `{name}` is not declared", span, hint=_name_hint(name, pool, want))
+            fix = suggestion(name, pool)
+            self.error("E101", f"{what} `{name}` is not declared", span, _name_hint(name, pool, want, fix), fix=fix)
             return None
         self.error(
             "E104",
             f"`{name}` is {describe(node)}, not {_a(_WANT_WORDS.get(want, want))}",
             span,
-            hint=did_you_mean(name, pool),
+            fix=suggestion(name, pool),
             related=(("declared here", node.id_span),),
         )
         return None
 
-    def threat_hint(self, written: str) -> str | None:
+    def threat_fix(self, written: str) -> Fix | None:
         """`INP2` and `INPO2` (letter O) mean `INP02`; otherwise the closest id."""
         match = re.fullmatch(r"([A-Za-z]+?)([0-9Oo]+)", written)
         if match:
@@ -138,8 +141,8 @@ class Validator:
             for width in (2, 3, 1):
                 candidate = f"{match.group(1).upper()}{int(number):0{width}d}"
                 if candidate in self.threat_ids and candidate != written:
-                    return f"did you mean `{candidate}`?"
-        return did_you_mean(written, sorted(self.threat_ids))
+                    return Fix(candidate)
+        return suggestion(written, sorted(self.threat_ids))
 
     # ---- attributes ---------------------------------------------------------------------
     def attributes(self, node: n.Node) -> None:
@@ -158,7 +161,7 @@ class Validator:
                         attr.span.line,
                         attr.span.column + len(attr.key),
                     ),
-                    hint=did_you_mean(attr.key, specs),
+                    fix=suggestion(attr.key, specs),
                 )
                 continue
             self.value(spec, attr)
@@ -222,7 +225,7 @@ class Validator:
                     f"`{_written(value)}` is not a valid `{spec.name}`; expected one of "
                     + ", ".join(f"`{v}`" for v in spec.values),
                     span,
-                    hint=did_you_mean(str(value), spec.values) if isinstance(value, str) else None,
+                    fix=suggestion(str(value), spec.values) if isinstance(value, str) else None,
                 )
         elif kind == schema.TLS:
             if schema.tls_version(value) is None:
@@ -238,7 +241,7 @@ class Validator:
             elif spec.ref == "kind":
                 if value not in schema.RULE_TARGETS:
                     self.error(
-                        "E203", f"`{value}` is not an element kind", span, hint=did_you_mean(value, schema.RULE_TARGETS)
+                        "E203", f"`{value}` is not an element kind", span, fix=suggestion(value, schema.RULE_TARGETS)
                     )
             else:
                 self.lookup(str(value), spec.ref or "element", span)
@@ -246,7 +249,7 @@ class Validator:
             if not isinstance(value, str):
                 self.error("E202", wrong, span)
             elif value not in self.threat_ids:
-                self.error("E401", f"unknown threat id `{value}`", span, hint=self.threat_hint(str(value)))
+                self.error("E401", f"unknown threat id `{value}`", span, fix=self.threat_fix(str(value)))
         elif kind == schema.INGRESS:
             problem = ingress_problem(value)
             if problem:
@@ -263,7 +266,7 @@ class Validator:
                     "E203",
                     f"`{role}` is not a team role; expected one of " + ", ".join(f"`{r}`" for r in schema.ROLES),
                     span,
-                    hint=did_you_mean(role, schema.ROLES),
+                    fix=suggestion(role, schema.ROLES),
                 )
 
     # ---- flows and decisions ------------------------------------------------------------
@@ -276,7 +279,9 @@ class Validator:
                     continue
                 if node is None:
                     pool = [k for k, v in self.names.items() if isinstance(v, n.Element)]
-                    self.error("E101", f"element `{end}` is not declared", span, hint=_name_hint(end, pool, "element"))
+                    fix = suggestion(end, pool)
+                    self.error("E101", f"element `{end}` is not declared", span, _name_hint(end, pool, "element", fix),
+                               fix=fix)  # fmt: skip
                 elif not isinstance(node, n.Element):
                     self.error(
                         "E103",
@@ -288,7 +293,7 @@ class Validator:
     def decisions(self) -> None:
         for risk in self.model.risks:
             if risk.id not in self.threat_ids:
-                self.error("E401", f"unknown threat id `{risk.id}`", risk.id_span, hint=self.threat_hint(risk.id))
+                self.error("E401", f"unknown threat id `{risk.id}`", risk.id_span, fix=self.threat_fix(risk.id))
             assert risk.target_span is not None
             target = self.names.get(risk.target)
             if target is None and risk.target in self.model.unparsed_names:
@@ -298,7 +303,7 @@ class Validator:
                     "E402",
                     f"`{risk.target}` is not declared",
                     risk.target_span,
-                    hint=did_you_mean(risk.target, [k for k, v in self.names.items() if _fits(v, "element")]),
+                    fix=suggestion(risk.target, [k for k, v in self.names.items() if _fits(v, "element")]),
                 )
             elif not isinstance(target, (n.Element, n.Flow)):
                 self.error(
@@ -347,11 +352,10 @@ _TYPE_WORDS = {
 }  # fmt: skip
 
 
-def _name_hint(name: str, pool: list[str], want: str) -> str | None:
+def _name_hint(name: str, pool: list[str], want: str, fix: Fix | None) -> str | None:
     """Did you mean …, else what there is to choose from when that is short."""
-    hint = did_you_mean(name, pool)
-    if hint or not pool:
-        return hint
+    if fix is not None or not pool:
+        return hint_for(fix)
     if want == "member":
         listed = ", ".join(f"`{m}`" for m in pool[:8])
         return f"the team is {listed}; add `{name}` to `team {{ … }}` or pick one of them"

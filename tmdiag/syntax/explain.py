@@ -10,10 +10,11 @@ import re
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from tmdiag.diagnostics import Diagnostic, Span
+from tmdiag.diagnostics import Diagnostic, Fix, Span, hint_for
 from tmdiag.syntax import messages, scan
+from tmdiag.syntax.grammar import NAME_PATTERN
 
-_LAST_WORD = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)\s*$")
+_LAST_WORD = re.compile(rf"({NAME_PATTERN})\s*$")
 _KEY_COLON = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\s*:\s*$")
 _STATEMENT_HINT = "a statement starts with a keyword (`boundary`, `process`, …); a flow is `a -> b`"
 _ATTRIBUTE_OUTSIDE_HINT = "attributes go inside a `{ … }` block; `name: a -> b` starts a named flow"
@@ -65,14 +66,15 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
             return Diagnostic("E001", "a `reply` must directly follow the flow it answers",
                               where.span(word_offset, len(word)),
                               hint='write `a -> b "Request" reply "Response"`')  # fmt: skip
-        suggestion = messages.keyword_suggestion(word)
-        if construct == "top" and suggestion:
+        fix = messages.keyword_suggestion(word)
+        if construct == "top" and fix:
             message = f"`{word}` is not a keyword; a statement starts with a keyword or is a flow `a -> b`"
-            return Diagnostic("E001", message, where.span(word_offset, len(word)), hint=suggestion)
+            return Diagnostic("E001", message, where.span(word_offset, len(word)), hint=hint_for(fix), fix=fix)
         if construct == "boundary" and token.type in ("NAME", "STRING"):
             message = f"`{word}` is neither an element kind nor an attribute (`key: value`)"
             kinds = f"element kinds: {messages.element_kinds()}"
-            return Diagnostic("E001", message, where.span(word_offset, len(word)), hint=suggestion or kinds)
+            return Diagnostic("E001", message, where.span(word_offset, len(word)), hint=hint_for(fix) or kinds,
+                              fix=fix)  # fmt: skip
     found = messages.describe_token(token)
     message = f"unexpected {found}; expected {messages.expected_words(expected, construct)}"
     hint: str | None = None
@@ -87,7 +89,12 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
     elif before.endswith(".") and token.type in ("NUMBER", "DATE", "DURATION"):
         hint = 'a name part cannot start with a digit; quote the value: "python3.12"'
     elif previous and expected >= {"ARROW"}:
-        hint = messages.keyword_suggestion(previous.group(1))
+        fix = messages.keyword_suggestion(previous.group(1))
+        if fix is not None:  # the misspelt keyword is the word before the token reported
+            start = where.start + previous.start(1)
+            fix = Fix(fix.replacement, where.span(start, len(previous.group(1))))
+        hint = hint_for(fix)
+        return Diagnostic("E001", message, where.span(offset, len(str(token))), hint=hint, fix=fix)
     return Diagnostic("E001", message, where.span(offset, len(str(token))), hint=hint)
 
 

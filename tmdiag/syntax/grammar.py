@@ -10,6 +10,8 @@ from lark import Lark
 from tmdiag.resources import data_path
 
 ELEMENT_KEYWORDS = ("actor", "process", "server", "lambda", "datastore", "external", "llm", "agent")
+# An id or unquoted word: the grammar's NAME terminal (a test holds them equal).
+NAME_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*"
 KEYWORDS_FOR_STATEMENTS = (
     "import", "model", "team", "data", "threat_agent", "boundary", "actor", "process",
     "server", "lambda", "datastore", "external", "llm", "agent", "control", "risk",

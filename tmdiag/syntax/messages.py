@@ -8,8 +8,8 @@ from collections.abc import Iterable
 
 from lark import Token
 
-from tmdiag.diagnostics import did_you_mean
-from tmdiag.syntax.grammar import ELEMENT_KEYWORDS, KEYWORDS_FOR_STATEMENTS, parser
+from tmdiag.diagnostics import Fix, suggestion
+from tmdiag.syntax.grammar import ELEMENT_KEYWORDS, KEYWORDS_FOR_STATEMENTS, NAME_PATTERN, parser
 
 _NAMED = {
     "NAME": "an identifier",
@@ -83,15 +83,15 @@ def describe_char(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*")
+_WORD = re.compile(NAME_PATTERN)
 KEYWORDS = (*KEYWORDS_FOR_STATEMENTS, "reply")
 
 
-def keyword_suggestion(word: str) -> str | None:
-    """'did you mean `process`?' for a misspelt keyword, or None."""
+def keyword_suggestion(word: str) -> Fix | None:
+    """The keyword a misspelt word most likely means (`proces` → `process`), or None."""
     if word in KEYWORDS:
         return None
-    return did_you_mean(word, KEYWORDS)
+    return suggestion(word, KEYWORDS)
 
 
 def character_hint(rest: str, wanted: set[str]) -> str | None:

@@ -16,7 +16,7 @@ from lark.exceptions import UnexpectedInput
 from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.syntax import scan
 from tmdiag.syntax.explain import explain
-from tmdiag.syntax.grammar import parser
+from tmdiag.syntax.grammar import NAME_PATTERN, parser
 
 MAX_NESTING = 64
 
@@ -43,7 +43,7 @@ class ParseResult:
 
 
 MAX_SYNTAX_ERRORS = 100
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*")
+_WORD = re.compile(NAME_PATTERN)
 
 
 def parse(text: str, path: str = "<string>") -> ParseResult:

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import gc
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from tmdiag.memory import gc_paused
 from tmdiag.model import nodes as n
 from tmdiag.model.anchors import element_anchor, flow_anchor
 from tmdiag.results import Finding, RiskLevel, Status, Threat, ThreatAnalysis
@@ -128,9 +128,7 @@ def analyze(
     `checked_rules` are validation's type-checked custom rules (checked here when not given)."""
     if checked_rules is None:
         checked_rules = rule_types.check_rules(model)[0]
-    was_enabled = gc.isenabled()
-    gc.disable()  # tens of thousands of small objects and no garbage: collections only cost time
-    try:
+    with gc_paused():
         collector = _Collector(model, today or datetime.date.today())
         library_size = 0
         replace = model.info is not None and str(model.info.get("rules")) == "replace"
@@ -138,9 +136,6 @@ def analyze(
             library_size = _pytm_findings(model, collector)
         _custom_findings(model, collector, checked_rules)
         return collector.result(library_size)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _pytm_findings(model: n.Model, collector: _Collector) -> int:

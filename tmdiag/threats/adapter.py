@@ -103,7 +103,7 @@ def build(model: n.Model, *, keep_declared_flow_values: bool = True) -> Compiled
     description = str(model.info.get("description") or "") if model.info else ""
     tm = pytm.TM(model.name, description=description or model.name)
     compiled = Compiled(tm)
-    stored = {ref for e in model.elements if e.kind == "datastore" for ref in _refs(e.get("stores"))}
+    stored = {ref for e in model.elements if e.kind == "datastore" for ref in e.ids("stores")}
     data: dict[str, pytm.Data] = {}
     for asset in model.data:
         fields, _ = split_fields(asset)
@@ -132,7 +132,7 @@ def build(model: n.Model, *, keep_declared_flow_values: bool = True) -> Compiled
         if source is None or sink is None:
             continue  # an undefined endpoint: reported by validation
         fields, controls = split_fields(flow)
-        carried = [data[ref] for ref in _refs(flow.get("data")) if ref in data]
+        carried = [data[ref] for ref in flow.ids("data") if ref in data]
         if flow.reply_to is not None and flow.reply_to in requests:
             fields["responseTo"] = requests[flow.reply_to]
         obj = pytm.Dataflow(source, sink, flow.title, controls=pytm.Controls(**controls), data=carried, **fields)
@@ -152,15 +152,9 @@ def build(model: n.Model, *, keep_declared_flow_values: bool = True) -> Compiled
     return compiled
 
 
-def _refs(value: object) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return tuple(str(v) for v in value) if isinstance(value, tuple) else (str(value),)
-
-
 def _derive_store_facts(element: n.Element, fields: dict[str, Any], model: n.Model) -> None:
     """`stores: [...]` implies storesPII / storesSensitiveData unless they are declared."""
-    assets = [a for a in (model.data_asset(r) for r in _refs(element.get("stores"))) if a is not None]
+    assets = [a for a in (model.data_asset(r) for r in element.ids("stores")) if a is not None]
     if not assets:
         return
     if not element.has("stores_pii"):

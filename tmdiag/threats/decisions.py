@@ -24,12 +24,6 @@ Key = tuple[str, str]  # (threat id, target id)
 EVERY = "*"
 
 
-def _ids(value: object) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return tuple(str(v) for v in value) if isinstance(value, tuple) else (str(value),)
-
-
 @dataclass
 class Decisions:
     risks: dict[Key, n.RiskDecision] = field(default_factory=dict)
@@ -42,12 +36,12 @@ class Decisions:
         for risk in model.risks:
             table.risks.setdefault((risk.id, risk.target), risk)
         for control in model.controls:
-            for threat in _ids(control.get("mitigates")):
-                for target in _ids(control.get("on")):
+            for threat in control.ids("mitigates"):
+                for target in control.ids("on"):
                     table.controls.setdefault((threat, target), []).append(control.id)
         for assumption in model.assumptions:
-            targets = _ids(assumption.get("on")) or (EVERY,)
-            for threat in _ids(assumption.get("excludes")):
+            targets = assumption.ids("on") or (EVERY,)
+            for threat in assumption.ids("excludes"):
                 for target in targets:
                     table.excludes.setdefault((threat, target), assumption)
         return table
@@ -136,8 +130,8 @@ def diagnostics(table: Decisions, matched: set[Key], excluded: set[Key], by_targ
             found.append(Diagnostic("E408", f"assumption excludes `{threat}`, which does not apply to {where}",
                                     attr.value_span if attr else assumption.span, Severity.WARNING))  # fmt: skip
     for control in model.controls:
-        for threat in _ids(control.get("mitigates")):
-            targets = _ids(control.get("on"))
+        for threat in control.ids("mitigates"):
+            targets = control.ids("on")
             if targets and not any((threat, t) in matched or (threat, t) in excluded for t in targets):
                 attr = control.attribute("mitigates")
                 found.append(Diagnostic(

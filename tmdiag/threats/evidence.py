@@ -16,6 +16,7 @@ from typing import Any
 
 import pytm
 
+from tmdiag.diagnostics import TmdiagError
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
 from tmdiag.threats import adapter
@@ -35,7 +36,7 @@ _REVERSE_ENUMS: dict[type, dict[Any, str]] = {
 }
 
 
-class Unsupported(Exception):
+class Unsupported(TmdiagError):
     """A construct this interpreter does not follow; the caller falls back to the condition text."""
 
 

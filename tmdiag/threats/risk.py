@@ -119,11 +119,11 @@ class RiskModel:
     def _data_of(self, node: n.Node) -> list[n.DataAsset]:
         refs: list[str] = []
         if isinstance(node, n.Flow):
-            refs.extend(_refs(node.get("data")))
+            refs.extend(node.ids("data"))
         else:
-            refs.extend(_refs(node.get("stores")))
+            refs.extend(node.ids("stores"))
             for flow in self.flows_by_element.get(node.id, ()):
-                refs.extend(_refs(flow.get("data")))
+                refs.extend(flow.ids("data"))
         assets = (self.model.data_asset(r) for r in dict.fromkeys(refs))
         return [a for a in assets if a is not None]
 
@@ -152,12 +152,6 @@ class RiskModel:
         explanation = (f"likelihood {likelihood} = {rated} {base} " + " ".join(exposure.reasons)
                        + f"; impact {impact} = {why_impact}; score {likelihood}×{impact} = {score}")  # fmt: skip
         return Rating(likelihood, impact, score, level(score), explanation)
-
-
-def _refs(value: object) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return tuple(str(v) for v in value) if isinstance(value, tuple) else (str(value),)
 
 
 def _data_value(asset: n.DataAsset) -> tuple[int, str]:
@@ -208,11 +202,11 @@ def _agent_reach(model: n.Model) -> dict[str, set[str]]:
     graph = _graph(model)
     reach: dict[str, set[str]] = {}
     for agent in model.agents:
-        entered = set(_refs(agent.get("enters")))
+        entered = set(agent.ids("enters"))
         starts = [e.id for e in model.elements if entered & {b.id for b in model.boundary_chain(e.boundary)}]
         seen = set(starts)
         for start in starts:  # where they enter, and one flow further
             seen.update(graph.get(start, ()))
-        for target in (*seen, *_refs(agent.get("targets"))):
+        for target in (*seen, *agent.ids("targets")):
             reach.setdefault(target, set()).add(agent.id)
     return reach

@@ -138,19 +138,13 @@ class Evaluator:
     def data_of(self, node: n.Node) -> list[n.DataAsset]:
         refs: list[str] = []
         if isinstance(node, n.Flow):
-            refs.extend(_refs(node.get("data")))
+            refs.extend(node.ids("data"))
         elif isinstance(node, n.Element):
-            refs.extend(_refs(node.get("stores")))
+            refs.extend(node.ids("stores"))
             for flow in self.flows_by_element.get(node.id, ()):
-                refs.extend(_refs(flow.get("data")))
+                refs.extend(flow.ids("data"))
         assets = (self.model.data_asset(r) for r in dict.fromkeys(refs))
         return [a for a in assets if a is not None]
-
-
-def _refs(value: object) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    return tuple(str(v) for v in value) if isinstance(value, tuple) else (str(value),)
 
 
 def _subject(node: n.Node) -> str:
