@@ -7,11 +7,28 @@ from pathlib import Path
 import pytest
 
 from tmdiag.cli import main
+from tmdiag.diagram import Diagram
 
 HERE = Path(__file__).resolve().parent
 EXAMPLE = "examples/checkout.tm"
 HOSTILE = str(HERE / "hostile.tm")
 TODAY = "2026-11-27"
+
+
+def split_report(model_path: str | Path) -> tuple[Diagram, dict[str, bytes]]:
+    """The report of a model drawn as an overview plus per-boundary views (split at 2 elements)."""
+    import datetime
+
+    import tmdiag
+    from tmdiag.diagram import render
+    from tmdiag.report import ReportInputs, render_report
+
+    model = tmdiag.load(model_path)
+    diagram = render(model, fmt="svg", split_at=2)
+    views = [(bid, data.decode()) for bid, data in diagram.views]
+    inputs = ReportInputs(model, diagram_svg=diagram.data.decode(), diagram_notes=diagram.notes,
+                          diagram_views=views, today=datetime.date(2026, 11, 27))  # fmt: skip
+    return diagram, render_report(inputs)
 
 
 def report(model: str, out: Path, *extra: str) -> int:

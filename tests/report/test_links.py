@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.report.conftest import HOSTILE, report
+from tests.report.conftest import HOSTILE, report, split_report
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = [*sorted(str(p.relative_to(ROOT)) for p in (ROOT / "examples").glob("*.tm")), HOSTILE,
@@ -77,26 +77,9 @@ def test_every_internal_link_of_the_markdown_report_resolves(tmp_path: Path, mon
 def test_per_boundary_views_share_the_page_without_duplicate_ids() -> None:
     """A big model's overview and its per-boundary views are inlined in one page: each view's ids get
     their own prefix (Graphviz numbers every picture `graph0`, and icons repeat in each)."""
-    import datetime
-
-    import tmdiag
-    from tmdiag.diagram import render
-    from tmdiag.report import ReportInputs, render_report
-
-    model = tmdiag.load(ROOT / "examples" / "checkout.tm")
-    diagram = render(model, fmt="svg", split_at=2)
+    diagram, files = split_report(ROOT / "examples" / "checkout.tm")
     assert len(diagram.views) >= 2
-    page = anchors_of(
-        render_report(
-            ReportInputs(
-                model,
-                diagram_svg=diagram.data.decode(),
-                diagram_notes=diagram.notes,
-                today=datetime.date(2026, 11, 27),
-                diagram_views=[(bid, data.decode()) for bid, data in diagram.views],
-            )
-        )["report.html"].decode("utf-8")
-    )
+    page = anchors_of(files["report.html"].decode("utf-8"))
     ids = Counter(page.ids)
     assert not [i for i, count in ids.items() if count > 1], "duplicate ids"
     assert not sorted({link for link in page.links if link not in ids})

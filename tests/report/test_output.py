@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.report.conftest import EXAMPLE, TODAY, report
+from tests.report.conftest import EXAMPLE, TODAY, report, split_report
 from tmdiag.report import REPORT_FILES, write_report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -126,24 +126,8 @@ def test_no_diagram_option(tmp_path: Path) -> None:
 
 def test_big_model_views_are_inlined_and_written(tmp_path: Path) -> None:
     """Above the diagram's split size, one view per boundary: inlined in HTML, files beside it."""
-    import datetime
-
-    import tmdiag
-    from tmdiag.diagram import render
-    from tmdiag.report import ReportInputs, render_report
-
-    model = tmdiag.load(EXAMPLE)
-    diagram = render(model, fmt="svg", split_at=2)
+    diagram, files = split_report(EXAMPLE)
     assert diagram.views
-    files = render_report(
-        ReportInputs(
-            model,
-            diagram_svg=diagram.data.decode(),
-            diagram_notes=diagram.notes,
-            today=datetime.date(2026, 11, 27),
-            diagram_views=[(bid, data.decode()) for bid, data in diagram.views],
-        )
-    )
     html = files["report.html"].decode("utf-8")
     for boundary_id, _ in diagram.views:
         assert f"dfd-{boundary_id}.svg" in files
