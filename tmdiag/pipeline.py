@@ -130,17 +130,19 @@ def analyze(
     *,
     today: datetime.date | None = None,
     lint: LintConfig | bool = True,
+    parity: bool = False,
     step: Step = no_progress,
 ) -> Analysis:
     """Threats (pytm's library and the model's rules, ranked, decided) and lint. `lint`: a
-    configuration, True for the one nearest the model's file, False to skip linting."""
+    configuration, True for the one nearest the model's file, False to skip linting. `parity`:
+    pytm's own conditions and `check()`, exactly; no errata, no facts closing threats."""
     from tmdiag.threats import analyze as enumerate_threats
 
     model = source.require() if isinstance(source, Loaded) else source
     checked = source.checked_rules if isinstance(source, Loaded) else None
     day = today or datetime.date.today()
     step(f"Enumerating threats with pytm ({len(model.elements)} elements, {len(model.flows)} flows)…")
-    threats = enumerate_threats(model, today=day, checked_rules=checked)
+    threats = enumerate_threats(model, today=day, checked_rules=checked, parity=parity)
     found: tuple[Diagnostic, ...] = ()
     if lint is not False:
         from tmdiag.lint import lint as run_lint

@@ -70,6 +70,7 @@ class Finding:
     rank: int = 0  # 1-based position in the ranking; 0 for excluded findings
     expired: bool = False  # the decision accepted it until a date that has passed: open again
     assumption: str | None = None  # id of the assumption that excludes it (excluded findings only)
+    mitigated_by: tuple[str, ...] = ()  # facts the model states that close it, in the model's words
 
     # the catalogue entry's fields, for readers that want them flat
     @property
@@ -123,7 +124,7 @@ class Finding:
                        "column": self.span.column},
             "status": self.status.value, "owner": self.owner, "controls": list(self.controls),
             "decision": decision_dict(self.decision, self.expired), "evidence": list(self.evidence),
-            "explanation": self.explanation, "assumption": self.assumption,
+            "explanation": self.explanation, "assumption": self.assumption, "mitigated_by": list(self.mitigated_by),
         }  # fmt: skip
 
 

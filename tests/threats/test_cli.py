@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.threats.conftest import MODELS
 from tmdiag.cli import main
 
@@ -46,7 +48,7 @@ def test_table_is_ranked_with_owner_and_status() -> None:
     assert lines[1].split()[:2] == ["1", "critical"]
     assert any("INP02 Overflow Buffers" in line and "mitigated (waf)" in line and "bob" in line for line in lines)
     assert "\x1b[" not in done.stdout
-    assert lines[-1].startswith("64 findings; 62 open: ")
+    assert lines[-1].startswith("82 findings; 41 open: ")
 
 
 def test_json_has_every_field_and_matches_the_table_order() -> None:
@@ -74,7 +76,7 @@ def test_json_has_every_field_and_matches_the_table_order() -> None:
     }
     assert "mitigations" not in first and data["catalogue"][first["threat_id"]]["mitigations"]  # texts once
     assert first["target"]["path"] == CHECKOUT and first["target"]["line"] > 0
-    accepted = next(f for f in findings if f["threat_id"] == "DS06" and f["target"]["id"] == "store")
+    accepted = next(f for f in findings if f["threat_id"] == "AC05" and f["target"]["id"] == "store")
     assert accepted["status"] == "accepted" and accepted["decision"]["until"] == "2027-03-01"
     assert data["diagnostics"] == []  # the example's decisions and controls are all current
 
@@ -116,13 +118,17 @@ def test_output_is_deterministic() -> None:
     assert first == tmdiag(CHECKOUT, "--today", "2026-11-27", "--format", "json").stdout
 
 
-def test_pytm_sample_golden() -> None:
-    """The whole ranked output for pytm's sample model; TMDIAG_UPDATE_GOLDEN=1 rewrites it."""
+@pytest.mark.parametrize("mode", ["", "--pytm-parity"])
+def test_pytm_sample_golden(mode: str) -> None:
+    """The whole ranked output for pytm's sample model, by default and in parity mode;
+    TMDIAG_UPDATE_GOLDEN=1 rewrites it."""
     from tests.golden import assert_golden
 
-    done = tmdiag("tests/threats/models/pytm_sample.tm", "--today", "2026-11-27", "--format", "csv")
+    extra = (mode,) if mode else ()
+    done = tmdiag("tests/threats/models/pytm_sample.tm", "--today", "2026-11-27", "--format", "csv", *extra)
     assert done.returncode == 0
-    assert_golden(done.stdout, MODELS.parent / "golden" / "pytm_sample.csv")
+    name = "pytm_sample.parity.csv" if mode else "pytm_sample.csv"
+    assert_golden(done.stdout, MODELS.parent / "golden" / name)
 
 
 def test_evidence_option_explains_each_row() -> None:

@@ -50,6 +50,11 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         help="stamp the report as generated on DATE (no date is written otherwise)",
     )
     parser.add_argument("--no-diagram", action="store_true", help="do not draw the diagram (no Graphviz)")
+    parser.add_argument(
+        "--pytm-parity",
+        action="store_true",
+        help="threats exactly as raw pytm 1.4 finds them (no errata, no facts closing threats)",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="what to print when done")
     add_output_options(parser)
     return parser
@@ -67,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     loaded = load_model(args, args.path, "no report written")
     try:
         with progress(args) as step:
-            analysis = pipeline.analyze(loaded, today=today, step=step)
+            analysis = pipeline.analyze(loaded, today=today, parity=args.pytm_parity, step=step)
             built = pipeline.report(analysis, template=args.template, generated=args.date,
                                     draw=not args.no_diagram, step=step)  # fmt: skip
     except (ReportError, ConfigError, OSError) as problem:

@@ -36,6 +36,7 @@ examples:
   tmdiag threats model.tm --status open --fail-on high    CI gate: exit 1 on open high/critical
   tmdiag threats model.tm --format json --today 2026-11-27 > threats.json
   tmdiag threats model.tm --format csv > threats.csv
+  tmdiag threats model.tm --pytm-parity                 exactly what raw pytm 1.4 finds
 """
 
 
@@ -53,6 +54,9 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
                         help="exit 1 when an open finding is at or above this level (default: never)")  # fmt: skip
     parser.add_argument("--today", type=date_arg, default=None, metavar="YYYY-MM-DD",
                         help="the date accepted risks expire against (default: today)")  # fmt: skip
+    parser.add_argument("--pytm-parity", action="store_true",
+                        help="exactly raw pytm 1.4's findings: its own conditions (no errata) and check(), "
+                             "no facts closing threats (docs/threats.md)")  # fmt: skip
     parser.add_argument("-e", "--evidence", action="store_true",
                         help="text: print each finding's evidence and risk explanation under its row")  # fmt: skip
     add_output_options(parser)
@@ -72,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
 
     loaded = load_model(args, args.path, "no threats enumerated")
     with progress(args) as step:
-        analysis = pipeline.analyze(loaded, today=args.today, lint=False, step=step)
+        analysis = pipeline.analyze(loaded, today=args.today, lint=False, parity=args.pytm_parity, step=step)
     threats, model = analysis.threats, analysis.model
     floor = RiskLevel(args.min_risk)
     shown = [f for f in threats.findings

@@ -23,6 +23,7 @@ BLOCK_KEYWORDS = {
 REF_GROUPS = {
     "member": ("team",), "data": ("data",), "control": ("controls",), "boundary": ("boundaries",),
     "element": ("elements", "flows"), "flow": ("flows",), "agent": ("agents",),
+    "protected": ("elements", "flows", "boundaries"),
 }  # fmt: skip
 _KIND = types.CompletionItemKind
 

@@ -32,6 +32,13 @@ ROLES = (
     "business_owner", "product_owner", "qa", "compliance", "legal", "privacy", "data_owner",
 )  # fmt: skip
 DECISIONS = tuple(status.value for status in Status)
+# Kinds of `control` (tmdiag/threats/facts.py says what each closes or lowers); `other` does nothing itself.
+CONTROL_KINDS = (
+    "input_validation", "output_encoding", "waf", "mfa", "audit_log", "access_control", "authentication",
+    "least_privilege", "hardening", "rate_limiting", "ddos_protection", "encryption_in_transit",
+    "encryption_at_rest", "session_management", "csrf_protection", "secrets_management", "dlp",
+    "content_filtering", "code_signing", "other",
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,7 +344,21 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
     ),
     "control": (
         Attr("description", STR, "What the control does.", ""),
-        Attr("on", REFS, "Elements and flows it protects.", (), ref="element", required=True),
+        Attr(
+            "on",
+            REFS,
+            "Elements, flows and boundaries (everything inside) it protects.",
+            (),
+            ref="protected",
+            required=True,
+        ),
+        Attr(
+            "kind",
+            ENUM,
+            "What kind of control it is: closes or lowers the threats it addresses (docs/threats.md).",
+            None,
+            CONTROL_KINDS,
+        ),
         Attr("mitigates", IDS, "Threat ids it mitigates on those elements.", ()),
         Attr("owner", REF, "Team member who runs it.", None, ref="member"),
         Attr("automated", BOOL, "Enforced by automation (policy as code, CI).", False),
@@ -375,6 +396,7 @@ UNQUOTED_OK = frozenset(
 REF_NOUNS = {
     "member": "team member", "data": "data asset", "control": "control", "boundary": "boundary",
     "element": "element", "flow": "flow", "agent": "threat agent", "kind": "element kind",
+    "protected": "element, flow or boundary",
 }  # fmt: skip
 
 ELEMENT_KINDS = ("actor", "process", "server", "lambda", "datastore", "external", "llm", "agent")

@@ -373,6 +373,8 @@ def _a(noun: str) -> str:
 def _fits(node: n.Node, want: str) -> bool:
     if want == "element":
         return isinstance(node, (n.Element, n.Flow))
+    if want == "protected":
+        return isinstance(node, (n.Element, n.Flow, n.Boundary))
     if want == "member":
         return isinstance(node, n.Member)
     if want == "agent":

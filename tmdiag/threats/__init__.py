@@ -22,6 +22,7 @@ from tmdiag.model.anchors import element_anchor, flow_anchor
 from tmdiag.results import Finding, RiskLevel, Status, Threat, ThreatAnalysis
 from tmdiag.semantics import rules as rule_types
 from tmdiag.threats import decisions as dec
+from tmdiag.threats import facts
 from tmdiag.threats.risk import WORDS, Rating, RiskModel
 from tmdiag.threats.rules import Evaluator
 
@@ -62,9 +63,10 @@ class _Row:
 
 
 class _Collector:
-    def __init__(self, model: n.Model, today: datetime.date):
+    def __init__(self, model: n.Model, today: datetime.date, effects: facts.Effects):
         self.model = model
         self.today = today
+        self.effects = effects
         self.risk = RiskModel(model)
         self.table = dec.Decisions.of(model)
         self.order = {node.id: i for i, node in enumerate((*model.elements, *model.flows))}
@@ -80,22 +82,29 @@ class _Collector:
             self.owners[node.id] = self.model.owner_of(node)
         return self.owners[node.id]
 
-    def row(self, threat: Threat, node: n.Element | n.Flow, evidence: tuple[str, ...]) -> _Row:
-        outcome = dec.decide(self.table, (threat.id, node.id), node, self.today, self.owner_of(node))
-        rating = self.risk.rate(node.id, threat.likelihood, threat.severity)
+    def row(self, threat: Threat, node: n.Element | n.Flow, evidence: tuple[str, ...],
+            closing: tuple[str, ...]) -> _Row:  # fmt: skip
+        closing = tuple(dict.fromkeys((*closing, *(f.words for f in self.effects.closed_by(threat.id, node.id)))))
+        lowering = tuple(f.words for f in self.effects.lowered_by(threat.id, node.id)) if not closing else ()
+        evidence = (*evidence, *(f"mitigated by {w}" for w in closing),
+                    *(f"likelihood lowered by {w}" for w in lowering))  # fmt: skip
+        outcome = dec.decide(self.table, (threat.id, node.id), node, self.today, self.owner_of(node), closing)
+        rating = self.risk.rate(node.id, threat.likelihood, threat.severity, lowering)
         return _Row(threat, node, evidence, outcome, rating, outcome.severity or rating.risk)
 
-    def add(self, threat: Threat, node: n.Element | n.Flow, evidence: tuple[str, ...]) -> None:
+    def add(self, threat: Threat, node: n.Element | n.Flow, evidence: tuple[str, ...],
+            closing: tuple[str, ...] = ()) -> None:  # fmt: skip
+        """A threat that applies to `node` (or would, without the protections `closing` names)."""
         key = (threat.id, node.id)
         self.by_target.setdefault(node.id, []).append(threat.id)
         assumption = self.table.exclusion(key)
         if assumption is not None:
             self.excluded_keys.add(key)
-            row = self.row(threat, node, evidence)  # an excluded finding keeps its computed level
+            row = self.row(threat, node, evidence, closing)  # an excluded finding keeps its computed level
             self.excluded.append((dataclasses.replace(row, risk=row.rating.risk), assumption))
             return
         self.matched.add(key)
-        self.rows.append(self.row(threat, node, evidence))
+        self.rows.append(self.row(threat, node, evidence, closing))
 
     def finding(self, row: _Row, rank: int, assumption: str | None = None) -> Finding:
         node, outcome, rating = row.node, row.outcome, row.rating
@@ -107,6 +116,7 @@ class _Collector:
             impact=WORDS[rating.impact - 1], risk=row.risk, score=rating.score, status=outcome.status,
             owner=outcome.owner, decision=outcome.decision, controls=outcome.controls,
             explanation=rating.explanation + override, rank=rank, expired=outcome.expired, assumption=assumption,
+            mitigated_by=outcome.closed_by,
         )  # fmt: skip
 
     def result(self, library_size: int) -> ThreatAnalysis:
@@ -122,36 +132,55 @@ def analyze(
     *,
     today: datetime.date | None = None,
     checked_rules: Mapping[str, rule_types.Checked] | None = None,
+    parity: bool = False,
 ) -> ThreatAnalysis:
     """Enumerate threats (pytm's library unless `rules: replace`, plus custom rules), rank them by
     risk and apply the model's decisions, controls and assumptions. Expects a model without errors;
-    `checked_rules` are validation's type-checked custom rules (checked here when not given)."""
+    `checked_rules` are validation's type-checked custom rules (checked here when not given).
+
+    By default tmdiag reads the conditions pytm gets wrong its own way (errata.py) and lets what the
+    model states close or lower threats (facts.py); `parity=True` enumerates exactly what pytm 1.4
+    does (its `check()` overwriting flow values included)."""
     if checked_rules is None:
         checked_rules = rule_types.check_rules(model)[0]
     with gc_paused():
-        collector = _Collector(model, today or datetime.date.today())
+        effects = facts.Effects() if parity else facts.effects(model)
+        collector = _Collector(model, today or datetime.date.today(), effects)
         library_size = 0
         replace = model.info is not None and str(model.info.get("rules")) == "replace"
         if not replace:
-            library_size = _pytm_findings(model, collector)
+            library_size = _pytm_findings(model, collector, effects, parity)
         _custom_findings(model, collector, checked_rules)
         return collector.result(library_size)
 
 
-def _pytm_findings(model: n.Model, collector: _Collector) -> int:
+def _pytm_findings(model: n.Model, collector: _Collector, effects: facts.Effects, parity: bool) -> int:
     import pytm
 
     from tmdiag.threats import adapter, evidence
 
-    compiled = adapter.build(model)
+    implied = {target: [(key, value, fact.words) for key, value, fact in found]
+               for target, found in effects.implied.items()}  # fmt: skip
+    compiled = adapter.build(model, parity=parity, implied=implied)
     explainer = evidence.Explainer(compiled, model)
     threats: dict[str, Threat] = {}
-    for threat, obj in adapter.enumerate_threats(compiled):
+    for threat, obj, closing in adapter.enumerate_threats(compiled):
         info = threats.get(threat.id)
         if info is None:
             info = threats[threat.id] = _pytm_threat(threat)
-        collector.add(info, compiled.node_of(obj), explainer.explain(threat, obj))
+        node = compiled.node_of(obj)
+        if closing:  # holds only without what the model states: mitigated, and why it would hold
+            would = f"{_subject(node)}: would apply without the protections the model states"
+            collector.add(info, node, (would,), tuple(p.words for p in closing))
+        else:
+            collector.add(info, node, explainer.explain(threat, obj))
     return len(pytm.TM._threats)
+
+
+def _subject(node: n.Element | n.Flow) -> str:
+    if isinstance(node, n.Flow):
+        return f"flow {node.source} -> {node.sink}" + (f" ({node.id})" if node.named else "")
+    return f"{node.kind} {node.id}"
 
 
 def _custom_findings(model: n.Model, collector: _Collector, checked_rules: Mapping[str, rule_types.Checked]) -> None:

@@ -9,7 +9,8 @@ pytm keeps its state on the `TM` class, so every compile starts with `TM.reset()
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ import pytm
 
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
+from tmdiag.threats import errata
 
 CLASSES: dict[str, type[pytm.Element]] = {
     "actor": pytm.Actor, "process": pytm.Process, "server": pytm.Server, "lambda": pytm.Lambda,
@@ -79,6 +81,22 @@ def split_fields(node: n.Node) -> tuple[dict[str, Any], dict[str, Any]]:
     return fields, controls
 
 
+FlowFields = tuple[pytm.Dataflow, dict[str, Any], dict[str, Any]]  # a flow, its declared fields and controls
+# pytm fields beside `controls.*` whose stated value protects (a VPN, a TLS version, LLM guardrails).
+PROTECTIVE_FIELDS = frozenset({"usesVPN", "tlsVersion", "hasContentFiltering", "validatesToolLaunchConfig"})
+Implied = Mapping[str, Sequence[tuple[str, Any, str]]]  # target id -> (attribute, value, the fact in words)
+
+
+@dataclass(frozen=True, slots=True)
+class Protection:
+    """A pytm field set on an object because the model states something that protects it."""
+
+    field: str  # `controls.validatesInput`, `usesVPN`
+    value: Any
+    baseline: Any  # pytm's default: the value had the model not stated it
+    words: str  # the statement, in the model's words: "`validates_input: true` on process web"
+
+
 @dataclass
 class Compiled:
     """A model compiled to pytm: the TM, and every pytm target mapped back to its model node."""
@@ -87,22 +105,26 @@ class Compiled:
     nodes: dict[int, n.Element | n.Flow] = field(default_factory=dict)  # id(pytm object) -> node
     objects: dict[str, Any] = field(default_factory=dict)  # element id / flow id -> pytm object
     data: dict[str, Any] = field(default_factory=dict)  # data asset id -> pytm.Data
+    parity: bool = False  # exactly pytm: its own conditions and check(), no stated protections
+    protections: dict[int, list[Protection]] = field(default_factory=dict)  # id(pytm object) -> what protects it
 
     def node_of(self, obj: Any) -> n.Element | n.Flow:
         return self.nodes[id(obj)]
 
 
-def build(model: n.Model, *, keep_declared_flow_values: bool = True) -> Compiled:
+def build(model: n.Model, *, parity: bool = False, implied: Implied | None = None) -> Compiled:
     """Create the pytm objects for a model and run pytm's `check()` (never `process()`).
 
-    `keep_declared_flow_values`: pytm 1.4 overwrites a flow's protocol, port and encryption with
-    the sink's defaults in `check()` (pytm 1.3 only filled in what the flow left unset). tmdiag
-    restores the declared values; pass False to see exactly what pytm 1.4 alone would compute.
+    By default tmdiag keeps what the model declares where pytm 1.4's `check()` overwrites it (a
+    flow's protocol, port and encryption are copied from its sink; a stored datum's encryption at
+    rest from the last flow's sink) and sets the attributes `implied` by facts the model states
+    (tmdiag/threats/facts.py). `parity=True` gives exactly what pytm 1.4 alone computes.
     """
     pytm.TM.reset()
     description = str(model.info.get("description") or "") if model.info else ""
     tm = pytm.TM(model.name, description=description or model.name)
-    compiled = Compiled(tm)
+    compiled = Compiled(tm, parity=parity)
+    implied = {} if parity or implied is None else implied
     stored = {ref for e in model.elements if e.kind == "datastore" for ref in e.ids("stores")}
     data: dict[str, pytm.Data] = {}
     for asset in model.data:
@@ -119,19 +141,23 @@ def build(model: n.Model, *, keep_declared_flow_values: bool = True) -> Compiled
         fields, controls = split_fields(element)
         if element.kind == "datastore":
             _derive_store_facts(element, fields, model)
+        protections = _imply(element, implied.get(element.id, ()), fields, controls)
         klass = pytm.SetOfProcesses if element.kind == "process" and element.get("multiple") else CLASSES[element.kind]
         obj = klass(element.title, inBoundary=boundaries.get(element.boundary or ""),
                     controls=pytm.Controls(**controls), **fields)  # fmt: skip
         compiled.nodes[id(obj)] = element
         compiled.objects[element.id] = obj
+        if not parity:
+            compiled.protections[id(obj)] = _protections(element, protections, klass)
     elements = dict(compiled.objects)
     requests: dict[int, pytm.Dataflow] = {}
-    declared: list[tuple[pytm.Dataflow, dict[str, Any], dict[str, Any]]] = []
+    declared: list[FlowFields] = []
     for flow in model.flows:
         source, sink = elements.get(flow.source), elements.get(flow.sink)
         if source is None or sink is None:
             continue  # an undefined endpoint: reported by validation
         fields, controls = split_fields(flow)
+        protections = _imply(flow, implied.get(flow.id, ()), fields, controls)
         carried = [data[ref] for ref in flow.ids("data") if ref in data]
         if flow.reply_to is not None and flow.reply_to in requests:
             fields["responseTo"] = requests[flow.reply_to]
@@ -140,16 +166,73 @@ def build(model: n.Model, *, keep_declared_flow_values: bool = True) -> Compiled
         compiled.nodes[id(obj)] = flow
         compiled.objects[flow.id] = obj
         declared.append((obj, fields, controls))
+        if not parity:
+            compiled.protections[id(obj)] = _protections(flow, protections, pytm.Dataflow)
     tm.check()
-    if keep_declared_flow_values:
-        for obj, fields, controls in declared:
-            for name, value in fields.items():
-                if name in INHERITED_FLOW_FIELDS:
-                    obj._safeset(name, value)
-            for name, value in controls.items():
-                if f"controls.{name}" in INHERITED_FLOW_FIELDS:
-                    obj.controls._safeset(name, value)
+    if not parity:
+        _keep_declared(model, data, declared)
+    compiled.protections = {key: found for key, found in compiled.protections.items() if found}
     return compiled
+
+
+def _keep_declared(model: n.Model, data: Mapping[str, pytm.Data], declared: Sequence[FlowFields]) -> None:
+    """Put back what `check()` overwrote with values the model did not state."""
+    for obj, fields, controls in declared:
+        for name, value in fields.items():
+            if name in INHERITED_FLOW_FIELDS:
+                obj._safeset(name, value)
+        for name, value in controls.items():
+            if f"controls.{name}" in INHERITED_FLOW_FIELDS:
+                obj.controls._safeset(name, value)
+    for asset in model.data:  # check() copies the last flow's sink encryption onto each stored datum
+        data[asset.id]._safeset("isDestEncryptedAtRest", asset.get("encrypted_at_rest") is True)
+
+
+def _imply(node: n.Node, implied: Sequence[tuple[str, Any, str]], fields: dict[str, Any],
+           controls: dict[str, Any]) -> dict[str, tuple[Any, str]]:  # fmt: skip
+    """Set the attributes facts imply (what the node declares itself wins); pytm field -> (value, the fact)."""
+    specs = schema.BY_NAME[node.schema_kind]
+    added: dict[str, tuple[Any, str]] = {}
+    for key, value, words in implied:
+        spec = specs.get(key)
+        if spec is None or spec.pytm is None or node.has(key) or spec.pytm in added:
+            continue
+        owner, _, name = spec.pytm.rpartition(".")
+        converted = pytm_value(spec, value)
+        (controls if owner == "controls" else fields)[name] = converted
+        added[spec.pytm] = (converted, words)
+    return added
+
+
+def _protections(node: n.Node, implied: Mapping[str, tuple[Any, str]], klass: Any) -> list[Protection]:
+    """What protects the node, as stated (its own attributes) or implied by facts covering it."""
+    found: list[Protection] = []
+    specs = schema.BY_NAME[node.schema_kind]
+    declared = {spec.pytm: (spec, attr) for attr in node.attributes if (spec := specs.get(attr.key)) and spec.pytm}
+    for path in sorted(set(declared) | set(implied)):
+        owner, _, name = path.rpartition(".")
+        if owner != "controls" and name not in PROTECTIVE_FIELDS:
+            continue
+        baseline = (pytm.Controls if owner == "controls" else klass).model_fields[name].default
+        if path in implied:
+            value, words = implied[path]
+        else:
+            spec, attr = declared[path]
+            value = pytm_value(spec, attr.value)
+            words = f"`{attr.key}: {_written(attr.value)}` on {_subject(node)}"
+        if value != baseline:
+            found.append(Protection(path, value, baseline, words))
+    return found
+
+
+def _written(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def _subject(node: n.Node) -> str:
+    if isinstance(node, n.Flow):
+        return f"flow {node.source} -> {node.sink}" + (f" ({node.id})" if node.named else "")
+    return f"{node.kind} {node.id}"
 
 
 def _derive_store_facts(element: n.Element, fields: dict[str, Any], model: n.Model) -> None:
@@ -166,11 +249,13 @@ def _derive_store_facts(element: n.Element, fields: dict[str, Any], model: n.Mod
         )
 
 
-def threats_by_class() -> dict[type, list[pytm.Threat]]:
-    """The loaded threats (pytm skips deprecated ones), grouped by the pytm class they can apply to."""
+def threats_by_class(*, parity: bool = False) -> dict[type, list[pytm.Threat]]:
+    """The loaded threats (pytm skips deprecated ones), grouped by the pytm class they can apply to;
+    with tmdiag's reading of the conditions pytm gets wrong (errata.py) unless `parity`."""
+    loaded = [t if parity else errata.corrected(t) for t in pytm.TM._threats]
     table: dict[type, list[pytm.Threat]] = {}
     for klass in (*CLASSES.values(), pytm.SetOfProcesses, pytm.Dataflow):
-        table[klass] = [t for t in pytm.TM._threats if _targets(t, klass)]
+        table[klass] = [t for t in loaded if _targets(t, klass)]
     return table
 
 
@@ -183,17 +268,57 @@ def _targets(threat: pytm.Threat, klass: type) -> bool:
     return False
 
 
-def enumerate_threats(compiled: Compiled) -> Iterator[tuple[pytm.Threat, Any]]:
-    """(threat, pytm object) for every threat whose condition holds, in pytm's order.
+def enumerate_threats(compiled: Compiled) -> Iterator[tuple[pytm.Threat, Any, tuple[Protection, ...]]]:
+    """(threat, pytm object, ()) for every threat whose condition holds, in pytm's order; after each
+    object's, (threat, object, protections) for every threat that would hold without the
+    protections stated for it, with those that close it.
 
     This is `TM.resolve()`'s loop (elements in creation order; out-of-scope ones skipped; each
     threat applied with pytm's own `Threat.apply`) without building pytm `Finding` objects, which
     cost more than the conditions. Exclusions, overrides and responses are tmdiag's business.
     """
-    table = threats_by_class()
+    table = threats_by_class(parity=compiled.parity)
     for obj in pytm.TM._elements:
         if id(obj) not in compiled.nodes or not obj.inScope:
             continue
-        for threat in table.get(type(obj), ()):
-            if threat.apply(obj):
-                yield threat, obj
+        applicable = table.get(type(obj), ())
+        fired = [threat for threat in applicable if threat.apply(obj)]
+        for threat in fired:
+            yield threat, obj, ()
+        protections = compiled.protections.get(id(obj))
+        if protections:
+            for threat, closing in _closed(obj, applicable, fired, protections):
+                yield threat, obj, closing
+
+
+def _closed(obj: Any, applicable: Sequence[pytm.Threat], fired: Sequence[pytm.Threat],
+            protections: Sequence[Protection]) -> Iterator[tuple[pytm.Threat, tuple[Protection, ...]]]:  # fmt: skip
+    """Threats that hold on `obj` with every protection taken away but do not hold as stated, each
+    with the protections that close it on their own (else those its condition reads)."""
+    held = {id(t) for t in fired}
+    with _values(obj, [(p.field, p.baseline) for p in protections]):
+        would = [t for t in applicable if id(t) not in held and t.apply(obj)]
+    for threat in would:
+        read = [p for p in protections if p.field.rpartition(".")[2] in threat.condition] or list(protections)
+        alone = []
+        for protection in read:
+            with _values(obj, [(p.field, p.baseline) for p in protections if p is not protection]):
+                if not threat.apply(obj):
+                    alone.append(protection)
+        yield threat, tuple(alone or read)
+
+
+@contextlib.contextmanager
+def _values(obj: Any, changes: Sequence[tuple[str, Any]]) -> Iterator[None]:
+    """Set fields of a pytm object for a while (`controls.x` or `x`), then put back what was there."""
+    before = []
+    for path, value in changes:
+        owner, _, name = path.rpartition(".")
+        holder = obj.controls if owner == "controls" else obj
+        before.append((holder, name, getattr(holder, name)))
+        holder._safeset(name, value)
+    try:
+        yield
+    finally:
+        for holder, name, value in reversed(before):
+            holder._safeset(name, value)

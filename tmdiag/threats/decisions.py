@@ -60,15 +60,20 @@ class Outcome:
     controls: tuple[str, ...]
     severity: RiskLevel | None  # the decision's override of the risk level
     expired: bool = False  # an acceptance past its `until`: the finding is open again
+    closed_by: tuple[str, ...] = ()  # facts the model states that close the threat (facts.py)
 
 
-def decide(table: Decisions, key: Key, node: n.Node, today: datetime.date, fallback_owner: str | None) -> Outcome:
+def decide(table: Decisions, key: Key, node: n.Node, today: datetime.date, fallback_owner: str | None,
+           closed_by: tuple[str, ...] = ()) -> Outcome:  # fmt: skip
+    """Status, owner and controls of a finding. Facts that close the threat make it mitigated
+    whatever a decision says (the decision still names its owner)."""
     decision = table.risks.get(key)
     controls = tuple(table.controls.get(key, ()))
     element_owner = fallback_owner
     if decision is None:
-        status = Status.MITIGATED if controls else Status.OPEN
-        return Outcome(status, str(element_owner) if element_owner else None, None, controls, None)
+        status = Status.MITIGATED if controls or closed_by else Status.OPEN
+        return Outcome(status, str(element_owner) if element_owner else None, None, controls, None,
+                       closed_by=closed_by)  # fmt: skip
     status = Status(str(decision.get("status")))
     expired = status is Status.ACCEPTED and _expired(decision, today)
     if expired:
@@ -78,7 +83,9 @@ def decide(table: Decisions, key: Key, node: n.Node, today: datetime.date, fallb
         controls = (*controls, str(by))
     owner = decision.get("owner") or element_owner
     override = RiskLevel.parse(decision.get("severity")) if decision.get("severity") else None
-    return Outcome(status, str(owner) if owner else None, decision, controls, override, expired)
+    if closed_by:
+        status, expired = Status.MITIGATED, False
+    return Outcome(status, str(owner) if owner else None, decision, controls, override, expired, closed_by)
 
 
 def _expired(decision: n.RiskDecision, today: datetime.date) -> bool:

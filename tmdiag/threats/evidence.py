@@ -22,8 +22,17 @@ from tmdiag.model import schema
 from tmdiag.threats import adapter
 
 Fact = tuple[Any, tuple[str, ...], Any]  # (pytm object read, attribute path, value)
-_NAMES = {"Classification": pytm.Classification, "Lifetime": pytm.Lifetime, "TLSVersion": pytm.TLSVersion,
-          "DatastoreType": pytm.DatastoreType, "Action": pytm.Action}  # fmt: skip
+_NAMES = {
+    "Classification": pytm.Classification,
+    "Lifetime": pytm.Lifetime,
+    "TLSVersion": pytm.TLSVersion,
+    "DatastoreType": pytm.DatastoreType,
+    "Action": pytm.Action,
+    **{klass.__name__: klass for klass in (*adapter.CLASSES.values(), pytm.SetOfProcesses, pytm.Dataflow)},
+}
+# Facts about a read that is not an attribute of the model, in the model's words: (when true, when false)
+_WORDS = {"isResponse": ("is a reply", "is a request, not a reply"),
+          "isStored": ("is stored in a datastore", "is not stored in any datastore")}  # fmt: skip
 _CALLS: dict[str, Callable[..., Any]] = {"any": any, "all": all, "len": len, "min": min, "max": max, "sum": sum}
 _METHODS = frozenset({"oneOf", "crosses", "enters", "exits", "inside", "checkTLSVersion", "hasDataLeaks"})
 _SUFFIXES: dict[tuple[Any, ...], str] = {}  # rendered `: name = value (default)` parts
@@ -109,7 +118,7 @@ class Explainer:
             facts = self.facts(threat, target)
         except (Unsupported, AttributeError, TypeError):
             return (f"{self.subject(target)}: pytm condition {threat.condition}",)
-        lines = dict.fromkeys(self.render(fact) for fact in facts)
+        lines = dict.fromkeys(line for fact in facts if (line := self.render(fact)))
         return tuple(lines) or (f"{self.subject(target)}: applies to every {self.node_kind(target)}",)
 
     def facts(self, threat: pytm.Threat, target: Any) -> list[Fact]:
@@ -286,11 +295,13 @@ class Explainer:
             prefix += f"{path[0]} "
             obj, path = getattr(obj, path[0]), path[1:]
         if path[-1] == "hasDataLeaks()":
-            return (
-                f"{self.subject(obj)}: {prefix}carries data above an endpoint's max_classification ({self._leaks(obj)})"
-            )
+            return f"{self.subject(obj)}: {prefix}carries {self._leaks(obj)}"
         if path[-1] == "checkTLSVersion()":
             return f"{self.subject(obj)}: {prefix}an incoming flow's tls is below min_tls"
+        if path[-1] == "oneOf()":  # the kind of an element: its subject says it already
+            return ""
+        if path[-1] in _WORDS:
+            return f"{self.subject(obj)} {_WORDS[path[-1]][0 if value else 1]}"
         node = self.compiled.nodes.get(id(obj))
         asset_id = self.data_nodes.get(id(obj))
         model_node: n.Node | None = (
@@ -300,7 +311,34 @@ class Explainer:
         if prefix and node is not None:
             where = f"{prefix.strip()} {where}"
             prefix = ""
-        return where + self._suffix(model_node, ".".join(path), value)
+        pytm_name = ".".join(path)
+        if isinstance(node, n.Flow) and pytm_name in adapter.INHERITED_FLOW_FIELDS:
+            copied = self._copied(node, obj, pytm_name, value)
+            if copied:
+                return where + copied
+        return where + self._suffix(model_node, pytm_name, value)
+
+    def _copied(self, flow: n.Flow, obj: Any, pytm_name: str, value: Any) -> str:
+        """`: encrypted = true (from its sink datastore db)` for a value pytm's check() copied onto a
+        flow (over what it declares, in parity mode); "" when the flow's value is its own or the default."""
+        names = reverse_names("flow").get(pytm_name, ())
+        if not names:
+            return ""
+        declared = next((name for name in names if flow.has(name)), None)
+        spec = schema.BY_NAME["flow"][declared or names[0]]
+        end = "source" if flow.is_reply else "sink"
+        origin = f"{end} {self.subject(getattr(obj, end))}"
+        shown = _show(value, spec.name)
+        if declared is not None:
+            if adapter.pytm_value(spec, flow.get(declared)) == value:
+                return ""
+            return (
+                f": {spec.name} = {shown} (pytm's check() copied it from its {origin}; the model says "
+                f"{_show(adapter.pytm_value(spec, flow.get(declared)), spec.name)})"
+            )
+        if value == adapter.pytm_value(spec, spec.default):
+            return ""
+        return f": {spec.name} = {shown} (from its {origin})"
 
     def _suffix(self, model_node: n.Node | None, pytm_name: str, value: Any) -> str:
         """`: name = value`, with `(default)` when the model does not declare it (cached: it repeats)."""
@@ -321,13 +359,23 @@ class Explainer:
         return text
 
     def _leaks(self, flow: Any) -> str:
+        """pytm's `hasDataLeaks()`: which data is above whose `max_classification`, default or declared."""
+        node = self.compiled.nodes.get(id(flow))
+        holders = [("the flow's own", flow, node), (f"its source {self.subject(flow.source)}", flow.source,
+                   self.compiled.nodes.get(id(flow.source))), (f"its sink {self.subject(flow.sink)}", flow.sink,
+                   self.compiled.nodes.get(id(flow.sink)))]  # fmt: skip
         parts = []
         for datum in sorted(flow.data, key=_data_order):
-            limit = min(flow.source.maxClassification, flow.sink.maxClassification, flow.maxClassification,
-                        key=lambda c: c.value)  # fmt: skip
-            if datum.classification > limit:
-                parts.append(f"{self.data_nodes.get(id(datum), datum.name)} is {_show(datum.classification, '')}")
-        return ", ".join(parts)
+            over = []
+            for label, holder, model_node in holders:
+                if datum.classification > holder.maxClassification:
+                    default = "" if model_node is not None and model_node.has("max_classification") else ", the default"
+                    over.append(f"{label} ({_show(holder.maxClassification, '')}{default})")
+            if over:
+                name = self.data_nodes.get(id(datum), datum.name)
+                parts.append(f"data {name} ({_show(datum.classification, '')}) above the max_classification of "
+                             + " and ".join(over))  # fmt: skip
+        return "; ".join(parts)
 
 
 def _data_order(datum: Any) -> str:

@@ -61,7 +61,7 @@ class RiskModel:
         self.untrusted = {e.id for e in model.elements if _untrusted(model, e)}
         self.distance = _distances(model, self.untrusted)
         self.agents = _agent_reach(model)
-        self._ratings: dict[tuple[str, str, str], Rating] = {}
+        self._ratings: dict[tuple[str, str, str, tuple[str, ...]], Rating] = {}
         self.flows_by_element: dict[str, list[n.Flow]] = {}
         for flow in model.flows:
             self.flows_by_element.setdefault(flow.source, []).append(flow)
@@ -128,17 +128,21 @@ class RiskModel:
         return [a for a in assets if a is not None]
 
     # ---- rating --------------------------------------------------------------------------
-    def rate(self, target_id: str, likelihood_rating: str, severity_rating: str) -> Rating:
-        key = (target_id, likelihood_rating, severity_rating)
+    def rate(self, target_id: str, likelihood_rating: str, severity_rating: str, lowered_by: tuple[str, ...] = ()
+             ) -> Rating:  # fmt: skip
+        """The rating of a threat on a target; `lowered_by`: facts that make it harder (likelihood −1)."""
+        key = (target_id, likelihood_rating, severity_rating, lowered_by)
         cached = self._ratings.get(key)
         if cached is None:
-            cached = self._ratings[key] = self._rate(target_id, likelihood_rating, severity_rating)
+            cached = self._ratings[key] = self._rate(target_id, likelihood_rating, severity_rating, lowered_by)
         return cached
 
-    def _rate(self, target_id: str, likelihood_rating: str, severity_rating: str) -> Rating:
+    def _rate(self, target_id: str, likelihood_rating: str, severity_rating: str, lowered_by: tuple[str, ...]
+              ) -> Rating:  # fmt: skip
         base = RATINGS.get(likelihood_rating.strip().lower(), UNKNOWN_LIKELIHOOD)
         exposure = self.exposure(target_id)
-        likelihood = max(1, min(5, base + exposure.adjustment))
+        lowered = -1 if lowered_by else 0
+        likelihood = max(1, min(5, base + exposure.adjustment + lowered))
         severity = RATINGS.get(severity_rating.strip().lower(), 3)
         asset = self.asset_value(target_id)
         impact = severity if asset.value is None else (severity + asset.value) // 2
@@ -149,7 +153,8 @@ class RiskModel:
             why_impact += (
                 f", averaged (rounding down) with asset value {asset.value} (" + "; ".join(asset.reasons) + ")"
             )
-        explanation = (f"likelihood {likelihood} = {rated} {base} " + " ".join(exposure.reasons)
+        lowering = f" -1 lowered by {', '.join(lowered_by)}" if lowered_by else ""
+        explanation = (f"likelihood {likelihood} = {rated} {base} " + " ".join(exposure.reasons) + lowering
                        + f"; impact {impact} = {why_impact}; score {likelihood}×{impact} = {score}")  # fmt: skip
         return Rating(likelihood, impact, score, level(score), explanation)
 
