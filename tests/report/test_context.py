@@ -88,11 +88,11 @@ def test_threats_ranked_and_plan_grouped_by_owner(context: dict[str, Any]) -> No
 
 
 def test_accepted_risks_keep_justification_and_expiry(context: dict[str, Any]) -> None:
-    ds06 = next(a for a in context["accepted"] if a["threat_id"] == "DS06")
-    assert ds06["matched"] and ds06["threat"]["status"] == "accepted"
-    assert ds06["decision"]["justification"] == "Read replicas are out of scope until Q2"
-    assert ds06["decision"]["until"] == "2027-03-01" and not ds06["decision"]["expired"]
-    assert ds06["owner"]["id"] == "dan"
+    accepted = next(a for a in context["accepted"] if a["threat_id"] == "AC05")
+    assert accepted["matched"] and accepted["threat"]["status"] == "accepted"
+    assert accepted["decision"]["justification"] == "Read replicas are out of scope until Q2"
+    assert accepted["decision"]["until"] == "2027-03-01" and not accepted["decision"]["expired"]
+    assert accepted["owner"]["id"] == "dan"
 
 
 def test_assumptions_and_controls(context: dict[str, Any]) -> None:

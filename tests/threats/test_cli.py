@@ -89,7 +89,7 @@ def test_csv_and_filters() -> None:
 
 
 def test_expired_acceptance_fails_and_fail_on_gates(tmp_path: Path) -> None:
-    assert tmdiag(CHECKOUT, "--today", "2027-03-02", "-q").returncode == 1  # DS06 acceptance expired
+    assert tmdiag(CHECKOUT, "--today", "2027-03-02", "-q").returncode == 1  # AC05 acceptance expired
     assert tmdiag(CHECKOUT, "--today", "2026-11-27", "--fail-on", "critical", "-q").returncode == 1
     done = tmdiag(str(MODELS / "pytm_sample.tm"), "--fail-on", "critical", "-q")
     assert done.returncode == (1 if "critical" in done.stdout else 0)
