@@ -25,6 +25,7 @@ from tmdiag.results import Finding, Summary, ThreatAnalysis
 from tmdiag.semantics import rules as rule_types
 
 if TYPE_CHECKING:
+    from tmdiag.register import Register
     from tmdiag.report import ReportInputs
 
 Step = Callable[[str], None]  # told what is happening now, for a progress display
@@ -109,20 +110,32 @@ def _checked(path: str, model: Model | None, diagnostics: list[Diagnostic], vali
 
 @dataclass(frozen=True)
 class Analysis:
-    """Everything the analyses found in one model."""
+    """Everything the analyses found in one model. With lint, `register` ranks the threats and the
+    lint findings that are risks together; `findings`, `excluded`, `diagnostics` and `summary` are
+    the register's (the threats' alone without lint)."""
 
     model: Model
     today: datetime.date
     threats: ThreatAnalysis
     lint: tuple[Diagnostic, ...] = ()
+    register: Register | None = None
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        return self.threats.findings
+        return self.register.findings if self.register is not None else self.threats.findings
+
+    @property
+    def excluded(self) -> tuple[Finding, ...]:
+        return self.register.excluded if self.register is not None else self.threats.excluded
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """Stale and expired decisions, unused exclusions and control claims."""
+        return self.register.diagnostics if self.register is not None else self.threats.diagnostics
 
     @property
     def summary(self) -> Summary:
-        return self.threats.summary
+        return Summary.of(self.findings)
 
 
 def analyze(
@@ -143,15 +156,16 @@ def analyze(
     day = today or datetime.date.today()
     step(f"Enumerating threats with pytm ({len(model.elements)} elements, {len(model.flows)} flows)…")
     threats = enumerate_threats(model, today=day, checked_rules=checked, parity=parity)
-    found: tuple[Diagnostic, ...] = ()
-    if lint is not False:
-        from tmdiag.lint import lint as run_lint
-        from tmdiag.lint import load_config
+    if lint is False:
+        return Analysis(model, day, threats)
+    from tmdiag import register
+    from tmdiag.lint import lint as run_lint
+    from tmdiag.lint import load_config
 
-        step("Linting…")
-        config = lint if isinstance(lint, LintConfig) else load_config(Path(model.path).resolve().parent)
-        found = tuple(run_lint(model, config, today=day))
-    return Analysis(model, day, threats, found)
+    step("Linting…")
+    config = lint if isinstance(lint, LintConfig) else load_config(Path(model.path).resolve().parent)
+    found = tuple(run_lint(model, config, today=day))
+    return Analysis(model, day, threats, found, register.build(model, threats, found, day))
 
 
 @dataclass(frozen=True)
@@ -185,9 +199,9 @@ def report_inputs(
             views = [(bid, data.decode("utf-8")) for bid, data in diagram.views]
             diagram_notes = list(diagram.notes)
     return ReportInputs(
-        model=analysis.model, findings=analysis.findings, analysis_diagnostics=analysis.threats.diagnostics,
+        model=analysis.model, findings=analysis.findings, analysis_diagnostics=analysis.diagnostics,
         lint_diagnostics=analysis.lint, diagram_svg=svg, diagram_notes=diagram_notes, diagram_views=views,
-        excluded=analysis.threats.excluded, today=analysis.today, generated=generated, notes=notes,
+        excluded=analysis.excluded, today=analysis.today, generated=generated, notes=notes,
         tool_version=__version__,
     )  # fmt: skip
 

@@ -111,7 +111,18 @@ class Finding:
 
     @property
     def is_open(self) -> bool:
+        """Not resolved: open or in progress."""
         return self.status.is_open
+
+    @property
+    def due(self) -> datetime.date | None:
+        """When the decision says the remediation is due."""
+        due = self.decision.get("due") if self.decision is not None else None
+        return due if isinstance(due, datetime.date) else None
+
+    def overdue(self, today: datetime.date) -> bool:
+        """Still unresolved after its due date."""
+        return self.is_open and self.due is not None and self.due < today
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data; the threat's long texts are in the catalogue, under `threat_id`."""
@@ -142,7 +153,8 @@ def decision_dict(decision: RiskDecision | None, expired: bool = False) -> dict[
 
 @dataclass(frozen=True)
 class Summary:
-    """Counts over the register: open findings per risk level (highest first), findings per status."""
+    """Counts over the register: unresolved (open or in progress) findings per risk level, highest
+    first; findings per status."""
 
     total: int
     open_by_risk: Mapping[RiskLevel, int]
@@ -166,7 +178,8 @@ class Summary:
 
     @property
     def open(self) -> int:
-        return self.by_status.get(Status.OPEN, 0)
+        """Unresolved findings: open or in progress."""
+        return sum(n for status, n in self.by_status.items() if status.is_open)
 
     def open_counts(self) -> str:
         """`2 critical, 1 medium` (highest first, zeros left out), or "" when nothing is open."""

@@ -146,6 +146,6 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) 
         'rule X1 "=HYPERLINK(\\"http://evil\\")" { severity: high, targets: [process], when: not encrypted_at_rest }\n',
         encoding="utf-8",
     )
-    done = tmdiag(str(model), "--format", "csv")
+    done = tmdiag(str(model), "--format", "csv", "--no-lint")
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert [r["title"] for r in rows] == ['\'=HYPERLINK("http://evil")']

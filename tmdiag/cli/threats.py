@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime
 import io
 import sys
 from collections.abc import Mapping, Sequence
 from typing import TextIO
 
-from tmdiag.cli import EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, load_model, progress, use_colour
+from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from tmdiag.cli._common import add_output_options, date_arg, error, load_model, progress, use_colour
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.output import threats_json
 from tmdiag.output.diagnostics import render_text, summary
@@ -25,8 +26,8 @@ LEVELS = tuple(level.value for level in RiskLevel.highest_first())
 STATUSES = tuple(status.value for status in Status)
 COLOURS = {"critical": "\x1b[1;35m", "high": "\x1b[1;31m", "medium": "\x1b[33m", "low": "\x1b[36m", "info": "\x1b[2m"}
 CSV_COLUMNS = ("rank", "risk", "score", "likelihood", "impact", "threat_id", "title", "severity", "target_kind",
-               "target_id", "path", "line", "column", "owner", "status", "controls", "ticket", "source",
-               "evidence")  # fmt: skip
+               "target_id", "path", "line", "column", "owner", "status", "due", "overdue", "controls", "ticket",
+               "source", "mitigated_by", "evidence")  # fmt: skip
 
 EXAMPLES = """\
 examples:
@@ -54,6 +55,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
                         help="exit 1 when an open finding is at or above this level (default: never)")  # fmt: skip
     parser.add_argument("--today", type=date_arg, default=None, metavar="YYYY-MM-DD",
                         help="the date accepted risks expire against (default: today)")  # fmt: skip
+    parser.add_argument("--no-lint", action="store_true",
+                        help="threats only: leave out what the lint rules find (open security groups, …)")  # fmt: skip
     parser.add_argument("--pytm-parity", action="store_true",
                         help="exactly raw pytm 1.4's findings: its own conditions (no errata) and check(), "
                              "no facts closing threats (docs/threats.md)")  # fmt: skip
@@ -73,30 +76,35 @@ def _statuses(text: str) -> tuple[str, ...]:
 
 def run(args: argparse.Namespace) -> int:
     from tmdiag import pipeline
+    from tmdiag.lint.config import ConfigError
 
     loaded = load_model(args, args.path, "no threats enumerated")
-    with progress(args) as step:
-        analysis = pipeline.analyze(loaded, today=args.today, lint=False, parity=args.pytm_parity, step=step)
-    threats, model = analysis.threats, analysis.model
+    lint = not (args.no_lint or args.pytm_parity)  # parity: pytm's findings only
+    try:
+        with progress(args) as step:
+            analysis = pipeline.analyze(loaded, today=args.today, lint=lint, parity=args.pytm_parity, step=step)
+    except ConfigError as problem:
+        error(str(problem))
+        return EXIT_ERROR
+    model, every, problems = analysis.model, analysis.findings, list(analysis.diagnostics)
     floor = RiskLevel(args.min_risk)
-    shown = [f for f in threats.findings
-             if f.risk >= floor and (args.status is None or f.status in args.status)]  # fmt: skip
+    shown = [f for f in every if f.risk >= floor and (args.status is None or f.status in args.status)]
     if args.format == "json":
-        threats_json.write(sys.stdout, model, analysis.today, shown, summary=threats.summary,
-                           excluded=threats.excluded, diagnostics=threats.diagnostics)  # fmt: skip
+        threats_json.write(sys.stdout, model, analysis.today, shown, summary=analysis.summary,
+                           excluded=analysis.excluded, diagnostics=problems)  # fmt: skip
     elif args.format == "csv":
-        sys.stdout.write(_csv(shown))
-        _print_diagnostics(args, list(threats.diagnostics), model.sources, sys.stderr)
+        sys.stdout.write(_csv(shown, analysis.today))
+        _print_diagnostics(args, problems, model.sources, sys.stderr)
     else:
         colour = use_colour(args)
         sys.stdout.write(_table(shown, colour, args.evidence))
-        _print_diagnostics(args, list(threats.diagnostics), model.sources, sys.stdout)
+        _print_diagnostics(args, problems, model.sources, sys.stdout)
         if not args.quiet:
-            print(_summary(threats.findings, shown))
-    failed = any(d.severity >= Severity.ERROR for d in threats.diagnostics)
+            print(_summary(every, shown))
+    failed = any(d.severity >= Severity.ERROR for d in problems)
     if args.fail_on != "never":
         limit = RiskLevel(args.fail_on)
-        failed = failed or any(f.is_open and f.risk >= limit for f in threats.findings)
+        failed = failed or any(f.is_open and f.risk >= limit for f in every)
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
@@ -154,13 +162,16 @@ def _cell(value: object) -> object:
     return value
 
 
-def _csv(findings: list[Finding]) -> str:
+def _csv(findings: list[Finding], today: datetime.date) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for f in findings:
         ticket = f.decision.get("ticket") if f.decision is not None else ""
+        due = f.due.isoformat() if f.due else ""
+        overdue = "yes" if f.overdue(today) else ""
         writer.writerow(map(_cell, [f.rank, f.risk, f.score, f.likelihood, f.impact, f.threat_id, f.title, f.severity,
                          f.target_kind, f.target_id, f.span.path, f.span.line, f.span.column, f.owner or "",
-                         f.status, " ".join(f.controls), ticket or "", f.source, " | ".join(f.evidence)]))  # fmt: skip
+                         f.status, due, overdue, " ".join(f.controls), ticket or "", f.source,
+                         " | ".join(f.mitigated_by), " | ".join(f.evidence)]))  # fmt: skip
     return out.getvalue()

@@ -144,7 +144,9 @@ class Printer:
         elif kind == "flow_decl":
             self.flow(tree, indent)
         elif kind == "risk_decl":
-            self.start(indent, f"risk {children[0]} on {children[1]}", start, align="risk")
+            threat, target = children[0], children[1]
+            on = target.children[0] if isinstance(target, Tree) else target  # an element kind, or a token
+            self.start(indent, f"risk {threat} on {on}", start, align="risk")
             self.anchor(children[0])
             self.anchor(children[1])
             self.add("", cell=True)  # no label column

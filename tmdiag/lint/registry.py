@@ -17,16 +17,26 @@ _loaded = False
 
 
 def rule(
-    code: str, name: str, *, severity: str, summary: str, rationale: str, fix: str, example: str
+    code: str,
+    name: str,
+    *,
+    severity: str,
+    summary: str,
+    rationale: str,
+    fix: str,
+    example: str,
+    risk: tuple[str, str] | None = None,
 ) -> Callable[[CheckFn], CheckFn]:
-    """Register a check function as rule `code`."""
+    """Register a check function as rule `code`. `risk`: (likelihood, impact) ratings (very_low …
+    very_high) when what it finds is a risk for the register; None for findings about the model itself."""
 
     def register(check: CheckFn) -> CheckFn:
         if code in _RULES:
             raise ValueError(f"rule code {code} registered twice")
         _RULES[code] = Rule(
-            code, name, summary, Severity.parse(severity), rationale.strip(), fix.strip(), example.strip() + "\n", check
-        )
+            code, name, summary, Severity.parse(severity), rationale.strip(), fix.strip(), example.strip() + "\n",
+            check, risk,
+        )  # fmt: skip
         return check
 
     return register

@@ -50,6 +50,7 @@ class Rule:
     fix: str  # how to fix it
     example: str  # a .tm model that triggers the rule
     finder: CheckFn = field(repr=False, compare=False)
+    risk: tuple[str, str] | None = None  # (likelihood, impact) in the risk register; None: not a risk itself
 
     @property
     def family(self) -> str:

@@ -212,18 +212,25 @@ class Builder:
 
     def _risk_decl(self, tree: Tree[Token]) -> None:
         threat, target = tree.children[0], tree.children[1]
-        assert isinstance(threat, Token) and isinstance(target, Token)
+        assert isinstance(threat, Token)
         block = tree.children[2] if len(tree.children) > 2 else None
+        if isinstance(target, Tree):  # an element kind: every element of that kind
+            written, scope = str(target.children[0]), "kind"
+        else:
+            written, scope = (self.string(target), "pattern") if target.type == "STRING" else (str(target), "id")
+        is_pattern = threat.type == "STRING"
         self.parts.risks.append(
             n.RiskDecision(
                 "risk",
-                str(threat),
+                self.string(threat) if is_pattern else str(threat),
                 self.span(tree),
                 self.span(threat),
                 None,
                 self.attributes(block),
-                str(target),
+                written,
                 self.span(target),
+                is_pattern,
+                scope,
             )  # type: ignore[arg-type]
         )
 

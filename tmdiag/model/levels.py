@@ -73,9 +73,11 @@ _THRESHOLDS = ((20, RiskLevel.CRITICAL), (12, RiskLevel.HIGH), (6, RiskLevel.MED
 
 
 class Status(enum.StrEnum):
-    """What was decided about a finding (`risk ID on TARGET { status: … }`); `open` without a decision."""
+    """What was decided about a finding (`risk ID on TARGET { status: … }`); `open` without a decision.
+    Open and in-progress findings are unresolved: they count as open in totals, plans and gates."""
 
     OPEN = "open"
+    IN_PROGRESS = "in_progress"
     MITIGATED = "mitigated"
     ACCEPTED = "accepted"
     TRANSFERRED = "transferred"
@@ -84,4 +86,5 @@ class Status(enum.StrEnum):
 
     @property
     def is_open(self) -> bool:
-        return self is Status.OPEN
+        """Not resolved yet: open, or in progress (a remediation under way, with a due date)."""
+        return self in (Status.OPEN, Status.IN_PROGRESS)

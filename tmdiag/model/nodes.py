@@ -161,10 +161,14 @@ class Control(Node):
 
 @dataclass(frozen=True)
 class RiskDecision(Node):
-    """`risk THREAT on TARGET { ... }`: `id` is the threat id, `target` the element or flow."""
+    """`risk THREAT on TARGET { ... }`: `id` is the threat id (or a pattern of ids, `threat_pattern`);
+    `target` an element, flow or boundary id (`scope` "id"), an element kind ("kind") or a pattern
+    of element and flow ids ("pattern")."""
 
     target: str = ""
     target_span: Span | None = None
+    threat_pattern: bool = False  # `risk "INP*" on …`
+    scope: str = "id"  # id | kind | pattern
 
     @property
     def schema_kind(self) -> str:
@@ -352,9 +356,11 @@ class Model:
     def owner_from(self, node: Node) -> Node | None:
         """The node whose `owner:` applies to `node`: the node itself, else the innermost boundary
         around it that has one; for a flow, its own, else its sink's (the element, then its
-        boundaries), else its source's."""
+        boundaries), else its source's; for a boundary, its own, else its nearest parent's."""
         if node.get("owner"):
             return node
+        if isinstance(node, Boundary):
+            return next((b for b in self.boundary_chain(node.parent) if b.get("owner")), None)
         ends = (node.sink, node.source) if isinstance(node, Flow) else (node.id,)
         for end in ends:
             element = self.element(end)

@@ -370,7 +370,9 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
         Attr("justification", STR, "Why the decision is right.", ""),
         Attr("ticket", STR, "Tracking ticket.", ""),
         Attr("until", DATE, "Expiry of an accepted risk.", None),
-        Attr("due", DATE, "Remediation due date.", None),
+        Attr("due", DATE, "Remediation due date (needed for `in_progress`).", None),
+        Attr("checked_by", REF, "Team member who checked the decision.", None, ref="member"),
+        Attr("date", DATE, "When the decision was taken.", None),
         Attr("severity", ENUM, "Override the computed risk level.", None, LEVELS),
     ),
     "assume": (
@@ -419,6 +421,22 @@ class Ingress:
     network: ipaddress.IPv4Network | ipaddress.IPv6Network
     first_port: int
     last_port: int
+
+    @property
+    def from_anywhere(self) -> bool:
+        """Open to the whole internet: 0.0.0.0/0 or ::/0."""
+        return self.network.prefixlen == 0
+
+
+def world_ingress(values: object) -> tuple[str, ...]:
+    """The ingress rules of an `ingress:` value that are open to the whole internet, as written."""
+    rules = values if isinstance(values, tuple) else (values,) if values is not None else ()
+    found = []
+    for text in rules:
+        parsed = parse_ingress(text) if isinstance(text, str) else None
+        if isinstance(parsed, Ingress) and parsed.from_anywhere:
+            found.append(str(text))
+    return tuple(found)
 
 
 _PORT = re.compile(r"[0-9]{1,5}")  # ASCII digits only: `str.isdigit` also takes `²` and `٣`

@@ -15,6 +15,7 @@ from typing import Any
 
 from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.model.anchors import boundary_anchor, element_anchor, flow_anchor
+from tmdiag.model.locate import Locator
 from tmdiag.model.nodes import Duration, Flow, Model, Node, RiskDecision
 from tmdiag.report import findings
 from tmdiag.report.values import RISKS, STATUSES, plain, text_of
@@ -303,7 +304,11 @@ class _Builder:
     # ---- threats --------------------------------------------------------------------
     def threat(self, finding: Finding) -> Ctx:
         flow = self.flow_refs.get(finding.target_id) if finding.target_kind == "flow" else None
-        target = flow or self.ref(finding.target_id) or {}
+        if finding.target_kind == "model":  # a lint finding about the model as a whole
+            target = {"id": finding.target_id, "name": finding.target_label, "kind": "model",
+                      "anchor": finding.target_anchor}  # fmt: skip
+        else:
+            target = flow or self.ref(finding.target_id) or {}
         return {
             "rank": finding.rank,
             "anchor": finding.anchor,
@@ -376,7 +381,8 @@ class _Builder:
         }  # fmt: skip
 
     def diagnostic(self, d: Diagnostic) -> Ctx:
-        where = self.locator.find(d.span.path, d.span.line)
+        node = self.locator.at(d.span)
+        where = None if node is None else self.refs[flow_anchor(node.number) if isinstance(node, Flow) else node.id]
         return {
             "code": d.code, "message": d.message, "severity": d.severity.label, "hint": d.hint or "",
             "location": f"{d.span.path}:{d.span.line}:{d.span.column}", "target": where,
@@ -384,27 +390,10 @@ class _Builder:
         }  # fmt: skip
 
     @property
-    def locator(self) -> _Locator:
+    def locator(self) -> Locator:
         if not hasattr(self, "_locator"):
-            self._locator = _Locator(self.model, self.refs)
+            self._locator = Locator(self.model)
         return self._locator
-
-
-class _Locator:
-    """Which element, flow or boundary a source line belongs to (innermost wins). Linear to build."""
-
-    def __init__(self, model: Model, refs: dict[str, Ctx]):
-        self.lines: dict[str, dict[int, Ctx]] = defaultdict(dict)
-        ordered: list[tuple[Node, Ctx]] = [(b, refs[b.id]) for b in sorted(model.boundaries, key=lambda b: b.depth)]
-        ordered += [(e, refs[e.id]) for e in model.elements]
-        ordered += [(f, refs[flow_anchor(f.number)]) for f in model.flows]  # type: ignore[attr-defined]
-        for node, ref in ordered:
-            table = self.lines[node.span.path]
-            for line in range(node.span.line, node.span.end_line + 1):
-                table[line] = ref
-
-    def find(self, path: str, line: int) -> Ctx | None:
-        return self.lines.get(path, {}).get(line)
 
 
 def _expired(decision: RiskDecision, today: datetime.date) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,15 @@ class ThreatInfo:
     references: str
     condition: str
     deprecated: str = ""  # why pytm retired it (pytm does not load deprecated threats)
+
+
+_LINT_CODE = re.compile(r"TM[0-9]{3}")
+
+
+def is_lint_code(text: object) -> bool:
+    """`TMnnn`: a lint rule's code. Decisions, controls and assumptions may name lint findings by it;
+    the register reports a code no rule has (E406), as it reports decisions that match nothing."""
+    return isinstance(text, str) and _LINT_CODE.fullmatch(text) is not None
 
 
 def library_path() -> Path:

@@ -11,6 +11,7 @@ Error codes (documented in dsl/SPEC.md):
 from __future__ import annotations
 
 import datetime
+import fnmatch
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -101,6 +102,13 @@ class Validator:
                     f"rule `{rule.id}` is already declared",
                     rule.id_span,
                     related=(("first declared here", rule_ids[rule.id].id_span),),
+                )
+            elif threatlib.is_lint_code(rule.id):
+                self.error(
+                    "E102",
+                    f"rule id `{rule.id}` is reserved: `TMnnn` names tmdiag's lint rules",
+                    rule.id_span,
+                    hint="pick another id (decisions name lint findings by their rule code)",
                 )
             elif rule.id in threatlib.catalogue() and not replaces_library:
                 self.error(
@@ -248,7 +256,7 @@ class Validator:
         elif kind == schema.IDS:
             if not isinstance(value, str):
                 self.error("E202", wrong, span)
-            elif value not in self.threat_ids:
+            elif value not in self.threat_ids and not threatlib.is_lint_code(value):
                 self.error("E401", f"unknown threat id `{value}`", span, fix=self.threat_fix(str(value)))
         elif kind == schema.INGRESS:
             problem = ingress_problem(value)
@@ -292,44 +300,59 @@ class Validator:
 
     def decisions(self) -> None:
         for risk in self.model.risks:
-            if risk.id not in self.threat_ids:
+            if risk.threat_pattern:
+                if not any(fnmatch.fnmatchcase(tid, risk.id) for tid in self.threat_ids):
+                    self.error("E401", f"the pattern \"{risk.id}\" matches no threat id", risk.id_span,
+                               hint='`*` matches any run of characters: "INP*" is every INP threat')  # fmt: skip
+            elif risk.id not in self.threat_ids and not threatlib.is_lint_code(risk.id):
                 self.error("E401", f"unknown threat id `{risk.id}`", risk.id_span, fix=self.threat_fix(risk.id))
             assert risk.target_span is not None
-            target = self.names.get(risk.target)
-            if target is None and risk.target in self.model.unparsed_names:
-                pass
-            elif target is None:
+            if risk.scope == "id":
+                self.decision_target(risk)
+            elif risk.scope == "pattern" and not any(
+                fnmatch.fnmatchcase(node.id, risk.target) for node in (*self.model.elements, *self.model.flows)
+            ):
+                hint = '`*` matches any run of characters: "db-*" is every id that starts with `db-`'
+                message = f'the pattern "{risk.target}" matches no element or flow id'
+                self.error("E402", message, risk.target_span, hint=hint)
+            self.decision_fields(risk)
+
+    def decision_target(self, risk: n.RiskDecision) -> None:
+        """`on NAME`: an element, a flow, or a boundary (everything inside it)."""
+        assert risk.target_span is not None
+        target = self.names.get(risk.target)
+        if target is None and risk.target in self.model.unparsed_names:
+            return
+        if target is None:
+            pool = [k for k, v in self.names.items() if _fits(v, "protected")]
+            self.error("E402", f"`{risk.target}` is not declared", risk.target_span, fix=suggestion(risk.target, pool))
+        elif not isinstance(target, (n.Element, n.Flow, n.Boundary)):
+            self.error(
+                "E402",
+                f"a risk decision applies to an element, a flow or a boundary; `{risk.target}` is {describe(target)}",
+                risk.target_span,
+            )
+
+    def decision_fields(self, risk: n.RiskDecision) -> None:
+        status = str(risk.get("status"))
+        if status not in schema.DECISIONS:
+            return  # reported as E203; what an unknown status needs is unknown
+        if status != "open" and not risk.has("owner"):
+            self.error(
+                "E403",
+                f"`{status}` risk `{risk.id}` on `{risk.target}` needs an `owner:` from the team",
+                risk.span,
+                hint="every decision has a risk owner: add `owner: <team member>`",
+            )
+        needs = _DECISION_NEEDS.get(status, ())
+        for key in needs:
+            if not risk.has(key):
                 self.error(
-                    "E402",
-                    f"`{risk.target}` is not declared",
-                    risk.target_span,
-                    fix=suggestion(risk.target, [k for k, v in self.names.items() if _fits(v, "element")]),
-                )
-            elif not isinstance(target, (n.Element, n.Flow)):
-                self.error(
-                    "E402",
-                    f"a risk decision applies to an element or a flow; `{risk.target}` is {describe(target)}",
-                    risk.target_span,
-                )
-            status = str(risk.get("status"))
-            if status not in schema.DECISIONS:
-                continue  # reported as E203; what an unknown status needs is unknown
-            if status != "open" and not risk.has("owner"):
-                self.error(
-                    "E403",
-                    f"`{status}` risk `{risk.id}` on `{risk.target}` needs an `owner:` from the team",
+                    "E404",
+                    f"`{status}` risk `{risk.id}` on `{risk.target}` needs `{key}:`",
                     risk.span,
-                    hint="every decision has a risk owner: add `owner: <team member>`",
+                    hint=f"{key}: {schema.BY_NAME['risk'][key].doc}",  # as E205 says it
                 )
-            needs = _DECISION_NEEDS.get(status, ())
-            for key in needs:
-                if not risk.has(key):
-                    self.error(
-                        "E404",
-                        f"`{status}` risk `{risk.id}` on `{risk.target}` needs `{key}:`",
-                        risk.span,
-                        hint=f"{key}: {schema.BY_NAME['risk'][key].doc}",  # as E205 says it
-                    )
 
     def custom_rules(self) -> None:
         self.checked_rules, problems = rule_types.check_rules(self.model)
@@ -337,7 +360,7 @@ class Validator:
 
 
 _DECISION_NEEDS = {
-    "mitigated": ("by",), "accepted": ("justification", "until"),
+    "mitigated": ("by",), "accepted": ("justification", "until"), "in_progress": ("due",),
     "false_positive": ("justification",), "transferred": ("justification",),
 }  # fmt: skip
 _LISTS = (schema.REFS, schema.IDS)

@@ -21,6 +21,7 @@ from tmdiag.model import nodes as n
 from tmdiag.model.anchors import element_anchor, flow_anchor
 from tmdiag.results import Finding, RiskLevel, Status, Threat, ThreatAnalysis
 from tmdiag.semantics import rules as rule_types
+from tmdiag.semantics import threatlib
 from tmdiag.threats import decisions as dec
 from tmdiag.threats import facts
 from tmdiag.threats.risk import WORDS, Rating, RiskModel
@@ -88,7 +89,7 @@ class _Collector:
         lowering = tuple(f.words for f in self.effects.lowered_by(threat.id, node.id)) if not closing else ()
         evidence = (*evidence, *(f"mitigated by {w}" for w in closing),
                     *(f"likelihood lowered by {w}" for w in lowering))  # fmt: skip
-        outcome = dec.decide(self.table, (threat.id, node.id), node, self.today, self.owner_of(node), closing)
+        outcome = dec.decide(self.table, (threat.id, node.id), self.today, self.owner_of(node), closing)
         rating = self.risk.rate(node.id, threat.likelihood, threat.severity, lowering)
         return _Row(threat, node, evidence, outcome, rating, outcome.severity or rating.risk)
 
@@ -123,7 +124,8 @@ class _Collector:
         self.rows.sort(key=lambda row: row.sort_key(self.order))
         findings = tuple(self.finding(row, i) for i, row in enumerate(self.rows, 1))
         excluded = tuple(self.finding(row, 0, assumption.id) for row, assumption in self.excluded)
-        found = dec.diagnostics(self.table, self.matched, self.excluded_keys, self.by_target, self.model, self.today)
+        found = dec.diagnostics(self.table, self.matched, self.excluded_keys, self.by_target, self.model, self.today,
+                                judged=lambda threat_id: not threatlib.is_lint_code(threat_id))  # fmt: skip
         return ThreatAnalysis(findings, tuple(sorted(found, key=lambda d: d.sort_key)), excluded, library_size)
 
 

@@ -17,6 +17,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from tmdiag.model import nodes as n
+from tmdiag.model import schema
 from tmdiag.model.levels import RiskLevel
 
 WORDS = ("very_low", "low", "medium", "high", "very_high")  # scale 1..5
@@ -58,7 +59,8 @@ class RiskModel:
 
     def __init__(self, model: n.Model):
         self.model = model
-        self.untrusted = {e.id for e in model.elements if _untrusted(model, e)}
+        self.exposed = {e.id: why for e in model.elements if (why := _untrusted(model, e))}
+        self.untrusted = set(self.exposed)
         self.distance = _distances(model, self.untrusted)
         self.agents = _agent_reach(model)
         self._ratings: dict[tuple[str, str, str, tuple[str, ...]], Rating] = {}
@@ -78,13 +80,17 @@ class RiskModel:
         return cached
 
     def _exposure(self, target_id: str) -> Exposure:
+        if self.model.element(target_id) is None and self.model.flow(target_id) is None:
+            boundary = self.model.boundary(target_id)  # a control-plane setting, or the model as a whole
+            what = f"boundary {target_id}'s settings" if boundary is not None else "the model as a whole"
+            return Exposure(0, (f"+0 {what}: rated as the rule rates it",))
         flow = self.model.flow(target_id)
         element_id = flow.source if flow is not None else target_id
         who = f"its source {element_id}" if flow else element_id
         distance = self.distance.get(element_id)
         agents = sorted(self.agents.get(element_id, set()) | (self.agents.get(flow.sink, set()) if flow else set()))
         if distance == 0:
-            return Exposure(1, (f"+1 {who} is exposed (public, or in an untrusted boundary)",))
+            return Exposure(1, (f"+1 {who} is exposed ({self.exposed[element_id]})",))
         if agents:
             return Exposure(1, (f"+1 threat agents reach {who}: " + ", ".join(agents),))
         if distance is None:
@@ -170,13 +176,22 @@ def _data_value(asset: n.DataAsset) -> tuple[int, str]:
     return value, why
 
 
-def _untrusted(model: n.Model, element: n.Element) -> bool:
+def _untrusted(model: n.Model, element: n.Element) -> str | None:
+    """Why an element is exposed to the internet, in the model's words; None when it is not."""
     if element.get("public"):
-        return True
+        return "`public: true`"
+    world = schema.world_ingress(element.get("ingress"))
+    if world:
+        return "ingress open to the internet: " + ", ".join(f'"{rule}"' for rule in world)
     chain = model.boundary_chain(element.boundary)
-    if not chain:
-        return element.kind in ("actor", "external")  # outside every boundary: the outside world
-    return any(str(b.get("trust")) == "untrusted" or b.get("kind") == "internet" or b.get("public") for b in chain)
+    if not chain:  # outside every boundary: the outside world
+        return "outside every boundary" if element.kind in ("actor", "external") else None
+    for boundary in chain:
+        if str(boundary.get("trust")) == "untrusted" or boundary.get("kind") == "internet":
+            return f"in untrusted boundary {boundary.id}"
+        if boundary.get("public"):
+            return f"in public boundary {boundary.id}"
+    return None
 
 
 def _graph(model: n.Model) -> dict[str, list[str]]:

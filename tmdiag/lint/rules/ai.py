@@ -24,6 +24,7 @@ def takes_untrusted_input(model: Model, element: Element) -> bool:
     "TM601",
     "llm-unfiltered-untrusted-input",
     severity="error",
+    risk=("high", "high"),
     summary="An LLM takes untrusted input without content filtering.",
     rationale="Prompt injection and jailbreaks arrive in untrusted input; without filtering of prompts and "
     "completions the model can be turned against its users and the systems it reaches (OWASP LLM01).",
@@ -41,6 +42,7 @@ def llm_unfiltered(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM602",
     "llm-acts-on-untrusted-input",
     severity="warning",
+    risk=("high", "high"),
     summary="An LLM that executes code or acts through tools takes untrusted input.",
     rationale="Injected instructions in untrusted input become actions when the model can run code or "
     "call tools: excessive agency (OWASP LLM06).",
@@ -65,6 +67,7 @@ def llm_acts(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM603",
     "agent-tools-unvalidated",
     severity="warning",
+    risk=("medium", "high"),
     summary="An AI agent uses external tools or MCP servers without validating their configuration.",
     rationale="A tool server's launch configuration runs with the agent's rights; unvalidated it is a "
     "supply-chain and command-injection path.",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Iterator
 
 from tmdiag.diagnostics import Span
@@ -46,14 +45,6 @@ WEB_PORTS = (80, 443)
 CLOUD_BOUNDARY_KINDS = ("account", "project", "subscription")
 
 
-def parse_ingress(rule_text: object) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, int, int] | None:
-    """("0.0.0.0/0:20-25") -> (network, 20, 25); None when malformed (validation reports that)."""
-    parsed = schema.parse_ingress(rule_text) if isinstance(rule_text, str) else None
-    if parsed is None or isinstance(parsed, str):
-        return None
-    return parsed.network, parsed.first_port, parsed.last_port
-
-
 def world_ingress(element: Element) -> Iterator[tuple[str, Span, int, int]]:
     """Ingress rules open to 0.0.0.0/0 or ::/0: (rule, span, first port, last port)."""
     attr = element.attribute("ingress")
@@ -61,9 +52,9 @@ def world_ingress(element: Element) -> Iterator[tuple[str, Span, int, int]]:
         return
     spans = attr.item_spans or (attr.value_span,) * len(items(attr.value))
     for text, span in zip(items(attr.value), spans, strict=False):
-        parsed = parse_ingress(text)
-        if parsed and parsed[0].prefixlen == 0:
-            yield str(text), span, parsed[1], parsed[2]
+        parsed = schema.parse_ingress(text) if isinstance(text, str) else None
+        if isinstance(parsed, schema.Ingress) and parsed.from_anywhere:
+            yield str(text), span, parsed.first_port, parsed.last_port
 
 
 def is_cloud_boundary(boundary: Boundary) -> bool:
@@ -84,6 +75,7 @@ def _in_chain(model: Model, boundary_id: str | None, key: str, value: object) ->
     "TM401",
     "admin-port-open-to-internet",
     severity="error",
+    risk=("very_high", "very_high"),
     summary="Ingress is open to 0.0.0.0/0 or ::/0 on an administrative or database port.",
     rationale="Internet-wide scanners find open SSH, RDP and database ports within minutes; brute force, "
     "default credentials and unpatched services follow (CIS AWS Foundations 5.2/5.3). Ports checked: "
@@ -105,6 +97,7 @@ def admin_port_open(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM402",
     "public-datastore-with-private-data",
     severity="error",
+    risk=("high", "very_high"),
     summary="A public datastore (or bucket) keeps data classified above public.",
     # public: `public: true`, inside a `public: true` boundary, or ingress from 0.0.0.0/0 or ::/0
     rationale="Public buckets and databases are the most common cloud data breach: anything above "
@@ -135,6 +128,7 @@ def public_datastore(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM403",
     "audit-logging-off",
     severity="warning",
+    risk=("medium", "high"),
     summary="A cloud account, project or subscription boundary has no audit logging (`audit_log`).",
     rationale="Without control-plane audit logs (CloudTrail, Cloud Audit Logs, Activity Log) an attacker "
     "who gets in goes unseen, and nobody can tell afterwards what they touched.",
@@ -163,6 +157,7 @@ def _mfa_enforced(model: Model, *nodes: Node) -> bool:
     "TM404",
     "admin-access-without-mfa",
     severity="error",
+    risk=("high", "very_high"),
     summary="Administrative access is possible without multi-factor authentication.",
     rationale="Phished or reused passwords are the commonest way into consoles and admin interfaces; "
     "MFA stops most of them.",
@@ -186,6 +181,7 @@ def admin_without_mfa(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM405",
     "mfa-not-required",
     severity="warning",
+    risk=("medium", "high"),
     summary="A cloud account, project or subscription boundary does not require MFA (`mfa: required`).",
     rationale="Account-wide MFA is the baseline control for human access to a cloud control plane "
     "(CIS benchmarks 1.x); optional MFA is usually missing where it matters.",
@@ -208,6 +204,7 @@ def mfa_not_required(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM406",
     "ingress-open-to-internet",
     severity="warning",
+    risk=("high", "medium"),
     summary="Ingress is open to 0.0.0.0/0 or ::/0 on a port other than 80 or 443.",
     rationale="Services other than the public web front are rarely meant for the whole internet; each "
     "open port is attack surface that scanners find at once.",

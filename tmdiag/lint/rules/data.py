@@ -34,6 +34,7 @@ def stored_data(model: Model, store: Element) -> list[DataAsset]:
     "TM301",
     "sensitive-data-unencrypted-at-rest",
     severity="error",
+    risk=("medium", "high"),
     summary="A datastore keeps sensitive or personal data without encryption at rest.",
     rationale="Disks, snapshots and backups leave the datastore's access control behind; encryption at "
     "rest keeps a stolen copy useless (and is required by PCI DSS and expected under GDPR).",
@@ -61,6 +62,7 @@ def sensitive_unencrypted_at_rest(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM302",
     "credentials-without-lifetime",
     severity="warning",
+    risk=("medium", "medium"),
     summary="A credential data asset does not say how long it lives (`lifetime`).",
     rationale="How long a stolen credential stays useful decides the damage; a credential of unknown "
     "lifetime is usually a long-lived one nobody rotates.",
@@ -80,6 +82,7 @@ def credentials_without_lifetime(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM303",
     "hardcoded-credentials",
     severity="error",
+    risk=("high", "very_high"),
     summary="A credential is hard-coded.",
     rationale="Hard-coded credentials end up in repositories, images and logs and cannot be rotated without a release.",
     fix="Move the credential to a secrets manager and issue it at run time; then set its real `lifetime`.",
@@ -119,6 +122,7 @@ def data_never_used(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM305",
     "unclassified-data",
     severity="warning",
+    risk=("low", "medium"),
     summary="A data asset has no `classification`.",
     rationale="Classification drives which protections the data needs; unclassified data gets none of "
     "the data protection checks.",
@@ -135,6 +139,7 @@ def unclassified_data(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM306",
     "data-above-clearance",
     severity="error",
+    risk=("medium", "high"),
     summary="A flow brings data to an element cleared for a lower classification (`max_classification`).",
     rationale="`max_classification` records what an element may handle (its hardening, contracts, "
     "location); sending it more sensitive data breaks that promise.",

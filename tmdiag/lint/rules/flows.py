@@ -42,6 +42,7 @@ boundary prod "Production" {
     "TM201",
     "unauthenticated-into-trusted",
     severity="error",
+    risk=("high", "high"),
     summary="A flow crosses into a more trusted boundary without authentication.",
     rationale="Every step up in trust must be earned: an unauthenticated request from a less trusted zone "
     "lets anyone there act with the trust of the zone it enters (spoofing, elevation of privilege).",
@@ -67,6 +68,7 @@ def unauthenticated_into_trusted(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM202",
     "unencrypted-boundary-crossing",
     severity="error",
+    risk=("high", "high"),
     summary="A flow crosses a trust boundary unencrypted.",
     rationale="Whatever crosses a boundary travels over networks the sender does not control; unencrypted "
     "it can be read and altered on the way (information disclosure, tampering).",
@@ -85,6 +87,7 @@ def unencrypted_boundary_crossing(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM203",
     "secret-data-unencrypted",
     severity="error",
+    risk=("high", "very_high"),
     summary="A flow carries secret data or credentials unencrypted, even inside one boundary.",
     rationale="Credentials and secrets read off an internal network are the usual path from one foothold "
     "to the whole system; an internal link is not a safe channel.",
@@ -107,6 +110,7 @@ def secret_data_unencrypted(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM204",
     "weak-tls",
     severity="error",
+    risk=("medium", "high"),
     summary="A flow or element uses TLS below 1.2 (or SSL).",
     rationale="SSL 3, TLS 1.0 and 1.1 have practical attacks (POODLE, BEAST) and are deprecated (RFC 8996).",
     fix="Require TLS 1.2 or later: `tls: 1.3` on flows, `min_tls: 1.2` on elements.",
@@ -130,6 +134,7 @@ def weak_tls(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM205",
     "datastore-reachable-from-untrusted",
     severity="error",
+    risk=("high", "high"),
     summary="A datastore is reached directly from an untrusted boundary.",
     rationale="A datastore reached straight from an untrusted zone exposes its query interface, "
     "credentials and every record to whoever sits there; a service in between can authorize and validate.",

@@ -28,6 +28,7 @@ def _team_span(model: Model) -> Span:
     "TM101",
     "no-security-lead",
     severity="warning",
+    risk=("medium", "medium"),
     summary="No member of the team has the `security_lead` role.",
     rationale="Threat modeling works when one person owns the security view: they run the sessions, "
     "challenge assumptions and follow findings to closure. Without a named security lead nobody does.",
@@ -43,6 +44,7 @@ def no_security_lead(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM102",
     "team-lacks-roles",
     severity="warning",
+    risk=("low", "low"),
     summary="The team lacks development, operations or business roles.",
     rationale="A threat model made by one discipline misses what the others know: developers know the "
     "code paths, operations the deployment and its failure modes, the business what a loss costs.",
@@ -62,6 +64,7 @@ def team_lacks_roles(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM103",
     "no-scope",
     severity="warning",
+    risk=("low", "low"),
     summary="The model does not say what it covers (`scope`).",
     rationale="Without a scope, readers cannot tell a threat that was considered and left out from one "
     "nobody thought of, and reviews argue about boundaries instead of threats.",
@@ -84,6 +87,7 @@ def no_scope(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM104",
     "review-overdue",
     severity="warning",
+    risk=("medium", "medium"),
     summary="The model's last review (`reviewed` + `review_every`) is in the past.",
     rationale="A threat model describes the system as it was when reviewed. Systems change; a model "
     "past its review date silently drifts from reality.",
@@ -110,6 +114,7 @@ def review_overdue(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM105",
     "review-not-scheduled",
     severity="info",
+    risk=("low", "low"),
     summary="The model has no `reviewed` date or no `review_every` interval.",
     rationale="Without a review date and an interval nobody can tell when the model went stale.",
     fix="Add `reviewed: YYYY-MM-DD` and `review_every: 90d` to the `model` header.",
@@ -128,6 +133,7 @@ def review_not_scheduled(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM106",
     "no-model-owner",
     severity="info",
+    risk=("low", "medium"),
     summary="The model header names no `owner` from the team.",
     rationale="A model without an owner is nobody's job to keep current.",
     fix="Add `owner: <team member>` to the `model` header.",
