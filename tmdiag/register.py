@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from tmdiag.diagnostics import Diagnostic
@@ -25,6 +25,7 @@ from tmdiag.model import nodes as n
 from tmdiag.model.anchors import boundary_anchor, element_anchor, flow_anchor
 from tmdiag.model.locate import Locator, Target
 from tmdiag.results import Finding, Summary, Threat, ThreatAnalysis
+from tmdiag.semantics import threatlib
 from tmdiag.threats import decisions as dec
 from tmdiag.threats.risk import WORDS, RiskModel
 
@@ -42,8 +43,19 @@ class Register:
         return Summary.of(self.findings)
 
 
-def build(model: n.Model, threats: ThreatAnalysis, lint: Sequence[Diagnostic], today: datetime.date) -> Register:
-    """The register of a model: its threats and the lint findings that are risks, ranked together."""
+def lint_decisions(model: n.Model, lint: Sequence[Diagnostic], today: datetime.date) -> list[Diagnostic]:
+    """Stale or expired decisions on lint rules (`risk TM401 on …`), judged without the threats:
+    what `tmdiag check` can tell about decisions (the others need the threat enumeration)."""
+    if not any(threatlib.is_lint_code(risk.id) for risk in model.risks):
+        return []
+    register = build(model, ThreatAnalysis((), ()), lint, today, judged=threatlib.is_lint_code)
+    return list(register.diagnostics)
+
+
+def build(model: n.Model, threats: ThreatAnalysis, lint: Sequence[Diagnostic], today: datetime.date,
+          judged: Callable[[str], bool] = lambda threat_id: True) -> Register:  # fmt: skip
+    """The register of a model: its threats and the lint findings that are risks, ranked together.
+    `judged`: which decisions (by threat id) the findings given can tell stale or expired."""
     table = dec.Decisions.of(model)
     risk = RiskModel(model)
     locator = Locator(model)
@@ -73,7 +85,7 @@ def build(model: n.Model, threats: ThreatAnalysis, lint: Sequence[Diagnostic], t
         by_target.setdefault(f.target_id, []).append(f.threat_id)
     decided = [(f.threat_id, f.target_id) for f in ranked]
     out = {(f.threat_id, f.target_id) for f in excluded}
-    problems = dec.diagnostics(table, decided, out, by_target, model, today)
+    problems = dec.diagnostics(table, decided, out, by_target, model, today, judged)
     others = [d for d in threats.diagnostics if d.code not in ("E406", "E407", "E408", "E409")]
     return Register(ranked, tuple(sorted(dict.fromkeys((*others, *problems)), key=lambda d: d.sort_key)),
                     tuple(excluded))  # fmt: skip

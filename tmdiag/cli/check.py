@@ -19,6 +19,7 @@ from tmdiag.lint import lint
 from tmdiag.lint.config import FAIL_ON, ConfigError, LintConfig, load_config, read_config
 from tmdiag.output.diagnostics import render_json, render_text, summary
 from tmdiag.pipeline import load
+from tmdiag.register import lint_decisions
 
 EXAMPLES = """\
 examples:
@@ -135,7 +136,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             sources.update(model.sources)
             if not args.no_lint and not any(d.code.startswith("E0") for d in found):
-                found = sorted(found + lint(model, config, today), key=lambda d: (*d.sort_key, d.message))
+                linted = lint(model, config, today)
+                if not any(d.severity >= Severity.ERROR for d in found):  # decisions on lint rules: stale?
+                    linted += lint_decisions(model, linted, today)
+                found = sorted(found + linted, key=lambda d: (*d.sort_key, d.message))
         failed = failed or any(
             d.severity >= Severity.ERROR if d.code[0] == "E" else config.fails(d.severity) for d in found
         )

@@ -37,6 +37,7 @@ examples:
   tmdiag threats model.tm --status open --fail-on high    CI gate: exit 1 on open high/critical
   tmdiag threats model.tm --format json --today 2026-11-27 > threats.json
   tmdiag threats model.tm --format csv > threats.csv
+  tmdiag threats model.tm --format github > issues.json   the plan as issues, one per owner
   tmdiag threats model.tm --pytm-parity                 exactly what raw pytm 1.4 finds
 """
 
@@ -47,7 +48,10 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
     parser.add_argument("path", metavar="FILE", help="the .tm model")
-    parser.add_argument("--format", choices=("text", "json", "csv"), default="text", help="output format")
+    parser.add_argument("--format", choices=("text", "json", "csv", "github"), default="text",
+                        help="output format; github: the plan as GitHub issues (JSON for `gh issue create`)")
+    parser.add_argument("--group", choices=("owner", "risk"), default="owner",
+                        help="--format github: one issue per owner (default) or per risk")
     parser.add_argument("--min-risk", choices=LEVELS, default="info", help="hide findings below this risk level")
     parser.add_argument("--status", type=_statuses, default=None, metavar="S[,S]",
                         help="show only these statuses, e.g. `open` or `open,accepted`")  # fmt: skip
@@ -94,6 +98,11 @@ def run(args: argparse.Namespace) -> int:
                            excluded=analysis.excluded, diagnostics=problems)  # fmt: skip
     elif args.format == "csv":
         sys.stdout.write(_csv(shown, analysis.today))
+        _print_diagnostics(args, problems, model.sources, sys.stderr)
+    elif args.format == "github":
+        from tmdiag.report.issues import render
+
+        sys.stdout.write(render(model, shown, analysis.today, args.group))
         _print_diagnostics(args, problems, model.sources, sys.stderr)
     else:
         colour = use_colour(args)

@@ -336,6 +336,10 @@ class _Builder:
             "source": finding.source,
             "explanation": finding.explanation,
             "location": _location(finding.span),
+            "mitigated_by": list(finding.mitigated_by),
+            "due": finding.due.isoformat() if finding.due else None,
+            "overdue": finding.overdue(self.today),
+            "decided_by": _decided_by(finding.decision),
         }
 
     def decision(self, decision: RiskDecision | None, expired: bool) -> Ctx | None:
@@ -394,6 +398,17 @@ class _Builder:
         if not hasattr(self, "_locator"):
             self._locator = Locator(self.model)
         return self._locator
+
+
+def _decided_by(decision: RiskDecision | None) -> Ctx | None:
+    """Which decision applied, as written: `risk DE04 on acct` (boundary), and where."""
+    if decision is None:
+        return None
+    threat = f'"{decision.id}"' if decision.threat_pattern else decision.id
+    target = f'"{decision.target}"' if decision.scope == "pattern" else decision.target
+    scope = {"kind": "every element of that kind", "pattern": "every id matching the pattern"}.get(decision.scope, "")
+    return {"text": f"risk {threat} on {target}", "scope": scope, "path": decision.span.path,
+            "line": decision.span.line}  # fmt: skip
 
 
 def _expired(decision: RiskDecision, today: datetime.date) -> bool:

@@ -52,4 +52,5 @@ def plan(threats: list[Ctx]) -> list[Ctx]:
     for group in groups.values():
         group["severe"] = sum(group["counts"].get(r, 0) for r in SEVERE_RISKS)
         group["worst"] = group["threats"][0]["risk"]
+        group["overdue"] = sum(1 for t in group["threats"] if t["overdue"])
     return list(groups.values())

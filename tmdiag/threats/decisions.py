@@ -249,6 +249,10 @@ def _stale(table: Decisions, risk: n.RiskDecision, by_target: dict[str, list[str
         return Diagnostic("E406", f"stale risk decision: pytm no longer uses threat `{risk.id}`", risk.id_span,
                           hint=retired.deprecated)  # fmt: skip
     what = f'the pattern "{risk.id}"' if risk.threat_pattern else f"threat `{risk.id}`"
+    if threatlib.is_lint_code(risk.id) and not risk.threat_pattern:
+        where = f"`{risk.target}`" if risk.scope == "id" else _where(risk)
+        return Diagnostic("E406", f"stale risk decision: rule `{risk.id}` finds nothing on {where}", risk.id_span,
+                          hint="the lint finding is gone (fixed?): remove the decision")  # fmt: skip
     if risk.scope == "id" and model.boundary(risk.target) is None and not risk.threat_pattern:
         applying = sorted(set(by_target.get(risk.target, [])))
         more = f" and {len(applying) - 12} more" if len(applying) > 12 else ""

@@ -54,7 +54,7 @@ def open_risk_without_owner(model: Model, ctx: Context) -> Iterator[Hit]:
     for risk in model.risks:
         if _status(risk) != "open" or risk.has("owner"):
             continue
-        target = model.element(risk.target) or model.flow(risk.target)
+        target = model.element(risk.target) or model.flow(risk.target) or model.boundary(risk.target)
         if target is not None and model.owner_of(target):
             continue  # owned by its target or a boundary around it, as in `tmdiag threats` and the report
         level = rating(model, risk)
@@ -119,9 +119,10 @@ def accepted_risk_expired(model: Model, ctx: Context) -> Iterator[Hit]:
 def risk_past_due(model: Model, ctx: Context) -> Iterator[Hit]:
     for risk in model.risks:
         due = risk.get("due")
-        if _status(risk) == "open" and isinstance(due, datetime.date) and due < ctx.today:
+        if _status(risk) in ("open", "in_progress") and isinstance(due, datetime.date) and due < ctx.today:
+            status = _status(risk).replace("_", " ")
             yield Hit(
-                attribute_span(risk, "due"), f"open risk `{risk.id}` on `{risk.target}` was due {due.isoformat()}"
+                attribute_span(risk, "due"), f"{status} risk `{risk.id}` on `{risk.target}` was due {due.isoformat()}"
             )
 
 
