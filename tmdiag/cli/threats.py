@@ -48,10 +48,18 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
     parser.add_argument("path", metavar="FILE", help="the .tm model")
-    parser.add_argument("--format", choices=("text", "json", "csv", "github"), default="text",
-                        help="output format; github: the plan as GitHub issues (JSON for `gh issue create`)")
-    parser.add_argument("--group", choices=("owner", "risk"), default="owner",
-                        help="--format github: one issue per owner (default) or per risk")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "csv", "github"),
+        default="text",
+        help="output format; github: the plan as GitHub issues (JSON for `gh issue create`)",
+    )
+    parser.add_argument(
+        "--group",
+        choices=("owner", "risk"),
+        default="owner",
+        help="--format github: one issue per owner (default) or per risk",
+    )
     parser.add_argument("--min-risk", choices=LEVELS, default="info", help="hide findings below this risk level")
     parser.add_argument("--status", type=_statuses, default=None, metavar="S[,S]",
                         help="show only these statuses, e.g. `open` or `open,accepted`")  # fmt: skip
