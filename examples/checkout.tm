@@ -94,8 +94,16 @@ web -> fraud "Score order" {
 customer -> assistant "Ask about an order" { protocol: https, data: [order], encrypted: true }
 
 control waf "AWS WAF" { kind: waf, on: [web], mitigates: [INP02], owner: carol, automated: true }
+control sessions "Signed, expiring session cookies" {
+  kind: session_management, on: [web], owner: bob
+}
 
 risk INP02 on web { status: mitigated, owner: bob, by: waf, ticket: "PAY-142" }
+risk AC21 on web  { status: in_progress, owner: bob, due: 2027-01-15, ticket: "PAY-151" }
+risk CR05 on private {
+  status: accepted, owner: carol, until: 2027-06-30
+  justification: "RDS and Lambda use AWS-managed AES-256 keys; the algorithm is not ours to set"
+}
 risk AC05 on store {
   status: accepted, owner: dan, until: 2027-03-01
   justification: "Read replicas are out of scope until Q2"

@@ -188,10 +188,9 @@ async def test_definition_and_references(client: LanguageClient):
             context=types.ReferenceContext(include_declaration=False),
         )
     )
-    assert {r.range.start.line for r in members or []} == {
-        position_of(text, "owner: bob\n").line,
-        position_of(text, "owner: bob,").line,
-    }
+    lines = text.splitlines()
+    expected = {i for i, line in enumerate(lines) if "owner: bob" in line}
+    assert {r.range.start.line for r in members or []} == expected and len(expected) >= 3
 
 
 async def test_threat_ids_and_controls_resolve(client: LanguageClient):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import fnmatch
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -309,13 +309,16 @@ class Validator:
             assert risk.target_span is not None
             if risk.scope == "id":
                 self.decision_target(risk)
-            elif risk.scope == "pattern" and not any(
-                fnmatch.fnmatchcase(node.id, risk.target) for node in (*self.model.elements, *self.model.flows)
-            ):
+            elif risk.scope == "pattern" and not any(fnmatch.fnmatchcase(i, risk.target) for i in self.target_ids()):
                 hint = '`*` matches any run of characters: "db-*" is every id that starts with `db-`'
                 message = f'the pattern "{risk.target}" matches no element or flow id'
                 self.error("E402", message, risk.target_span, hint=hint)
             self.decision_fields(risk)
+
+    def target_ids(self) -> Iterator[str]:
+        """Ids a decision may name: elements and named flows (declared anywhere), and the flows here."""
+        yield from (name for name, node in self.names.items() if isinstance(node, (n.Element, n.Flow)))
+        yield from (flow.id for flow in self.model.flows)
 
     def decision_target(self, risk: n.RiskDecision) -> None:
         """`on NAME`: an element, a flow, or a boundary (everything inside it)."""
