@@ -37,7 +37,7 @@ def read(path: str | Path) -> Infrastructure:
             f"no such file or folder: {shown}",
             Span(shown, 1, 1, 1, 2),
             hint="give a folder of .tf files, or the JSON of `terraform show -json`",
-        )  # fmt: skip
+        )
     )
     return infra
 

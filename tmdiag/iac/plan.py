@@ -66,7 +66,7 @@ def _problem(infra: Infrastructure, path: str, message: str, line: int = 1, colu
             message,
             Span(path, line, column, line, column + 1),
             hint="give the JSON of `terraform show -json PLANFILE` (a plan) or `terraform show -json` (the state)",
-        )  # fmt: skip
+        )
     )
     return infra
 
@@ -89,7 +89,7 @@ def read_json(path: Path, shown: str | None = None) -> Infrastructure:
     if not isinstance(data, dict):
         return _problem(infra, shown, "not a Terraform plan or state: the JSON is not an object")
     version = str(data.get("format_version", "1.0"))
-    if not version.split(".")[0] in ("0", "1"):
+    if version.split(".")[0] not in ("0", "1"):
         return _problem(infra, shown, f"unsupported `format_version` {version} (tmdiag reads 0.x and 1.x)")
     locations = _Locations(shown, text)
     del text
