@@ -174,9 +174,10 @@ def _read_module(
         if not isinstance(item, dict) or item.get("mode", "managed") != "managed":
             continue
         address, kind = str(item.get("address", "")), str(item.get("type", ""))
-        values = item.get("values") if isinstance(item.get("values"), dict) else {}
+        values: dict[str, Any] = item["values"] if isinstance(item.get("values"), dict) else {}
         if address in unknown:
-            values = _mark_unknown(values, unknown[address])
+            marked = _mark_unknown(values, unknown[address])
+            values = marked if isinstance(marked, dict) else {}
         if config is not None:
             local = f"{kind}.{item.get('name')}"
             expressions = config.resources.get(local, {})
@@ -233,13 +234,14 @@ def _read_raw_state(resources: list[Any], infra: Infrastructure, locations: _Loc
     for item in resources:
         if not isinstance(item, dict) or item.get("mode", "managed") != "managed":
             continue
-        base = f"{item.get('module') + '.' if item.get('module') else ''}{item.get('type')}.{item.get('name')}"
+        module = f"{item['module']}." if item.get("module") else ""
+        base = f"{module}{item.get('type')}.{item.get('name')}"
         for instance in item.get("instances") or []:
             if not isinstance(instance, dict):
                 continue
             key = instance.get("index_key")
             address = base + ("" if key is None else f"[{json.dumps(key)}]")
-            values = instance.get("attributes") if isinstance(instance.get("attributes"), dict) else {}
+            values: dict[str, Any] = instance["attributes"] if isinstance(instance.get("attributes"), dict) else {}
             infra.add(
                 Resource(
                     address,
