@@ -150,7 +150,7 @@ class _Config:
                 found = self.parent.references(expr.get("references") or [], depth + 1)
             elif text.startswith("module."):
                 name = text.split(".")[1].split("[")[0]
-                output = text.split(".")[2] if text.count(".") >= 2 else ""
+                output = text.split(".")[2].split("[")[0] if text.count(".") >= 2 else ""
                 child = self.child(name, f"{self.prefix}module.{name}.")
                 expr = (child.module.get("outputs") or {}).get(output) or {}
                 found = child.references(expr.get("expression", {}).get("references") or [], depth + 1)
@@ -158,7 +158,8 @@ class _Config:
                 found = []
             else:
                 match = _REFERENCE.match(text)
-                found = [Ref(self.prefix + match.group(1) + match.group(2) + (match.group(3) or ""))] if match else []
+                key = "" if match is None or match.group(3) in (None, "[*]") else match.group(3)
+                found = [Ref(self.prefix + match.group(1) + match.group(2) + key)] if match else []
             for ref in found:
                 base = ref.address.split("[")[0]
                 if base not in out and ref.address not in out:

@@ -308,10 +308,9 @@ def _public_not_modeled(model: Model, ctx: Context) -> Found:
             continue
         yield Hit(
             attribute_span(element, "public"),
-            f"`{element.id}` is not `public` in the model, but `{fact.resource.address}` is reachable from the "
-            "internet",
+            f"`{element.id}` is not `public` in the model, but the infrastructure makes it reachable from the internet",
             "make the resource private, or set `public: true`",
-            _evidence(fact, f"is public (`{fact.path or 'policy'}`)"),
+            _evidence(fact, f"makes it public (`{fact.path}`)" if fact.path else "is public"),
         )
 
 
