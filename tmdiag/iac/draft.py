@@ -74,7 +74,7 @@ class Drafter:
         self.by_base: dict[str, str] = {}  # resource base address -> node id
         self.flows: list[_Flow] = []
         self.drawn: set[str] = set()  # bases linked by some node
-        self.unknown: list[str] = []
+        self.as_flows: dict[str, str] = {}  # resource base address -> the flow drawn for it
 
     # ---- ids and labels ----------------------------------------------------------------
     def new_id(self, wanted: str, suffix: str) -> str:
@@ -346,7 +346,7 @@ class Drafter:
                     a, b = self.element_of(source), self.element_of(sink)
                     if a is not None and b is not None:
                         self.add_flow(a, b, None, "aws", "1.2")
-            self.drawn.add(resource.base)
+                        self.as_flows.setdefault(resource.base, f"{a} -> {b}")
 
     # ---- text ----------------------------------------------------------------------------
     def text(self, source: str) -> str:
@@ -385,7 +385,9 @@ class Drafter:
             if base in self.drawn:
                 continue
             row = mapping.row(resources[0].type)
-            if row is None:
+            if base in self.as_flows and row is not None:
+                supporting.append(f"{base} ({row.noun}: the flow {self.as_flows[base]})")
+            elif row is None:
                 unmapped.append(base)
             elif row.role != "element":
                 supporting.append(f"{base} ({row.noun})")
