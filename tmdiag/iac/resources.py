@@ -143,7 +143,14 @@ class Infrastructure:
 
     def resolve_ids(self, attributes: frozenset[str]) -> None:
         """Turn literal cloud ids (`sg-0abc`, ARNs) in reference attributes into `Ref`s."""
-        by_id = {i: r.address for r in self.resources for i in r.ids if i}
+        from tmdiag.iac.mapping import row
+
+        by_id: dict[str, str] = {}
+        parts = [r for r in self.resources if (found := row(r.type)) is not None and found.role == "part"]
+        part_ids = {id(r) for r in parts}
+        for resource in [r for r in self.resources if id(r) not in part_ids] + parts:  # a bucket, not its settings
+            for i in resource.ids:
+                by_id.setdefault(i, resource.address)
         if not by_id:
             return
 
