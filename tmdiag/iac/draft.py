@@ -12,6 +12,7 @@ The text is laid out by tmdiag's formatter.
 from __future__ import annotations
 
 import ipaddress
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -73,6 +74,7 @@ class Drafter:
         self.nodes: dict[str, _Node] = {}
         self.by_base: dict[str, str] = {}  # resource base address -> node id
         self.flows: list[_Flow] = []
+        self.flow_keys: set[tuple[str, str, Any]] = set()
         self.drawn: set[str] = set()  # bases linked by some node
         self.as_flows: dict[str, str] = {}  # resource base address -> the flow drawn for it
 
@@ -82,7 +84,7 @@ class Drafter:
         text = re.sub(r"-{2,}", "-", text)
         if not _NAME.fullmatch(text):
             text = "r_" + re.sub(r"[^A-Za-z0-9_]", "_", text)
-        candidates = [text, f"{text}_{suffix}"] + [f"{text}_{suffix}_{n}" for n in range(2, 10_000)]
+        candidates = itertools.chain((text, f"{text}_{suffix}"), (f"{text}_{suffix}_{n}" for n in itertools.count(2)))
         return next(c for c in candidates if c not in self.nodes and c not in KEYWORDS)
 
     def label(self, row: mapping.Row, resources: list[Resource]) -> str:
@@ -233,9 +235,9 @@ class Drafter:
         return node_id if node_id is not None and self.nodes[node_id].kind != "boundary" else None
 
     def add_flow(self, source: str, sink: str, port: Any, protocol: str | None = None, tls: str | None = None) -> None:
-        if source == sink or any(f.source == source and f.sink == sink and ("port", str(port)) in f.attributes
-                                 for f in self.flows):  # fmt: skip
+        if source == sink or (source, sink, port) in self.flow_keys:
             return
+        self.flow_keys.add((source, sink, port))
         port_number = port if isinstance(port, int) else None
         protocol = protocol or PROTOCOLS.get(port_number or -1, "tcp")
         attributes = [("protocol", protocol)]
@@ -356,7 +358,10 @@ class Drafter:
             f"model {_quote(self.name)} {{ scope: {_quote(f'AWS resources in {source}')}, cloud: aws }}",
             "",
         ]
-        for root in (n for n in self.nodes.values() if n.parent is None):
+        self.children: dict[str | None, list[_Node]] = {}
+        for node in self.nodes.values():
+            self.children.setdefault(node.parent, []).append(node)
+        for root in self.children.get(None, []):
             out.extend(self.block(root, 0))
             out.append("")
         for flow in self.flows:
@@ -368,7 +373,7 @@ class Drafter:
     def block(self, node: _Node, depth: int) -> list[str]:
         pad = "  " * depth
         keyword = "boundary" if node.kind == "boundary" else node.kind
-        children = [n for n in self.nodes.values() if n.parent == node.id]
+        children = self.children.get(node.id, [])
         if not node.attributes and not children and not node.notes:
             return [f"{pad}{keyword} {node.id} {_quote(node.label)}"]
         lines = [f"{pad}{keyword} {node.id} {_quote(node.label)} {{"]
@@ -422,4 +427,4 @@ def draft(infra: Infrastructure, name: str, source: str, *, formatted: bool = Tr
         return text
     from tmdiag.fmt import format_text
 
-    return format_text(text, "draft.tm")
+    return format_text(text, "draft.tm", verify=False)  # tmdiag wrote it: laid out, not re-proven

@@ -103,6 +103,7 @@ class _Drift:
         self.infra = infra
         self.facts = Facts(infra)
         self.links: list[Link] = []
+        self.by_node: dict[int, list[Link]] = {}
         for node in (*model.boundaries, *model.elements):
             attr = node.attribute("iac")
             if attr is None:
@@ -111,15 +112,16 @@ class _Drift:
             spans = attr.item_spans or (attr.value_span,) * len(values)
             for address, span in zip(values, spans, strict=False):
                 if isinstance(address, str) and schema.ADDRESS.fullmatch(address):
-                    self.links.append(Link(node, address, span, tuple(infra.find(address))))
+                    link = Link(node, address, span, tuple(infra.find(address)))
+                    self.links.append(link)
+                    self.by_node.setdefault(id(node), []).append(link)
 
     def linked(self, node: Node) -> list[Resource]:
         """The resources a node links, with the resources they own (parts) being read through them."""
         out: dict[str, Resource] = {}
-        for link in self.links:
-            if link.node is node:
-                for resource in link.resources:
-                    out.setdefault(resource.address, resource)
+        for link in self.by_node.get(id(node), ()):
+            for resource in link.resources:
+                out.setdefault(resource.address, resource)
         return list(out.values())
 
     def covered(self) -> set[str]:
