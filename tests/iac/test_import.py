@@ -151,3 +151,10 @@ def test_bad_json_is_a_diagnostic(
 def test_missing_source_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["import", "terraform", str(tmp_path / "nope")]) == 2
     assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_mapping_table_in_the_docs_is_up_to_date() -> None:
+    from tmdiag.iac import docs
+
+    assert docs.main(["--check"]) == 0, "run `python -m tmdiag.iac.docs` and commit docs/iac.md"
+    assert "| `aws_db_instance` | element |" in docs.DOCUMENT.read_text(encoding="utf-8")
