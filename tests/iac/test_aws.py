@@ -23,6 +23,7 @@ from tmdiag.api import check_file
 from tmdiag.cli import main
 from tmdiag.diagnostics import Diagnostic
 from tmdiag.iac.aws import read_aws
+from tmdiag.iac.resources import Ref
 from tmdiag.lint import lint
 
 boto3 = pytest.importorskip("boto3")
@@ -158,3 +159,13 @@ def test_aws_errors_are_one_line(
     )
     err = capsys.readouterr().err
     assert err.startswith("tmdiag: error: AWS read failed:") and "Traceback" not in err
+
+
+def test_without_a_state_objects_are_named_by_tag_or_name(aws: Any, moto_server: str) -> None:
+    aws_world.build(aws)
+    infra = read_aws(region=aws_world.REGION, endpoint_url=moto_server)
+    addresses = {r.address for r in infra.resources}
+    assert {"aws_instance.prod-bastion", "aws_s3_bucket.prod-shop-assets", "aws_lb.prod-web",
+            "aws_db_instance.prod-orders", "aws_cloudtrail.prod-trail"} <= addresses  # fmt: skip
+    bastion = infra.resource("aws_instance.prod-bastion")
+    assert bastion is not None and bastion.values["vpc_security_group_ids"] == [Ref("aws_security_group.prod-bastion")]

@@ -51,7 +51,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
                         "addresses to resource ids (default: match by the `Name` tag or name)")  # fmt: skip
     parser.add_argument("--profile", metavar="NAME", help="with --aws: the AWS profile")
     parser.add_argument("--region", metavar="REGION", help="with --aws: the region (default: the profile's)")
-    parser.add_argument("--endpoint-url", metavar="URL", help=argparse.SUPPRESS)  # tests: a local AWS emulator
+    parser.add_argument("--endpoint-url", metavar="URL", help="with --aws: another endpoint (LocalStack, moto)")
     parser.add_argument(
         "--format", choices=("text", "json", "sarif", "github"), default="text", help="output format (default: text)"
     )
