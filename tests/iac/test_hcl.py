@@ -55,7 +55,8 @@ def test_values_references_and_unknowns(tmp_path: Path) -> None:
 
 def test_draft_notes_what_is_known_only_after_apply(tmp_path: Path) -> None:
     infra = _read(tmp_path, {
-        "main.tf": 'variable "encrypt" {}\nresource "aws_db_instance" "orders" {\n  storage_encrypted = var.encrypt\n}\n'
+        "main.tf": 'variable "encrypt" {}\n'
+                   'resource "aws_db_instance" "orders" {\n  storage_encrypted = var.encrypt\n}\n'
                    'resource "aws_instance" "web" {\n  count = var.replicas\n}\nvariable "replicas" {}\n',
     })  # fmt: skip
     text = draft(infra, "m", "x")
