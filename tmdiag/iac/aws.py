@@ -121,7 +121,11 @@ class Reader:
                     encrypted = bool(volumes and volumes[0].get("Encrypted"))
                 values = {
                     "subnet_id": instance.get("SubnetId"), "tags": tags,
-                    "vpc_security_group_ids": [g["GroupId"] for g in instance.get("SecurityGroups", [])],
+                    "vpc_security_group_ids": list(dict.fromkeys(
+                        g["GroupId"]
+                        for g in instance.get("SecurityGroups", [])
+                        + [g for eni in instance.get("NetworkInterfaces", []) for g in eni.get("Groups", [])]
+                    )),
                     "associate_public_ip_address": bool(instance.get("PublicIpAddress")),
                     "root_block_device": [{"encrypted": encrypted}] if encrypted is not None else [],
                 }  # fmt: skip
