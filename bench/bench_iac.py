@@ -18,7 +18,7 @@ from generate_iac import plan
 
 from tmdiag import iac
 from tmdiag.api import check_text
-from tmdiag.iac.draft import draft
+from tmdiag.importers.terraform import draft
 from tmdiag.lint import lint
 from tmdiag.lint.config import LintConfig
 

@@ -6,7 +6,7 @@ import pytest
 
 from tests.iac.mutations import FIXTURES, THREE_TIER
 from tmdiag import iac
-from tmdiag.iac.draft import draft
+from tmdiag.importers.terraform import draft
 
 PLAN = FIXTURES / "three-tier-plan.json"
 

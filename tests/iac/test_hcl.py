@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from tmdiag import iac
-from tmdiag.iac.draft import draft
 from tmdiag.iac.resources import UNKNOWN, Ref
+from tmdiag.importers.terraform import draft
 
 
 def _read(tmp_path: Path, files: dict[str, str]) -> iac.Infrastructure:

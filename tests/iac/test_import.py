@@ -15,7 +15,7 @@ from tmdiag import iac
 from tmdiag.api import check_file
 from tmdiag.cli import main
 from tmdiag.fmt import format_text
-from tmdiag.iac.draft import draft
+from tmdiag.importers.terraform import draft
 from tmdiag.lint import lint
 
 # What a draft cannot know, so what `tmdiag check` still says about the fixture's draft: no team and
@@ -154,7 +154,7 @@ def test_missing_source_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_mapping_table_in_the_docs_is_up_to_date() -> None:
-    from tmdiag.iac import docs
+    from devtools import generate
 
-    assert docs.main(["--check"]) == 0, "run `python -m tmdiag.iac.docs` and commit docs/iac.md"
-    assert "| `aws_db_instance` | element |" in docs.DOCUMENT.read_text(encoding="utf-8")
+    assert generate.stale(generate.REPO, [generate.IAC_MAPPING]) == [], "run `make docs` and commit docs/iac.md"
+    assert "| `aws_db_instance` | element |" in (generate.REPO / "docs/iac.md").read_text(encoding="utf-8")

@@ -13,13 +13,13 @@ import argparse
 import datetime
 from pathlib import Path
 
-from tmdiag.api import check_file
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from tmdiag.cli._common import add_output_options, date_arg, error
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.iac.resources import Infrastructure
 from tmdiag.lint import lint
 from tmdiag.lint.config import FAIL_ON, ConfigError, load_config, read_config
+from tmdiag.pipeline import load
 
 EXAMPLES = """\
 examples:
@@ -86,13 +86,11 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as problem:
         error(str(problem))
         return EXIT_ERROR
-    model, found = check_file(args.model)
-    if model is None:
-        print_diagnostics(args, found, {}, 1)
-        return EXIT_ERROR
-    if any(d.severity >= Severity.ERROR for d in found):
-        print_diagnostics(args, found, model.sources, 1)
-        return EXIT_FINDINGS
+    loaded = load(args.model)
+    model = loaded.model
+    if model is None or loaded.errors:  # nothing to compare: the model's own problems are the output
+        print_diagnostics(args, list(loaded.diagnostics), loaded.sources, 1)
+        return EXIT_ERROR if model is None else EXIT_FINDINGS
     if args.aws:
         try:
             infra = _read_aws(args)

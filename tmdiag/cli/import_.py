@@ -1,9 +1,9 @@
 """`tmdiag import FORMAT SOURCE -o model.tm`: draft a model from another description of the system.
 
-Each format is one module with `add_arguments(parser)` and `draft(args) -> (text, diagnostics)`,
-listed in FORMATS; `terraform` reads a folder of `.tf` files or the JSON of `terraform show -json`.
-The draft is laid out by `tmdiag fmt` and written atomically; nothing is written when the source
-cannot be read at all.
+Each format is one module in `tmdiag.importers` with `add_arguments(parser)` and
+`draft_from(args) -> (text, diagnostics, sources)`, listed in FORMATS; `terraform` reads a folder
+of `.tf` files or the JSON of `terraform show -json`. The draft is laid out by `tmdiag fmt` and
+written atomically; nothing is written when the source cannot be read at all.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from tmdiag.output.files import write_atomic
 
 # format -> (module, one line of help)
 FORMATS = {
-    "terraform": ("tmdiag.iac.importer", "a folder of .tf files, or a plan or state from `terraform show -json`"),
+    "terraform": ("tmdiag.importers.terraform", "a folder of .tf files, or a plan or state (`terraform show -json`)"),
 }
 
 EXAMPLES = """\
@@ -64,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     if output is not None and output.exists() and not args.force:
         error(f"{output} exists; pass --force to overwrite it")
         return EXIT_ERROR
-    text, diagnostics, sources = importlib.import_module(args.importer).draft(args)
+    text, diagnostics, sources = importlib.import_module(args.importer).draft_from(args)
     colour = use_colour(args, sys.stderr)
     for d in diagnostics:
         print(render_text(d, sources, colour) + "\n", file=sys.stderr)

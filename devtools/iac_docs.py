@@ -1,18 +1,13 @@
-"""The mapping table of docs/iac.md, generated from `tmdiag.iac.mapping.ROWS`.
-
-python -m tmdiag.iac.docs            rewrite the table between its markers
-python -m tmdiag.iac.docs --check    exit 1 when it is out of date (a test runs this)
-"""
+"""The mapping table of docs/iac.md, generated from `tmdiag.iac.mapping.ROWS` (`make docs`)."""
 
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 from tmdiag.iac.mapping import ROWS, Row
 
-DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "iac.md"
+DOCUMENT = Path("docs/iac.md")
 _BLOCK = re.compile(r"(<!-- BEGIN mapping -->\n).*?(<!-- END mapping -->)", re.DOTALL)
 _ROLES = {"element": "element", "boundary": "boundary", "part": "part", "group": "security group",
           "account": "account", "flow": "flow", "support": "read, not drawn"}  # fmt: skip
@@ -53,19 +48,5 @@ def render(text: str) -> str:
     return _BLOCK.sub(lambda m: f"{m.group(1)}\n{table()}\n{m.group(2)}", text)
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    text = DOCUMENT.read_text(encoding="utf-8")
-    updated = render(text)
-    if "--check" in argv:
-        return 0 if updated == text else 1
-    if updated != text:
-        from tmdiag.output.files import write_atomic
-
-        write_atomic(DOCUMENT, updated)
-        print(f"updated {DOCUMENT.name}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def files(root: Path) -> dict[Path, str]:
+    return {DOCUMENT: render((root / DOCUMENT).read_text(encoding="utf-8"))}

@@ -1,4 +1,5 @@
-"""Draft a `.tm` model from infrastructure (`tmdiag import terraform`).
+"""`tmdiag import terraform`: draft a `.tm` model from Terraform (a folder of `.tf` files, or a plan or
+state from `terraform show -json`).
 
 Boundaries: the internet, the AWS account, VPCs, subnets (nested). Elements: one per resource
 block the mapping table draws (all its instances together), with `ingress` from its security
@@ -11,14 +12,18 @@ The text is laid out by tmdiag's formatter.
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import ipaddress
 import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from tmdiag.iac import mapping
+from tmdiag.diagnostics import Diagnostic, Severity
+from tmdiag.iac import mapping, read
 from tmdiag.iac.facts import Facts, IngressRule
 from tmdiag.iac.resources import Infrastructure, Ref, Resource, base_address
 from tmdiag.syntax.grammar import KEYWORDS_FOR_STATEMENTS
@@ -428,3 +433,28 @@ def draft(infra: Infrastructure, name: str, source: str, *, formatted: bool = Tr
     from tmdiag.fmt import format_text
 
     return format_text(text, "draft.tm", verify=False)  # tmdiag wrote it: laid out, not re-proven
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--name", help="the model's name (default: the folder or file name)")
+
+
+def draft_from(args: argparse.Namespace) -> tuple[str | None, list[Diagnostic], dict[str, str]]:
+    """The drafted text (None when nothing could be read), the problems met, and the sources to quote."""
+    source = Path(args.source)
+    infra = read(source)
+    problems = infra.problems
+    if any(p.code == "E502" for p in problems) or (problems and not infra.resources):
+        return None, problems, _sources(problems)
+    name = args.name or (source.resolve().name if source.is_dir() else source.stem)
+    return draft(infra, name, args.source), problems, _sources(problems)
+
+
+def _sources(problems: list[Diagnostic]) -> dict[str, str]:
+    """The text of the files diagnostics point into, so that they show the line and a caret."""
+    out: dict[str, str] = {}
+    for d in problems:
+        if d.severity >= Severity.INFO and d.span.in_file and d.span.path not in out:
+            with contextlib.suppress(OSError):
+                out[d.span.path] = Path(d.span.path).read_text(encoding="utf-8-sig", errors="replace")
+    return out
