@@ -13,14 +13,18 @@ from pathlib import Path
 
 from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.iac.resources import UNKNOWN, Infrastructure, Ref, Resource
+from tmdiag.memory import gc_paused
 
 __all__ = ["UNKNOWN", "Infrastructure", "Ref", "Resource", "read"]
 
 
 def read(path: str | Path) -> Infrastructure:
     """Resources from a folder of `.tf` files or a plan/state JSON file; problems as E501 diagnostics."""
-    target = Path(path)
-    shown = str(path)
+    with gc_paused():  # many young objects, no cycles: collections would only re-scan them
+        return _read(Path(path), str(path))
+
+
+def _read(target: Path, shown: str) -> Infrastructure:
     if target.is_dir() or (target.suffix == ".tf" and target.is_file()):
         from tmdiag.iac.hcl import read_folder
 

@@ -25,6 +25,7 @@ from typing import Any
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.iac import mapping, read
 from tmdiag.iac.facts import Facts, IngressRule
+from tmdiag.memory import gc_paused
 from tmdiag.iac.resources import Infrastructure, Ref, Resource, base_address
 from tmdiag.syntax.grammar import KEYWORDS_FOR_STATEMENTS
 
@@ -425,9 +426,10 @@ def _internet(cidr: str) -> bool:
 
 def draft(infra: Infrastructure, name: str, source: str, *, formatted: bool = True) -> str:
     """The drafted model as `.tm` text (laid out by tmdiag's formatter unless `formatted` is False)."""
-    drafter = Drafter(infra, name)
-    drafter.build()
-    text = drafter.text(source)
+    with gc_paused():
+        drafter = Drafter(infra, name)
+        drafter.build()
+        text = drafter.text(source)
     if not formatted:
         return text
     from tmdiag.fmt import format_text
