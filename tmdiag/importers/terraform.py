@@ -25,8 +25,8 @@ from typing import Any
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.iac import mapping, read
 from tmdiag.iac.facts import Facts, IngressRule
-from tmdiag.memory import gc_paused
 from tmdiag.iac.resources import Infrastructure, Ref, Resource, base_address
+from tmdiag.memory import gc_paused
 from tmdiag.syntax.grammar import KEYWORDS_FOR_STATEMENTS
 
 PROTOCOLS = {
