@@ -1,7 +1,8 @@
 """Regenerate the files derived from the code, or check that the committed ones are current.
 
     python -m devtools.generate docs              docs/rules/, the schema tables of docs/language.md
-                                                  and dsl/SPEC.md, the pytm mapping in docs/threats.md
+                                                  and dsl/SPEC.md, the pytm mapping in docs/threats.md,
+                                                  the Terraform mapping in docs/iac.md
     python -m devtools.generate grammars          the TextMate grammar and the Pygments lexer
     python -m devtools.generate all --check       exit 1 and name the stale files (`make lint`)
 
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from devtools import grammars, language_docs, pytm_mapping, rules_docs
+from devtools import grammars, iac_docs, language_docs, pytm_mapping, rules_docs
 from tmdiag.output.files import write_atomic
 
 REPO = Path(__file__).resolve().parents[1]
@@ -33,8 +34,9 @@ class Generator:
 RULES_DOCS = Generator("rules-docs", "docs", rules_docs.files, owns=f"{rules_docs.FOLDER}/*.md")
 LANGUAGE_DOCS = Generator("language-docs", "docs", language_docs.files)
 PYTM_MAPPING = Generator("pytm-mapping", "docs", pytm_mapping.files)
+IAC_MAPPING = Generator("iac-mapping", "docs", iac_docs.files)
 GRAMMARS = Generator("grammars", "grammars", grammars.files)
-GENERATORS = (RULES_DOCS, LANGUAGE_DOCS, PYTM_MAPPING, GRAMMARS)
+GENERATORS = (RULES_DOCS, LANGUAGE_DOCS, PYTM_MAPPING, IAC_MAPPING, GRAMMARS)
 TARGETS = ("all", "docs", "grammars")
 
 

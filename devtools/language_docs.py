@@ -50,6 +50,7 @@ def type_words(attr: schema.Attr) -> str:
         schema.PORT: "port `0`–`65535`",
         schema.ICON: "icon `provider.name`",
         schema.IDS: "list of threat ids",
+        schema.ADDRESSES: 'list of resource addresses (`"aws_s3_bucket.logs"`)',
     }.get(attr.type, attr.type)
 
 

@@ -25,10 +25,7 @@ def rule_page(rule: Rule) -> str:
         f"**Default severity:** {rule.severity.label}\n\n"
         f"{rule.summary}\n\n"
         f"## Why it matters\n\n{rule.rationale}\n\n"
-        f"## How to fix it\n\n{rule.fix}\n\n"
-        f"## Example\n\nThis model triggers {rule.code}:\n\n```tm\n{rule.example}```\n\n"
-        f"`tmdiag check example.tm` reports:\n\n```text\n{example_output(rule)}```\n\n"
-        f"## Configure or suppress\n\n"
+        f"## How to fix it\n\n{rule.fix}\n\n" + _example(rule) + "## Configure or suppress\n\n"
         f"```toml\n[tool.tmdiag]            # pyproject.toml, or the top level of tmdiag.toml\n"
         f'ignore = ["{rule.code}"]          # turn it off\n'
         f'severity = {{ {rule.code} = "{other}" }}  # or change its severity\n```\n\n'
@@ -38,6 +35,20 @@ def rule_page(rule: Rule) -> str:
             else "Silence one finding in the model, with the reason:\n\n"
             f"```tm\n# tmdiag: ignore[{rule.code}] reason: <why it does not apply here>\n```\n"
         )
+    )
+
+
+def _example(rule: Rule) -> str:
+    if not rule.example_iac:
+        return (
+            f"## Example\n\nThis model triggers {rule.code}:\n\n```tm\n{rule.example}```\n\n"
+            f"`tmdiag check example.tm` reports:\n\n```text\n{example_output(rule)}```\n\n"
+        )
+    return (
+        f"## Example\n\nThis model, compared with the Terraform below, triggers {rule.code}:\n\n"
+        f"```tm\n{rule.example}```\n\n`infra/main.tf`:\n\n```hcl\n{rule.example_iac}```\n\n"
+        f"`tmdiag drift example.tm --terraform infra/` (or `tmdiag check --against infra/ example.tm`) "
+        f"reports:\n\n```text\n{example_output(rule)}```\n\n"
     )
 
 

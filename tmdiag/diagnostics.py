@@ -20,6 +20,15 @@ class Span:
     def point(path: str, line: int, column: int) -> Span:
         return Span(path, line, column, line, column + 1)
 
+    @staticmethod
+    def resource(name: str) -> Span:
+        """Not a place in a file but a named thing elsewhere (a cloud resource's ARN): line 0."""
+        return Span(name, 0, 0, 0, 0)
+
+    @property
+    def in_file(self) -> bool:
+        return self.line > 0
+
 
 class Severity(enum.IntEnum):
     INFO = 1

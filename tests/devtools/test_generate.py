@@ -14,6 +14,7 @@ GENERATED = (
     "docs/language.md",
     "dsl/SPEC.md",
     "docs/threats.md",
+    "docs/iac.md",
     "editors/vscode/syntaxes/tm.tmLanguage.json",
     "tmdiag/editors/pygments_lexer.py",
 )
@@ -37,7 +38,7 @@ def test_the_committed_files_are_current() -> None:
 
 
 def test_targets_cover_every_generator() -> None:
-    assert {g.name for g in generate.select("docs")} == {"rules-docs", "language-docs", "pytm-mapping"}
+    assert {g.name for g in generate.select("docs")} == {"rules-docs", "language-docs", "pytm-mapping", "iac-mapping"}
     assert generate.select("grammars") == (generate.GRAMMARS,)
     assert set(generate.select("all")) == set(generate.GENERATORS)
 

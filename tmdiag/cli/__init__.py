@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from tmdiag.version import __version__
 
 # Subcommands in the order `--help` lists them; a module added to this package registers itself.
-ORDER = ("check", "threats", "diagram", "report", "fmt", "rules", "lsp")
+ORDER = ("check", "threats", "diagram", "report", "fmt", "rules", "import_", "drift", "lsp")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 EPILOG = """\
@@ -23,6 +23,8 @@ examples:
   tmdiag check --format json models/         diagnostics for machines
   tmdiag threats examples/checkout.tm        threats ranked by risk
   tmdiag report examples/checkout.tm -o out/ linked HTML + Markdown report
+  tmdiag import terraform infra/ -o model.tm  draft a model from Terraform
+  tmdiag drift model.tm --terraform infra/   the model's claims against the infrastructure
 
 exit codes: 0 clean, 1 findings, 2 usage or I/O error
 """

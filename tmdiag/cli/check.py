@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
@@ -30,6 +31,7 @@ examples:
   tmdiag check --format github models/          annotations in a GitHub Actions log
   tmdiag check --select TM2,TM4 --ignore TM209  only boundary, flow and cloud rules
   tmdiag check --fail-on warning --today 2026-11-27 model.tm
+  tmdiag check --against infra/ model.tm        lint and infrastructure drift in one gate
 
 exit codes: 0 clean, 1 findings at or above --fail-on (validation errors always),
             2 usage, configuration or I/O error
@@ -81,6 +83,12 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         help="configuration file (default: nearest tmdiag.toml or pyproject.toml [tool.tmdiag])",
     )
     parser.add_argument("--no-lint", action="store_true", help="validate only; skip the lint rules")
+    parser.add_argument(
+        "--against",
+        metavar="PATH",
+        help="also compare each model with this infrastructure (a folder of .tf files or `terraform show -json` "
+        "output): the drift rules TM7xx, as `tmdiag drift` runs them",
+    )
     add_output_options(parser)
     return parser
 
@@ -120,6 +128,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     today = args.today or datetime.date.today()
     diagnostics: list[Diagnostic] = []
+    infrastructure = None
+    if args.against:
+        from tmdiag.cli.drift import read_terraform
+
+        infrastructure, problems, usable = read_terraform(args.against)
+        diagnostics.extend(problems)
+        if not usable:
+            print_diagnostics(args, diagnostics, {}, 0)
+            return EXIT_ERROR
     shown: set[Diagnostic] = set()  # a file imported by several models named is reported once
     sources: dict[str, str] = {}
     io_failure = failed = False
@@ -136,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             sources.update(model.sources)
             if not args.no_lint and not any(d.code.startswith("E0") for d in found):
-                linted = lint(model, config, today)
+                linted = lint(model, config, today, infrastructure)
                 if not any(d.severity >= Severity.ERROR for d in found):  # decisions on lint rules: stale?
                     linted += lint_decisions(model, linted, today)
                 found = sorted(found + linted, key=lambda d: (*d.sort_key, d.message))
@@ -145,8 +162,9 @@ def run(args: argparse.Namespace) -> int:
         )
         diagnostics.extend(d for d in found if d not in shown)
         shown.update(found)
+    failed = failed or any(d.severity >= Severity.ERROR for d in diagnostics if d.code.startswith("E5"))
     try:
-        _print(args, diagnostics, sources, len(files))
+        print_diagnostics(args, diagnostics, sources, len(files))
     except BrokenPipeError:  # `tmdiag check … | head`: the exit code still tells what was found
         silence_stdout()
     if io_failure:
@@ -154,7 +172,9 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if failed else EXIT_OK
 
 
-def _print(args: argparse.Namespace, diagnostics: list[Diagnostic], sources: dict[str, str], files: int) -> None:
+def print_diagnostics(
+    args: argparse.Namespace, diagnostics: list[Diagnostic], sources: Mapping[str, str], files: int
+) -> None:
     if args.format == "json":
         sys.stdout.write(render_json(diagnostics))
     elif args.format == "sarif":

@@ -66,8 +66,13 @@ EXAMPLE_DATE = datetime.date(2026, 1, 1)  # fixed, so the output (and docs/rules
 
 def example_output(rule: Rule) -> str:
     """What `tmdiag check` prints for the rule's example (only this rule's findings)."""
+    infrastructure = None
+    if rule.example_iac:  # drift rules compare the example with its Terraform
+        from tmdiag.iac import read_example
+
+        infrastructure = read_example(rule.example_iac)
     model, _ = check_text(rule.example, "example.tm")
-    found = [d for d in lint(model, LintConfig(), EXAMPLE_DATE) if d.code == rule.code]
+    found = [d for d in lint(model, LintConfig(), EXAMPLE_DATE, infrastructure) if d.code == rule.code]
     return "\n\n".join(render_text(d, model.sources) for d in found) + "\n"
 
 
@@ -80,11 +85,14 @@ def _suppress_line(rule: Rule) -> str:
 def explain(rule: Rule, colour: bool = False) -> str:
     bold, reset = ("\x1b[1m", "\x1b[0m") if colour else ("", "")
     example = _indent(rule.example)
+    if rule.example_iac:
+        example += f"\n\n{bold}compared with infra/main.tf:{reset}\n\n{_indent(rule.example_iac)}"
+    command = "tmdiag drift example.tm --terraform infra/" if rule.example_iac else "tmdiag check"
     return (
         f"{bold}{rule.code} {rule.name}{reset}  ({rule.severity.label}; {rule.family} {rule.family_title})\n\n"
         f"{rule.summary}\n\n{bold}Why:{reset} {rule.rationale}\n\n{bold}How to fix:{reset} {rule.fix}\n\n"
         f"{bold}Example that triggers it:{reset}\n\n{example}\n\n"
-        f"{bold}tmdiag check reports:{reset}\n\n{_indent(example_output(rule))}\n\n"
+        f"{bold}{command} reports:{reset}\n\n{_indent(example_output(rule))}\n\n"
         f"{_suppress_line(rule)}\n"
         f"Docs: {help_uri(rule.code)}\n"
     )

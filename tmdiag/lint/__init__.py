@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from typing import TYPE_CHECKING
 
 from tmdiag.diagnostics import Diagnostic
 from tmdiag.lint import suppress
@@ -19,19 +20,30 @@ from tmdiag.lint.registry import all_rules
 from tmdiag.lint.rule import Context, Rule
 from tmdiag.model.nodes import Model
 
+if TYPE_CHECKING:
+    from tmdiag.iac.resources import Infrastructure
+
 __all__ = ["Context", "LintConfig", "Rule", "all_rules", "lint", "load_config"]
 
 
-def lint(model: Model, config: LintConfig | None = None, today: datetime.date | None = None) -> list[Diagnostic]:
-    """Run every enabled rule; severities from the config; suppressions applied; sorted by place."""
+def lint(
+    model: Model,
+    config: LintConfig | None = None,
+    today: datetime.date | None = None,
+    infrastructure: Infrastructure | None = None,
+) -> list[Diagnostic]:
+    """Run every enabled rule; severities from the config; suppressions applied; sorted by place.
+    With `infrastructure` the drift rules (TM7xx) compare the model with it; without, they are off."""
     config = config or LintConfig()
-    ctx = Context(today=today or datetime.date.today())
+    ctx = Context(today=today or datetime.date.today(), infrastructure=infrastructure)
     # A flow to or from an undeclared name is an error already (E101/E103); linting it would only
     # add findings about the typo (e.g. "crosses a boundary unencrypted" for an element that is not there).
     resolved = tuple(f for f in model.flows if model.element(f.source) and model.element(f.sink))
     if len(resolved) < len(model.flows):
         model = dataclasses.replace(model, flows=resolved)
-    rules = [r for r in all_rules() if config.enabled(r.code)]
+    rules = [
+        r for r in all_rules() if config.enabled(r.code) and (infrastructure is not None or not r.needs_infrastructure)
+    ]
     found: list[Diagnostic] = []
     for rule in rules:
         found.extend(rule.check(model, ctx))

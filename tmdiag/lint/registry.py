@@ -26,16 +26,18 @@ def rule(
     fix: str,
     example: str,
     risk: tuple[str, str] | None = None,
+    example_iac: str = "",
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a check function as rule `code`. `risk`: (likelihood, impact) ratings (very_low …
-    very_high) when what it finds is a risk for the register; None for findings about the model itself."""
+    very_high) when what it finds is a risk for the register; None for findings about the model itself.
+    Rules that compare the model with infrastructure give the Terraform of their example in `example_iac`."""
 
     def register(check: CheckFn) -> CheckFn:
         if code in _RULES:
             raise ValueError(f"rule code {code} registered twice")
         _RULES[code] = Rule(
             code, name, summary, Severity.parse(severity), rationale.strip(), fix.strip(), example.strip() + "\n",
-            check, risk,
+            check, risk, example_iac.strip() + "\n" if example_iac else "",
         )  # fmt: skip
         return check
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from tmdiag.diagnostics import Diagnostic, Severity, Span
 from tmdiag.model.nodes import Model
+
+if TYPE_CHECKING:
+    from tmdiag.iac.resources import Infrastructure
 
 FAMILIES = {
     "TM1": "Model, team and process",
@@ -16,6 +20,7 @@ FAMILIES = {
     "TM4": "Cloud control plane",
     "TM5": "Risk ownership",
     "TM6": "AI systems",
+    "TM7": "Infrastructure drift",
     "TM9": "Suppressions",
 }
 
@@ -32,9 +37,11 @@ class Hit:
 
 @dataclass(frozen=True)
 class Context:
-    """What a check may read besides the model."""
+    """What a check may read besides the model: the date, and the infrastructure to compare the
+    model with (`tmdiag drift`, `tmdiag check --against`; None otherwise: TM7xx rules then find nothing)."""
 
     today: datetime.date = field(default_factory=datetime.date.today)
+    infrastructure: Infrastructure | None = None
 
 
 CheckFn = Callable[[Model, Context], Iterable[Hit]]
@@ -51,6 +58,11 @@ class Rule:
     example: str  # a .tm model that triggers the rule
     finder: CheckFn = field(repr=False, compare=False)
     risk: tuple[str, str] | None = None  # (likelihood, impact) in the risk register; None: not a risk itself
+    example_iac: str = ""  # TM7xx: the Terraform (main.tf) the example is compared with
+
+    @property
+    def needs_infrastructure(self) -> bool:
+        return bool(self.example_iac)
 
     @property
     def family(self) -> str:

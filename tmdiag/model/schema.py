@@ -17,9 +17,9 @@ from typing import Any
 from tmdiag.model.levels import RiskLevel, Status
 
 # Value types. `enum` checks `values`; `ref`/`refs` name what they point to in `ref`.
-BOOL, INT, STR, ENUM, DATE, DURATION, REF, REFS, STRS, TLS, INGRESS, PORT, ICON, IDS = (
+BOOL, INT, STR, ENUM, DATE, DURATION, REF, REFS, STRS, TLS, INGRESS, PORT, ICON, IDS, ADDRESSES = (
     "bool", "int", "string", "enum", "date", "duration", "ref", "refs", "strings", "tls",
-    "ingress", "port", "icon", "threat_ids",
+    "ingress", "port", "icon", "threat_ids", "addresses",
 )  # fmt: skip
 
 CLASSIFICATIONS = ("unknown", "public", "restricted", "sensitive", "secret", "top_secret")
@@ -134,6 +134,15 @@ CONTROLS = (
     _c("verifies_session_ids", "verifySessionIdentifiers", "Verifies session identifiers."),
 )
 
+# Links to infrastructure as code (docs/iac.md): `tmdiag drift` compares the node's claims with these resources.
+IAC = Attr(
+    "iac",
+    ADDRESSES,
+    "Terraform resources it stands for (`tmdiag drift` compares its claims with them).",
+    (),
+    example='["aws_db_instance.orders"]',
+)
+
 CLOUD = (
     Attr(
         "ingress",
@@ -144,6 +153,7 @@ CLOUD = (
     ),
     _b("public", "Directly reachable from the internet (public IP, public bucket, open endpoint)."),
     _b("admin", "Offers administrative access (console, SSH, control plane)."),
+    IAC,
 )
 
 ASSET = (
@@ -248,6 +258,7 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
         _b("public", "Reachable from the internet."),
         Attr("owner", REF, "Team member who owns it.", None, ref="member"),
         Attr("icon", ICON, "Icon for cloud diagrams.", None),
+        IAC,
     ),
     "actor": COMMON
     + CONTROLS
@@ -464,6 +475,26 @@ def parse_ingress(text: str) -> Ingress | str:
     if int(low) > int(high):
         return f'port range "{ports}" in ingress rule "{text}" runs backwards: write "{high}-{low}"'
     return Ingress(network, int(low), int(high))
+
+
+# A Terraform resource address: `aws_s3_bucket.logs`, `module.net.aws_vpc.main`, `aws_instance.web[0]`,
+# `aws_instance.app["blue"]`, `data.aws_iam_policy_document.x`. An address without an instance key
+# stands for every instance of the resource.
+_ADDRESS_NAME = r"[A-Za-z_][A-Za-z0-9_-]*"
+_ADDRESS_KEY = r'(?:\[(?:[0-9]+|"(?:[^"\\]|\\.)*")\])'
+ADDRESS = re.compile(
+    rf"(?:module\.{_ADDRESS_NAME}{_ADDRESS_KEY}?\.)*(?:data\.)?{_ADDRESS_NAME}\.{_ADDRESS_NAME}{_ADDRESS_KEY}?"
+)
+
+
+def address_problem(text: str) -> str | None:
+    """Why `text` is not a Terraform resource address, or None."""
+    if ADDRESS.fullmatch(text):
+        return None
+    return f'"{text}" is not a Terraform resource address'
+
+
+ADDRESS_FORMS = 'write `type.name`, `module.m.type.name`, `type.name[0]` or `type.name["key"]`'
 
 
 def _index() -> dict[str, dict[str, Attr]]:

@@ -68,7 +68,8 @@ def render_text(diagnostic: Diagnostic, sources: Mapping[str, str], colour: bool
     if d.hint:
         out.append(f"     = help: {printable(d.hint)}")
     for note, where in d.related:
-        out.append(f"     = note: {printable(note)}: {where.path}:{where.line}:{where.column}")
+        place = f"{where.path}:{where.line}:{where.column}" if where.in_file else where.path
+        out.append(f"     = note: {printable(note)}: {printable(place)}")
     return "\n".join(out)
 
 

@@ -26,6 +26,8 @@ def annotation(d: Diagnostic) -> str:
         props.append(f"endLine={s.end_line}")
     props.append(f"title={_property(f'tmdiag {d.code}')}")
     message = d.message + (f"\nhelp: {d.hint}" if d.hint else "")
+    for note, where in d.related:
+        message += f"\nnote: {note}: " + (f"{where.path}:{where.line}:{where.column}" if where.in_file else where.path)
     return f"::{_COMMANDS[d.severity]} {','.join(props)}::{_data(message)}"
 
 

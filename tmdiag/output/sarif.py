@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from tmdiag.diagnostics import Diagnostic, Severity
+from tmdiag.diagnostics import Diagnostic, Severity, Span
 from tmdiag.lint.registry import all_rules, help_uri
 from tmdiag.version import __version__
 
@@ -103,18 +103,21 @@ def _result(d: Diagnostic, index: int, root: Path) -> dict[str, Any]:
         ],
     }
     if d.related:
-        result["relatedLocations"] = [
-            {
-                "id": n,
-                "message": {"text": note},
-                "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(where.path, root), "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": where.line, "startColumn": where.column},
-                },
-            }
-            for n, (note, where) in enumerate(d.related)
-        ]
+        result["relatedLocations"] = [_related(n, note, where, root) for n, (note, where) in enumerate(d.related)]
     return result
+
+
+def _related(number: int, note: str, where: Span, root: Path) -> dict[str, Any]:
+    """A related place in a file, or a named resource outside any file (a cloud ARN) as a logical location."""
+    location: dict[str, Any] = {"id": number, "message": {"text": note}}
+    if where.in_file:
+        location["physicalLocation"] = {
+            "artifactLocation": {"uri": _uri(where.path, root), "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": where.line, "startColumn": where.column},
+        }
+    else:
+        location["logicalLocations"] = [{"fullyQualifiedName": where.path, "kind": "resource"}]
+    return location
 
 
 def render_sarif(diagnostics: Iterable[Diagnostic], root: Path | None = None) -> str:

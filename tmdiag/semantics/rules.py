@@ -28,7 +28,7 @@ from tmdiag.model import schema
 
 ORDERED = (schema.CLASSIFICATIONS, schema.TRUST_LEVELS, schema.LEVELS, schema.TLS_VERSIONS)
 ORDERED_OPS = frozenset({"<", "<=", ">", ">="})
-_LIST_TYPES = (schema.REFS, schema.STRS, schema.IDS, schema.INGRESS)
+_LIST_TYPES = (schema.REFS, schema.STRS, schema.IDS, schema.INGRESS, schema.ADDRESSES)
 
 
 @dataclass(frozen=True, slots=True)

@@ -186,7 +186,7 @@ class Validator:
     def value(self, spec: schema.Attr, attr: n.Attribute) -> None:
         value, span = attr.value, attr.value_span
         kind = spec.type
-        if kind in (schema.REFS, schema.STRS, schema.INGRESS, schema.IDS):
+        if kind in (schema.REFS, schema.STRS, schema.INGRESS, schema.IDS, schema.ADDRESSES):
             items: tuple[Span, ...]
             if not isinstance(value, tuple):
                 value, items = (value,), (span,)  # one item may be written without brackets
@@ -264,6 +264,12 @@ class Validator:
                 self.error(
                     "E202", problem, span, hint='write rules as "CIDR:port" or "CIDR:from-to", e.g. "10.0.0.0/16:443"'
                 )
+        elif kind == schema.ADDRESSES:
+            if not isinstance(value, str) or isinstance(value, n.Name):
+                self.error("E202", f"a resource address is a quoted string, not {_describe_value(value)}", span,
+                           hint=f'quote it: "{value}"' if isinstance(value, n.Name) else None)  # fmt: skip
+            elif problem := schema.address_problem(value):
+                self.error("E202", problem, span, hint=schema.ADDRESS_FORMS)
         elif kind == schema.ICON and (not isinstance(value, n.Name) or value.count(".") != 1):
             self.error("E202", f"`icon` takes a provider and a name like `aws.ec2`, not {_describe_value(value)}", span)
 
@@ -375,6 +381,7 @@ _TYPE_WORDS = {
     schema.REF: "a name", schema.REFS: "a list of names", schema.STRS: "a list of strings",
     schema.TLS: "a TLS version", schema.INGRESS: "a list of ingress rules", schema.PORT: "a port",
     schema.ICON: "an icon name", schema.IDS: "a list of threat ids",
+    schema.ADDRESSES: "a list of resource addresses",
 }  # fmt: skip
 
 

@@ -1,5 +1,6 @@
 """Every rule against its fixtures: `<CODE>/fires.tm` (findings exactly on the lines marked
 `# expect: CODE`, or on the line after `# expect-below: CODE`) and `<CODE>/clean.tm` (no finding).
+Drift rules (TM7xx) compare the model with `<CODE>/main.tf`.
 
 Adding a rule means adding its module in tmdiag/lint/rules/ and these two fixtures.
 """
@@ -15,6 +16,7 @@ import pytest
 
 from tmdiag.api import check_file, check_text
 from tmdiag.diagnostics import Severity
+from tmdiag.iac import Infrastructure, read, read_example
 from tmdiag.lint import lint
 from tmdiag.lint.registry import all_rules
 from tmdiag.lint.rule import Rule
@@ -44,8 +46,17 @@ def expected(path: Path, code: str) -> Counter[int]:
     return lines
 
 
-def found(model: Model, code: str) -> Counter[int]:
-    return Counter(d.span.line for d in lint(model, today=TODAY) if d.code == code)
+def found(model: Model, code: str, infrastructure: Infrastructure | None = None) -> Counter[int]:
+    return Counter(d.span.line for d in lint(model, today=TODAY, infrastructure=infrastructure) if d.code == code)
+
+
+def infrastructure(rule: Rule) -> Infrastructure | None:
+    folder = HERE / rule.code
+    if not (folder / "main.tf").is_file():
+        return None
+    infra = read(folder)
+    assert not infra.problems, infra.problems
+    return infra
 
 
 def test_fixture_folders_match_the_registry() -> None:
@@ -58,16 +69,22 @@ def test_fires(rule: Rule) -> None:
     path = HERE / rule.code / "fires.tm"
     want = expected(path, rule.code)
     assert want, f"{path} marks no `# expect: {rule.code}` line"
-    assert found(_load(path), rule.code) == want
+    assert found(_load(path), rule.code, infrastructure(rule)) == want
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_clean(rule: Rule) -> None:
-    assert found(_load(HERE / rule.code / "clean.tm"), rule.code) == Counter()
+    assert found(_load(HERE / rule.code / "clean.tm"), rule.code, infrastructure(rule)) == Counter()
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.needs_infrastructure], ids=lambda r: r.code)
+def test_drift_rules_find_nothing_without_infrastructure(rule: Rule) -> None:
+    assert found(_load(HERE / rule.code / "fires.tm"), rule.code) == Counter()
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_documented_example_fires(rule: Rule) -> None:
     model, diagnostics = check_text(rule.example, f"{rule.code}-example.tm")
     assert not [d for d in diagnostics if d.severity >= Severity.ERROR], diagnostics
-    assert found(model, rule.code), f"the example of {rule.code} does not trigger it"
+    infra = read_example(rule.example_iac) if rule.needs_infrastructure else None
+    assert found(model, rule.code, infra), f"the example of {rule.code} does not trigger it"

@@ -1,0 +1,1 @@
+datastore orders "Orders" { kind: sql, iac: ["aws_db_instance.orders"] }

@@ -1,0 +1,82 @@
+"""`tmdiag import FORMAT SOURCE -o model.tm`: draft a model from another description of the system.
+
+Each format is one module in `tmdiag.importers` with `add_arguments(parser)` and
+`draft_from(args) -> (text, diagnostics, sources)`, listed in FORMATS; `terraform` reads a folder
+of `.tf` files or the JSON of `terraform show -json`. The draft is laid out by `tmdiag fmt` and
+written atomically; nothing is written when the source cannot be read at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+
+from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from tmdiag.cli._common import add_colour_option, error, use_colour
+from tmdiag.diagnostics import Severity
+from tmdiag.output.diagnostics import render_text
+from tmdiag.output.files import write_atomic
+
+# format -> (module, one line of help)
+FORMATS = {
+    "terraform": ("tmdiag.importers.terraform", "a folder of .tf files, or a plan or state (`terraform show -json`)"),
+}
+
+EXAMPLES = """\
+examples:
+  tmdiag import terraform infra/ -o model.tm          draft from the .tf files (and local modules)
+  terraform show -json plan.out > plan.json
+  tmdiag import terraform plan.json -o model.tm       draft from a plan (values known after apply are noted)
+  tmdiag import terraform infra/                      print the draft
+
+Then review the draft, `tmdiag check model.tm`, and keep it honest with `tmdiag drift model.tm --terraform infra/`.
+
+exit codes: 0 drafted, 1 drafted but some input could not be read (diagnostics on stderr),
+            2 usage or I/O error (nothing written)
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "import",
+        help="draft a model from infrastructure as code (terraform)",
+        description=__doc__,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    formats = parser.add_subparsers(dest="format", metavar="FORMAT", required=True)
+    for name, (module, summary) in FORMATS.items():
+        command = formats.add_parser(name, help=summary, description=summary, epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+        command.add_argument("source", metavar="PATH", help=summary)
+        command.add_argument("-o", "--output", metavar="FILE", help="the .tm file to write (default: stdout)")
+        command.add_argument("--force", action="store_true", help="overwrite an existing output file")
+        add_colour_option(command)
+        importlib.import_module(module).add_arguments(command)
+        command.set_defaults(importer=module)
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    output = Path(args.output) if args.output and args.output != "-" else None
+    if output is not None and output.exists() and not args.force:
+        error(f"{output} exists; pass --force to overwrite it")
+        return EXIT_ERROR
+    text, diagnostics, sources = importlib.import_module(args.importer).draft_from(args)
+    colour = use_colour(args, sys.stderr)
+    for d in diagnostics:
+        print(render_text(d, sources, colour) + "\n", file=sys.stderr)
+    if text is None:
+        return EXIT_ERROR
+    try:
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_atomic(output, text)
+            print(f"wrote {output}", file=sys.stderr)
+    except OSError as problem:
+        error(f"cannot write {output}: {problem.strerror or problem}")
+        return EXIT_ERROR
+    return EXIT_FINDINGS if any(d.severity >= Severity.ERROR for d in diagnostics) else EXIT_OK
