@@ -191,7 +191,7 @@ class _Builder:
             "element_by_id": {e["id"]: e for e in elements},
             "data": self.data(flows),
             "flows": flows,
-            "agents": self.agents(flows),
+            "agents": self.agents(),
             "threats": threats,
             "summary": findings.summary(self.inputs.findings, model),
             "plan": findings.plan(threats),
@@ -232,7 +232,7 @@ class _Builder:
                 "boundary": self.ref(e.boundary), "boundaries": [self.refs[b.id] for b in chain],
                 "trust": text_of(chain[0].get("trust")) if chain else None,
                 "owner": self.member_ref(e.get("owner")), "in_scope": bool(e.get("in_scope", True)),
-                "stores": [self.data_refs[d] for d in e.ids("stores") if d in self.data_refs],
+                "stores": [self.data_refs[d.id] for d in self.model.stored_data(e.id)],
                 "flows": flows_of.get(e.id, []), "threats": threats_on.get(e.id, []),
                 "controls": controls_on.get(e.id, []), "assumptions": assumptions_on.get(e.id, []),
                 "attributes": self.attributes(e, ("description", "owner", "stores")),
@@ -258,30 +258,23 @@ class _Builder:
             for b in self.model.boundaries
         ]  # fmt: skip
 
-    def agents(self, flows: list[Ctx]) -> list[Ctx]:
-        """Threat agents, where they enter, and what flows leaving those boundaries reach."""
-        exits_of: dict[str, list[Ctx]] = defaultdict(list)
-        for f in flows:
-            for b in f["exits"]:
-                exits_of[b["id"]].append(f)
+    def agents(self) -> list[Ctx]:
+        """Threat agents, where they enter, and what they reach (Model.reached_by: the risk engine's reach)."""
         out = []
         for agent in self.model.agents:
-            enters = [r for r in (self.ref(b) for b in agent.ids("enters")) if r]
-            entry_flows = [f for b in enters for f in exits_of.get(b["id"], [])]
-            reaches = {f["sink"]["id"]: f["sink"] for f in entry_flows}
+            reached = self.model.reached_by(agent.id)
             out.append({
                 "id": agent.id, "name": agent.title, "anchor": f"agent-{agent.id}",
                 "description": text_of(agent.get("description")), "skill": text_of(agent.get("skill")),
-                "motive": text_of(agent.get("motive")), "enters": enters, "entry_flows": entry_flows,
-                "reaches": list(reaches.values()), "targets": [self.ref(t) for t in agent.ids("targets")],
+                "motive": text_of(agent.get("motive")), "enters": [r for r in map(self.ref, agent.ids("enters")) if r],
+                "reaches": [self.refs[r.element] for r in reached],
+                "reach": [{"element": self.refs[r.element], "how": r.how, "via": self.ref(r.via) if r.via else None,
+                           "text": r.describe()} for r in reached],
+                "targets": [self.ref(t) for t in agent.ids("targets")],
             })  # fmt: skip
         return out
 
     def data(self, flows: list[Ctx]) -> list[Ctx]:
-        stored_in: dict[str, list[Ctx]] = defaultdict(list)
-        for e in self.model.elements:
-            for d in e.ids("stores") if e.kind == "datastore" else ():
-                stored_in[d].append(self.refs[e.id])
         carried_by: dict[str, list[Ctx]] = defaultdict(list)
         for f in flows:
             for d in f["data"]:
@@ -291,7 +284,7 @@ class _Builder:
                 **self.data_refs[d.id], "description": text_of(d.get("description")),
                 "pii": bool(d.get("pii")), "credentials": bool(d.get("credentials")),
                 "lifetime": text_of(d.get("lifetime")) if d.get("credentials") else "",
-                "impact": text_of(d.get("impact")), "stored_in": stored_in.get(d.id, []),
+                "impact": text_of(d.get("impact")), "stored_in": [self.refs[e.id] for e in self.model.stored_in(d.id)],
                 "carried_by": carried_by.get(d.id, []),
             }
             for d in self.model.data
