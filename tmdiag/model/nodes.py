@@ -73,8 +73,11 @@ class Node:
         return self.label or self.id
 
     def attribute(self, key: str) -> Attribute | None:
+        """The attribute as written, under its name or one of its aliases (schema `Attr.aliases`)."""
+        spellings = schema.SPELLINGS.get(self.schema_kind)
+        names = spellings.get(key) if spellings else None
         for attr in self.attributes:
-            if attr.key == key:
+            if attr.key == key or (names is not None and attr.key in names):
                 return attr
         return None
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tmdiag.diagnostics import Diagnostic, Span
+from tmdiag.model import schema
 from tmdiag.model.anchors import boundary_anchor, element_anchor, flow_anchor
 from tmdiag.model.locate import Locator
 from tmdiag.model.nodes import Duration, Flow, Model, Node, RiskDecision
@@ -63,6 +64,14 @@ class _Builder:
             return None
         found = self.refs.get(str(node_id))
         return found if found is not None else {"id": str(node_id), "name": str(node_id), "kind": "", "anchor": ""}
+
+    def owner(self, node: Node) -> dict[str, Ctx | None]:
+        """`owner`: the effective owner (Model.owner_from: the node's own, else inherited) as a
+        member ref; `owner_from`: the ref of the boundary or element it comes from when inherited."""
+        source = self.model.owner_from(node)
+        inherited = source is not None and source is not node
+        return {"owner": self.member_ref(source.get("owner")) if source is not None else None,
+                "owner_from": self.ref(source.id) if inherited and source is not None else None}  # fmt: skip
 
     def member_ref(self, member_id: Any) -> Ctx | None:
         if not member_id:
@@ -123,9 +132,10 @@ class _Builder:
         }
 
     def attributes(self, node: Node, skip: Iterable[str] = ()) -> list[Ctx]:
+        """The attributes as written, but those in `skip` (by name: an alias of one is skipped too)."""
         skipped = set(skip)
         return [{"key": a.key.replace("_", " "), "value": plain(a.value)} for a in node.attributes
-                if a.key not in skipped]  # fmt: skip
+                if schema.canonical(node.schema_kind, a.key) not in skipped]  # fmt: skip
 
     def flows(self, crossing: dict[int, tuple[list[Ctx], list[Ctx]]]) -> list[Ctx]:
         out = []
@@ -139,10 +149,10 @@ class _Builder:
                 "tls": _tls(f.get("tls")), "data": [self.data_refs[d] for d in f.ids("data")
                                                     if d in self.data_refs],
                 "crosses": bool(exits or enters), "exits": exits, "enters": enters,
-                "encrypted": bool(f.get("encrypted")), "authenticated": bool(f.get("authenticated")),
+                "encrypted": bool(f.get("encrypted")), "authenticated": bool(f.get("authenticates_source")),
                 "description": text_of(f.get("description")),
                 "attributes": self.attributes(f, ("description", "data", "protocol", "port", "tls",
-                                                  "encrypted", "authenticated")),
+                                                  "encrypted", "authenticates_source")),
                 "threats": [],
             })  # fmt: skip
         return out
@@ -231,7 +241,7 @@ class _Builder:
                 **self.refs[e.id], "kind": e.kind, "description": text_of(e.get("description")),
                 "boundary": self.ref(e.boundary), "boundaries": [self.refs[b.id] for b in chain],
                 "trust": text_of(chain[0].get("trust")) if chain else None,
-                "owner": self.member_ref(e.get("owner")), "in_scope": bool(e.get("in_scope", True)),
+                **self.owner(e), "in_scope": bool(e.get("in_scope", True)),
                 "stores": [self.data_refs[d.id] for d in self.model.stored_data(e.id)],
                 "flows": flows_of.get(e.id, []), "threats": threats_on.get(e.id, []),
                 "controls": controls_on.get(e.id, []), "assumptions": assumptions_on.get(e.id, []),
@@ -252,8 +262,7 @@ class _Builder:
                 **self.refs[b.id], "trust": text_of(b.get("trust")), "boundary_kind": text_of(b.get("kind")),
                 "description": text_of(b.get("description")), "parent": self.ref(b.parent), "depth": b.depth,
                 "elements": inside.get(b.id, []), "children": nested.get(b.id, []),
-                "owner": self.member_ref(b.get("owner")),
-                "attributes": self.attributes(b, ("description", "trust", "kind", "owner")),
+                **self.owner(b), "attributes": self.attributes(b, ("description", "trust", "kind", "owner")),
             }
             for b in self.model.boundaries
         ]  # fmt: skip
