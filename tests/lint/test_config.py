@@ -38,8 +38,8 @@ def test_severity_override_by_code_or_prefix() -> None:
 
 def test_pyproject_table_found_upward(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
+        '[tool.ruff]\nselect = ["E"]\n'  # other tools' tables are theirs
         '[tool.tmdiag]\nselect = ["TM2"]\nignore = ["TM209"]\nseverity = { TM203 = "warning" }\nfail-on = "warning"\n'
-        '[tool.tmdiag.report]\ntitle = "other tools own other keys"\n'
     )
     nested = tmp_path / "models" / "shop"
     nested.mkdir(parents=True)
