@@ -43,7 +43,11 @@ def test_several_codes_case_insensitive() -> None:
 
 
 def test_a_suppression_without_a_reason_suppresses_nothing() -> None:
-    for comment in ("# tmdiag: ignore[TM206]", "# tmdiag: ignore[TM206] reason:   ", "# tmdiag: ignore[TM206] reason: -"):
+    for comment in (
+        "# tmdiag: ignore[TM206]",
+        "# tmdiag: ignore[TM206] reason:   ",
+        "# tmdiag: ignore[TM206] reason: -",
+    ):
         assert codes(SELF_FLOW + f'api -> api "Retry"  {comment}\n') == [("TM206", 2), ("TM901", 2)], comment
 
 
