@@ -179,6 +179,10 @@ def test_stored_means_the_same_to_lint_report_risk_and_pytm() -> None:
     store = compiled.objects["d"]
     assert store.storesSensitiveData and store.storesPII
     assert "data h: classification secret" in RiskModel(model).asset_value("d").reasons
+    from tmdiag.lsp.hover import describe
+
+    assert "stored in 1 datastores" in describe(model, model.data[0], None)  # the editor's hover too
+    assert "stored in 0 datastores" in describe(model, model.data[2], None)
 
 
 def test_stores_alone_is_stored_too_and_declared_flags_win() -> None:
