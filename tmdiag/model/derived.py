@@ -57,15 +57,17 @@ class Derived:
                     stored[end].update(dict.fromkeys(flow.ids("data")))
         self.handled = {e: tuple(d for d in ids if d in data_ids) for e, ids in handled.items()}
         self.stored = {s: tuple(d for d in ids if d in data_ids) for s, ids in stored.items()}
-        self.stored_in: dict[str, tuple[str, ...]] = {}
+        stored_in: dict[str, list[str]] = {}
         for element in model.elements:  # model order
             for data in self.stored.get(element.id, ()):
-                self.stored_in[data] = (*self.stored_in.get(data, ()), element.id)
+                stored_in.setdefault(data, []).append(element.id)
+        self.stored_in = {data: tuple(stores) for data, stores in stored_in.items()}
         self.reach = {agent.id: _reach(model, agent.id, order) for agent in model.agents}
-        self.agents_at: dict[str, tuple[str, ...]] = {}
+        agents_at: dict[str, list[str]] = {}
         for agent_id, reached in self.reach.items():  # model order of agents
             for r in reached:
-                self.agents_at[r.element] = (*self.agents_at.get(r.element, ()), agent_id)
+                agents_at.setdefault(r.element, []).append(agent_id)
+        self.agents_at = {element: tuple(agents) for element, agents in agents_at.items()}
 
 
 def _reach(model: Model, agent_id: str, order: dict[str, int]) -> tuple[Reach, ...]:

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from tmdiag.diagnostics import Span
+from tmdiag.memory import gc_paused
 from tmdiag.model import schema
 from tmdiag.model.derived import Derived, Reach
 
@@ -380,7 +381,8 @@ class Model:
     # ---- derived facts (model/derived.py: one definition each) ---------------------------
     @functools.cached_property
     def _derived(self) -> Derived:
-        return Derived(self)
+        with gc_paused():  # many small tuples at once: no collections mid-way (linear on big models)
+            return Derived(self)
 
     def stored_data(self, store_id: str) -> tuple[DataAsset, ...]:
         """What a datastore stores: its `stores:` and the data of every flow into or out of it
