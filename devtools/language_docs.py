@@ -70,7 +70,8 @@ def table(attrs: tuple[schema.Attr, ...] | list[schema.Attr]) -> str:
     for attr in attrs:
         pytm = f"`{attr.pytm}`" if attr.pytm else ""
         doc = attr.doc.replace("|", "\\|")
-        rows.append(f"| `{attr.name}` | {type_words(attr)} | {default_words(attr)} | {doc} | {pytm} |")
+        name = f"`{attr.name}`" + "".join(f" (or `{alias}`)" for alias in attr.aliases)
+        rows.append(f"| {name} | {type_words(attr)} | {default_words(attr)} | {doc} | {pytm} |")
     return "\n".join(rows) + "\n"
 
 
@@ -88,6 +89,11 @@ def kind_table(kind: str) -> str:
     if groups:
         links = ", ".join(f"[{_GROUP_TITLES[g]}](#{_anchor(_GROUP_TITLES[g])})" for g in groups)
         out += f"\nAlso: {links}.\n"
+    for attr in (a for a in schema.SCHEMAS[kind] if a.aliases and a.name in shared):
+        names = " or ".join(f"`{alias}`" for alias in attr.aliases)
+        doc = attr.doc[:1].lower() + attr.doc[1:]
+        out += (f"\nOn a {kind}, `{attr.name}` may also be written {names}; both mean: {doc} One attribute: "
+                "write one of the names; giving both is an error (E204).\n")  # fmt: skip
     return out
 
 

@@ -28,15 +28,20 @@ def markdown() -> str:
         lines.append(f"| `{kind}` | `{klass}` |" if "(" not in klass else f"| `{kind}` | {klass} |")
     lines += ["", "| `.tm` attribute | pytm field | on |", "|---|---|---|"]
     rows: dict[tuple[str, str], list[str]] = {}
+    aliases: dict[str, str] = {}  # another name → the attribute
     for kind in KINDS:
         for spec in schema.SCHEMAS[kind]:
             if spec.pytm:
                 rows.setdefault((spec.name, spec.pytm), []).append(kind)
+                for alias in spec.aliases:
+                    rows.setdefault((alias, spec.pytm), []).append(kind)
+                    aliases[alias] = spec.name
     for (name, field), kinds in sorted(rows.items()):
         where = "every element and flow" if set(schema.ELEMENT_KINDS) | {"flow"} <= set(kinds) else ", ".join(kinds)
         if kinds == ["data"]:
             where = "data"
-        lines.append(f"| `{name}` | `{field}` | {where} |")
+        written = f"`{name}` (another name for `{aliases[name]}`)" if name in aliases else f"`{name}`"
+        lines.append(f"| {written} | `{field}` | {where} |")
     return "\n".join(lines) + "\n"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import errno
+import os
 from pathlib import Path
 from types import MappingProxyType
 
@@ -92,12 +93,14 @@ class Loader:
             self.load_file(target, span, (*stack, str(target)))
         self.state.order.append(parts)
 
-    def load_file(self, path: Path, span: Span | None, stack: tuple[str, ...]) -> None:
+    def load_file(self, path: Path, span: Span | None, stack: tuple[str, ...], given: str | None = None) -> None:
+        """Read, parse and merge a file (resolved `path`) and its imports; `given`: the entry file as
+        the user wrote it, which names it (a symbolic link keeps the name it was given)."""
         key = str(path)
         if key in self.done:
             return
         self.done.add(key)
-        display = self.display(path)
+        display = self.display(Path(os.path.abspath(given)) if given is not None else path)
         try:
             with path.open("rb") as handle:  # read at most the limit: a device or pipe may never end
                 raw = handle.read(MAX_FILE_BYTES + 1)
@@ -118,8 +121,10 @@ class Loader:
         self.load_text(text, display, key, stack)
 
     def display(self, path: Path) -> str:
+        """A file as diagnostics and outputs name it: relative to the working directory (`../x.tm`
+        outside it), never absolute unless it cannot be relative (another drive)."""
         try:
-            return str(path.relative_to(Path.cwd())) or "."
+            return os.path.relpath(path)
         except ValueError:
             return str(path)
 
@@ -209,8 +214,8 @@ def load_path(path: str | Path) -> tuple[n.Model | None, list[Diagnostic]]:
         return None, [Diagnostic("E301", f"cannot read `{path}`: {_reason(error)}", Span.point(str(path), 1, 1))]
     loader = Loader(project_root(entry))
     with gc_paused():
-        loader.load_file(entry, None, (str(entry),))
-        display = loader.display(entry)
+        loader.load_file(entry, None, (str(entry),), given=str(path))
+        display = loader.display(Path(os.path.abspath(path)))
         if display not in loader.state.sources:
             return None, loader.state.diagnostics
         return loader.model(display), loader.state.diagnostics

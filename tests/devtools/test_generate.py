@@ -87,3 +87,12 @@ def test_a_document_without_its_markers_is_an_error(checkout: Path, capsys: pyte
     (checkout / "docs/threats.md").write_text("# Threats\n\nno generated table here\n")
     assert generate.main(["docs", "--check", "--root", str(checkout)]) == 2
     assert "docs/threats.md: the markers" in capsys.readouterr().err
+
+
+def test_cli_docs_and_rules_index_tell_the_same_gates() -> None:
+    """Which command catches what (issue 11): written once in devtools/rules_docs.py, shown in both."""
+    from devtools.rules_docs import GATES
+
+    assert GATES in (generate.REPO / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert GATES in (generate.REPO / "docs" / "rules" / "index.md").read_text(encoding="utf-8")
+    assert "E406" in GATES and "**not reported**" in GATES

@@ -38,8 +38,8 @@ def test_severity_override_by_code_or_prefix() -> None:
 
 def test_pyproject_table_found_upward(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
+        '[tool.ruff]\nselect = ["E"]\n'  # other tools' tables are theirs
         '[tool.tmdiag]\nselect = ["TM2"]\nignore = ["TM209"]\nseverity = { TM203 = "warning" }\nfail-on = "warning"\n'
-        '[tool.tmdiag.report]\ntitle = "other tools own other keys"\n'
     )
     nested = tmp_path / "models" / "shop"
     nested.mkdir(parents=True)
@@ -92,3 +92,61 @@ def test_command_line_options_override() -> None:
     assert config.fails(Severity.INFO)
     with pytest.raises(ConfigError, match="--select"):
         base.with_options(select=["XX1"])
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("pyproject.toml", '[tool.ruff]\nfail_on = 1\n\n[tool.tmdiag]\nselect = ["TM2"]\nfail_on = "warning"\n',
+         r"pyproject.toml:6:1: unknown key `fail_on` in \[tool.tmdiag\]; did you mean `fail-on`\?"),
+        ("pyproject.toml", '[tool.tmdiag]\nselct = ["TM2"]\n',
+         r"pyproject.toml:2:1: unknown key `selct` in \[tool.tmdiag\]; did you mean `select`\?"),
+        ("pyproject.toml", '[tool.tmdiag]\nselect = ["TM2"]\n[tool.tmdiag.report]\ntitle = "x"\n',
+         r"pyproject.toml:3:1: unknown key `report`"),
+        ("tmdiag.toml", '# lint\nignore = ["TM1"]\nseverty = { TM203 = "error" }\n',
+         r"tmdiag.toml:3:1: unknown key `severty` in tmdiag.toml; did you mean `severity`\?"),
+        ("tmdiag.toml", "colour = true\n", r"tmdiag.toml:1:1: unknown key `colour` in tmdiag.toml \(tmdiag reads"),
+    ],
+)  # fmt: skip
+def test_unknown_keys_are_errors_with_a_place_and_a_suggestion(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, text: str, message: str
+) -> None:
+    """Issue 11: `fail_on` and `selct` were ignored in silence."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_text(text)
+    with pytest.raises(ConfigError, match=message):
+        load_config(tmp_path / "m.tm")
+
+
+def test_a_pyproject_that_is_not_toml_is_an_error_on_the_way_up(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It was skipped as if it had no [tool.tmdiag] table, while a broken tmdiag.toml was an error."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "pyproject.toml").write_text('[tool.tmdiag\nselect = ["TM2"]\n')
+    (tmp_path / "models").mkdir()
+    with pytest.raises(ConfigError, match=r"^pyproject.toml:1:13: not valid TOML: Expected"):
+        load_config(tmp_path / "models" / "m.tm")
+
+
+def test_every_command_that_reads_the_config_refuses_a_bad_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tmdiag.cli import main
+    from tmdiag.lsp.document import Document
+    from tmdiag.lsp.server import _run_lint
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m.tm").write_text('process p "P"\n')
+    for bad in ('[tool.tmdiag]\nfail_on = "warning"\n', "[tool.tmdiag\n"):
+        (tmp_path / "pyproject.toml").write_text(bad)
+        assert main(["check", "m.tm"]) == 2
+        assert "tmdiag: error: pyproject.toml:" in capsys.readouterr().err
+        assert main(["report", "m.tm", "-o", "out", "--no-diagram"]) == 2
+        assert "(nothing written)" in capsys.readouterr().err and not (tmp_path / "out").exists()
+        document = Document('process p "P"\n', str(tmp_path / "m.tm"), tmp_path / "m.tm")
+        model = document.analyse().model
+        shown = _run_lint(model, document)
+        assert [d.code for d in shown] == ["E000"] and "pyproject.toml" in shown[0].message
+    (tmp_path / "pyproject.toml").write_text('[tool.tmdiag]\nfail-on = "warning"\n')
+    assert main(["check", "m.tm", "-q"]) == 1  # read and used: TM1xx warnings now fail

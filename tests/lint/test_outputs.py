@@ -80,16 +80,18 @@ def test_sarif_with_validation_errors_and_absolute_paths(tmp_path: Path) -> None
     assert {d.code for d in diagnostics} <= ids
 
 
-def test_sarif_uris_are_percent_encoded(tmp_path: Path) -> None:
+def test_sarif_uris_are_percent_encoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # diagnostics name files relative to the working directory
     inside = tmp_path / "my models" / "shop #1.tm"
     outside = tmp_path.parent / "other dir" / "x.tm"
     found = [Diagnostic("TM101", "m", Span(str(p), 1, 1, 1, 2), Severity.WARNING)
-             for p in (inside, outside, "rel dir/a b.tm")]  # fmt: skip
+             for p in (inside, outside, "rel dir/a b.tm", "../other dir/x.tm")]  # fmt: skip
     log = validate(render_sarif(found, tmp_path))
     uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in log["runs"][0]["results"]]
     assert uris[0] == "my%20models/shop%20%231.tm"
     assert uris[1] == outside.resolve().as_uri() and "%20" in uris[1]
     assert uris[2] == "rel%20dir/a%20b.tm"
+    assert uris[3] == uris[1]  # outside the root, however it is named
 
 
 def test_empty_sarif_is_valid() -> None:

@@ -42,9 +42,24 @@ def test_several_codes_case_insensitive() -> None:
     assert codes(text, LintConfig(select=("TM206", "TM207", "TM9"))) == [("TM902", 2)]  # TM207 suppresses nothing
 
 
-def test_missing_reason_still_suppresses_but_is_reported() -> None:
-    assert codes(SELF_FLOW + 'api -> api "Retry"  # tmdiag: ignore[TM206]\n') == [("TM901", 2)]
-    assert codes(SELF_FLOW + 'api -> api "Retry"  # tmdiag: ignore[TM206] reason:   \n') == [("TM901", 2)]
+def test_a_suppression_without_a_reason_suppresses_nothing() -> None:
+    for comment in (
+        "# tmdiag: ignore[TM206]",
+        "# tmdiag: ignore[TM206] reason:   ",
+        "# tmdiag: ignore[TM206] reason: -",
+    ):
+        assert codes(SELF_FLOW + f'api -> api "Retry"  {comment}\n') == [("TM206", 2), ("TM901", 2)], comment
+
+
+def test_a_suppression_without_a_reason_suppresses_nothing_whatever_is_selected() -> None:
+    """Issue 11: `select = ["TM1", "TM2"]` switched TM901 off, and the bare suppression then silenced TM206."""
+    text = SELF_FLOW + 'api -> api "Retry"  # tmdiag: ignore[TM206]\n'
+    for select in (("TM1", "TM2"), ("TM206",), ("TM2", "TM902", "TM903")):
+        assert ("TM206", 2) in codes(text, LintConfig(select=select)), select
+    assert ("TM206", 2) in codes(text, LintConfig(select=("TM2",), ignore=("TM901",)))
+    # with a reason it suppresses, whatever is selected
+    reasoned = SELF_FLOW + 'api -> api "Retry"  # tmdiag: ignore[TM206] reason: retry loop\n'
+    assert ("TM206", 2) not in codes(reasoned, LintConfig(select=("TM1", "TM2")))
 
 
 def test_unused_is_not_reported_for_rules_that_are_off() -> None:
@@ -60,7 +75,9 @@ def test_malformed_suppressions() -> None:
     )
     found = codes(text)
     assert ("TM903", 2) in found and ("TM206", 2) in found  # blanket suppression does nothing
-    assert ("TM903", 3) in found and ("TM901", 3) in found and ("TM206", 4) not in found
+    assert ("TM903", 3) in found and ("TM901", 3) in found and ("TM206", 4) in found  # no reason: suppresses nothing
+    reasoned = text.replace("TM206]\n", "TM206] reason: a retry loop\n")
+    assert ("TM903", 3) in codes(reasoned) and ("TM206", 4) not in codes(reasoned)  # the known code still applies
 
 
 def test_meta_rules_cannot_be_suppressed() -> None:

@@ -175,10 +175,12 @@ def test_document_matches_check_on_the_corpus():
         assert got == expected, display
 
 
-def test_names_written_in_broken_statements_follow_check(tmp_path):
+def test_names_written_in_broken_statements_follow_check(tmp_path, monkeypatch):
     """One rule for both: only undeclared names written in broken statements (of the file or of
     its imports) go unreported; a name declared as the wrong kind is still an error."""
     from tmdiag.api import check_file
+
+    monkeypatch.chdir(tmp_path)  # check names files relative to the working directory
 
     (tmp_path / "lib.tm").write_text('process api "API" { port: }\n', encoding="utf-8")
     main = tmp_path / "main.tm"
@@ -189,7 +191,7 @@ def test_names_written_in_broken_statements_follow_check(tmp_path):
     )
     _, expected = check_file(main)
     assert {d.code for d in expected} >= {"E103"}  # `db` is a boundary, written in a broken statement too
-    got = Document(main.read_text(encoding="utf-8"), str(main), main).analyse().diagnostics
+    got = Document(main.read_text(encoding="utf-8"), "main.tm", main).analyse().diagnostics
     assert got == expected
 
 

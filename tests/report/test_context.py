@@ -71,7 +71,11 @@ def test_flows_crossings_and_data(context: dict[str, Any]) -> None:
 def test_threat_agents_enter_and_reach(context: dict[str, Any]) -> None:
     fraudster = next(a for a in context["agents"] if a["id"] == "fraudster")
     assert [b["id"] for b in fraudster["enters"]] == ["internet"]
-    assert sorted(e["id"] for e in fraudster["reaches"]) == ["assistant", "web"]
+    # inside the boundary it enters, then one request flow from there (Model.reached_by)
+    assert [(r["element"]["id"], r["how"]) for r in fraudster["reach"]] == [
+        ("customer", "inside"), ("web", "flow"), ("assistant", "flow")
+    ]  # fmt: skip
+    assert [e["id"] for e in fraudster["reaches"]] == ["customer", "web", "assistant"]
 
 
 def test_threats_ranked_and_plan_grouped_by_owner(context: dict[str, Any]) -> None:

@@ -23,7 +23,8 @@ examples:
   tmdiag report model.tm -o out --template my-templates/   your own report.html.j2 / report.md.j2
   tmdiag report model.tm -o out --no-diagram         skip Graphviz (fast, for CI on huge models)
 
-exit codes: 0 report written, 1 the model has errors (nothing written), 2 usage, I/O or template error
+exit codes: 0 report written, 1 the model has errors (nothing written), 2 usage, configuration, I/O or
+template error
 """
 
 
@@ -62,17 +63,22 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
 
 def run(args: argparse.Namespace) -> int:
     from tmdiag import pipeline
-    from tmdiag.lint.config import ConfigError
+    from tmdiag.lint.config import ConfigError, load_config
     from tmdiag.report import ReportError, write_report
 
     if args.template is not None and not args.template.is_dir():
         error(f"no such template folder: {args.template}")
         return EXIT_ERROR
     today = args.today or args.date or datetime.date.today()
+    try:  # a bad configuration stops the run before any work (exit 2), as in `check`
+        config = load_config(Path(args.path).resolve().parent)
+    except ConfigError as problem:
+        error(f"{problem} (nothing written)")
+        return EXIT_ERROR
     loaded = load_model(args, args.path, "no report written")
     try:
         with progress(args) as step:
-            analysis = pipeline.analyze(loaded, today=today, parity=args.pytm_parity, step=step)
+            analysis = pipeline.analyze(loaded, today=today, lint=config, parity=args.pytm_parity, step=step)
             built = pipeline.report(analysis, template=args.template, generated=args.date,
                                     draw=not args.no_diagram, step=step)  # fmt: skip
     except (ReportError, ConfigError, OSError) as problem:

@@ -2,11 +2,14 @@
 
 Keys: `select` and `ignore` (codes or prefixes such as "TM2"), `severity = { TM203 = "error" }`,
 `fail-on` ("error", "warning", "info" or "never"). The most specific prefix wins, as in ruff.
-Other keys under `[tool.tmdiag]` belong to other parts of tmdiag and are left alone.
+Any other key is an error (a misspelt `fail_on` or `selct` would otherwise be ignored in silence),
+and so is a `pyproject.toml` or `tmdiag.toml` that is not valid TOML on the way up.
 """
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -14,10 +17,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from tmdiag.diagnostics import Severity, TmdiagError
+from tmdiag.diagnostics import Severity, TmdiagError, suggestion
 
 CONFIG_FILES = ("tmdiag.toml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "info", "never")
+KEYS = ("select", "ignore", "severity", "fail-on")  # every key tmdiag reads in its table
 
 
 class ConfigError(TmdiagError):
@@ -96,9 +100,14 @@ def _fail_on(value: object, where: str) -> Severity | None:
     return None if value.lower() == "never" else Severity.parse(value)
 
 
-def from_table(table: Mapping[str, Any], source: Path | None = None) -> LintConfig:
-    """Build a config from the `[tool.tmdiag]` table (unknown keys are other tools' business)."""
-    where = str(source) if source else "config"
+def from_table(table: Mapping[str, Any], source: Path | None = None, text: str = "") -> LintConfig:
+    """Build a config from the `[tool.tmdiag]` table (or tmdiag.toml's top level). An unknown key
+    is a ConfigError naming the file, the line (found in `text`, the file's text) and the key it
+    most likely means."""
+    where = _shown(source) if source else "config"
+    for key in table:
+        if key not in KEYS:
+            raise ConfigError(_unknown_key(key, where, source, text))
     config = LintConfig(source=source)
     for key in ("select", "ignore"):
         if key in table:
@@ -125,25 +134,76 @@ def from_table(table: Mapping[str, Any], source: Path | None = None) -> LintConf
     return config
 
 
+def _unknown_key(key: str, where: str, source: Path | None, text: str) -> str:
+    pyproject = source is None or source.name == "pyproject.toml"
+    line = _line_of(text, key, pyproject)
+    place = f"{where}:{line}:1" if line else where
+    fix = suggestion(key, KEYS)
+    hint = f"; did you mean `{fix.replacement}`?" if fix is not None else ""
+    section = "[tool.tmdiag]" if pyproject else "tmdiag.toml"
+    return f"{place}: unknown key `{key}` in {section}{hint} (tmdiag reads {', '.join(KEYS)})"
+
+
+_HEADER = re.compile(r"^\[+([^\]]*)\]+")
+
+
+def _line_of(text: str, key: str, pyproject: bool) -> int | None:
+    """The line (1-based) where tmdiag's table sets `key` or opens a `key` table; None if not found."""
+    section = ""
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        header = _HEADER.match(stripped)
+        if header:
+            section = re.sub(r"[\s\"']", "", header.group(1))
+            if section == f"tool.tmdiag.{key}" or (not pyproject and section == key):
+                return number
+            continue
+        ours = section == "tool.tmdiag" or (not pyproject and section == "")
+        name = re.sub(r"[\s\"']", "", stripped.partition("=")[0]).split(".")[0]
+        if ours and "=" in stripped and name == key:
+            return number
+    return None
+
+
+def _parse(path: Path) -> tuple[dict[str, Any], str]:
+    """A config file's data and text; ConfigError when it cannot be read or is not valid TOML."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot read {_shown(path)}: {error}") from error
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as error:
+        at = re.search(r" \(at line (\d+), column (\d+)\)$", str(error))
+        place = f"{_shown(path)}:{at.group(1)}:{at.group(2)}" if at else _shown(path)
+        reason = str(error)[: at.start()] if at else str(error)
+        raise ConfigError(f"{place}: not valid TOML: {reason}") from error
+
+
+def _shown(path: Path) -> str:
+    """A config file as messages name it: relative to the working directory, like model files."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+
+
 def read_config(path: Path) -> LintConfig:
     """Read one config file (tmdiag.toml: top level; pyproject.toml: `[tool.tmdiag]`)."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read {path}: {error}") from error
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    data, text = _parse(path)
+    tool = data.get("tool", {})
     if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("tmdiag", {})
+        table = tool.get("tmdiag", {}) if isinstance(tool, dict) else {}
     else:
-        table = data.get("tool", {}).get("tmdiag", data)
+        table = tool.get("tmdiag", data) if isinstance(tool, dict) else data
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: [tool.tmdiag] must be a table")
-    return from_table(table, path)
+        raise ConfigError(f"{_shown(path)}: [tool.tmdiag] must be a table")
+    return from_table(table, path, text)
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest tmdiag.toml, or pyproject.toml with a [tool.tmdiag] table, from `start` upward."""
+    """The nearest tmdiag.toml, or pyproject.toml with a [tool.tmdiag] table, from `start` upward.
+    A pyproject.toml on the way that is not valid TOML is a ConfigError: it might hold the table."""
     start = start.resolve()
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
@@ -157,10 +217,7 @@ def find_config(start: Path) -> Path | None:
 
 
 def _has_tool_table(pyproject: Path) -> bool:
-    try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False
+    data, _ = _parse(pyproject)
     return isinstance(data.get("tool"), dict) and "tmdiag" in data["tool"]
 
 

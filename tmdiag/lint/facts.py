@@ -114,7 +114,8 @@ def encrypted(model: Model, flow: Flow) -> bool:
 
 
 def authenticated(flow: Flow) -> bool:
-    return flag(flow, "authenticated") or flag(flow, "authenticates_source")
+    """`authenticates_source: true`, also written `authenticated: true` (one attribute)."""
+    return flag(flow, "authenticates_source")
 
 
 def head(node: Node) -> Span:

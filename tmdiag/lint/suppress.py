@@ -4,6 +4,9 @@ A trailing comment covers its own line; a comment alone on its line covers the n
 not a comment. A suppression needs a reason (TM901), must suppress something (TM902) and must
 name known rules (TM903). These three are reported here (they are declared with the other rules in
 `tmdiag.lint.rules.suppressions`) and cannot be suppressed.
+
+A suppression without a reason (none, or no word after `reason:`) suppresses nothing, whatever
+rules are selected: switching TM901 off (`select = ["TM1", "TM2"]`) must not turn it into a silent one.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from tmdiag.model.nodes import Model
 _PATTERN = re.compile(r"#\s*tmdiag\s*:\s*ignore\b(?P<codes>\[[^\]]*\]?)?\s*(?P<rest>.*)$", re.IGNORECASE)
 _REASON = re.compile(r"reason\s*:\s*(?P<reason>.*)$", re.IGNORECASE)
 META = ("TM901", "TM902", "TM903")
+_WORD = re.compile(r"\w")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +31,11 @@ class Suppression:
     reason: str
     span: Span  # the comment
     target_line: int
+
+    @property
+    def valid(self) -> bool:
+        """It gives a reason (a word after `reason:`): only then does it suppress anything."""
+        return _WORD.search(self.reason) is not None
 
 
 def _target_line(text: str, span: Span) -> int:
@@ -92,21 +101,22 @@ def apply(model: Model, diagnostics: list[Diagnostic], enabled: Iterable[str]) -
         index.setdefault((s.span.path, s.target_line), []).append((number, s))
     kept: list[Diagnostic] = []
     for d in diagnostics:
-        matches = [(n, s) for n, s in index.get((d.span.path, d.span.line), []) if d.code in s.codes]
+        matches = [(n, s) for n, s in index.get((d.span.path, d.span.line), []) if d.code in s.codes and s.valid]
         if matches and d.code not in META:
             used.update((n, d.code) for n, _ in matches)
         else:
             kept.append(d)
     for number, s in enumerate(suppressions):
-        if not s.reason:
+        if not s.valid:
             problems.append(
                 _meta(
                     "TM901",
-                    f"suppression of {', '.join(s.codes)} gives no reason",
+                    f"suppression of {', '.join(s.codes)} gives no reason, so it suppresses nothing",
                     s.span,
                     "add `reason: <why this finding does not apply>`",
                 )
             )
+            continue  # it suppresses nothing because it has no reason: TM901 says so, not TM902
         for code in s.codes:
             if code in active and (number, code) not in used:
                 problems.append(

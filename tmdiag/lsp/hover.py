@@ -46,7 +46,7 @@ def describe(model: n.Model, node: n.Node, threats: ThreatCounts | None) -> str:
         lines.append(f"Classification: {node.get('classification')}" + (" · PII" if node.get("pii") else "")
                      + (" · credentials" if node.get("credentials") else ""))  # fmt: skip
         carried = sum(1 for f in model.flows if node.id in (f.get("data") or ()))
-        stored = sum(1 for e in model.elements if node.id in (e.get("stores") or ()))
+        stored = len(model.stored_in(node.id))  # Model.stored_data: `stores:` and flows into or out of a datastore
         lines.append(f"Carried by {carried} flows, stored in {stored} datastores")
     elif isinstance(node, n.Member):
         lines.append("Roles: " + ", ".join(node.roles))

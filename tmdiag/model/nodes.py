@@ -14,7 +14,9 @@ from types import MappingProxyType
 from typing import Any
 
 from tmdiag.diagnostics import Span
+from tmdiag.memory import gc_paused
 from tmdiag.model import schema
+from tmdiag.model.derived import Derived, Reach
 
 
 class Name(str):
@@ -72,8 +74,11 @@ class Node:
         return self.label or self.id
 
     def attribute(self, key: str) -> Attribute | None:
+        """The attribute as written, under its name or one of its aliases (schema `Attr.aliases`)."""
+        spellings = schema.SPELLINGS.get(self.schema_kind)
+        names = spellings.get(key) if spellings else None
         for attr in self.attributes:
-            if attr.key == key:
+            if attr.key == key or (names is not None and attr.key in names):
                 return attr
         return None
 
@@ -372,6 +377,38 @@ class Model:
                 if boundary.get("owner"):
                     return boundary
         return None
+
+    # ---- derived facts (model/derived.py: one definition each) ---------------------------
+    @functools.cached_property
+    def _derived(self) -> Derived:
+        with gc_paused():  # many small tuples at once: no collections mid-way (linear on big models)
+            return Derived(self)
+
+    def stored_data(self, store_id: str) -> tuple[DataAsset, ...]:
+        """What a datastore stores: its `stores:` and the data of every flow into or out of it
+        (model order, each once); () for anything but a datastore."""
+        return self._data(self._derived.stored.get(store_id, ()))
+
+    def stored_in(self, data_id: str) -> tuple[Element, ...]:
+        """The datastores that store a data asset (see `stored_data`), in model order."""
+        return tuple(e for e in map(self.element, self._derived.stored_in.get(data_id, ())) if e is not None)
+
+    def data_of(self, node: Node) -> tuple[DataAsset, ...]:
+        """The data a flow carries; for an element, what it stores and what its flows carry."""
+        if isinstance(node, Flow):
+            return self._data(tuple(dict.fromkeys(node.ids("data"))))
+        return self._data(self._derived.handled.get(node.id, ()) if isinstance(node, Element) else ())
+
+    def reached_by(self, agent_id: str) -> tuple[Reach, ...]:
+        """The elements a threat agent reaches, in model order, each once with how it reaches it."""
+        return self._derived.reach.get(agent_id, ())
+
+    def agents_reaching(self, element_id: str) -> tuple[str, ...]:
+        """Ids of the threat agents that reach an element (see `reached_by`), in model order."""
+        return self._derived.agents_at.get(element_id, ())
+
+    def _data(self, ids: tuple[str, ...]) -> tuple[DataAsset, ...]:
+        return tuple(d for d in map(self.data_asset, ids) if d is not None)
 
     def nodes(self) -> Iterator[Node]:
         yield from self.team

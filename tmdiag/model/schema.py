@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from tmdiag.model.levels import RiskLevel, Status
@@ -52,6 +52,7 @@ class Attr:
     pytm: str | None = None
     required: bool = False
     example: str | None = None
+    aliases: tuple[str, ...] = ()  # other names it may be written under (one attribute: giving two is E204)
 
 
 def _b(name: str, doc: str, pytm: str | None = None, default: bool = False) -> Attr:
@@ -60,6 +61,11 @@ def _b(name: str, doc: str, pytm: str | None = None, default: bool = False) -> A
 
 def _c(name: str, control: str, doc: str) -> Attr:
     return Attr(name, BOOL, doc, False, pytm=f"controls.{control}")
+
+
+def _aliased(group: tuple[Attr, ...], name: str, doc: str, *aliases: str) -> tuple[Attr, ...]:
+    """`group` with attribute `name` documented for this kind and also written as `aliases`."""
+    return tuple(replace(a, doc=doc, aliases=aliases) if a.name == name else a for a in group)
 
 
 # ---- shared groups -----------------------------------------------------------------------
@@ -300,11 +306,15 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
             ("unknown", "sql", "nosql", "file_system", "ldap", "s3", "object", "cache", "queue", "log", "secrets"),
             pytm="type",
         ),
-        Attr("stores", REFS, "Data assets persisted here.", (), ref="data"),
+        Attr("stores", REFS, "Data assets persisted here (flows in and out add theirs).", (), ref="data"),
         _b("on_rds", "Runs on AWS RDS.", "onRDS"),
         _b("stores_log_data", "Holds logs.", "storesLogData"),
-        _b("stores_pii", "Holds PII (derived from `stores` when not given).", "storesPII"),
-        _b("stores_sensitive_data", "Holds sensitive data (derived from `stores`).", "storesSensitiveData"),
+        _b("stores_pii", "Holds PII (derived from what it stores when not given).", "storesPII"),
+        _b(
+            "stores_sensitive_data",
+            "Holds sensitive data (derived from what it stores when not given).",
+            "storesSensitiveData",
+        ),
         _b("shared", "Shared with other systems.", "isShared"),
         _b("write_access", "Clients may write.", "hasWriteAccess"),
         _b("versioning", "Keeps object versions / point-in-time recovery."),
@@ -338,14 +348,13 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
         _b("validates_tool_config", "Validates tool launch configuration.", "validatesToolLaunchConfig"),
     ),
     "flow": COMMON
-    + CONTROLS
+    + _aliased(CONTROLS, "authenticates_source", "The caller (the flow's source) is authenticated.", "authenticated")
     + (
         Attr("protocol", STR, "Protocol (https, postgres, grpc, …).", "", pytm="protocol"),
         Attr("port", PORT, "Destination port.", -1, pytm="dstPort"),
         Attr("src_port", PORT, "Source port.", -1, pytm="srcPort"),
         Attr("data", REFS, "Data assets carried.", (), ref="data"),
         Attr("tls", TLS, "TLS version in use.", "none", TLS_VERSIONS, pytm="tlsVersion", example="1.3"),
-        _b("authenticated", "The caller is authenticated.", "controls.authenticatesSource"),
         _b("session_tokens", "Uses session tokens.", "usesSessionTokens"),
         _b("uses_vpn", "Goes over a VPN.", "usesVPN"),
         _b("implements_communication_protocol", "Uses a home-made wire protocol.", "implementsCommunicationProtocol"),
@@ -498,7 +507,20 @@ ADDRESS_FORMS = 'write `type.name`, `module.m.type.name`, `type.name[0]` or `typ
 
 
 def _index() -> dict[str, dict[str, Attr]]:
-    return {kind: {a.name: a for a in specs} for kind, specs in SCHEMAS.items()}
+    """Every name an attribute may be written under (its aliases too) → the attribute."""
+    return {kind: {name: a for a in specs for name in (a.name, *a.aliases)} for kind, specs in SCHEMAS.items()}
 
 
 BY_NAME: dict[str, dict[str, Attr]] = _index()
+# kind → name or alias → every spelling of that attribute, for the attributes that have aliases
+SPELLINGS: dict[str, dict[str, tuple[str, ...]]] = {
+    kind: {name: (a.name, *a.aliases) for a in specs if a.aliases for name in (a.name, *a.aliases)}
+    for kind, specs in SCHEMAS.items()
+}
+
+
+def canonical(kind: str, name: str) -> str:
+    """The attribute's own name for a name it may be written under (`authenticated` on a flow →
+    `authenticates_source`); other names unchanged."""
+    spec = BY_NAME.get(kind, {}).get(name)
+    return spec.name if spec is not None else name

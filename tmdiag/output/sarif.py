@@ -32,14 +32,12 @@ _VALIDATION_FAMILIES = {
 
 def _uri(path: str, root: Path) -> str:
     """A relative, forward-slash, percent-encoded URI reference when the file is under `root`;
-    else a file: URI."""
-    candidate = Path(path)
-    if not candidate.is_absolute():
-        return quote(candidate.as_posix())
+    else a file: URI. Diagnostics name files relative to the working directory (`../x.tm` too)."""
+    candidate = Path(path).resolve()
     try:
-        return quote(candidate.resolve().relative_to(root.resolve()).as_posix())
+        return quote(candidate.relative_to(root.resolve()).as_posix())
     except ValueError:
-        return candidate.resolve().as_uri()
+        return candidate.as_uri()
 
 
 def _rule_descriptors() -> list[dict[str, Any]]:

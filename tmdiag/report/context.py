@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tmdiag.diagnostics import Diagnostic, Span
+from tmdiag.model import schema
 from tmdiag.model.anchors import boundary_anchor, element_anchor, flow_anchor
 from tmdiag.model.locate import Locator
 from tmdiag.model.nodes import Duration, Flow, Model, Node, RiskDecision
@@ -63,6 +64,14 @@ class _Builder:
             return None
         found = self.refs.get(str(node_id))
         return found if found is not None else {"id": str(node_id), "name": str(node_id), "kind": "", "anchor": ""}
+
+    def owner(self, node: Node) -> dict[str, Ctx | None]:
+        """`owner`: the effective owner (Model.owner_from: the node's own, else inherited) as a
+        member ref; `owner_from`: the ref of the boundary or element it comes from when inherited."""
+        source = self.model.owner_from(node)
+        inherited = source is not None and source is not node
+        return {"owner": self.member_ref(source.get("owner")) if source is not None else None,
+                "owner_from": self.ref(source.id) if inherited and source is not None else None}  # fmt: skip
 
     def member_ref(self, member_id: Any) -> Ctx | None:
         if not member_id:
@@ -123,9 +132,10 @@ class _Builder:
         }
 
     def attributes(self, node: Node, skip: Iterable[str] = ()) -> list[Ctx]:
+        """The attributes as written, but those in `skip` (by name: an alias of one is skipped too)."""
         skipped = set(skip)
         return [{"key": a.key.replace("_", " "), "value": plain(a.value)} for a in node.attributes
-                if a.key not in skipped]  # fmt: skip
+                if schema.canonical(node.schema_kind, a.key) not in skipped]  # fmt: skip
 
     def flows(self, crossing: dict[int, tuple[list[Ctx], list[Ctx]]]) -> list[Ctx]:
         out = []
@@ -139,10 +149,10 @@ class _Builder:
                 "tls": _tls(f.get("tls")), "data": [self.data_refs[d] for d in f.ids("data")
                                                     if d in self.data_refs],
                 "crosses": bool(exits or enters), "exits": exits, "enters": enters,
-                "encrypted": bool(f.get("encrypted")), "authenticated": bool(f.get("authenticated")),
+                "encrypted": bool(f.get("encrypted")), "authenticated": bool(f.get("authenticates_source")),
                 "description": text_of(f.get("description")),
                 "attributes": self.attributes(f, ("description", "data", "protocol", "port", "tls",
-                                                  "encrypted", "authenticated")),
+                                                  "encrypted", "authenticates_source")),
                 "threats": [],
             })  # fmt: skip
         return out
@@ -191,7 +201,7 @@ class _Builder:
             "element_by_id": {e["id"]: e for e in elements},
             "data": self.data(flows),
             "flows": flows,
-            "agents": self.agents(flows),
+            "agents": self.agents(),
             "threats": threats,
             "summary": findings.summary(self.inputs.findings, model),
             "plan": findings.plan(threats),
@@ -231,8 +241,8 @@ class _Builder:
                 **self.refs[e.id], "kind": e.kind, "description": text_of(e.get("description")),
                 "boundary": self.ref(e.boundary), "boundaries": [self.refs[b.id] for b in chain],
                 "trust": text_of(chain[0].get("trust")) if chain else None,
-                "owner": self.member_ref(e.get("owner")), "in_scope": bool(e.get("in_scope", True)),
-                "stores": [self.data_refs[d] for d in e.ids("stores") if d in self.data_refs],
+                **self.owner(e), "in_scope": bool(e.get("in_scope", True)),
+                "stores": [self.data_refs[d.id] for d in self.model.stored_data(e.id)],
                 "flows": flows_of.get(e.id, []), "threats": threats_on.get(e.id, []),
                 "controls": controls_on.get(e.id, []), "assumptions": assumptions_on.get(e.id, []),
                 "attributes": self.attributes(e, ("description", "owner", "stores")),
@@ -252,36 +262,28 @@ class _Builder:
                 **self.refs[b.id], "trust": text_of(b.get("trust")), "boundary_kind": text_of(b.get("kind")),
                 "description": text_of(b.get("description")), "parent": self.ref(b.parent), "depth": b.depth,
                 "elements": inside.get(b.id, []), "children": nested.get(b.id, []),
-                "owner": self.member_ref(b.get("owner")),
-                "attributes": self.attributes(b, ("description", "trust", "kind", "owner")),
+                **self.owner(b), "attributes": self.attributes(b, ("description", "trust", "kind", "owner")),
             }
             for b in self.model.boundaries
         ]  # fmt: skip
 
-    def agents(self, flows: list[Ctx]) -> list[Ctx]:
-        """Threat agents, where they enter, and what flows leaving those boundaries reach."""
-        exits_of: dict[str, list[Ctx]] = defaultdict(list)
-        for f in flows:
-            for b in f["exits"]:
-                exits_of[b["id"]].append(f)
+    def agents(self) -> list[Ctx]:
+        """Threat agents, where they enter, and what they reach (Model.reached_by: the risk engine's reach)."""
         out = []
         for agent in self.model.agents:
-            enters = [r for r in (self.ref(b) for b in agent.ids("enters")) if r]
-            entry_flows = [f for b in enters for f in exits_of.get(b["id"], [])]
-            reaches = {f["sink"]["id"]: f["sink"] for f in entry_flows}
+            reached = self.model.reached_by(agent.id)
             out.append({
                 "id": agent.id, "name": agent.title, "anchor": f"agent-{agent.id}",
                 "description": text_of(agent.get("description")), "skill": text_of(agent.get("skill")),
-                "motive": text_of(agent.get("motive")), "enters": enters, "entry_flows": entry_flows,
-                "reaches": list(reaches.values()), "targets": [self.ref(t) for t in agent.ids("targets")],
+                "motive": text_of(agent.get("motive")), "enters": [r for r in map(self.ref, agent.ids("enters")) if r],
+                "reaches": [self.refs[r.element] for r in reached],
+                "reach": [{"element": self.refs[r.element], "how": r.how, "via": self.ref(r.via) if r.via else None,
+                           "text": r.describe()} for r in reached],
+                "targets": [self.ref(t) for t in agent.ids("targets")],
             })  # fmt: skip
         return out
 
     def data(self, flows: list[Ctx]) -> list[Ctx]:
-        stored_in: dict[str, list[Ctx]] = defaultdict(list)
-        for e in self.model.elements:
-            for d in e.ids("stores") if e.kind == "datastore" else ():
-                stored_in[d].append(self.refs[e.id])
         carried_by: dict[str, list[Ctx]] = defaultdict(list)
         for f in flows:
             for d in f["data"]:
@@ -291,7 +293,7 @@ class _Builder:
                 **self.data_refs[d.id], "description": text_of(d.get("description")),
                 "pii": bool(d.get("pii")), "credentials": bool(d.get("credentials")),
                 "lifetime": text_of(d.get("lifetime")) if d.get("credentials") else "",
-                "impact": text_of(d.get("impact")), "stored_in": stored_in.get(d.id, []),
+                "impact": text_of(d.get("impact")), "stored_in": [self.refs[e.id] for e in self.model.stored_in(d.id)],
                 "carried_by": carried_by.get(d.id, []),
             }
             for d in self.model.data

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from tmdiag.model import schema
+from tmdiag.model.levels import RiskLevel, Status
 
-RISKS = tuple(reversed(schema.LEVELS))  # critical … info
-SEVERE_RISKS = ("critical", "high")
-STATUSES = schema.DECISIONS
+RISKS = tuple(level.value for level in RiskLevel.highest_first())  # critical … info: by severity, never by name
+SEVERE_RISKS = tuple(level.value for level in RiskLevel.highest_first() if level.severe)
+STATUSES = tuple(status.value for status in Status)
 
 
 def plain(value: Any) -> str:

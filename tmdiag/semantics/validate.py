@@ -155,20 +155,29 @@ class Validator:
     # ---- attributes ---------------------------------------------------------------------
     def attributes(self, node: n.Node) -> None:
         specs = schema.BY_NAME[node.schema_kind]
+        written: dict[str, n.Attribute] = {}  # attribute name -> where it was first given
         for attr in node.attributes:
             spec = specs.get(attr.key)
+            first = written.setdefault(spec.name, attr) if spec is not None else attr
+            if spec is not None and first is not attr:  # one attribute under two names (an alias)
+                others = [k for k in dict.fromkeys((first.key, attr.key)) if k != spec.name]
+                also = " and ".join(f"`{k}`" for k in others) + (
+                    " is another name" if len(others) == 1 else " are other names"
+                )
+                self.error(
+                    "E204",
+                    f"attribute `{spec.name}` given twice: {also} for it",
+                    _key_span(attr),
+                    hint=f"first given at line {first.span.line}; keep one",
+                    related=(("first given here", first.span),),
+                )
+                continue
             if spec is None:
                 where = _HEADER_WORDS.get(node.schema_kind) or describe(node)
                 self.error(
                     "E201",
                     f"unknown attribute `{attr.key}` for {where}",
-                    Span(
-                        attr.span.path,
-                        attr.span.line,
-                        attr.span.column,
-                        attr.span.line,
-                        attr.span.column + len(attr.key),
-                    ),
+                    _key_span(attr),
                     fix=suggestion(attr.key, specs),
                 )
                 continue
@@ -463,3 +472,9 @@ def check(model: n.Model) -> Validation:
 def validate(model: n.Model) -> list[Diagnostic]:
     """Every problem validation finds in a model (see the error codes above)."""
     return list(check(model).diagnostics)
+
+
+def _key_span(attr: n.Attribute) -> Span:
+    """The attribute's name, where it is written."""
+    s = attr.span
+    return Span(s.path, s.line, s.column, s.line, s.column + len(attr.key))

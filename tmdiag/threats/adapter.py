@@ -125,11 +125,10 @@ def build(model: n.Model, *, parity: bool = False, implied: Implied | None = Non
     tm = pytm.TM(model.name, description=description or model.name)
     compiled = Compiled(tm, parity=parity)
     implied = {} if parity or implied is None else implied
-    stored = {ref for e in model.elements if e.kind == "datastore" for ref in e.ids("stores")}
     data: dict[str, pytm.Data] = {}
     for asset in model.data:
         fields, _ = split_fields(asset)
-        if asset.id in stored:
+        if model.stored_in(asset.id):  # Model.stored_data: `stores:` and flows into or out of a datastore
             fields["isStored"] = True
         data[asset.id] = pytm.Data(asset.title, **fields)
     compiled.data = data
@@ -236,8 +235,8 @@ def _subject(node: n.Node) -> str:
 
 
 def _derive_store_facts(element: n.Element, fields: dict[str, Any], model: n.Model) -> None:
-    """`stores: [...]` implies storesPII / storesSensitiveData unless they are declared."""
-    assets = [a for a in (model.data_asset(r) for r in element.ids("stores")) if a is not None]
+    """The data it stores (Model.stored_data) implies storesPII / storesSensitiveData unless they are declared."""
+    assets = model.stored_data(element.id)
     if not assets:
         return
     if not element.has("stores_pii"):

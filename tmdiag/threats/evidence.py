@@ -55,7 +55,7 @@ def reverse_names(kind: str) -> dict[str, tuple[str, ...]]:
     table: dict[str, list[str]] = {}
     for spec in schema.SCHEMAS[kind]:
         if spec.pytm:
-            table.setdefault(spec.pytm, []).append(spec.name)
+            table.setdefault(spec.pytm, []).extend((spec.name, *spec.aliases))
     return {key: tuple(names) for key, names in table.items()}
 
 

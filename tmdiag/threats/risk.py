@@ -5,7 +5,7 @@ medium), moved by exposure: +1 when the target is exposed (`public: true`, in an
 internet boundary, or an actor/external entity outside every boundary) or a threat agent reaches
 it (inside a boundary the agent `enters`, one flow from there, or in the agent's `targets`);
 0 when it is only reachable further along the flows; −1 when no flow path leads to it from an
-exposed element. A flow's exposure is its source's. Clamped to 1–5.
+exposed element. A flow's exposure is its source's (or an agent's that reaches either end). Clamped to 1–5.
 Impact: the threat's severity, averaged (rounding down) with the asset value when the model says
 what is at stake: the element's declared `impact` and the most sensitive data it stores or
 carries (classification, PII or credentials count as at least 3, the data's own `impact`).
@@ -62,13 +62,7 @@ class RiskModel:
         self.exposed = {e.id: why for e in model.elements if (why := _untrusted(model, e))}
         self.untrusted = set(self.exposed)
         self.distance = _distances(model, self.untrusted)
-        self.agents = _agent_reach(model)
         self._ratings: dict[tuple[str, str, str, tuple[str, ...]], Rating] = {}
-        self.flows_by_element: dict[str, list[n.Flow]] = {}
-        for flow in model.flows:
-            self.flows_by_element.setdefault(flow.source, []).append(flow)
-            if flow.sink != flow.source:
-                self.flows_by_element.setdefault(flow.sink, []).append(flow)
         self._exposures: dict[str, Exposure] = {}
         self._values: dict[str, AssetValue] = {}
 
@@ -88,11 +82,15 @@ class RiskModel:
         element_id = flow.source if flow is not None else target_id
         who = f"its source {element_id}" if flow else element_id
         distance = self.distance.get(element_id)
-        agents = sorted(self.agents.get(element_id, set()) | (self.agents.get(flow.sink, set()) if flow else set()))
+        # a flow is exposed where an agent reaches either end: say which end each agent reaches
+        ends = [(who, element_id)]
+        if flow is not None and flow.sink != element_id:
+            ends.append((f"its sink {flow.sink}", flow.sink))
+        reached = [f"{name}: " + ", ".join(agents) for name, end in ends if (agents := self.model.agents_reaching(end))]
         if distance == 0:
             return Exposure(1, (f"+1 {who} is exposed ({self.exposed[element_id]})",))
-        if agents:
-            return Exposure(1, (f"+1 threat agents reach {who}: " + ", ".join(agents),))
+        if reached:
+            return Exposure(1, ("+1 threat agents reach " + "; ".join(reached),))
         if distance is None:
             return Exposure(-1, (f"-1 no flow path from an exposed element to {who}",))
         return Exposure(0, (f"+0 {who} is {distance} flow{'s' if distance > 1 else ''} from an exposed element",))
@@ -113,7 +111,7 @@ class RiskModel:
         if declared:
             best = _IMPACT_VALUE.get(str(declared), 0)
             reasons.append(f"declared impact {declared}")
-        for asset in self._data_of(node):
+        for asset in self.model.data_of(node):
             value, why = _data_value(asset)
             if value > best:
                 best, reasons = (
@@ -121,17 +119,6 @@ class RiskModel:
                     [*reasons[:1], f"data {asset.id}: {why}"] if declared else [f"data {asset.id}: {why}"],
                 )
         return AssetValue(best or None, tuple(reasons))
-
-    def _data_of(self, node: n.Node) -> list[n.DataAsset]:
-        refs: list[str] = []
-        if isinstance(node, n.Flow):
-            refs.extend(node.ids("data"))
-        else:
-            refs.extend(node.ids("stores"))
-            for flow in self.flows_by_element.get(node.id, ()):
-                refs.extend(flow.ids("data"))
-        assets = (self.model.data_asset(r) for r in dict.fromkeys(refs))
-        return [a for a in assets if a is not None]
 
     # ---- rating --------------------------------------------------------------------------
     def rate(self, target_id: str, likelihood_rating: str, severity_rating: str, lowered_by: tuple[str, ...] = ()
@@ -214,19 +201,3 @@ def _distances(model: n.Model, starts: set[str]) -> dict[str, int]:
                 distance[there] = distance[here] + 1
                 queue.append(there)
     return distance
-
-
-def _agent_reach(model: n.Model) -> dict[str, set[str]]:
-    """Element id → threat agents that reach it: inside a boundary they enter, one flow from there, or named in
-    their `targets`."""
-    graph = _graph(model)
-    reach: dict[str, set[str]] = {}
-    for agent in model.agents:
-        entered = set(agent.ids("enters"))
-        starts = [e.id for e in model.elements if entered & {b.id for b in model.boundary_chain(e.boundary)}]
-        seen = set(starts)
-        for start in starts:  # where they enter, and one flow further
-            seen.update(graph.get(start, ()))
-        for target in (*seen, *agent.ids("targets")):
-            reach.setdefault(target, set()).add(agent.id)
-    return reach

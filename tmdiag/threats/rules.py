@@ -25,11 +25,6 @@ class Evaluator:
 
     def __init__(self, model: n.Model):
         self.model = model
-        self.flows_by_element: dict[str, list[n.Flow]] = {}
-        for flow in model.flows:
-            self.flows_by_element.setdefault(flow.source, []).append(flow)
-            if flow.sink != flow.source:
-                self.flows_by_element.setdefault(flow.sink, []).append(flow)
 
     def applies(self, checked: Checked, target: n.Element | n.Flow) -> tuple[bool, tuple[str, ...]]:
         value, facts = self.truth(checked, checked.expr, target)
@@ -128,23 +123,12 @@ class Evaluator:
             chain = self.model.boundary_chain(node.boundary)
             return self.read(chain[0], rest) if chain else []
         if head == "data":
-            return [c for asset in self.data_of(node) for c in self.read(asset, rest)]
+            return [c for asset in self.model.data_of(node) for c in self.read(asset, rest)]
         value = node.get(head)
         if value is None:
             return []
         values = value if isinstance(value, tuple) else (value,)
         return [(str(v) if isinstance(v, n.Name) else v, _fact(node, head)) for v in values]
-
-    def data_of(self, node: n.Node) -> list[n.DataAsset]:
-        refs: list[str] = []
-        if isinstance(node, n.Flow):
-            refs.extend(node.ids("data"))
-        elif isinstance(node, n.Element):
-            refs.extend(node.ids("stores"))
-            for flow in self.flows_by_element.get(node.id, ()):
-                refs.extend(flow.ids("data"))
-        assets = (self.model.data_asset(r) for r in dict.fromkeys(refs))
-        return [a for a in assets if a is not None]
 
 
 def _subject(node: n.Node) -> str:

@@ -23,4 +23,6 @@ shop-front -> order-db "Store order" { protocol: postgres, port: 5432, data: ord
   reply "Replication ack" { merge_reply: false }
 
 save: shop-front -> order-db { uses_vpn: true, implements_communication_protocol: false, admin: false }
+# `authenticated` (above) is another name for `authenticates_source`: one attribute
+shop-front -> order-db "Audit" { authenticates_source: true }
 shop-front -> web-user "Push notification" { protocol: wss, tls: none }

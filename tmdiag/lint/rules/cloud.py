@@ -8,7 +8,6 @@ from tmdiag.diagnostics import Span
 from tmdiag.lint.facts import attribute_span, flag, items, where
 from tmdiag.lint.registry import rule
 from tmdiag.lint.rule import Context, Hit
-from tmdiag.lint.rules.data import stored_data
 from tmdiag.model import schema
 from tmdiag.model.nodes import Boundary, Element, Model, Node
 
@@ -114,7 +113,7 @@ def public_datastore(model: Model, ctx: Context) -> Iterator[Hit]:
         exposed_by = next((b for b in model.boundary_chain(store.boundary) if flag(b, "public")), None)
         if not (flag(store, "public") or exposed_by or any(True for _ in world_ingress(store))):
             continue
-        private = [d for d in stored_data(model, store) if str(d.get("classification")) != "public"]
+        private = [d for d in model.stored_data(store.id) if str(d.get("classification")) != "public"]
         if private:
             names = ", ".join(f"`{d.id}` ({d.get('classification')})" for d in private)
             inside = f" (inside public boundary `{exposed_by.id}`)" if exposed_by and not flag(store, "public") else ""

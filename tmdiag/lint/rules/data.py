@@ -10,7 +10,6 @@ from tmdiag.lint.facts import (
     data_of,
     describe_flow,
     flag,
-    index,
     is_sensitive,
     local,
     rank,
@@ -19,15 +18,7 @@ from tmdiag.lint.facts import (
 from tmdiag.lint.registry import rule
 from tmdiag.lint.rule import Context, Hit
 from tmdiag.model import schema
-from tmdiag.model.nodes import DataAsset, Element, Model
-
-
-def stored_data(model: Model, store: Element) -> list[DataAsset]:
-    """Data a datastore keeps: its `stores` list and the data of flows written into it."""
-    found = {d.id: d for d in data_of(model, store, "stores")}
-    for flow in index(model).inbound.get(store.id, ()):
-        found.update((d.id, d) for d in data_of(model, flow))
-    return list(found.values())
+from tmdiag.model.nodes import Model
 
 
 @rule(
@@ -47,7 +38,7 @@ def sensitive_unencrypted_at_rest(model: Model, ctx: Context) -> Iterator[Hit]:
     for store in model.elements:
         if store.kind != "datastore" or flag(store, "encrypted_at_rest"):
             continue
-        exposed = [d.id for d in stored_data(model, store) if is_sensitive(d) and not flag(d, "encrypted_at_rest")]
+        exposed = [d.id for d in model.stored_data(store.id) if is_sensitive(d) and not flag(d, "encrypted_at_rest")]
         if flag(store, "stores_pii") or flag(store, "stores_sensitive_data"):
             exposed = exposed or ["sensitive data"]
         if exposed:

@@ -19,9 +19,10 @@ from tmdiag.model.nodes import Model
     "TM901",
     "suppression-without-reason",
     severity="error",
-    summary="An inline suppression gives no reason.",
+    summary="An inline suppression gives no reason, so it suppresses nothing.",
     rationale="A silenced finding is a decision someone made; without the reason the next reviewer cannot tell "
-    "a considered exception from a shortcut.",
+    "a considered exception from a shortcut. A suppression without a reason therefore never suppresses, "
+    "whichever rules are selected: the finding stays, and this rule says why.",
     fix="Add `reason:` after the codes: `# tmdiag: ignore[TM203] reason: internal link, mTLS at the mesh`.",
     example='process api "API"\napi -> api "Retry"  # tmdiag: ignore[TM206]',
 )
