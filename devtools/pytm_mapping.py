@@ -1,6 +1,6 @@
 """The generated tables of docs/threats.md (`make docs`): the DSL → pytm mapping (from
 `schema.Attr.pytm`), pytm's errata (tmdiag/threats/errata.py) and the facts that close or lower
-threats (tmdiag/threats/facts.py).
+threats (tmdiag/model/facts.py).
 
 Each table sits between its START and END markers; the rest of the document is written by hand.
 """
@@ -11,7 +11,8 @@ from pathlib import Path
 
 from tmdiag.model import schema
 from tmdiag.semantics import threatlib
-from tmdiag.threats import errata, facts
+from tmdiag.model import facts
+from tmdiag.threats import errata
 
 DOCUMENT = Path("docs/threats.md")
 CLASSES = {

@@ -62,7 +62,7 @@ def test_analyze_reports_the_pytm_pairs_as_findings() -> None:
 
 
 def _closed_by_table(model) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
-    from tmdiag.threats import facts
+    from tmdiag.model import facts
 
     found = facts.effects(model)
     return {(threat_id, (model.element(target) or model.flow(target)).title) for threat_id, target in found.removes}

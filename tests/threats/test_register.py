@@ -190,3 +190,16 @@ def test_github_format_gives_one_issue_per_owner_with_escaped_text(tmp_path, cap
     body = next(i["body"] for i in issues if i["owner"] == "bob")
     assert "**2026-11-01 (overdue)**" in body and "WEB-1" in body  # the in-progress decision, past due
     assert "<b>" not in body  # model text is escaped Markdown
+
+
+def test_lint_rules_read_what_control_kinds_and_boundary_facts_imply() -> None:
+    """One notion of a fact: a `control` of kind content_filtering satisfies the lint rule that asks
+    for content filtering, as it closes the threats that ask for it."""
+    from tmdiag.lint import lint
+
+    base = TEAM + 'boundary b "B" { trust: high  llm bot "Bot" { untrusted_input: true } }\n'
+    bare = lint(load_text(base), today=TODAY)
+    assert any(d.code == "TM601" for d in bare)
+    guarded = load_text(base + 'control guard "Guardrails" { kind: content_filtering, on: [bot], owner: ann }\n')
+    assert not any(d.code == "TM601" for d in lint(guarded, today=TODAY))
+    assert guarded.flag(guarded.element("bot"), "content_filtering")  # type: ignore[arg-type]

@@ -11,11 +11,14 @@ import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tmdiag.diagnostics import Span
 from tmdiag.memory import gc_paused
 from tmdiag.model import schema
+
+if TYPE_CHECKING:
+    from tmdiag.model.facts import Effects
 from tmdiag.model.derived import Derived, Reach
 
 
@@ -352,6 +355,22 @@ class Model:
         element = self.element(element_id)
         chain = self.boundary_chain(element.boundary if element else None)
         return str(chain[0].get("trust")) if chain else None
+
+    @functools.cached_property
+    def facts(self) -> Effects:
+        """What the facts the model states (boundary settings, `control` kinds) imply and do to threats."""
+        from tmdiag.model.facts import effects
+
+        return effects(self)
+
+    def flag(self, node: Node, key: str) -> bool:
+        """A true/false attribute as the model means it: what the node declares, else what a fact
+        covering it implies (`mfa: required` on its boundary is `uses_mfa: true`; a `control` of kind
+        `content_filtering` is `content_filtering: true`)."""
+        if node.has(key):
+            return node.get(key) is True
+        implied = self.facts.implied.get(node.id, ())
+        return any(k == key and value is True for k, value, _ in implied) or node.get(key) is True
 
     def owner_of(self, node: Node) -> str | None:
         """The risk owner of what is found on `node` (a team member id), or None."""

@@ -32,7 +32,7 @@ ROLES = (
     "business_owner", "product_owner", "qa", "compliance", "legal", "privacy", "data_owner",
 )  # fmt: skip
 DECISIONS = tuple(status.value for status in Status)
-# Kinds of `control` (tmdiag/threats/facts.py says what each closes or lowers); `other` does nothing itself.
+# Kinds of `control` (tmdiag/model/facts.py says what each closes or lowers); `other` does nothing itself.
 CONTROL_KINDS = (
     "input_validation", "output_encoding", "waf", "mfa", "audit_log", "access_control", "authentication",
     "least_privilege", "hardening", "rate_limiting", "ddos_protection", "encryption_in_transit",

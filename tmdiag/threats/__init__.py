@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from tmdiag.memory import gc_paused
+from tmdiag.model import facts
 from tmdiag.model import nodes as n
 from tmdiag.model.anchors import element_anchor, flow_anchor
 from tmdiag.results import Finding, RiskLevel, Status, Threat, ThreatAnalysis
 from tmdiag.semantics import rules as rule_types
 from tmdiag.semantics import threatlib
 from tmdiag.threats import decisions as dec
-from tmdiag.threats import facts
 from tmdiag.threats.risk import WORDS, Rating, RiskModel
 from tmdiag.threats.rules import Evaluator
 
@@ -146,7 +146,7 @@ def analyze(
     if checked_rules is None:
         checked_rules = rule_types.check_rules(model)[0]
     with gc_paused():
-        effects = facts.Effects() if parity else facts.effects(model)
+        effects = facts.Effects() if parity else model.facts
         collector = _Collector(model, today or datetime.date.today(), effects)
         library_size = 0
         replace = model.info is not None and str(model.info.get("rules")) == "replace"

@@ -118,7 +118,7 @@ def build(model: n.Model, *, parity: bool = False, implied: Implied | None = Non
     By default tmdiag keeps what the model declares where pytm 1.4's `check()` overwrites it (a
     flow's protocol, port and encryption are copied from its sink; a stored datum's encryption at
     rest from the last flow's sink) and sets the attributes `implied` by facts the model states
-    (tmdiag/threats/facts.py). `parity=True` gives exactly what pytm 1.4 alone computes.
+    (tmdiag/model/facts.py). `parity=True` gives exactly what pytm 1.4 alone computes.
     """
     pytm.TM.reset()
     description = str(model.info.get("description") or "") if model.info else ""

@@ -34,7 +34,8 @@ def takes_untrusted_input(model: Model, element: Element) -> bool:
 )
 def llm_unfiltered(model: Model, ctx: Context) -> Iterator[Hit]:
     for element in model.elements:
-        if element.kind == "llm" and takes_untrusted_input(model, element) and not flag(element, "content_filtering"):
+        filtered = model.flag(element, "content_filtering")
+        if element.kind == "llm" and takes_untrusted_input(model, element) and not filtered:
             yield Hit(element.id_span, f"LLM `{element.id}` takes untrusted input without content filtering")
 
 
@@ -55,7 +56,7 @@ def llm_acts(model: Model, ctx: Context) -> Iterator[Hit]:
         if element.kind != "llm" or not takes_untrusted_input(model, element):
             continue
         powers = [key for key in ("executes_code", "agent_capabilities") if flag(element, key)]
-        if powers and not (flag(element, "least_privilege") and flag(element, "sanitizes_input")):
+        if powers and not (model.flag(element, "least_privilege") and model.flag(element, "sanitizes_input")):
             yield Hit(
                 element.id_span,
                 f"LLM `{element.id}` takes untrusted input and can act "
@@ -77,7 +78,8 @@ def llm_acts(model: Model, ctx: Context) -> Iterator[Hit]:
 )
 def agent_tools_unvalidated(model: Model, ctx: Context) -> Iterator[Hit]:
     for element in model.elements:
-        if element.kind == "agent" and flag(element, "external_tools") and not flag(element, "validates_tool_config"):
+        validated = model.flag(element, "validates_tool_config")
+        if element.kind == "agent" and flag(element, "external_tools") and not validated:
             yield Hit(
                 element.id_span, f"agent `{element.id}` uses external tools without validating their configuration"
             )

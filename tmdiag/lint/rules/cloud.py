@@ -136,7 +136,8 @@ def public_datastore(model: Model, ctx: Context) -> Iterator[Hit]:
 )
 def audit_logging_off(model: Model, ctx: Context) -> Iterator[Hit]:
     for boundary in outermost_cloud_boundaries(model):
-        if not any(flag(b, "audit_log") for b in model.boundary_chain(boundary.id)):
+        chain = model.boundary_chain(boundary.id)
+        if not any(flag(b, "audit_log") or "audit_log" in model.facts.kinds_on.get(b.id, ()) for b in chain):
             yield Hit(
                 attribute_span(boundary, "audit_log") if boundary.has("audit_log") else boundary.id_span,
                 f"cloud boundary `{boundary.id}` has audit logging off",
@@ -145,7 +146,7 @@ def audit_logging_off(model: Model, ctx: Context) -> Iterator[Hit]:
 
 def _mfa_enforced(model: Model, *nodes: Node) -> bool:
     for node in nodes:
-        if flag(node, "uses_mfa"):
+        if model.flag(node, "uses_mfa"):
             return True
         if isinstance(node, Element) and _in_chain(model, node.boundary, "mfa", "required"):
             return True
@@ -191,7 +192,8 @@ def admin_without_mfa(model: Model, ctx: Context) -> Iterator[Hit]:
 )
 def mfa_not_required(model: Model, ctx: Context) -> Iterator[Hit]:
     for boundary in outermost_cloud_boundaries(model):
-        if not _in_chain(model, boundary.id, "mfa", "required"):
+        controlled = any("mfa" in model.facts.kinds_on.get(b.id, ()) for b in model.boundary_chain(boundary.id))
+        if not (_in_chain(model, boundary.id, "mfa", "required") or controlled):
             setting = boundary.get("mfa")
             yield Hit(
                 attribute_span(boundary, "mfa") if boundary.has("mfa") else boundary.id_span,

@@ -36,7 +36,7 @@ from tmdiag.model.nodes import Model
 )
 def sensitive_unencrypted_at_rest(model: Model, ctx: Context) -> Iterator[Hit]:
     for store in model.elements:
-        if store.kind != "datastore" or flag(store, "encrypted_at_rest"):
+        if store.kind != "datastore" or model.flag(store, "encrypted_at_rest"):
             continue
         exposed = [d.id for d in model.stored_data(store.id) if is_sensitive(d) and not flag(d, "encrypted_at_rest")]
         if flag(store, "stores_pii") or flag(store, "stores_sensitive_data"):

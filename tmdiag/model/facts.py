@@ -1,5 +1,7 @@
-"""What the model states that protects its elements and flows, and what each statement does to
-threats. The method: docs/threats.md ("Facts that close threats").
+"""What the model states that protects its elements and flows, and what each statement means: the
+attributes it amounts to on what it covers (read by the lint rules and the pytm adapter alike,
+through `Model.flag`), and what it does to threats. The method: docs/threats.md ("Facts that
+close threats").
 
 A stated fact reaches the threats in one of two ways:
 
@@ -62,8 +64,10 @@ RULES: tuple[FactRule, ...] = (
              why="A second factor defeats password guessing outright and makes stolen or spoofed "
                  "credentials far harder to use."),
     FactRule("control:input_validation", "`control … { kind: input_validation }`", _ON,
-             implies=(("validates_input", True), ("sanitizes_input", True), ("checks_input_bounds", True)),
-             why="Validates, sanitizes and bounds-checks input: what pytm's injection conditions ask."),
+             implies=(("validates_input", True), ("sanitizes_input", True), ("checks_input_bounds", True),
+                      ("server_side_validation", True), ("validates_content_type", True)),
+             why="Validates (on the server, content types included), sanitizes and bounds-checks input: what "
+                 "pytm's injection conditions ask."),
     FactRule("control:output_encoding", "`control … { kind: output_encoding }`", _ON,
              implies=(("encodes_output", True), ("encodes_headers", True)),
              why="Encodes output and headers for their context."),
@@ -91,7 +95,10 @@ RULES: tuple[FactRule, ...] = (
              implies=(("resilient", True), ("handles_resource_consumption", True)),
              why="Absorbs and sheds floods (AWS Shield, Cloud Armor)."),
     FactRule("control:encryption_in_transit", "`control … { kind: encryption_in_transit }`", _ON,
-             implies=(("encrypted", True),), why="Encrypts traffic (TLS, mTLS at a mesh)."),
+             implies=(("encrypted", True), ("authenticates_destination", True),
+                      ("checks_destination_revocation", True)),
+             why="Encrypts traffic with TLS whose clients verify the server's certificate and its revocation "
+                 "(or mTLS at a mesh)."),
     FactRule("control:encryption_at_rest", "`control … { kind: encryption_at_rest }`", _ON,
              implies=(("encrypted_at_rest", True),), why="Encrypts what it stores (KMS)."),
     FactRule("control:session_management", "`control … { kind: session_management }`", _ON,
@@ -137,6 +144,7 @@ class Effects:
     """For each target id, the facts covering it: what they imply, close and lower."""
 
     implied: dict[str, list[tuple[str, Any, Fact]]] = field(default_factory=lambda: defaultdict(list))
+    kinds_on: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # id in `on:` -> control kinds
     removes: dict[tuple[str, str], list[Fact]] = field(default_factory=lambda: defaultdict(list))
     lowers: dict[tuple[str, str], list[Fact]] = field(default_factory=lambda: defaultdict(list))
 
@@ -150,7 +158,7 @@ class Effects:
 def effects(model: n.Model) -> Effects:
     """Every fact the model states, applied to the targets it covers."""
     out = Effects()
-    for fact, targets in _stated(model):
+    for fact, targets in _stated(model, out.kinds_on):
         for target in targets:
             specs = schema.BY_NAME[target.schema_kind]
             for key, value in fact.rule.implies:
@@ -163,7 +171,7 @@ def effects(model: n.Model) -> Effects:
     return out
 
 
-def _stated(model: n.Model) -> Iterator[tuple[Fact, list[n.Element | n.Flow]]]:
+def _stated(model: n.Model, kinds_on: dict[str, set[str]]) -> Iterator[tuple[Fact, list[n.Element | n.Flow]]]:
     inside = _insides(model)
     for boundary in model.boundaries:
         if boundary.get("audit_log") is True:
@@ -174,6 +182,8 @@ def _stated(model: n.Model) -> Iterator[tuple[Fact, list[n.Element | n.Flow]]]:
         rule = BY_KEY.get(f"control:{control.get('kind')}")
         if rule is None:
             continue
+        for ref in control.ids("on"):
+            kinds_on[ref].add(str(control.get("kind")))
         targets: list[n.Element | n.Flow] = []
         for ref in control.ids("on"):
             node = model.element(ref) or model.flow(ref)
