@@ -11,6 +11,7 @@ Nothing here prints: front ends decide where diagnostics go (`tmdiag.cli._common
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +34,12 @@ Step = Callable[[str], None]  # told what is happening now, for a progress displ
 # These leave nothing worth validating. After other syntax errors the statements that parsed are
 # validated; references to names written in the broken ones are not reported (model.unparsed_names).
 _PARSE_ERRORS = frozenset({"E004", "E005"})
+
+
+PARITY_NOTE = (
+    "Threats as raw pytm 1.4 finds them (--pytm-parity): pytm's own conditions, no errata, nothing the "
+    "model states closes a threat, lint findings listed apart (docs/threats.md)."
+)
 
 
 def no_progress(_message: str) -> None:
@@ -119,6 +126,7 @@ class Analysis:
     threats: ThreatAnalysis
     lint: tuple[Diagnostic, ...] = ()
     register: Register | None = None
+    parity: bool = False  # threats exactly as raw pytm finds them; the register leaves lint findings out
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -157,14 +165,19 @@ def analyze(
     step(f"Enumerating threats with pytm ({len(model.elements)} elements, {len(model.flows)} flows)…")
     threats = enumerate_threats(model, today=day, checked_rules=checked, parity=parity)
     if lint is False:
-        return Analysis(model, day, threats)
+        return Analysis(model, day, threats, parity=parity)
     from tmdiag import register
     from tmdiag.lint import lint as run_lint
     from tmdiag.lint import load_config
 
     step("Linting…")
     config = lint if isinstance(lint, LintConfig) else load_config(Path(model.path).resolve().parent)
+    # Every rule: `select`/`ignore` shape the `check` gate, not the register (a risk leaves the
+    # register by a decision with an owner, or an inline suppression with a reason).
+    config = dataclasses.replace(config, select=("TM",), ignore=())
     found = tuple(run_lint(model, config, today=day))
+    if parity:  # pytm's findings only; the lint findings stay diagnostics
+        return Analysis(model, day, threats, found, parity=True)
     return Analysis(model, day, threats, found, register.build(model, threats, found, day))
 
 
@@ -186,6 +199,8 @@ def report_inputs(
     from tmdiag.version import __version__
 
     svg, views, diagram_notes, notes = "", [], [], []
+    if analysis.parity:
+        notes.append(PARITY_NOTE)
     if draw:
         from tmdiag.diagram import DiagramError, render
 

@@ -22,7 +22,7 @@ from tmdiag.model.nodes import RiskDecision
 
 __all__ = ["Finding", "RiskLevel", "Status", "Summary", "Threat", "ThreatAnalysis", "decision_dict"]
 
-DECISION_FIELDS = ("status", "owner", "by", "justification", "until", "due", "ticket", "severity")
+DECISION_FIELDS = ("status", "owner", "by", "justification", "until", "due", "ticket", "severity", "checked_by", "date")
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +71,7 @@ class Finding:
     expired: bool = False  # the decision accepted it until a date that has passed: open again
     assumption: str | None = None  # id of the assumption that excludes it (excluded findings only)
     mitigated_by: tuple[str, ...] = ()  # facts the model states that close it, in the model's words
+    overdue: bool = False  # unresolved after the decision's `due:` date (as of the analysis' day)
 
     # the catalogue entry's fields, for readers that want them flat
     @property
@@ -120,8 +121,8 @@ class Finding:
         due = self.decision.get("due") if self.decision is not None else None
         return due if isinstance(due, datetime.date) else None
 
-    def overdue(self, today: datetime.date) -> bool:
-        """Still unresolved after its due date."""
+    def past_due(self, today: datetime.date) -> bool:
+        """Still unresolved after its due date, on `today`."""
         return self.is_open and self.due is not None and self.due < today
 
     def to_dict(self) -> dict[str, Any]:
@@ -136,6 +137,7 @@ class Finding:
             "status": self.status.value, "owner": self.owner, "controls": list(self.controls),
             "decision": decision_dict(self.decision, self.expired), "evidence": list(self.evidence),
             "explanation": self.explanation, "assumption": self.assumption, "mitigated_by": list(self.mitigated_by),
+            "due": self.due.isoformat() if self.due else None, "overdue": self.overdue,
         }  # fmt: skip
 
 
@@ -148,7 +150,17 @@ def decision_dict(decision: RiskDecision | None, expired: bool = False) -> dict[
         value = decision.get(key) if decision.has(key) or key == "status" else None
         out[key] = value.isoformat() if isinstance(value, datetime.date) else (None if value is None else str(value))
     out["expired"] = expired
+    scope = "id" if decision.scope == "id" and not decision.threat_pattern else decision.scope
+    out["decided_by"] = {"text": decision_text(decision), "scope": "pattern" if decision.threat_pattern else scope,
+                         "path": decision.span.path, "line": decision.span.line}  # fmt: skip
     return out
+
+
+def decision_text(decision: RiskDecision) -> str:
+    """The decision as written: `risk DE04 on acct`, `risk "INP*" on datastore`."""
+    threat = f'"{decision.id}"' if decision.threat_pattern else decision.id
+    target = f'"{decision.target}"' if decision.scope == "pattern" else decision.target
+    return f"risk {threat} on {target}"
 
 
 @dataclass(frozen=True)

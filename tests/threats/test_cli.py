@@ -48,7 +48,7 @@ def test_table_is_ranked_with_owner_and_status() -> None:
     assert lines[1].split()[:2] == ["1", "critical"]
     assert any("INP02 Overflow Buffers" in line and "mitigated (waf)" in line and "bob" in line for line in lines)
     assert "\x1b[" not in done.stdout
-    assert lines[-1].startswith("82 findings; 38 open: ")
+    assert lines[-1].startswith("82 findings; 38 open (1 in progress): ")
 
 
 def test_json_has_every_field_and_matches_the_table_order() -> None:
@@ -136,7 +136,7 @@ def test_evidence_option_explains_each_row() -> None:
     lines = done.stdout.splitlines()
     row = next(i for i, line in enumerate(lines) if " INP02 " in line)
     assert lines[row + 1].strip() == "because process web: checks_input_bounds = false (default)"
-    assert lines[row + 2].strip().startswith("risk: likelihood 5 = High 4")
+    assert lines[row + 2].strip().startswith("risk: likelihood 5 = high 4")
 
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:

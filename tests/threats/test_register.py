@@ -158,7 +158,7 @@ def test_the_most_specific_decision_wins_and_each_finding_says_which() -> None:
     inp02 = find(findings, "INP02", "web")
     assert inp02.status is Status.FALSE_POSITIVE and inp02.decision is not None and inp02.decision.scope == "kind"
     exact = find(findings, "INP13", "web")  # exact target beats the kind + pattern
-    assert exact.status is Status.IN_PROGRESS and exact.is_open and exact.overdue(TODAY)
+    assert exact.status is Status.IN_PROGRESS and exact.is_open and exact.overdue
     assert find(findings, "AC01", "db").status is Status.TRANSFERRED  # a pattern of ids
     assert find(findings, "AC01", "web").status is Status.OPEN  # does not match "d*"
 

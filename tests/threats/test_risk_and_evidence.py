@@ -52,10 +52,10 @@ def test_impact_from_data_and_declared_impact() -> None:
     assert risk.asset_value("island").value == 5  # declared impact: critical
     assert risk.asset_value("deep").value is None  # nothing known: impact = severity
     rating = risk.rate("front", "High", "Very High")
-    assert (rating.likelihood, rating.impact, rating.score, rating.risk) == (5, 4, 20, "critical")
-    assert rating.explanation.startswith("likelihood 5 = High 4 +1 threat agents reach front: thief")
-    assert rating.explanation.endswith("score 5×4 = 20")
-    assert risk.rate("island", "Low", "Low").score == (2 - 1) * ((2 + 5) // 2)
+    assert (rating.likelihood, rating.impact, rating.score, rating.risk) == (5, 5, 25, "critical")
+    assert rating.explanation.startswith("likelihood 5 = high 4 +1 threat agents reach front: thief")
+    assert rating.explanation.endswith("score 5×5 = 25")  # severity 5 and asset value 4: rounded up, never lowered
+    assert risk.rate("island", "Low", "Low").score == (2 - 1) * ((2 + 5 + 1) // 2)
 
 
 def test_findings_are_ranked_by_level_score_model_order_then_id() -> None:

@@ -104,7 +104,12 @@ def refuse(args: argparse.Namespace, loaded: Loaded, consequence: str, stream: T
 def load_model(args: argparse.Namespace, path: str, consequence: str) -> Loaded:
     """Load a model for a command that needs one without errors; refuses (raises Exit) otherwise."""
     if not path or not Path(path).is_file():
-        error(f"no such file: {path}" if path else "empty path: name a .tm file")
+        if not path:
+            error("empty path: name a .tm file")
+        elif Path(path).is_dir():
+            error(f"{path} is a folder: name the model's .tm file (its imports are read from it)")
+        else:
+            error(f"no such file: {path}")
         raise Exit(2)
     from tmdiag import pipeline
 

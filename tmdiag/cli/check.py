@@ -20,7 +20,7 @@ from tmdiag.lint import lint
 from tmdiag.lint.config import FAIL_ON, ConfigError, LintConfig, load_config, read_config
 from tmdiag.output.diagnostics import render_json, render_text, summary
 from tmdiag.pipeline import load
-from tmdiag.register import lint_decisions
+from tmdiag.register import as_decided, lint_decisions
 
 EXAMPLES = """\
 examples:
@@ -153,7 +153,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             sources.update(model.sources)
             if not args.no_lint and not any(d.code.startswith("E0") for d in found):
-                linted = lint(model, config, today, infrastructure)
+                linted = as_decided(model, lint(model, config, today, infrastructure), today)
                 if not any(d.severity >= Severity.ERROR for d in found):  # decisions on lint rules: stale?
                     linted += lint_decisions(model, linted, today)
                 found = sorted(found + linted, key=lambda d: (*d.sort_key, d.message))

@@ -98,6 +98,6 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(document, indent=2) + "\n")
     elif not args.quiet:
         report = Path(args.output) / "report.html"
-        print(f"Report: {report}  ({summary.total} threats; open: {summary.open_counts() or 'none'})")
+        print(f"Report: {report}  ({summary.total} findings; open: {summary.open_counts() or 'none'})")
         print(f"        also report.md, dfd.svg, threats.json in {args.output}")
     return EXIT_OK

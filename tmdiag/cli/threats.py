@@ -26,8 +26,8 @@ LEVELS = tuple(level.value for level in RiskLevel.highest_first())
 STATUSES = tuple(status.value for status in Status)
 COLOURS = {"critical": "\x1b[1;35m", "high": "\x1b[1;31m", "medium": "\x1b[33m", "low": "\x1b[36m", "info": "\x1b[2m"}
 CSV_COLUMNS = ("rank", "risk", "score", "likelihood", "impact", "threat_id", "title", "severity", "target_kind",
-               "target_id", "path", "line", "column", "owner", "status", "due", "overdue", "controls", "ticket",
-               "source", "mitigated_by", "evidence")  # fmt: skip
+               "target_id", "path", "line", "column", "owner", "status", "due", "overdue", "until",
+               "justification", "controls", "ticket", "source", "mitigated_by", "evidence")  # fmt: skip
 
 EXAMPLES = """\
 examples:
@@ -169,7 +169,9 @@ def _summary(every: Sequence[Finding], shown: list[Finding]) -> str:
     summary = Summary.of(every)
     counts = summary.open_counts()
     hidden = f" ({len(every) - len(shown)} hidden by filters)" if len(shown) != len(every) else ""
-    return f"{len(every)} findings{hidden}; {summary.open} open" + (f": {counts}" if counts else "")
+    busy = summary.by_status.get(Status.IN_PROGRESS, 0)
+    doing = f" ({busy} in progress)" if busy else ""
+    return f"{len(every)} findings{hidden}; {summary.open} open{doing}" + (f": {counts}" if counts else "")
 
 
 def _cell(value: object) -> object:
@@ -185,10 +187,13 @@ def _csv(findings: list[Finding], today: datetime.date) -> str:
     writer.writerow(CSV_COLUMNS)
     for f in findings:
         ticket = f.decision.get("ticket") if f.decision is not None else ""
+        until = f.decision.get("until") if f.decision is not None else None
+        reason = str(f.decision.get("justification") or "") if f.decision is not None else ""
         due = f.due.isoformat() if f.due else ""
-        overdue = "yes" if f.overdue(today) else ""
+        overdue = "yes" if f.overdue else ""
         writer.writerow(map(_cell, [f.rank, f.risk, f.score, f.likelihood, f.impact, f.threat_id, f.title, f.severity,
                          f.target_kind, f.target_id, f.span.path, f.span.line, f.span.column, f.owner or "",
-                         f.status, due, overdue, " ".join(f.controls), ticket or "", f.source,
+                         f.status, due, overdue, until.isoformat() if until else "", reason, " ".join(f.controls),
+                         ticket or "", f.source,
                          " | ".join(f.mitigated_by), " | ".join(f.evidence)]))  # fmt: skip
     return out.getvalue()

@@ -20,7 +20,7 @@ from tmdiag.model.locate import Locator
 from tmdiag.model.nodes import Duration, Flow, Model, Node, RiskDecision
 from tmdiag.report import findings
 from tmdiag.report.values import RISKS, STATUSES, plain, text_of
-from tmdiag.results import Finding, decision_dict
+from tmdiag.results import Finding, decision_dict, decision_text
 
 Ctx = dict[str, Any]
 COMPACT_ABOVE = 500  # findings; above this each finding links to its mitigations instead of repeating them
@@ -340,7 +340,7 @@ class _Builder:
             "location": _location(finding.span),
             "mitigated_by": list(finding.mitigated_by),
             "due": finding.due.isoformat() if finding.due else None,
-            "overdue": finding.overdue(self.today),
+            "overdue": finding.overdue,
             "decided_by": _decided_by(finding.decision),
         }
 
@@ -354,15 +354,15 @@ class _Builder:
     def accepted(self, threats: list[Ctx]) -> list[Ctx]:
         # an expired acceptance counts as open again, but it is still this decision's finding
         found = [t for t in threats if t["decision"] is not None and t["decision"]["status"] == "accepted"]
-        seen = {(t["threat_id"], t["target"]["id"]) for t in found}
+        applied = {id(f.decision) for f in self.inputs.findings if f.decision is not None}
         out = [
             {"threat": t, "threat_id": t["threat_id"], "title": t["title"], "target": t["target"],
              "owner": t["owner"], "risk": t["risk"], "decision": t["decision"], "matched": True}
             for t in found
         ]  # fmt: skip
         for r in self.model.risks:
-            if str(r.get("status")) != "accepted" or (r.id, r.target) in seen:
-                continue
+            if str(r.get("status")) != "accepted" or id(r) in applied:
+                continue  # a decision that decides findings is listed with them
             out.append({"threat": None, "threat_id": r.id, "title": r.id, "target": self.ref(r.target),
                         "owner": self.member_ref(r.get("owner")), "risk": text_of(r.get("severity")) or "",
                         "decision": self.decision(r, _expired(r, self.today)), "matched": False})  # fmt: skip
@@ -388,7 +388,8 @@ class _Builder:
 
     def diagnostic(self, d: Diagnostic) -> Ctx:
         node = self.locator.at(d.span)
-        where = None if node is None else self.refs[flow_anchor(node.number) if isinstance(node, Flow) else node.id]
+        key = None if node is None else flow_anchor(node.number) if isinstance(node, Flow) else node.id
+        where = None if key is None else self.refs.get(key) or self.data_refs.get(key)
         return {
             "code": d.code, "message": d.message, "severity": d.severity.label, "hint": d.hint or "",
             "location": f"{d.span.path}:{d.span.line}:{d.span.column}", "target": where,
@@ -403,14 +404,11 @@ class _Builder:
 
 
 def _decided_by(decision: RiskDecision | None) -> Ctx | None:
-    """Which decision applied, as written: `risk DE04 on acct` (boundary), and where."""
+    """Which decision applied, as written: `risk DE04 on acct`, and where."""
     if decision is None:
         return None
-    threat = f'"{decision.id}"' if decision.threat_pattern else decision.id
-    target = f'"{decision.target}"' if decision.scope == "pattern" else decision.target
     scope = {"kind": "every element of that kind", "pattern": "every id matching the pattern"}.get(decision.scope, "")
-    return {"text": f"risk {threat} on {target}", "scope": scope, "path": decision.span.path,
-            "line": decision.span.line}  # fmt: skip
+    return {"text": decision_text(decision), "scope": scope, "path": decision.span.path, "line": decision.span.line}
 
 
 def _expired(decision: RiskDecision, today: datetime.date) -> bool:

@@ -61,7 +61,7 @@ def _one(model: Model, f: Finding, today: datetime.date) -> dict[str, Any]:
 
 def _row(f: Finding, today: datetime.date, rank: bool = True) -> str:
     due = f.due.isoformat() if f.due else ""
-    if f.overdue(today):
+    if f.overdue:
         due = f"**{due} (overdue)**"
     ticket = str(f.decision.get("ticket") or "") if f.decision is not None else ""
     cells = [f"**{f.risk.value}**", f"{f.threat_id} {md_escape(f.title)}",

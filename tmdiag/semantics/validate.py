@@ -344,10 +344,18 @@ class Validator:
         if target is None:
             pool = [k for k, v in self.names.items() if _fits(v, "protected")]
             self.error("E402", f"`{risk.target}` is not declared", risk.target_span, fix=suggestion(risk.target, pool))
-        elif not isinstance(target, (n.Element, n.Flow, n.Boundary)):
+        elif isinstance(target, n.DataAsset) and not threatlib.is_lint_code(risk.id) and not risk.threat_pattern:
             self.error(
                 "E402",
-                f"a risk decision applies to an element, a flow or a boundary; `{risk.target}` is {describe(target)}",
+                f"threats apply to elements and flows; `{risk.target}` is {describe(target)}",
+                risk.target_span,
+                hint="a decision on a data asset decides what a lint rule finds on it (`risk TM303 on creds`)",
+            )
+        elif not isinstance(target, (n.Element, n.Flow, n.Boundary, n.DataAsset)):
+            self.error(
+                "E402",
+                f"a risk decision applies to an element, a flow, a boundary or a data asset; `{risk.target}` is "
+                f"{describe(target)}",
                 risk.target_span,
             )
 
@@ -355,6 +363,15 @@ class Validator:
         status = str(risk.get("status"))
         if status not in schema.DECISIONS:
             return  # reported as E203; what an unknown status needs is unknown
+        broad = risk.threat_pattern or risk.scope != "id" or isinstance(self.names.get(risk.target), n.Boundary)
+        if broad and status not in ("open", "in_progress") and not risk.has("justification"):
+            self.error(
+                "E404",
+                f"`{status}` risk `{risk.id}` on `{risk.target}` decides many findings at once and needs "
+                "`justification:`",
+                risk.span,
+                hint="a decision on a boundary, a kind or a pattern says why it holds for everything it covers",
+            )
         if status != "open" and not risk.has("owner"):
             self.error(
                 "E403",

@@ -59,8 +59,9 @@ class _Row:
     rating: Rating
     risk: RiskLevel
 
-    def sort_key(self, order: Mapping[str, int]) -> tuple[int, int, int, str]:
-        return (-self.risk.order, -self.rating.score, order.get(self.node.id, len(order)), self.threat.id)
+    def sort_key(self, order: Mapping[str, int]) -> tuple[int, int, int, int, str]:
+        source = 0 if self.threat.source == "custom" else 1  # a rule written for this model before the library
+        return (-self.risk.order, -self.rating.score, source, order.get(self.node.id, len(order)), self.threat.id)
 
 
 class _Collector:
@@ -75,6 +76,7 @@ class _Collector:
         self.excluded: list[tuple[_Row, n.Assumption]] = []
         self.matched: set[dec.Key] = set()
         self.excluded_keys: set[dec.Key] = set()
+        self.closed: dict[dec.Key, tuple[str, ...]] = {}  # findings the model's facts close
         self.by_target: dict[str, list[str]] = {}
         self.owners: dict[str, str | None] = {}
 
@@ -105,7 +107,10 @@ class _Collector:
             self.excluded.append((dataclasses.replace(row, risk=row.rating.risk), assumption))
             return
         self.matched.add(key)
-        self.rows.append(self.row(threat, node, evidence, closing))
+        row = self.row(threat, node, evidence, closing)
+        if row.outcome.closed_by:
+            self.closed[key] = row.outcome.closed_by
+        self.rows.append(row)
 
     def finding(self, row: _Row, rank: int, assumption: str | None = None) -> Finding:
         node, outcome, rating = row.node, row.outcome, row.rating
@@ -117,7 +122,7 @@ class _Collector:
             impact=WORDS[rating.impact - 1], risk=row.risk, score=rating.score, status=outcome.status,
             owner=outcome.owner, decision=outcome.decision, controls=outcome.controls,
             explanation=rating.explanation + override, rank=rank, expired=outcome.expired, assumption=assumption,
-            mitigated_by=outcome.closed_by,
+            mitigated_by=outcome.closed_by, overdue=outcome.status.is_open and _due(outcome.decision) < self.today,
         )  # fmt: skip
 
     def result(self, library_size: int) -> ThreatAnalysis:
@@ -125,7 +130,8 @@ class _Collector:
         findings = tuple(self.finding(row, i) for i, row in enumerate(self.rows, 1))
         excluded = tuple(self.finding(row, 0, assumption.id) for row, assumption in self.excluded)
         found = dec.diagnostics(self.table, self.matched, self.excluded_keys, self.by_target, self.model, self.today,
-                                judged=lambda threat_id: not threatlib.is_lint_code(threat_id))  # fmt: skip
+                                judged=lambda threat_id: not threatlib.is_lint_code(threat_id),
+                                closed=self.closed)  # fmt: skip
         return ThreatAnalysis(findings, tuple(sorted(found, key=lambda d: d.sort_key)), excluded, library_size)
 
 
@@ -177,6 +183,12 @@ def _pytm_findings(model: n.Model, collector: _Collector, effects: facts.Effects
         else:
             collector.add(info, node, explainer.explain(threat, obj))
     return len(pytm.TM._threats)
+
+
+def _due(decision: n.RiskDecision | None) -> datetime.date:
+    """A decision's `due:` date; the end of time when there is none."""
+    due = decision.get("due") if decision is not None else None
+    return due if isinstance(due, datetime.date) else datetime.date.max
 
 
 def _subject(node: n.Element | n.Flow) -> str:

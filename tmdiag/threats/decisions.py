@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime
 import fnmatch
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from tmdiag.diagnostics import Diagnostic, Severity
@@ -62,7 +62,7 @@ class Decisions:
             if risk.scope == "id" and boundary is None and not risk.threat_pattern:
                 table.exact.setdefault((risk.id, risk.target), risk)
                 continue
-            if risk.scope == "id":
+            if risk.scope == "id" or (risk.scope == "kind" and risk.target == "model"):
                 target_rank = (2, boundary.depth) if boundary is not None else (4, 0)
             elif risk.scope == "pattern":
                 target_rank = (3, _literal(risk.target))
@@ -99,8 +99,8 @@ class Decisions:
             return False
         if risk.scope == "pattern":
             return fnmatch.fnmatchcase(target_id, risk.target)
-        if risk.scope == "kind":
-            return self.kinds.get(target_id) == risk.target
+        if risk.scope == "kind":  # `on model`: the findings on the model as a whole
+            return target_id == "model" if risk.target == "model" else self.kinds.get(target_id) == risk.target
         return target_id == risk.target or risk.target in self.inside.get(target_id, ())
 
     def exclusion(self, key: Key) -> n.Assumption | None:
@@ -140,9 +140,9 @@ class Outcome:
 
 def decide(table: Decisions, key: Key, today: datetime.date, fallback_owner: str | None,
            closed_by: tuple[str, ...] = ()) -> Outcome:  # fmt: skip
-    """Status, owner and controls of a finding. Facts that close the threat make it mitigated
-    whatever a decision says (the decision still names its owner)."""
-    decision = table.decision_for(*key)
+    """Status, owner and controls of a finding. Facts that close the threat make it mitigated, and
+    a decision on it no longer decides anything (it is reported as stale, `diagnostics`)."""
+    decision = None if closed_by else table.decision_for(*key)
     controls = tuple(table.controls.get(key, ()))
     element_owner = fallback_owner
     if decision is None:
@@ -158,9 +158,7 @@ def decide(table: Decisions, key: Key, today: datetime.date, fallback_owner: str
         controls = (*controls, str(by))
     owner = decision.get("owner") or element_owner
     override = RiskLevel.parse(decision.get("severity")) if decision.get("severity") else None
-    if closed_by:
-        status, expired = Status.MITIGATED, False
-    return Outcome(status, str(owner) if owner else None, decision, controls, override, expired, closed_by)
+    return Outcome(status, str(owner) if owner else None, decision, controls, override, expired)
 
 
 def _expired(decision: n.RiskDecision, today: datetime.date) -> bool:
@@ -170,7 +168,7 @@ def _expired(decision: n.RiskDecision, today: datetime.date) -> bool:
 
 def _where(risk: n.RiskDecision) -> str:
     if risk.scope == "kind":
-        return f"any {risk.target}"
+        return "the model as a whole" if risk.target == "model" else f"any {risk.target}"
     if risk.scope == "pattern":
         return f'any id matching "{risk.target}"'
     return f"`{risk.target}`"
@@ -184,19 +182,22 @@ def diagnostics(
     model: n.Model,
     today: datetime.date,
     judged: Callable[[str], bool] = lambda threat_id: True,
+    closed: Mapping[Key, tuple[str, ...]] | None = None,
 ) -> list[Diagnostic]:
     """Stale and expired decisions, exclusions and control claims that match nothing. `decided`:
-    the (threat id, target id) of every finding listed; `judged`: which threat ids (or patterns)
-    these findings can speak for (the threat analysis alone cannot judge decisions on lint rules)."""
+    the (threat id, target id) of every finding listed; `closed`: those the model's facts close
+    (a decision covering them decides nothing); `judged`: which threat ids (or patterns) these
+    findings can speak for (the threat analysis alone cannot judge decisions on lint rules)."""
     listed = set(decided)
-    applied = {id(d) for key in listed if (d := table.decision_for(*key)) is not None}
+    closed = closed or {}
+    applied = {id(d) for key in listed - set(closed) if (d := table.decision_for(*key)) is not None}
     applied |= {id(d) for key in excluded if (d := table.decision_for(*key)) is not None}
     found: list[Diagnostic] = []
     for risk in model.risks:
         if not judged(risk.id):
             continue
         if id(risk) not in applied:
-            stale = _stale(table, risk, by_target, model)
+            stale = _stale(table, risk, by_target, model, closed)
             if stale is not None:
                 found.append(stale)
         elif str(risk.get("status")) == "accepted" and _expired(risk, today):
@@ -239,11 +240,22 @@ def diagnostics(
     return found
 
 
-def _stale(table: Decisions, risk: n.RiskDecision, by_target: dict[str, list[str]], model: n.Model
-           ) -> Diagnostic | None:  # fmt: skip
+def _stale(table: Decisions, risk: n.RiskDecision, by_target: dict[str, list[str]], model: n.Model,
+           closed: Mapping[Key, tuple[str, ...]]) -> Diagnostic | None:  # fmt: skip
     if risk.scope == "id" and model.element(risk.target) is None and model.flow(risk.target) is None \
-            and model.boundary(risk.target) is None:  # fmt: skip
+            and model.boundary(risk.target) is None and model.data_asset(risk.target) is None:  # fmt: skip
         return None  # an undeclared target: reported by validation (E402)
+    shut = [(key, facts) for key, facts in closed.items() if table._covers(risk, *key)]
+    if shut:
+        (threat_id, target_id), facts = shut[0]
+        more = f" (and {len(shut) - 1} more)" if len(shut) > 1 else ""
+        return Diagnostic(
+            "E406",
+            f"stale risk decision: what the model states closes `{threat_id}` on `{target_id}`{more}: "
+            + ", ".join(facts),
+            risk.id_span,
+            hint="the finding is mitigated by the model's facts: remove the decision",
+        )
     retired = threatlib.catalogue().get(risk.id)
     if retired is not None and retired.deprecated and not risk.threat_pattern:
         return Diagnostic("E406", f"stale risk decision: pytm no longer uses threat `{risk.id}`", risk.id_span,

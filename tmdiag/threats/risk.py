@@ -6,7 +6,7 @@ internet boundary, or an actor/external entity outside every boundary) or a thre
 it (inside a boundary the agent `enters`, one flow from there, or in the agent's `targets`);
 0 when it is only reachable further along the flows; −1 when no flow path leads to it from an
 exposed element. A flow's exposure is its source's (or an agent's that reaches either end). Clamped to 1–5.
-Impact: the threat's severity, averaged (rounding down) with the asset value when the model says
+Impact: the threat's severity, averaged (rounding up) with the asset value when the model says
 what is at stake: the element's declared `impact` and the most sensitive data it stores or
 carries (classification, PII or credentials count as at least 3, the data's own `impact`).
 Levels: score ≥ 20 critical, ≥ 12 high, ≥ 6 medium, ≥ 3 low, else info."""
@@ -75,8 +75,13 @@ class RiskModel:
 
     def _exposure(self, target_id: str) -> Exposure:
         if self.model.element(target_id) is None and self.model.flow(target_id) is None:
-            boundary = self.model.boundary(target_id)  # a control-plane setting, or the model as a whole
-            what = f"boundary {target_id}'s settings" if boundary is not None else "the model as a whole"
+            # a control-plane setting, a data asset, or the model as a whole
+            if self.model.boundary(target_id) is not None:
+                what = f"boundary {target_id}'s settings"
+            elif self.model.data_asset(target_id) is not None:
+                what = f"data {target_id}"
+            else:
+                what = "the model as a whole"
             return Exposure(0, (f"+0 {what}: rated as the rule rates it",))
         flow = self.model.flow(target_id)
         element_id = flow.source if flow is not None else target_id
@@ -138,14 +143,12 @@ class RiskModel:
         likelihood = max(1, min(5, base + exposure.adjustment + lowered))
         severity = RATINGS.get(severity_rating.strip().lower(), 3)
         asset = self.asset_value(target_id)
-        impact = severity if asset.value is None else (severity + asset.value) // 2
+        impact = severity if asset.value is None else (severity + asset.value + 1) // 2  # half up
         score = likelihood * impact
-        rated = likelihood_rating.strip() or "unrated (medium)"
+        rated = likelihood_rating.strip().lower().replace(" ", "_") or "unrated (medium)"
         why_impact = f"severity {severity_rating.strip() or 'unrated'} {severity}"
         if asset.value is not None:
-            why_impact += (
-                f", averaged (rounding down) with asset value {asset.value} (" + "; ".join(asset.reasons) + ")"
-            )
+            why_impact += f", averaged (rounding up) with asset value {asset.value} (" + "; ".join(asset.reasons) + ")"
         lowering = f" -1 lowered by {', '.join(lowered_by)}" if lowered_by else ""
         explanation = (f"likelihood {likelihood} = {rated} {base} " + " ".join(exposure.reasons) + lowering
                        + f"; impact {impact} = {why_impact}; score {likelihood}×{impact} = {score}")  # fmt: skip
