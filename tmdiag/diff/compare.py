@@ -59,12 +59,15 @@ class ModelDiff:
         back = {section: {b: a for a, b in pairs.items()} for section, pairs in self.renames.items()}
         every = {b: a for section, pairs in back.items() for b, a in pairs.items() if section != "flows"}
 
+        names = {**every, **back.get("flows", {})}
+
         def subject(change: Change) -> Change:
             turned = change.reversed()
             if change.aspect == "id":
                 return turned
             name = back.get(change.section, {}).get(change.subject, change.subject)
-            return Change(turned.section, name, turned.aspect, turned.old, turned.new, turned.effect, turned.category)
+            old, new = (_renamed(v, change.aspect, names) for v in (turned.old, turned.new))
+            return Change(turned.section, name, turned.aspect, old, new, turned.effect, turned.category)
 
         def target(finding: FindingChange) -> FindingChange:
             turned = finding.reversed()
@@ -265,6 +268,33 @@ def _same(value: str) -> str:
     return value
 
 
+# Aspects whose values name other things (ids, flow keys): renamed when a diff is reversed.
+REF_ASPECTS = frozenset(
+    {a.name for attrs in schema.SCHEMAS.values() for a in attrs if a.ref}
+    | {"source", "sink", "parent", "boundary", "crosses", "carried_across", "stored_in"}
+)
+SUMMARY_REFS = ("source", "sink", "parent", "data", "crosses")
+
+
+def _renamed(value: Value, aspect: str, names: Mapping[str, str]) -> Value:
+    """A change's value with the names of one side turned into the other's."""
+    if aspect == "exists" and isinstance(value, dict):
+        out = dict(value)
+        for key in SUMMARY_REFS:
+            if key in out:
+                out[key] = _renamed(out[key], "source", names)
+        if isinstance(out.get("boundary"), dict):
+            out["boundary"] = _renamed(out["boundary"], "boundary", names)
+        return out
+    if aspect not in REF_ASPECTS:
+        return value
+    if isinstance(value, list):
+        return sorted(names.get(v, v) for v in value)
+    if isinstance(value, dict):
+        return {**value, "id": names.get(value.get("id"), value.get("id"))}
+    return names.get(value, value) if isinstance(value, str) else value
+
+
 def _same_finding(a: FindingState, b: FindingState) -> bool:
     return a.risk == b.risk and a.status == b.status
 
@@ -285,6 +315,8 @@ def value_of(node: n.Node, key: str, rename: Callable[[str], str] = _same) -> Va
         return None
     if spec is not None and spec.type == schema.TLS:
         return schema.tls_version(value) or str(value)
+    if spec is not None and spec.type in SET_TYPES and not isinstance(value, tuple | list):
+        value = (value,)  # `on: web` is `on: [web]`
     if isinstance(value, tuple | list):
         items = [rename(str(v)) if spec is not None and spec.ref else _plain(v) for v in value]
         return sorted(items, key=str) if spec is None or spec.type in SET_TYPES else items
