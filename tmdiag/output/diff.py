@@ -242,12 +242,12 @@ def render_json(diffs: Sequence[ModelDiff]) -> str:
 
 # ---- Markdown --------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>@:])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~@:])")
 
 
 def md(text: object) -> str:
-    """Text from a model made inert in GitHub Markdown: HTML escaped, punctuation backslashed
-    (no links, emphasis, tables broken by `|`, mentions or autolinks), newlines folded."""
+    """Text from a model made inert in GitHub Markdown: HTML escaped, the punctuation that makes
+    links, emphasis, code, table cells, mentions and autolinks backslashed, newlines folded."""
     escaped = html.escape(" ".join(str(text).split()), quote=False)
     return _MD_SPECIAL.sub(r"\\\1", escaped)
 
@@ -266,7 +266,7 @@ def render_markdown(diffs: Sequence[ModelDiff], fail_level: RiskLevel | None = N
     if all(d.empty for d in diffs):
         out.append(f"{verdict}No security-relevant changes.")
         return "\n".join(out) + "\n"
-    out.append(f"{verdict}**{md(headline(total))}**")
+    out.append(f"{verdict}**{headline(total)}**")
     for diff in diffs:
         if diff.empty:
             continue
