@@ -21,6 +21,7 @@ from tmdiag.diff.effects import category_of, effect_of
 from tmdiag.diff.keys import SECTIONS, Keyed, find_renames
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
+from tmdiag.model.values import expr_text
 from tmdiag.results import Finding
 
 SET_TYPES = frozenset({schema.REFS, schema.STRS, schema.IDS, schema.INGRESS})
@@ -369,28 +370,6 @@ def decision_states(side: Side, decisions: Mapping[str, n.Node]) -> dict[str, tu
         expired = str(node.get("status")) == "accepted" and isinstance(until, datetime.date) and until < side.today
         out[key] = ((node.id, node.target) not in found, expired)
     return out
-
-
-def expr_text(expr: n.Expr | None) -> str | None:
-    """A custom rule's condition as text, for comparing and showing (spans left out)."""
-    if expr is None:
-        return None
-    if isinstance(expr, n.Literal):
-        value = expr.value
-        return str(value).lower() if isinstance(value, bool) else repr(value) if isinstance(value, str) else str(value)
-    if isinstance(expr, n.Path):
-        return ".".join(expr.parts)
-    if isinstance(expr, n.Not):
-        return f"not ({expr_text(expr.operand)})"
-    if isinstance(expr, n.BoolOp):
-        return f" {expr.op} ".join(f"({expr_text(o)})" for o in expr.operands)
-    if isinstance(expr, n.Compare):
-        return f"{expr_text(expr.left)} {expr.op} {expr_text(expr.right)}"
-    if isinstance(expr, n.In):
-        return f"{expr_text(expr.left)} in [{', '.join(str(expr_text(o)) for o in expr.options)}]"
-    if isinstance(expr, n.BoundaryTest):
-        return f"{expr.op} {expr.boundary or 'boundary'}"
-    return repr(expr)
 
 
 def diff_all(pairs: Iterable[tuple[Side, Side, str, str]]) -> list[ModelDiff]:
