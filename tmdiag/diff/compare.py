@@ -292,7 +292,7 @@ def _renamed(value: Value, aspect: str, names: Mapping[str, str]) -> Value:
     if isinstance(value, list):
         return sorted(names.get(v, v) for v in value)
     if isinstance(value, dict):
-        return {**value, "id": names.get(value.get("id"), value.get("id"))}
+        return {**value, "id": names.get(str(value.get("id")), value.get("id"))}
     return names.get(value, value) if isinstance(value, str) else value
 
 
