@@ -8,7 +8,7 @@
 - dataflows: flows (unnamed ones as `flow-<n>`; a reply names its request in `tmdiag:reply_to`);
 - assets: data, with classification and impact as CIA ratings;
 - threats: one per finding, with the finding's likelihood and impact (0–100) and its risk level;
-- mitigations: controls, and risk decisions other than `open`.
+- mitigations: controls, and risk decisions (`riskReduction` from the status).
 
 Every attribute without an OTM field is kept in the object's `attributes` under its tmdiag name,
 as a string (lists as JSON), so an import gets it back. Output is deterministic: model order.
@@ -77,8 +77,7 @@ def document(model: n.Model, threats: ThreatAnalysis, project_id: str) -> dict[s
         "components": [_component(model, e, by_target.get(e.id, []), decisions) for e in model.elements],
         "dataflows": [_dataflow(model, f, by_target.get(f.id, []), decisions) for f in model.flows],
         "threats": [_threat(f) for f in sorted(findings, key=lambda f: (f.target_id, f.threat_id))],
-        "mitigations": [*(_control(c) for c in model.controls), *(_decision(r) for r in model.risks
-                                                                    if str(r.get("status")) != "open")],
+        "mitigations": [*(_control(c) for c in model.controls), *(_decision(r) for r in model.risks)],
     }  # fmt: skip
 
 
