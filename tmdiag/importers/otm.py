@@ -34,6 +34,7 @@ _NAME = re.compile(NAME_PATTERN)
 _DOTTED = re.compile(rf"{NAME_PATTERN}(?:\.{NAME_PATTERN})*")
 _DURATION = re.compile(r"[0-9]{1,9}[hdwy]")
 _FLOW_NUMBER = re.compile(r"flow-[0-9]+")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 STATES = {"exposed": "open", "mitigated": "mitigated", "accepted": "accepted", "transferred": "transferred",
           "avoided": "avoided", "not-applicable": "false_positive"}  # fmt: skip
@@ -46,6 +47,10 @@ TYPE_HINTS = (
     ("external", ("external", "third-party", "saas", "partner", "vendor")),
     ("server", ("server", "vm", "ec2", "instance", "host", "gateway", "balancer", "proxy")),
 )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -182,7 +187,10 @@ class _Reader:
 
     def new_id(self, otm_id: str, name: str | None, kind: str) -> str:
         """A tmdiag id for an OTM id: itself when it is one, else made from the name."""
-        candidate = otm_id if _NAME.fullmatch(otm_id) and otm_id not in RESERVED else None
+        readable = (
+            len(otm_id) <= 64 and _NAME.fullmatch(otm_id) and otm_id not in RESERVED and not _UUID.fullmatch(otm_id)
+        )
+        candidate = otm_id if readable else None
         if candidate is None:
             slug = re.sub(r"[^A-Za-z0-9_]+", "_", (name or otm_id)).strip("_").lower()[:40] or kind
             candidate = slug if re.match(r"[A-Za-z_]", slug) else f"{kind}_{slug}"
@@ -529,7 +537,7 @@ class _Reader:
             return kind
         words = str(kind).lower() if isinstance(kind, str) else ""
         chosen = next((k for k, hints in TYPE_HINTS if any(h in words for h in hints)), "process")
-        self.report("E605", f"component `{element_id}`: type `{words[:60] or '(none)'}` drafted as a {chosen}; "
+        self.report("E605", f"component `{element_id}`: type `{words[:60] or '(none)'}` drafted as {_article(chosen)} {chosen}; "
                     "check the kind", component["id"], Severity.INFO)  # fmt: skip
         return chosen
 
@@ -551,7 +559,7 @@ class _Reader:
             if kind == "datastore" and known:
                 lines.append(f"stores: [{', '.join(known)}]")
             elif known:
-                self.report("E605", f"{where} stores assets but is a {kind}: only datastores store data in tmdiag",
+                self.report("E605", f"{where} stores assets but is {_article(kind)} {kind}: only datastores store data in tmdiag",
                             component["id"])  # fmt: skip
         tags = component.get("tags")
         if isinstance(tags, list) and tags:
