@@ -153,7 +153,8 @@ def test_pytm_script_reproduces_raw_pytm(path: Path, tmp_path: Path, capsys: pyt
 def test_pytm_script_writes_model_text_as_literals(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     model = tmp_path / "evil.tm"
     model.write_text('model "x\\"\\"\\" ; import os" {}\n'
-                     'process a "__import__(\'os\').system(\'echo pwned\')" { description: "\\"); raise SystemExit(3) #" }\n'
+                     'process a "__import__(\'os\').system(\'echo pwned\')" {\n'
+                     '  description: "\\"); raise SystemExit(3) #"\n}\n'
                      'process b "B"\na -> b "\'\'\' + x" { protocol: https }\n', encoding="utf-8")  # fmt: skip
     script = tmp_path / "evil_pytm.py"
     assert main(["export", str(model), "--to", "pytm", "-o", str(script), "-q"]) == 0

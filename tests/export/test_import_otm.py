@@ -30,7 +30,8 @@ FOREIGN = {  # the shape of OTM's own EXAMPLE and of IriusRisk / StartLeft outpu
          "parent": {"trustZone": "f0ba7722-39b6-4c81-8290-a30a248bb8d9"}},
         {"name": "Web Service", "id": "web-service", "type": "web-service",
          "parent": {"trustZone": "2ab4effa-40b7-4cd2-ba81-8247d29a6f2d"},
-         "threats": [{"threat": "t1", "state": "exposed", "mitigations": [{"mitigation": "m1", "state": "implemented"}]}]},
+         "threats": [{"threat": "t1", "state": "exposed",
+                      "mitigations": [{"mitigation": "m1", "state": "implemented"}]}]},
         {"name": "Customer Database", "id": "customer-database", "type": "database",
          "parent": {"trustZone": "2ab4effa-40b7-4cd2-ba81-8247d29a6f2d"}, "assets": {"stored": ["cc-data"]}},
     ],
@@ -137,8 +138,8 @@ def test_hostile_documents_are_diagnosed(tmp_path: Path, document: dict[str, Any
 
 def test_ten_megabyte_strings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     huge = "A" * 10_000_000
-    document = hostile(project={"name": huge, "id": "p", "description": huge},
-                       components=[{"id": huge, "name": huge, "type": huge, "parent": {"trustZone": huge}}])  # fmt: skip
+    component = {"id": huge, "name": huge, "type": huge, "parent": {"trustZone": huge}}
+    document = hostile(project={"name": huge, "id": "p", "description": huge}, components=[component])
     code, text, err = run_import(tmp_path, document, capsys)
     assert code in (0, 1) and text is not None and len(text) < 1_000_000
     assert "characters long; cut to" in err
@@ -159,10 +160,11 @@ def test_unreadable_documents_exit_2(tmp_path: Path, raw: str, capsys: pytest.Ca
 
 
 def test_ids_that_are_not_tmdiag_ids_and_keywords(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    zone = {"trustZone": "2ab4effa-40b7-4cd2-ba81-8247d29a6f2d"}
     document = hostile(components=[
-        {"id": "process", "name": "Process", "type": "process", "parent": {"trustZone": "2ab4effa-40b7-4cd2-ba81-8247d29a6f2d"}},
-        {"id": "9lives", "name": "Nine", "type": "process", "parent": {"trustZone": "2ab4effa-40b7-4cd2-ba81-8247d29a6f2d"}},
-        {"id": "x y", "name": "Nine", "type": "process", "parent": {"trustZone": "2ab4effa-40b7-4cd2-ba81-8247d29a6f2d"}},
+        {"id": "process", "name": "Process", "type": "process", "parent": zone},
+        {"id": "9lives", "name": "Nine", "type": "process", "parent": zone},
+        {"id": "x y", "name": "Nine", "type": "process", "parent": zone},
     ], dataflows=[{"id": "d", "name": "D", "source": "process", "destination": "9lives"}])  # fmt: skip
     code, text, err = run_import(tmp_path, document, capsys)
     assert code == 0, err

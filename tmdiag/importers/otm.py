@@ -537,7 +537,8 @@ class _Reader:
             return kind
         words = str(kind).lower() if isinstance(kind, str) else ""
         chosen = next((k for k, hints in TYPE_HINTS if any(h in words for h in hints)), "process")
-        self.report("E605", f"component `{element_id}`: type `{words[:60] or '(none)'}` drafted as {_article(chosen)} {chosen}; "
+        drafted = f"{_article(chosen)} {chosen}"
+        self.report("E605", f"component `{element_id}`: type `{words[:60] or '(none)'}` drafted as {drafted}; "
                     "check the kind", component["id"], Severity.INFO)  # fmt: skip
         return chosen
 
@@ -559,7 +560,8 @@ class _Reader:
             if kind == "datastore" and known:
                 lines.append(f"stores: [{', '.join(known)}]")
             elif known:
-                self.report("E605", f"{where} stores assets but is {_article(kind)} {kind}: only datastores store data in tmdiag",
+                is_a = f"{_article(kind)} {kind}"
+                self.report("E605", f"{where} stores assets but is {is_a}: only datastores store data in tmdiag",
                             component["id"])  # fmt: skip
         tags = component.get("tags")
         if isinstance(tags, list) and tags:
