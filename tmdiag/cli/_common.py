@@ -103,15 +103,24 @@ def refuse(args: argparse.Namespace, loaded: Loaded, consequence: str, stream: T
 
 def load_model(args: argparse.Namespace, path: str, consequence: str) -> Loaded:
     """Load a model for a command that needs one without errors; refuses (raises Exit) otherwise."""
+    loaded, code = try_load(args, path, consequence)
+    if loaded is None or code:
+        raise Exit(code)
+    return loaded
+
+
+def try_load(args: argparse.Namespace, path: str, consequence: str) -> tuple[Loaded | None, int]:
+    """`load_model` without raising: (loaded, 0) for a usable model; else, after printing why, what
+    was read (None when nothing) and the exit code (`--watch` keeps watching the files read)."""
     if not path or not Path(path).is_file():
         error(f"no such file: {path}" if path else "empty path: name a .tm file")
-        raise Exit(2)
+        return None, 2
     from tmdiag import pipeline
 
     loaded = pipeline.load(path)
     if loaded.model is None or loaded.errors:
-        raise Exit(refuse(args, loaded, consequence))
-    return loaded
+        return loaded, refuse(args, loaded, consequence)
+    return loaded, 0
 
 
 @contextlib.contextmanager
