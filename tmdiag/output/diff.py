@@ -242,14 +242,14 @@ def render_json(diffs: Sequence[ModelDiff]) -> str:
 
 # ---- Markdown --------------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~@:])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~@])")
 
 
 def md(text: object) -> str:
     """Text from a model made inert in GitHub Markdown: HTML escaped, the punctuation that makes
     links, emphasis, code, table cells, mentions and autolinks backslashed, newlines folded."""
-    escaped = html.escape(" ".join(str(text).split()), quote=False)
-    return _MD_SPECIAL.sub(r"\\\1", escaped)
+    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
+    return escaped.replace("://", ":\\/\\/").replace("www.", "www\\.")  # no autolinks
 
 
 _ICON = {"new": "🆕 new", "resolved": "✅ resolved", "risk": "↕️ risk", "status": "🔁 status"}
