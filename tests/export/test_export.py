@@ -16,7 +16,6 @@ from referencing import Registry, Resource
 
 from tmdiag import pipeline
 from tmdiag.cli import main
-from tmdiag.threats import adapter
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.tm"))
@@ -68,12 +67,12 @@ def test_otm_is_valid_and_complete(path: Path, otm_schema: dict, capsys: pytest.
 def test_otm_threats_carry_the_findings_risk(capsys: pytest.CaptureFixture[str]) -> None:
     document = json.loads(export(capsys, ROOT / "examples" / "checkout.tm", "otm"))
     by_id = {t["id"]: t for t in document["threats"]}
-    accepted = by_id["DS06@store"]
+    accepted = by_id["AC05@store"]
     assert accepted["attributes"]["status"] == "accepted" and accepted["attributes"]["risk"] in ("critical", "high")
     store = next(f for f in document["dataflows"] if f["id"] == "store")
-    instance = next(i for i in store["threats"] if i["threat"] == "DS06@store")
+    instance = next(i for i in store["threats"] if i["threat"] == "AC05@store")
     assert instance["state"] == "accepted"
-    assert instance["mitigations"] == [{"mitigation": "decision:DS06@store", "state": "accepted"}]
+    assert instance["mitigations"] == [{"mitigation": "decision:AC05@store", "state": "accepted"}]
     web = next(c for c in document["components"] if c["id"] == "web")
     inp02 = next(i for i in web["threats"] if i["threat"] == "INP02@web")
     assert {"mitigation": "waf", "state": "implemented"} in inp02["mitigations"]
@@ -129,10 +128,11 @@ def test_check_json_matches_its_schema(tmp_path: Path, capsys: pytest.CaptureFix
     jsonschema.validate(document, json.loads((SCHEMAS / "check.schema.json").read_text(encoding="utf-8")))
 
 
-def raw_pytm_pairs(path: Path) -> set[tuple[str, str]]:
-    model = pipeline.load(path).require()
-    compiled = adapter.build(model, keep_declared_flow_values=False)
-    return {(threat.id, compiled.node_of(obj).title) for threat, obj in adapter.enumerate_threats(compiled)}
+def parity_pairs(path: Path) -> set[tuple[str, str]]:
+    """What `tmdiag threats --pytm-parity` finds (exactly raw pytm), excluded findings included."""
+    analysis = pipeline.analyze(pipeline.load(path), lint=False, parity=True)
+    found = (*analysis.threats.findings, *analysis.threats.excluded)
+    return {(f.threat_id, f.target_label) for f in found if f.source == "pytm"}
 
 
 @pytest.mark.slow
@@ -145,7 +145,7 @@ def test_pytm_script_reproduces_raw_pytm(path: Path, tmp_path: Path, capsys: pyt
                    timeout=120)  # fmt: skip
     findings = json.loads(out.read_text(encoding="utf-8"))["findings"]
     pairs = {(f["threat_id"], f["target"]) for f in findings}
-    expected = raw_pytm_pairs(path)
+    expected = parity_pairs(path)
     assert pairs == expected
     assert len(expected) > 30
 

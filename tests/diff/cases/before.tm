@@ -93,10 +93,10 @@ web -> fraud "Score order" {
 # tmdiag: ignore[TM201] reason: the chat widget runs inside the signed-in checkout session
 customer -> assistant "Ask about an order" { protocol: https, data: [order], encrypted: true }
 
-control waf "AWS WAF" { on: [web], mitigates: [INP02], owner: carol, automated: true }
+control waf "AWS WAF" { kind: waf, on: [web], mitigates: [INP02], owner: carol, automated: true }
 
 risk INP02 on web { status: mitigated, owner: bob, by: waf, ticket: "PAY-142" }
-risk DS06 on store {
+risk AC05 on store {
   status: accepted, owner: dan, until: 2027-03-01
   justification: "Read replicas are out of scope until Q2"
 }
