@@ -142,7 +142,7 @@ class _Reader:
     # ---- diagnostics -----------------------------------------------------------------------
     def where(self, otm_id: object) -> tuple[int, int]:
         """Line and column of `"id": "<otm_id>"` in the document (1:1 when not found)."""
-        if isinstance(otm_id, str) and otm_id:
+        if isinstance(otm_id, str) and 0 < len(otm_id) <= 256:  # an id of megabytes is not searched for
             found = re.search(r'"id"\s*:\s*' + re.escape(json.dumps(otm_id)), self.text)
             if found:
                 line = self.text.count("\n", 0, found.start()) + 1
@@ -201,7 +201,7 @@ class _Reader:
             candidate, i = f"{base}_{i}", i + 1
         self.taken.add(candidate)
         if otm_id in self.ids:
-            self.report("E602", f"id `{otm_id}` is used twice; the second is `{candidate}`", otm_id)
+            self.report("E602", f"id `{otm_id[:80]}` is used twice; the second is `{candidate}`", otm_id)
         self.ids.setdefault(otm_id, candidate)
         self.kinds[candidate] = kind
         return candidate
