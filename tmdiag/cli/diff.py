@@ -18,6 +18,7 @@ from pathlib import Path
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from tmdiag.cli._common import add_output_options, date_arg, error, progress, refuse
+from tmdiag.lint.config import LintConfig
 from tmdiag.loader import DISK, Files
 from tmdiag.model.levels import RiskLevel
 
@@ -76,13 +77,21 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     today = args.today or datetime.date.today()
     from tmdiag.diff import compare
+    from tmdiag.lint.config import ConfigError, load_config
+
+    new_paths = [new.path for _, new in pairs if new.path is not None]
+    try:  # one lint configuration for both sides (the working tree's): the same engine on both
+        config = load_config((new_paths[0].resolve().parent) if new_paths else Path.cwd())
+    except ConfigError as problem:
+        error(str(problem))
+        return EXIT_ERROR
 
     diffs = []
     failed = False
     with progress(args) as step:
         for old, new in pairs:
             step(f"Comparing {old.name} with {new.name}…")
-            sides = [_side(args, version, which, today) for version, which in ((old, "old"), (new, "new"))]
+            sides = [_side(args, version, which, today, config) for version, which in ((old, "old"), (new, "new"))]
             if sides[0] is None or sides[1] is None:
                 failed = True
                 continue
@@ -108,7 +117,7 @@ def _print(args: argparse.Namespace, diffs: list, level: RiskLevel | None) -> No
         sys.stdout.write(output.render_text(diffs, use_colour(args)))
 
 
-def _side(args: argparse.Namespace, version: Version, which: str, today: datetime.date):  # type: ignore[no-untyped-def]
+def _side(args: argparse.Namespace, version: Version, which: str, today: datetime.date, config: LintConfig):  # type: ignore[no-untyped-def]
     """The version loaded and analysed, or None after printing why it cannot be (the side named)."""
     from tmdiag import pipeline
     from tmdiag.diff import Side
@@ -119,8 +128,8 @@ def _side(args: argparse.Namespace, version: Version, which: str, today: datetim
     if loaded.model is None or loaded.errors:
         refuse(args, loaded, f"the {which} version ({version.name}) cannot be compared")
         return None
-    analysis = pipeline.analyze(loaded, today=today, lint=False)
-    return Side(analysis.model, analysis.findings, today, analysis.threats.excluded)
+    analysis = pipeline.analyze(loaded, today=today, lint=config)  # the register: threats and lint risks
+    return Side(analysis.model, analysis.findings, today, analysis.excluded)
 
 
 def _pairs(args: argparse.Namespace) -> list[tuple[Version, Version]] | None:

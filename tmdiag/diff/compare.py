@@ -362,13 +362,13 @@ def data_facts(
 
 def decision_states(side: Side, decisions: Mapping[str, n.Node]) -> dict[str, tuple[bool, bool]]:
     """(stale, expired) for each decision, by key."""
-    found = {(f.threat_id, f.target_id) for f in (*side.findings, *side.excluded)}
+    applied = {id(f.decision) for f in (*side.findings, *side.excluded) if f.decision is not None}
     out: dict[str, tuple[bool, bool]] = {}
     for key, node in decisions.items():
         assert isinstance(node, n.RiskDecision)
         until = node.get("until")
         expired = str(node.get("status")) == "accepted" and isinstance(until, datetime.date) and until < side.today
-        out[key] = ((node.id, node.target) not in found, expired)
+        out[key] = (id(node) not in applied, expired)  # stale: it decides no finding
     return out
 
 
