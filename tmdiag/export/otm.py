@@ -32,10 +32,19 @@ CLASSIFICATION_RATINGS = {"unknown": 50, "public": 0, "restricted": 25, "sensiti
                           "top_secret": 100}  # fmt: skip
 LEVEL_RATINGS = {"info": 10, "low": 30, "medium": 50, "high": 70, "critical": 90}
 WORD_RATINGS = {"very_low": 10, "low": 30, "medium": 50, "high": 70, "very_high": 90}
-STATES = {Status.OPEN: "exposed", Status.MITIGATED: "mitigated", Status.ACCEPTED: "accepted",
+STATES = {Status.OPEN: "exposed", Status.IN_PROGRESS: "in-progress", Status.MITIGATED: "mitigated",
+          Status.ACCEPTED: "accepted",
           Status.TRANSFERRED: "transferred", Status.AVOIDED: "avoided",
           Status.FALSE_POSITIVE: "not-applicable"}  # fmt: skip
-REDUCTIONS = {"mitigated": 100, "accepted": 0, "transferred": 100, "avoided": 100, "false_positive": 100, "open": 0}
+REDUCTIONS = {
+    "mitigated": 100,
+    "accepted": 0,
+    "transferred": 100,
+    "avoided": 100,
+    "false_positive": 100,
+    "open": 0,
+    "in_progress": 0,
+}
 SYNTHETIC_ZONE = "tmdiag-outside"
 PREFIX = "tmdiag:"  # attributes that are not a schema attribute of the object's kind
 _CWE = re.compile(r"\bCWE-\d+\b")
@@ -67,15 +76,14 @@ def document(model: n.Model, threats: ThreatAnalysis, project_id: str) -> dict[s
     by_target: dict[str, list[Finding]] = {}
     for finding in sorted(findings, key=lambda f: (f.target_id, f.threat_id)):
         by_target.setdefault(finding.target_id, []).append(finding)
-    decisions = {(r.id, r.target): r for r in model.risks}
     return {
         "otmVersion": OTM_VERSION,
         "project": _project(model, project_id),
         "representations": [],
         "assets": [_asset(d) for d in model.data],
         "trustZones": _zones(model),
-        "components": [_component(model, e, by_target.get(e.id, []), decisions) for e in model.elements],
-        "dataflows": [_dataflow(model, f, by_target.get(f.id, []), decisions) for f in model.flows],
+        "components": [_component(model, e, by_target.get(e.id, [])) for e in model.elements],
+        "dataflows": [_dataflow(model, f, by_target.get(f.id, [])) for f in model.flows],
         "threats": [_threat(f) for f in sorted(findings, key=lambda f: (f.target_id, f.threat_id))],
         "mitigations": [*(_control(c) for c in model.controls), *(_decision(r) for r in model.risks)],
     }  # fmt: skip
@@ -160,31 +168,29 @@ def _zones(model: n.Model) -> list[dict[str, Any]]:
     return zones
 
 
-def _instances(findings: list[Finding], decisions: dict[tuple[str, str], n.RiskDecision]) -> list[dict[str, Any]]:
+def _instances(findings: list[Finding]) -> list[dict[str, Any]]:
     out = []
     for finding in findings:
         mitigations = [{"mitigation": c, "state": "implemented"} for c in finding.controls]
-        decision = decisions.get((finding.threat_id, finding.target_id))
+        decision = finding.decision  # the one that applied: scoped decisions too
         if decision is not None and str(decision.get("status")) != "open":
             mitigations.append({"mitigation": decision_id(decision), "state": str(decision.get("status"))})
         out.append({"threat": threat_id(finding), "state": STATES[finding.status], "mitigations": mitigations})
     return out
 
 
-def _component(model: n.Model, element: n.Element, findings: list[Finding],
-               decisions: dict[tuple[str, str], n.RiskDecision]) -> dict[str, Any]:  # fmt: skip
+def _component(model: n.Model, element: n.Element, findings: list[Finding]) -> dict[str, Any]:
     processed = sorted({d for f in model.flows_of(element.id) for d in f.ids("data")})
     return {
         "id": element.id, "name": element.title, "type": element.kind, "description": _text(element, "description"),
         "parent": {"trustZone": element.boundary or SYNTHETIC_ZONE},
         "assets": {"processed": processed, "stored": list(element.ids("stores"))},
-        "threats": _instances(findings, decisions), "tags": [str(t) for t in element.ids("tags")],
+        "threats": _instances(findings), "tags": [str(t) for t in element.ids("tags")],
         "attributes": _attributes(element, skip=("description", "tags")),
     }  # fmt: skip
 
 
-def _dataflow(model: n.Model, flow: n.Flow, findings: list[Finding],
-              decisions: dict[tuple[str, str], n.RiskDecision]) -> dict[str, Any]:  # fmt: skip
+def _dataflow(model: n.Model, flow: n.Flow, findings: list[Finding]) -> dict[str, Any]:
     attributes = _attributes(flow, skip=("description", "data", "tags"))
     if flow.reply_to is not None:
         request = next((f for f in model.flows if f.number == flow.reply_to), None)
@@ -193,7 +199,7 @@ def _dataflow(model: n.Model, flow: n.Flow, findings: list[Finding],
     return {
         "id": flow.id, "name": flow.title, "description": _text(flow, "description"), "bidirectional": False,
         "source": flow.source, "destination": flow.sink, "assets": list(flow.ids("data")),
-        "threats": _instances(findings, decisions), "tags": [str(t) for t in flow.ids("tags")],
+        "threats": _instances(findings), "tags": [str(t) for t in flow.ids("tags")],
         "attributes": attributes,
     }  # fmt: skip
 
@@ -231,6 +237,10 @@ def decision_id(decision: n.RiskDecision) -> str:
 def _decision(decision: n.RiskDecision) -> dict[str, Any]:
     status = str(decision.get("status"))
     attributes = {PREFIX + "threat": decision.id, PREFIX + "target": decision.target, **_attributes(decision)}
+    if decision.threat_pattern:
+        attributes[PREFIX + "threat_pattern"] = "true"
+    if decision.scope != "id":
+        attributes[PREFIX + "scope"] = decision.scope  # kind | pattern
     return {
         "id": decision_id(decision), "name": f"{status.replace('_', ' ')}: {decision.id} on {decision.target}",
         "description": _text(decision, "justification"), "riskReduction": REDUCTIONS.get(status, 0),

@@ -36,8 +36,6 @@ _DURATION = re.compile(r"[0-9]{1,9}[hdwy]")
 _FLOW_NUMBER = re.compile(r"flow-[0-9]+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-STATES = {"exposed": "open", "mitigated": "mitigated", "accepted": "accepted", "transferred": "transferred",
-          "avoided": "avoided", "not-applicable": "false_positive"}  # fmt: skip
 # Component types of other tools, drafted as the nearest element kind (first match wins).
 TYPE_HINTS = (
     ("datastore", ("database", "db", "sql", "storage", "bucket", "s3", "queue", "cache", "table", "store", "disk")),
@@ -655,8 +653,8 @@ class _Reader:
         out = []
         for decision in decisions:
             attributes = decision["attributes"]
-            threat, target = attributes.get(PREFIX + "threat"), self.id_ref(attributes.get(PREFIX + "target"))
-            if not isinstance(threat, str) or not _NAME.fullmatch(threat) or target is None:
+            threat, target = self.decision_ends(attributes)
+            if threat is None or target is None:
                 self.report("E603", f"decision `{decision['id'][:80]}` names no threat id or no known target; left "
                             "out", decision["id"])  # fmt: skip
                 continue
@@ -664,6 +662,20 @@ class _Reader:
             body = (" {\n" + "".join(f"  {line}\n" for line in lines) + "}") if lines else ""
             out.append(f"risk {threat} on {target}{body}")
         return out
+
+    def decision_ends(self, attributes: dict[str, Any]) -> tuple[str | None, str | None]:
+        """`THREAT` (or `"PATTERN"`) and `TARGET` (an id, an element kind, or `"PATTERN"`) as written."""
+        threat, target = attributes.get(PREFIX + "threat"), attributes.get(PREFIX + "target")
+        if not isinstance(threat, str) or not isinstance(target, str) or len(threat) > 200 or len(target) > 200:
+            return None, None
+        pattern = attributes.get(PREFIX + "threat_pattern") in ("true", True)
+        written_threat = quote(threat) if pattern else threat if _NAME.fullmatch(threat) else None
+        scope = attributes.get(PREFIX + "scope", "id")
+        if scope == "pattern":
+            return written_threat, quote(target)
+        if scope == "kind":
+            return written_threat, target if target in schema.ELEMENT_KINDS else None
+        return written_threat, self.id_ref(target)
 
     def assumptions(self, assumptions: list[Any]) -> list[str]:
         out = []
