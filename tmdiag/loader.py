@@ -3,6 +3,9 @@
 Imports resolve relative to the importing file; `std/...` resolves in tmdiag's standard modules.
 An import may not leave the project root: the nearest folder above the entry file holding
 `tmdiag.toml`, `pyproject.toml` or `.git` (else the entry file's own folder).
+
+Files are read through a `Files` source: the disk by default; `tmdiag diff --git` passes one that
+reads a git revision (`tmdiag.diff.git.GitFiles`), so an old version loads with its imports.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import errno
 import os
 from pathlib import Path
 from types import MappingProxyType
+from typing import Protocol
 
 from tmdiag.diagnostics import Diagnostic, Span, closest
 from tmdiag.memory import gc_paused
@@ -25,9 +29,47 @@ ROOT_MARKERS = ("tmdiag.toml", "pyproject.toml", ".git")
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-def project_root(entry: Path) -> Path:
+class Files(Protocol):
+    """Where the loader reads files: absolute paths in, bytes out (OSError when unreadable)."""
+
+    def read(self, path: Path, limit: int) -> bytes: ...
+    def exists(self, path: Path) -> bool: ...
+    def is_file(self, path: Path) -> bool: ...
+    def is_dir(self, path: Path) -> bool: ...
+    def display(self, path: Path) -> str: ...
+
+
+class DiskFiles:
+    """The file system; paths are shown relative to the current folder."""
+
+    def read(self, path: Path, limit: int) -> bytes:
+        with path.open("rb") as handle:  # read at most the limit: a device or pipe may never end
+            return handle.read(limit)
+
+    def exists(self, path: Path) -> bool:
+        return path.exists()
+
+    def is_file(self, path: Path) -> bool:
+        return path.is_file()
+
+    def is_dir(self, path: Path) -> bool:
+        return path.is_dir()
+
+    def display(self, path: Path) -> str:
+        """A file as diagnostics and outputs name it: relative to the working directory (`../x.tm`
+        outside it), never absolute unless it cannot be relative (another drive)."""
+        try:
+            return os.path.relpath(path)
+        except ValueError:
+            return str(path)
+
+
+DISK = DiskFiles()
+
+
+def project_root(entry: Path, files: Files = DISK) -> Path:
     for folder in [entry.parent, *entry.parent.parents]:
-        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+        if any(files.exists(folder / marker) for marker in ROOT_MARKERS):
             return folder
     return entry.parent
 
@@ -61,7 +103,8 @@ class _Loaded:
 
 
 class Loader:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, files: Files = DISK):
+        self.files = files
         self.root = root.resolve()
         self.std = std_root().resolve()
         self.state = _Loaded([], {}, {}, [], [])
@@ -102,8 +145,7 @@ class Loader:
         self.done.add(key)
         display = self.display(Path(os.path.abspath(given)) if given is not None else path)
         try:
-            with path.open("rb") as handle:  # read at most the limit: a device or pipe may never end
-                raw = handle.read(MAX_FILE_BYTES + 1)
+            raw = self.files.read(path, MAX_FILE_BYTES + 1)
             if len(raw) > MAX_FILE_BYTES:
                 raise OSError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
         except OSError as error:
@@ -121,12 +163,7 @@ class Loader:
         self.load_text(text, display, key, stack)
 
     def display(self, path: Path) -> str:
-        """A file as diagnostics and outputs name it: relative to the working directory (`../x.tm`
-        outside it), never absolute unless it cannot be relative (another drive)."""
-        try:
-            return os.path.relpath(path)
-        except ValueError:
-            return str(path)
+        return self.files.display(path)
 
     def resolve(self, written: str, base: Path, span: Span) -> Path | None:
         try:
@@ -154,13 +191,13 @@ class Loader:
             )
             return None
         if target.suffix != ".tm":
-            target = target.with_suffix(target.suffix + ".tm") if not target.exists() else target
-        if target.is_dir():
+            target = target.with_suffix(target.suffix + ".tm") if not self.files.exists(target) else target
+        if self.files.is_dir(target):
             self.state.diagnostics.append(
                 Diagnostic("E301", f"import `{written}` names a folder, not a .tm file", span)
             )
             return None
-        if not target.is_file():
+        if not self.files.is_file(target):
             hint = None
             if written.startswith("std/"):  # compare module names: every path shares `std/` and `.tm`
                 modules = [p.stem for p in sorted(self.std.glob("*.tm"))]
@@ -206,13 +243,13 @@ def _reason(error: Exception) -> str:
     return getattr(error, "strerror", None) or str(error)
 
 
-def load_path(path: str | Path) -> tuple[n.Model | None, list[Diagnostic]]:
+def load_path(path: str | Path, files: Files = DISK) -> tuple[n.Model | None, list[Diagnostic]]:
     """Load a model file and everything it imports. The model is None when nothing could be read."""
     try:
         entry = Path(path).resolve()
     except (OSError, RuntimeError) as error:
         return None, [Diagnostic("E301", f"cannot read `{path}`: {_reason(error)}", Span.point(str(path), 1, 1))]
-    loader = Loader(project_root(entry))
+    loader = Loader(project_root(entry, files), files)
     with gc_paused():
         loader.load_file(entry, None, (str(entry),), given=str(path))
         display = loader.display(Path(os.path.abspath(path)))

@@ -26,6 +26,7 @@ from tmdiag.results import Finding, Summary, ThreatAnalysis
 from tmdiag.semantics import rules as rule_types
 
 if TYPE_CHECKING:
+    from tmdiag.loader import Files
     from tmdiag.register import Register
     from tmdiag.report import ReportInputs
 
@@ -87,11 +88,12 @@ class Refused(TmError):
         return 2 if self.loaded.model is None else 1
 
 
-def load(path: str | Path, *, validate: bool = True) -> Loaded:
-    """Read a model file and everything it imports; validate it unless told not to."""
-    from tmdiag.loader import load_path
+def load(path: str | Path, *, validate: bool = True, files: Files | None = None) -> Loaded:
+    """Read a model file and everything it imports; validate it unless told not to. `files`: where
+    to read (default: the disk; `tmdiag.diff.git.GitFiles` reads a git revision)."""
+    from tmdiag.loader import DISK, load_path
 
-    model, diagnostics = load_path(path)
+    model, diagnostics = load_path(path, files or DISK)
     return _checked(str(path), model, diagnostics, validate)
 
 

@@ -58,8 +58,8 @@ def test_threats_json_and_report_threats_json_are_one_document(decided: Path, tm
         "status": "accepted", "owner": "ann", "by": None, "justification": "Tokenised upstream",
         "until": "2026-10-01", "due": None, "ticket": "SHOP-1", "severity": None, "expired": True,
         "checked_by": None, "date": None,
-        "decided_by": {"text": "risk DE04 on db", "scope": "id", "path": decided_finding["decision"]["decided_by"]["path"],
-                       "line": 11},
+        "decided_by": {"text": "risk DE04 on db", "scope": "id", "line": 11,
+                       "path": decided_finding["decision"]["decided_by"]["path"]},
     }  # fmt: skip
     assert decided_finding["status"] == "open"  # expired: open again
 

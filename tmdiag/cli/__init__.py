@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from tmdiag.version import __version__
 
 # Subcommands in the order `--help` lists them; a module added to this package registers itself.
-ORDER = ("check", "threats", "diagram", "report", "fmt", "rules", "import_", "drift", "lsp")
+ORDER = ("check", "threats", "diagram", "report", "diff", "export", "fmt", "rules", "import_", "drift", "lsp")
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 EPILOG = """\

@@ -103,6 +103,15 @@ def refuse(args: argparse.Namespace, loaded: Loaded, consequence: str, stream: T
 
 def load_model(args: argparse.Namespace, path: str, consequence: str) -> Loaded:
     """Load a model for a command that needs one without errors; refuses (raises Exit) otherwise."""
+    loaded, code = try_load(args, path, consequence)
+    if loaded is None or code:
+        raise Exit(code)
+    return loaded
+
+
+def try_load(args: argparse.Namespace, path: str, consequence: str) -> tuple[Loaded | None, int]:
+    """`load_model` without raising: (loaded, 0) for a usable model; else, after printing why, what
+    was read (None when nothing) and the exit code (`--watch` keeps watching the files read)."""
     if not path or not Path(path).is_file():
         if not path:
             error("empty path: name a .tm file")
@@ -110,13 +119,13 @@ def load_model(args: argparse.Namespace, path: str, consequence: str) -> Loaded:
             error(f"{path} is a folder: name the model's .tm file (its imports are read from it)")
         else:
             error(f"no such file: {path}")
-        raise Exit(2)
+        return None, 2
     from tmdiag import pipeline
 
     loaded = pipeline.load(path)
     if loaded.model is None or loaded.errors:
-        raise Exit(refuse(args, loaded, consequence))
-    return loaded
+        return loaded, refuse(args, loaded, consequence)
+    return loaded, 0
 
 
 @contextlib.contextmanager

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tmdiag import pipeline
 from tmdiag.cli import EXIT_ERROR, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, load_model, progress
+from tmdiag.cli._common import add_output_options, date_arg, error, progress, try_load
 
 EXAMPLES = """\
 examples:
@@ -23,6 +23,7 @@ examples:
   tmdiag diagram model.tm -o prod.svg --boundary prod       one boundary and the flows crossing it
   tmdiag diagram model.tm --format dot | dot -Tpdf > dfd.pdf    DOT needs no Graphviz
   tmdiag diagram model.tm -o dfd.svg --link-prefix report.html  links go to report.html#el-<id>
+  tmdiag diagram model.tm -o dfd.svg --watch                redraw on every change of the model or its imports
 
 Big models (more than 600 elements) are drawn as an overview plus one file per boundary
 (dfd.<boundary>.svg beside dfd.svg); a note on stderr says so.
@@ -47,6 +48,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
     parser.add_argument("--threats", action="store_true", help="run the threat analysis and mark open high/critical")
     parser.add_argument("--today", metavar="DATE", type=date_arg, help="date for risk decisions (with --threats)")
     parser.add_argument("--link-prefix", metavar="URL", default="", help="prefix of links, e.g. report.html")
+    parser.add_argument("--watch", action="store_true",
+                        help="redraw when the model or an import changes (needs -o); Ctrl-C stops")  # fmt: skip
     add_output_options(parser)
     return parser
 
@@ -68,7 +71,26 @@ def run(args: argparse.Namespace) -> int:
     if to_stdout and fmt == "png" and sys.stdout.isatty():
         error("refusing to write PNG to a terminal: use -o FILE.png")
         return EXIT_ERROR
-    loaded = load_model(args, args.path, "nothing drawn")
+    if args.watch:
+        if to_stdout:
+            error("--watch writes a file: name it with -o")
+            return EXIT_ERROR
+        from tmdiag.cli._watch import watch
+
+        return watch(args.path, lambda: _build(args, fmt, to_stdout)[1], args.quiet)
+    return _build(args, fmt, to_stdout)[0]
+
+
+def _build(args: argparse.Namespace, fmt: str, to_stdout: bool) -> tuple[int, list[str]]:
+    """Draw and write: (exit code, the files read)."""
+    kept = "; the last drawing stays" if args.watch else ""
+    loaded, code = try_load(args, args.path, f"nothing drawn{kept}")
+    if loaded is None or code:
+        return code, list(loaded.sources) if loaded is not None else []
+    return _draw(args, loaded, fmt, to_stdout), list(loaded.sources)
+
+
+def _draw(args: argparse.Namespace, loaded: pipeline.Loaded, fmt: str, to_stdout: bool) -> int:
     model = loaded.require()
 
     from tmdiag.diagram import DiagramError, render

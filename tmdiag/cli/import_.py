@@ -2,8 +2,10 @@
 
 Each format is one module in `tmdiag.importers` with `add_arguments(parser)` and
 `draft_from(args) -> (text, diagnostics, sources)`, listed in FORMATS; `terraform` reads a folder
-of `.tf` files or the JSON of `terraform show -json`. The draft is laid out by `tmdiag fmt` and
-written atomically; nothing is written when the source cannot be read at all.
+of `.tf` files or the JSON of `terraform show -json`; `otm` an Open Threat Model JSON document
+(IriusRisk, Threat Dragon, StartLeft, `tmdiag export --to otm`). The draft is laid out by `tmdiag
+fmt` and written atomically; nothing is written when the source cannot be read at all. What the
+source says that tmdiag cannot represent is reported.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tmdiag.output.files import write_atomic
 # format -> (module, one line of help)
 FORMATS = {
     "terraform": ("tmdiag.importers.terraform", "a folder of .tf files, or a plan or state (`terraform show -json`)"),
+    "otm": ("tmdiag.importers.otm", "an Open Threat Model (OTM 0.2.0) JSON document; - reads stdin"),
 }
 
 EXAMPLES = """\
@@ -30,8 +33,11 @@ examples:
   terraform show -json plan.out > plan.json
   tmdiag import terraform plan.json -o model.tm       draft from a plan (values known after apply are noted)
   tmdiag import terraform infra/                      print the draft
+  tmdiag import otm model.otm.json -o model.tm        draft from OTM (IriusRisk, Threat Dragon, StartLeft, …)
+  tmdiag export model.tm --to otm | tmdiag import otm - -o again.tm
 
-Then review the draft, `tmdiag check model.tm`, and keep it honest with `tmdiag drift model.tm --terraform infra/`.
+Then review the draft, `tmdiag check model.tm`, and keep it honest with `tmdiag drift model.tm --terraform infra/`
+(Terraform) or `tmdiag diff` (any two versions).
 
 exit codes: 0 drafted, 1 drafted but some input could not be read (diagnostics on stderr),
             2 usage or I/O error (nothing written)
@@ -41,7 +47,7 @@ exit codes: 0 drafted, 1 drafted but some input could not be read (diagnostics o
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
     parser = sub.add_parser(
         "import",
-        help="draft a model from infrastructure as code (terraform)",
+        help="draft a model from infrastructure as code (terraform) or an Open Threat Model (otm)",
         description=__doc__,
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,

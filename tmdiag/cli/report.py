@@ -11,9 +11,14 @@ import datetime
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tmdiag.cli import EXIT_ERROR, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, load_model, progress
+from tmdiag.cli._common import add_output_options, date_arg, error, progress, try_load
+
+if TYPE_CHECKING:
+    from tmdiag.lint.config import LintConfig
+    from tmdiag.pipeline import Loaded
 
 EXAMPLES = """\
 examples:
@@ -22,6 +27,7 @@ examples:
   tmdiag report model.tm -o out --date 2026-12-01    also stamp "generated on" (otherwise no dates)
   tmdiag report model.tm -o out --template my-templates/   your own report.html.j2 / report.md.j2
   tmdiag report model.tm -o out --no-diagram         skip Graphviz (fast, for CI on huge models)
+  tmdiag report model.tm -o out --watch              rebuild on every change of the model or its imports
 
 exit codes: 0 report written, 1 the model has errors (nothing written), 2 usage, configuration, I/O or
 template error
@@ -57,25 +63,45 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         help="threats exactly as raw pytm 1.4 finds them (no errata, no facts closing threats)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="what to print when done")
+    parser.add_argument("--watch", action="store_true",
+                        help="rebuild when the model or an imported file changes; Ctrl-C stops (exit 0)")  # fmt: skip
     add_output_options(parser)
     return parser
 
 
 def run(args: argparse.Namespace) -> int:
-    from tmdiag import pipeline
-    from tmdiag.lint.config import ConfigError, load_config
-    from tmdiag.report import ReportError, write_report
-
     if args.template is not None and not args.template.is_dir():
         error(f"no such template folder: {args.template}")
         return EXIT_ERROR
+    if args.watch:
+        from tmdiag.cli._watch import watch
+
+        return watch(args.path, lambda: _build(args)[1], args.quiet)
+    return _build(args)[0]
+
+
+def _build(args: argparse.Namespace) -> tuple[int, list[str]]:
+    """Build and write the report: (exit code, the files read)."""
+    from tmdiag.lint.config import ConfigError, load_config
+
     today = args.today or args.date or datetime.date.today()
+    kept = "; the last report stays" if args.watch else ""
     try:  # a bad configuration stops the run before any work (exit 2), as in `check`
         config = load_config(Path(args.path).resolve().parent)
     except ConfigError as problem:
-        error(f"{problem} (nothing written)")
-        return EXIT_ERROR
-    loaded = load_model(args, args.path, "no report written")
+        error(f"{problem} (nothing written{kept})")
+        return EXIT_ERROR, []
+    loaded, code = try_load(args, args.path, f"no report written{kept}")
+    if loaded is None or code:
+        return code, list(loaded.sources) if loaded is not None else []
+    return _report(args, loaded, today, config), list(loaded.sources)
+
+
+def _report(args: argparse.Namespace, loaded: Loaded, today: datetime.date, config: LintConfig) -> int:
+    from tmdiag import pipeline
+    from tmdiag.lint.config import ConfigError
+    from tmdiag.report import ReportError, write_report
+
     try:
         with progress(args) as step:
             analysis = pipeline.analyze(loaded, today=today, lint=config, parity=args.pytm_parity, step=step)

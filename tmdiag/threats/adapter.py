@@ -127,21 +127,15 @@ def build(model: n.Model, *, parity: bool = False, implied: Implied | None = Non
     implied = {} if parity or implied is None else implied
     data: dict[str, pytm.Data] = {}
     for asset in model.data:
-        fields, _ = split_fields(asset)
-        if model.stored_in(asset.id):  # Model.stored_data: `stores:` and flows into or out of a datastore
-            fields["isStored"] = True
-        data[asset.id] = pytm.Data(asset.title, **fields)
+        data[asset.id] = pytm.Data(asset.title, **data_fields(asset, model))
     compiled.data = data
     boundaries: dict[str, pytm.Boundary] = {}
     for boundary in model.boundaries:  # parents come first: they are declared around children
         parent = boundaries.get(boundary.parent) if boundary.parent else None
         boundaries[boundary.id] = pytm.Boundary(boundary.title, inBoundary=parent)
     for element in model.elements:
-        fields, controls = split_fields(element)
-        if element.kind == "datastore":
-            _derive_store_facts(element, fields, model)
+        klass, fields, controls = element_fields(element, model)
         protections = _imply(element, implied.get(element.id, ()), fields, controls)
-        klass = pytm.SetOfProcesses if element.kind == "process" and element.get("multiple") else CLASSES[element.kind]
         obj = klass(element.title, inBoundary=boundaries.get(element.boundary or ""),
                     controls=pytm.Controls(**controls), **fields)  # fmt: skip
         compiled.nodes[id(obj)] = element
@@ -232,6 +226,23 @@ def _subject(node: n.Node) -> str:
     if isinstance(node, n.Flow):
         return f"flow {node.source} -> {node.sink}" + (f" ({node.id})" if node.named else "")
     return f"{node.kind} {node.id}"
+
+
+def data_fields(asset: n.DataAsset, model: n.Model) -> dict[str, Any]:
+    """The pytm.Data keyword arguments of a data asset."""
+    fields, _ = split_fields(asset)
+    if model.stored_in(asset.id):  # Model.stored_data: `stores:` and flows into or out of a datastore
+        fields["isStored"] = True
+    return fields
+
+
+def element_fields(element: n.Element, model: n.Model) -> tuple[type[pytm.Element], dict[str, Any], dict[str, Any]]:
+    """The pytm class of an element, its keyword arguments and its controls."""
+    fields, controls = split_fields(element)
+    if element.kind == "datastore":
+        _derive_store_facts(element, fields, model)
+    klass = pytm.SetOfProcesses if element.kind == "process" and element.get("multiple") else CLASSES[element.kind]
+    return klass, fields, controls
 
 
 def _derive_store_facts(element: n.Element, fields: dict[str, Any], model: n.Model) -> None:

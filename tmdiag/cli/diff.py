@@ -1,0 +1,210 @@
+"""`tmdiag diff`: what changed for security between two versions of a model — declarations added,
+removed, renamed or changed; elements moved across boundaries; flows that newly cross a boundary
+or go into lower trust; data newly carried across or stored; controls weakened; findings new,
+resolved or re-rated (both sides enumerated by the same engine); decisions stale or expired.
+
+Compare two files, two folders (their entry models, paired by path), or a git revision with the
+working tree (`--git REV [PATH]`: the old version, imports included, is read with `git show`).
+Statement order, layout and comments are not changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from tmdiag.cli._common import add_output_options, date_arg, error, progress, refuse
+from tmdiag.lint.config import LintConfig
+from tmdiag.loader import DISK, Files
+from tmdiag.model.levels import RiskLevel
+
+LEVELS = tuple(level.value for level in RiskLevel.highest_first())
+
+EXAMPLES = """\
+examples:
+  tmdiag diff old.tm new.tm                          what changed, grouped, weakening first
+  tmdiag diff --git main                             every model in the repository vs. branch main
+  tmdiag diff --git HEAD~1 examples/checkout.tm      one model (and its imports) vs. the last commit
+  tmdiag diff --git origin/main --format markdown > comment.md   a pull-request comment
+  tmdiag diff --git origin/main --fail-on-new high   CI gate: exit 1 on a new open high/critical risk
+  tmdiag diff v1/ v2/ --format json                  folders: entry models paired by path
+
+exit codes: 0 compared (changes or not), 1 --fail-on-new was hit or a side has errors,
+            2 usage or I/O error (no such file, unknown revision, not a git work tree)
+"""
+
+
+def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
+    parser = sub.add_parser(
+        "diff", help="what changed for security between two versions", description=__doc__, epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )  # fmt: skip
+    parser.add_argument("paths", nargs="*", metavar="PATH",
+                        help="OLD NEW (files or folders); with --git: the file or folder (default: .)")  # fmt: skip
+    parser.add_argument("--git", metavar="REV", help="compare the working tree with this revision (git show)")
+    parser.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format")
+    parser.add_argument("--fail-on-new", choices=LEVELS, default=None, metavar="LEVEL",
+                        help="exit 1 when the change adds an open risk at or above LEVEL "
+                        "(critical, high, medium, low, info)")  # fmt: skip
+    parser.add_argument("--today", type=date_arg, default=None, metavar="YYYY-MM-DD",
+                        help="the date decisions expire against, on both sides (default: today)")  # fmt: skip
+    add_output_options(parser)
+    return parser
+
+
+@dataclass(frozen=True)
+class Version:
+    """One side of a pair: a file as `files` has it (absent: None)."""
+
+    path: Path | None
+    files: Files
+    name: str
+
+
+def run(args: argparse.Namespace) -> int:
+    from tmdiag.diff.git import GitError
+
+    try:
+        pairs = _pairs(args)
+    except GitError as problem:
+        error(str(problem))
+        return EXIT_ERROR
+    if pairs is None:
+        return EXIT_ERROR
+    today = args.today or datetime.date.today()
+    from tmdiag.diff import compare
+    from tmdiag.lint.config import ConfigError, load_config
+
+    new_paths = [new.path for _, new in pairs if new.path is not None]
+    try:  # one lint configuration for both sides (the working tree's): the same engine on both
+        config = load_config((new_paths[0].resolve().parent) if new_paths else Path.cwd())
+    except ConfigError as problem:
+        error(str(problem))
+        return EXIT_ERROR
+
+    diffs = []
+    failed = False
+    with progress(args) as step:
+        for old, new in pairs:
+            step(f"Comparing {old.name} with {new.name}…")
+            sides = [_side(args, version, which, today, config) for version, which in ((old, "old"), (new, "new"))]
+            if sides[0] is None or sides[1] is None:
+                failed = True
+                continue
+            diffs.append(compare(sides[0], sides[1], old.name if old.path else "", new.name if new.path else ""))
+    if failed:
+        return EXIT_FINDINGS
+    level = RiskLevel(args.fail_on_new) if args.fail_on_new else None
+    _print(args, diffs, level)
+    if level is not None and any(f.adds_open_risk(level) for d in diffs for f in d.findings):
+        return EXIT_FINDINGS
+    return EXIT_OK
+
+
+def _print(args: argparse.Namespace, diffs: list, level: RiskLevel | None) -> None:  # type: ignore[type-arg]
+    from tmdiag.cli._common import use_colour
+    from tmdiag.output import diff as output
+
+    if args.format == "json":
+        sys.stdout.write(output.render_json(diffs))
+    elif args.format == "markdown":
+        sys.stdout.write(output.render_markdown(diffs, level))
+    else:
+        sys.stdout.write(output.render_text(diffs, use_colour(args)))
+
+
+def _side(args: argparse.Namespace, version: Version, which: str, today: datetime.date, config: LintConfig):  # type: ignore[no-untyped-def]
+    """The version loaded and analysed, or None after printing why it cannot be (the side named)."""
+    from tmdiag import pipeline
+    from tmdiag.diff import Side
+
+    if version.path is None:
+        return Side.empty(today=today)
+    loaded = pipeline.load(version.path, files=version.files)
+    if loaded.model is None or loaded.errors:
+        refuse(args, loaded, f"the {which} version ({version.name}) cannot be compared")
+        return None
+    analysis = pipeline.analyze(loaded, today=today, lint=config)  # the register: threats and lint risks
+    return Side(analysis.model, analysis.findings, today, analysis.excluded)
+
+
+def _pairs(args: argparse.Namespace) -> list[tuple[Version, Version]] | None:
+    if args.git is not None:
+        return _git_pairs(args)
+    if len(args.paths) != 2:
+        error("name two versions: `tmdiag diff OLD NEW`, or compare with git: `tmdiag diff --git REV [PATH]`")
+        return None
+    old, new = (Path(p) for p in args.paths)
+    for path in (old, new):
+        if not path.exists():
+            error(f"no such file or folder: {path}")
+            return None
+    if old.is_dir() != new.is_dir():
+        error("compare a file with a file, or a folder with a folder")
+        return None
+    if not old.is_dir():
+        return [(Version(old, DISK, str(old)), Version(new, DISK, str(new)))]
+    return _paired(_entries(old, DISK, _disk_files(old)), _entries(new, DISK, _disk_files(new)), DISK, DISK,
+                   str(old), str(new))  # fmt: skip
+
+
+def _git_pairs(args: argparse.Namespace) -> list[tuple[Version, Version]] | None:
+    from tmdiag.diff.git import GitFiles
+
+    if len(args.paths) > 1:
+        error("--git compares one file or folder with a revision: `tmdiag diff --git REV [PATH]`")
+        return None
+    raw = args.paths[0] if args.paths else "."
+    path = Path(raw).resolve()
+    folder = path if path.is_dir() else path.parent
+    if not folder.is_dir():
+        error(f"no such file or folder: {raw}")
+        return None
+    git = GitFiles(folder, args.git)
+    if path.is_dir() or git.is_dir(path):
+        olds = _entries(path, git, git.files_below(path))
+        news = _entries(path, DISK, _disk_files(path)) if path.is_dir() else {}
+        return _paired(olds, news, git, DISK, f"{args.git}:{git.display(path).partition(':')[2]}", raw)
+    if not path.exists() and not git.is_file(path):
+        error(f"no such file, now or at {args.git}: {raw}")
+        return None
+    old = Version(path if git.is_file(path) else None, git, git.display(path))
+    new = Version(path if path.exists() else None, DISK, raw)
+    return [(old, new)]
+
+
+def _disk_files(folder: Path) -> list[Path]:
+    return sorted(p.resolve() for p in folder.rglob("*.tm") if ".venv" not in p.parts)
+
+
+def _entries(folder: Path, files: Files, candidates: list[Path]) -> dict[str, Path]:
+    """Models in a folder by their path below it: the .tm files no other file there imports."""
+    from tmdiag.loader import load_path
+
+    imported: set[str] = set()
+    for path in candidates:
+        model, _ = load_path(path, files)
+        if model is not None:
+            imported.update(i.resolved for i in model.imports if i.resolved)
+    root = folder.resolve()
+    return {p.relative_to(root).as_posix(): p for p in candidates if str(p) not in imported}
+
+
+def _paired(
+    olds: dict[str, Path], news: dict[str, Path], old_files: Files, new_files: Files, old_name: str, new_name: str
+) -> list[tuple[Version, Version]] | None:
+    if not olds and not news:
+        error(f"no .tm models in {new_name} or {old_name}")
+        return None
+    pairs = []
+    for rel in sorted(set(olds) | set(news)):
+        old, new = olds.get(rel), news.get(rel)
+        pairs.append((
+            Version(old, old_files, old_files.display(old) if old else f"{old_name}/{rel}"),
+            Version(new, new_files, new_files.display(new) if new else f"{new_name}/{rel}"),
+        ))  # fmt: skip
+    return pairs

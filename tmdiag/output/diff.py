@@ -1,0 +1,309 @@
+"""`tmdiag diff` output: text for a terminal, JSON (docs/schemas/diff.schema.json), and Markdown for
+a pull-request comment (a summary line, a table of risk changes, collapsible details).
+
+Every text taken from a model (labels, flow keys, values) is escaped for Markdown and HTML: a
+hostile label cannot inject markup, links or mentions into a comment.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+from tmdiag.diff import STRENGTHENED, WEAKENED, Change, FindingChange, ModelDiff
+from tmdiag.diff.keys import SECTIONS
+from tmdiag.model.levels import RiskLevel
+from tmdiag.model.schema import ELEMENT_KINDS
+
+FORMAT_VERSION = 1
+CATEGORY_TITLES = {
+    "trust": "Boundaries and trust", "data": "Data", "controls": "Controls and control plane",
+    "structure": "Elements, flows and other declarations", "decisions": "Decisions and assumptions",
+    "owners": "Owners", "review": "Review", "other": "Other attributes",
+}  # fmt: skip
+CATEGORY_ORDER = {name: i for i, name in enumerate(CATEGORY_TITLES)}
+EFFECT_ORDER = {WEAKENED: 0, STRENGTHENED: 1}
+MAX_TABLE_ROWS = 50  # rows of the risk table in a comment; the rest are counted
+MAX_DETAIL_LINES = 300
+
+
+# ---- words -----------------------------------------------------------------------------------
+
+
+def value_text(value: Any) -> str:
+    if value is None:
+        return "(unset)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        trust = f" (trust {value['trust']})" if value.get("trust") else ""
+        return f"{value.get('id')}{trust}"
+    if isinstance(value, list):
+        return "[" + ", ".join(str(v) for v in value) + "]" if value else "none"
+    return str(value)
+
+
+def _list(items: Sequence[Any]) -> str:
+    return ", ".join(str(i) for i in items)
+
+
+def describe(change: Change) -> str:
+    """One line saying what changed, in words."""
+    word = SECTIONS.get(change.section, change.section)
+    what = f"{word} {change.subject}" if change.section != "model" else "model header"
+    old, new = change.old, change.new
+    aspect = change.aspect
+    if aspect == "exists":
+        facts = _summary_facts(old if new is None else new)
+        return f"{'added' if old is None else 'removed'} {what}" + (f" ({facts})" if facts else "")
+    if aspect == "id":
+        return f"{word} {old} renamed to {new}"
+    if aspect == "boundary":
+        before, after = (value_text(v) if v else "the top level" for v in (old, new))
+        return f"{what} moved from {before} to {after}"
+    if aspect == "crosses":
+        return f"{what} now crosses {_list(new) or 'no boundary'} (was: {_list(old) or 'none'})"
+    if aspect == "into_lower_trust":
+        return f"{what} {'now goes' if new else 'no longer goes'} into a zone of lower trust"
+    if aspect in ("carried_across", "stored_in"):
+        gained = [x for x in new or [] if x not in (old or [])]
+        lost = [x for x in old or [] if x not in (new or [])]
+        verb = "carried across a boundary by" if aspect == "carried_across" else "stored in"
+        parts = [f"newly {verb} {_list(gained)}"] if gained else []
+        parts += [f"no longer {verb} {_list(lost)}"] if lost else []
+        return f"{what}: " + "; ".join(parts)
+    if aspect == "stale":
+        return f"{what} {'went stale: it matches no finding' if new else 'matches a finding again'}"
+    if aspect == "expired":
+        return f"{what} {'has expired: the finding is open again' if new else 'no longer expired'}"
+    return f"{what}: {aspect} {value_text(old)} → {value_text(new)}"
+
+
+def _summary_facts(summary: Any) -> str:
+    if not isinstance(summary, dict):
+        return ""
+    facts: list[str] = []
+    if summary.get("label") and "source" not in summary:  # a flow's key holds its label
+        facts.append(f'"{summary["label"]}"')
+    if "source" in summary:
+        facts.append(f"{summary['source']} → {summary['sink']}")
+    elif summary.get("kind") in ELEMENT_KINDS:
+        facts.append(str(summary["kind"]))
+    if summary.get("boundary"):
+        facts.append(f"in {value_text(summary['boundary'])}")
+    if "trust" in summary and "boundary" not in summary:
+        facts.append(f"trust {summary['trust']}")
+    if summary.get("crosses"):
+        facts.append(f"crosses {_list(summary['crosses'])}")
+    if summary.get("into_lower_trust"):
+        facts.append("into lower trust")
+    if summary.get("data"):
+        facts.append(f"carries {_list(summary['data'])}")
+    if summary.get("classification"):
+        facts.append(str(summary["classification"]))
+    if summary.get("status"):
+        facts.append(str(summary["status"]))
+    return ", ".join(facts)
+
+
+def finding_text(change: FindingChange) -> str:
+    state = change.state
+    on = f"{state.target_kind} {change.target}"
+    if change.kind == "new":
+        return f"new {state.risk} {change.threat_id} {state.title} on {on} ({state.status})"
+    if change.kind == "resolved":
+        return f"resolved {state.risk} {change.threat_id} {state.title} on {on}"
+    assert change.old is not None and change.new is not None
+    if change.kind == "risk":
+        return (f"{change.threat_id} {state.title} on {on}: risk {change.old.risk} → {change.new.risk}"
+                f" ({change.new.status})")  # fmt: skip
+    return f"{change.threat_id} {state.title} on {on}: {change.old.status} → {change.new.status} ({state.risk})"
+
+
+def ordered(changes: Sequence[Change]) -> list[Change]:
+    return sorted(changes, key=lambda c: (CATEGORY_ORDER.get(c.category, 99), EFFECT_ORDER.get(c.effect, 2),
+                                          c.section, c.subject, c.aspect))  # fmt: skip
+
+
+# ---- summary ---------------------------------------------------------------------------------
+
+
+def summary(diff: ModelDiff) -> dict[str, Any]:
+    kinds = Counter(f.kind for f in diff.findings)
+    new_open: Counter[RiskLevel] = Counter(
+        f.new.risk for f in diff.findings if f.new is not None and f.new.is_open and f.adds_open_risk(RiskLevel.INFO)
+    )
+    effects = Counter(c.effect for c in diff.changes)
+    return {
+        "changes": len(diff.changes), "weakened": effects[WEAKENED], "strengthened": effects[STRENGTHENED],
+        "findings": {kind: kinds[kind] for kind in ("new", "resolved", "risk", "status")},
+        "new_open_by_risk": {level.value: new_open[level] for level in RiskLevel.highest_first()},
+    }  # fmt: skip
+
+
+def _merge(summaries: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = {"changes": 0, "weakened": 0, "strengthened": 0,
+                             "findings": Counter(), "new_open_by_risk": Counter()}  # fmt: skip
+    for s in summaries:
+        for key in ("changes", "weakened", "strengthened"):
+            total[key] += s[key]
+        total["findings"].update(s["findings"])
+        total["new_open_by_risk"].update(s["new_open_by_risk"])
+    total["findings"] = {k: total["findings"][k] for k in ("new", "resolved", "risk", "status")}
+    total["new_open_by_risk"] = {lv.value: total["new_open_by_risk"][lv.value] for lv in RiskLevel.highest_first()}
+    return total
+
+
+def headline(s: dict[str, Any]) -> str:
+    """`2 new open risks (1 critical, 1 high), 3 resolved; 12 model changes (3 weaken security)`."""
+    opened = s["new_open_by_risk"]
+    count = sum(opened.values())
+    levels = ", ".join(f"{n} {level}" for level, n in opened.items() if n)
+    parts = [f"{count} new open risk{'s' if count != 1 else ''}" + (f" ({levels})" if levels else "")]
+    findings = s["findings"]
+    if findings["resolved"]:
+        parts.append(f"{findings['resolved']} resolved")
+    if findings["risk"]:
+        parts.append(f"{findings['risk']} risk level{'s' if findings['risk'] != 1 else ''} changed")
+    if findings["status"]:
+        parts.append(f"{findings['status']} status change{'s' if findings['status'] != 1 else ''}")
+    changes = f"{s['changes']} model change{'s' if s['changes'] != 1 else ''}"
+    effects = [f"{s['weakened']} weaken security"] if s["weakened"] else []
+    effects += [f"{s['strengthened']} strengthen it"] if s["strengthened"] else []
+    return ", ".join(parts) + f"; {changes}" + (f" ({', '.join(effects)})" if effects else "")
+
+
+# ---- text ------------------------------------------------------------------------------------
+
+_MARK = {"added": "+", "removed": "-", "renamed": "~", "changed": "~"}
+_EFFECT = {WEAKENED: "  [weakens]", STRENGTHENED: "  [strengthens]"}
+_FMARK = {"new": "+", "resolved": "-", "risk": "~", "status": "~"}
+
+
+def render_text(diffs: Sequence[ModelDiff], colour: bool = False) -> str:
+    out: list[str] = []
+    red, green, bold, reset = ("\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m") if colour else ("", "", "", "")
+    for diff in diffs:
+        out.append(f"{bold}{diff.old or '(none)'} → {diff.new or '(none)'}{reset}")
+        if diff.empty:
+            out.append("  no changes")
+            out.append("")
+            continue
+        out.append("  " + headline(summary(diff)))
+        category = None
+        for change in ordered(diff.changes):
+            if change.category != category:
+                category = change.category
+                out.append(f"  {CATEGORY_TITLES.get(category, category)}:")
+            paint = red if change.effect == WEAKENED else green if change.effect == STRENGTHENED else ""
+            line = f"    {_MARK[change.kind]} {describe(change)}{_EFFECT.get(change.effect, '')}"
+            out.append(f"{paint}{line}{reset}" if paint else line)
+        if diff.findings:
+            out.append("  Findings:")
+            for finding in diff.findings:
+                worse = finding.adds_open_risk(RiskLevel.INFO) or (finding.kind == "risk" and _raised(finding))
+                paint = red if worse else green if finding.kind == "resolved" else ""
+                line = f"    {_FMARK[finding.kind]} {finding_text(finding)}"
+                out.append(f"{paint}{line}{reset}" if paint else line)
+        out.append("")
+    if len(diffs) > 1:
+        out.append(f"{len(diffs)} models: " + headline(_merge([summary(d) for d in diffs])))
+    return "\n".join(_printable(line) for line in out).rstrip("\n") + "\n"
+
+
+def _raised(finding: FindingChange) -> bool:
+    return finding.old is not None and finding.new is not None and finding.new.risk > finding.old.risk
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() or c == "\x1b" else "\ufffd" for c in text)
+
+
+# ---- JSON ------------------------------------------------------------------------------------
+
+
+def render_json(diffs: Sequence[ModelDiff]) -> str:
+    summaries = [summary(d) for d in diffs]
+    document = {
+        "format_version": FORMAT_VERSION,
+        "summary": _merge(summaries),
+        "models": [
+            {"old": d.old or None, "new": d.new or None, "summary": s,
+             "changes": [c.to_dict() for c in ordered(d.changes)], "findings": [f.to_dict() for f in d.findings]}
+            for d, s in zip(diffs, summaries, strict=True)
+        ],
+    }  # fmt: skip
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# ---- Markdown --------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~@])")
+
+
+def md(text: object) -> str:
+    """Text from a model made inert in GitHub Markdown: HTML escaped, the punctuation that makes
+    links, emphasis, code, table cells, mentions and autolinks backslashed, newlines folded."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", html.escape(" ".join(str(text).split()), quote=False))
+    return escaped.replace("://", ":\\/\\/").replace("www.", "www\\.")  # no autolinks
+
+
+_ICON = {"new": "🆕 new", "resolved": "✅ resolved", "risk": "↕️ risk", "status": "🔁 status"}
+
+
+def render_markdown(diffs: Sequence[ModelDiff], fail_level: RiskLevel | None = None) -> str:
+    total = _merge([summary(d) for d in diffs])
+    out = ["### Threat model changes", ""]
+    blocking = [f for d in diffs for f in d.findings if fail_level is not None and f.adds_open_risk(fail_level)]
+    verdict = ""
+    if fail_level is not None:
+        verdict = (f"❌ {len(blocking)} new open risk{'s' if len(blocking) != 1 else ''} at or above {fail_level} · "
+                   if blocking else f"✅ nothing new at or above {fail_level} · ")  # fmt: skip
+    if all(d.empty for d in diffs):
+        out.append(f"{verdict}No security-relevant changes.")
+        return "\n".join(out) + "\n"
+    out.append(f"{verdict}**{headline(total)}**")
+    for diff in diffs:
+        if diff.empty:
+            continue
+        out += ["", f"#### {md(diff.old or '(none)')} → {md(diff.new or '(none)')}", ""]
+        out += _risk_table(diff.findings)
+        out += _details(diff)
+    return "\n".join(out) + "\n"
+
+
+def _risk_table(findings: Sequence[FindingChange]) -> list[str]:
+    if not findings:
+        return ["No finding changed."]
+    rows = ["| change | risk | threat | on | was | now |", "|---|---|---|---|---|---|"]
+    for f in findings[:MAX_TABLE_ROWS]:
+        state = f.state
+        was = f"{f.old.risk}, {f.old.status}" if f.old else "—"
+        now = f"{f.new.risk}, {f.new.status}" if f.new else "—"
+        rows.append(f"| {_ICON[f.kind]} | {state.risk} | {md(f.threat_id)} {md(state.title)} | "
+                    f"{md(state.target_kind)} {md(f.target)} | {md(was)} | {md(now)} |")  # fmt: skip
+    if len(findings) > MAX_TABLE_ROWS:
+        rows.append(f"\n…and {len(findings) - MAX_TABLE_ROWS} more finding changes (`tmdiag diff` lists them all).")
+    return rows
+
+
+def _details(diff: ModelDiff) -> list[str]:
+    if not diff.changes:
+        return []
+    out = ["", f"<details><summary>{len(diff.changes)} model changes</summary>", ""]
+    category = None
+    for lines, change in enumerate(ordered(diff.changes)):
+        if lines >= MAX_DETAIL_LINES:
+            out.append(f"- …and {len(diff.changes) - lines} more")
+            break
+        if change.category != category:
+            category = change.category
+            out += ["", f"**{CATEGORY_TITLES.get(category, category)}**", ""]
+        tag = {WEAKENED: " **(weakens)**", STRENGTHENED: " (strengthens)"}.get(change.effect, "")
+        out.append(f"- {md(describe(change))}{tag}")
+    out += ["", "</details>"]
+    return out
