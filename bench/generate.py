@@ -28,7 +28,9 @@ class Spec:
     flows: list[tuple[str, str, str, int, bool]] = field(default_factory=list)  # src, dst, data, port, enc
 
 
-def system(n_elements: int, n_boundaries: int = 10) -> Spec:
+def system(n_elements: int, n_boundaries: int = 10, run: int = 1) -> Spec:
+    """`run` consecutive elements share a boundary (element i is in boundary (i // run) % n_boundaries):
+    with 76 boundaries, run=3 links ~3,300 pairs of boundaries at 3,000 elements, run=1 ~1,300."""
     spec = Spec()
     # internet at the top; then a tree: b1 holds b2..b4, each of those holds up to two more.
     spec.boundaries.append(("b0", None, TRUST[0]))
@@ -38,7 +40,7 @@ def system(n_elements: int, n_boundaries: int = 10) -> Spec:
     pool = [kind for kind, _, share in KINDS for _ in range(share)]
     for i in range(n_elements):
         kind = pool[(i * 37) % len(pool)]
-        boundary = spec.boundaries[i % n_boundaries][0]
+        boundary = spec.boundaries[(i // run) % n_boundaries][0]
         spec.elements.append((f"e{i}", kind, boundary))
     for i in range(n_elements):
         for step, offset in ((7, 1), (13, 5)):
@@ -108,10 +110,10 @@ def to_pytm(spec: Spec):  # type: ignore[no-untyped-def]
 
 
 PYTM_SCRIPT_TAIL = """
-# What to do: `python model.py [check|resolve|json FILE|report TEMPLATE|dfd]` (bench/README.md).
-# check: pytm's own validation; resolve: + enumerate findings; json: + write the model and its
-# findings as JSON the way `tm.process()`'s --json does; report: + render a report() template;
-# dfd: check() and print pytm's DOT data-flow diagram (pipe it to `dot -Tsvg`).
+# What to do: `python model.py [check|resolve|findings-json FILE|pytm-json FILE|report TEMPLATE|dfd]`.
+# check: pytm's own validation; resolve: + enumerate findings; findings-json: + write the findings
+# with their threat texts as indented JSON; pytm-json: + write the model and its findings the way
+# `tm.process()`'s --json does; report: + render a report() template; dfd: print pytm's DOT.
 work = sys.argv[1] if len(sys.argv) > 1 else "check"
 tm.check()
 if work == "dfd":
@@ -119,7 +121,12 @@ if work == "dfd":
     sys.exit(0)
 if work != "check":
     tm.resolve()
-if work == "json":
+if work == "findings-json":
+    fields = ("id", "threat_id", "target", "severity", "likelihood", "description", "details", "mitigations",
+              "example", "references", "condition")
+    with open(sys.argv[2], "w", encoding="utf8") as out:
+        json.dump({"findings": [{k: getattr(f, k) for k in fields} for f in tm.findings]}, out, indent=2)
+elif work == "pytm-json":
     with open(sys.argv[2], "w", encoding="utf8") as out:
         json.dump(tm, out, default=to_serializable)
 elif work == "report":

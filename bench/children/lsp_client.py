@@ -106,6 +106,7 @@ def measure(path: Path, tmdiag: str, n_edits: int, threats: bool) -> dict[str, f
         while not any(str(d.get("code", "")).startswith("TM") for d in message["params"]["diagnostics"]):
             arrived, message = client.wait("textDocument/publishDiagnostics", version=1, timeout=120)
         found["open_to_lint_s"] = arrived - sent
+        found["lint_diagnostics"] = len(message["params"]["diagnostics"])
     except queue.Empty:
         pass  # a model without lint findings
     times: list[float] = []

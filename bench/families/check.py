@@ -19,16 +19,18 @@ def cases(ctx: Context) -> Iterator[Case]:
     for size in ctx.pick_sizes([100, 1000, 3000], [100]):
         system = ctx.system(size)
         model, script, python = str(system.tm), str(system.pytm), str(ctx.python)
+        cached = system.import_pytm("check", ctx.python)
         commands = [
             Command(CHECK, [ctx.tmdiag, "check", model], stdout="check.txt"),
             Command(NO_LINT, [ctx.tmdiag, "check", "--no-lint", model], stdout="check.txt"),
             Command(PYTM_CHECK, [python, script, "check"], ok=(0,)),
             Command(PYTM_RESOLVE, [python, script, "resolve"], ok=(0,)),
+            cached,
         ]
         yield Case(
             "check", "check", size, commands, info=system.info,
             ratios=[Ratio(NO_LINT, PYTM_CHECK), Ratio(CHECK, PYTM_CHECK), Ratio(CHECK, PYTM_RESOLVE),
-                    Ratio(NO_LINT, PYTM_RESOLVE)],
+                    Ratio(NO_LINT, PYTM_RESOLVE), Ratio(NO_LINT, cached.label)],
             runs=ctx.pick_runs(3), timeout=ctx.pick_timeout(600),
             note="targets at 3,000: check --no-lint <= pytm build + check(); check >= 3x faster than + resolve()",
         )  # fmt: skip

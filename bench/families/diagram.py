@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from bench.families.report import deep_boundaries
 from bench.harness.cases import Case, Command, Context, Ratio
 
 ABOUT = "`tmdiag diagram -o dfd.svg` (Graphviz included) vs a pytm script's dfd() | dot -Tsvg"
@@ -35,7 +34,7 @@ def cases(ctx: Context) -> Iterator[Case]:
                    runs=ctx.pick_runs(3 if size < 1000 else 1), timeout=ctx.pick_timeout(600))  # fmt: skip
     big = [s for s in sizes if s >= 1000]
     if big:
-        system = ctx.system(max(big), boundaries=deep_boundaries(max(big)))
+        system = ctx.zoned(max(big))
         yield Case("diagram", f"diagram, {system.boundaries} nested boundaries", system.elements,
                    [_diagram(ctx, "diagram-deep", str(system.tm))], info=system.info, runs=ctx.pick_runs(1),
                    timeout=ctx.pick_timeout(180), note="target (issue 12): <= 60 s at 3,000 elements")  # fmt: skip

@@ -10,11 +10,6 @@ ABOUT = "`tmdiag report -o DIR` (HTML, Markdown, diagram, JSON) vs a pytm script
 ORDER = 70
 TEMPLATE = BENCH / "pytm_basic_template.md"  # pytm's docs/basic_template.md (not in its wheel)
 PYTM_SIZE = 12  # pytm's report() deep-copies findings x model: 12 elements take ~30 s and ~1 GB
-DEEP_BOUNDARIES = 76  # at 3,000 elements: the nested-boundary system of issue 12 (gap 5)
-
-
-def deep_boundaries(size: int) -> int:
-    return max(10, DEEP_BOUNDARIES * size // 3000)
 
 
 def _report(ctx: Context, name: str, model: str) -> Command:
@@ -39,7 +34,7 @@ def cases(ctx: Context) -> Iterator[Case]:
         )
     big = [s for s in sizes if s >= 1000]
     if big:
-        system = ctx.system(max(big), boundaries=deep_boundaries(max(big)))
+        system = ctx.zoned(max(big))
         yield Case(
             "report",
             f"report, {system.boundaries} nested boundaries",
