@@ -43,6 +43,12 @@ def _change(old: float | None, new: float | None) -> str:
     return f"{new / old:.2f}x"
 
 
+def mean_load(doc: dict[str, Any]) -> float:
+    """Mean 1-minute load average at the start of the cases (the run's load, not only its start)."""
+    values = [case["load_before"][0] for case in doc["cases"]] or [doc["machine"]["loadavg_before"][0]]
+    return sum(values) / len(values)
+
+
 def _title(case: dict[str, Any]) -> str:
     size = "" if case["size"] is None else f" at {case['size']:,} {case['unit']}"
     return f"{case['family']}: {case['name']}{size}"
@@ -60,6 +66,13 @@ def table(old: dict[str, Any], new: dict[str, Any], markdown: bool = False) -> s
         load = " ".join(f"{x:.2f}" for x in doc["machine"]["loadavg_before"])
         out.append(f"{name}: {doc['started']} commit {doc['git']['commit'][:10]} ({doc['git']['subject'][:60]}), "
                    f"{doc['machine']['cpus']} CPUs, load before {load}")  # fmt: skip
+    loads = [mean_load(old), mean_load(new)]
+    cpus = new["machine"]["cpus"] or 1
+    if abs(loads[0] - loads[1]) > cpus / 2:
+        out.append(
+            f"warning: the machine was busier in one run (mean 1-minute load {loads[0]:.1f} vs {loads[1]:.1f} on "
+            f"{cpus} CPUs): CPU times grow with load on a shared machine; trust the ratios against pytm more"
+        )
     out.append("medians of the runs; change = new ÷ old (below 1 = faster / smaller)")
     old_cases = {c["key"]: c for c in old["cases"]}
     new_cases = {c["key"]: c for c in new["cases"]}
@@ -115,7 +128,10 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, ValueError) as error:
         print(f"bench/compare.py: {error}", file=sys.stderr)
         return 2
-    print(table(old, new, args.markdown))
+    try:
+        print(table(old, new, args.markdown))
+    except BrokenPipeError:  # `| head`
+        sys.stderr.close()
     return 0
 
 

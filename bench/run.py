@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     clock = time.perf_counter()
     path = args.out or results.default_path(started)
     doc: dict[str, Any] = {
-        "schema": results.SCHEMA, "started": started.isoformat(), "git": results.git(),
+        "schema": results.SCHEMA, "started": started.isoformat(), "git": results.measured(Path(sys.executable)),
+        "bench_git": results.git(),
         "machine": results.machine(), "path": str(path), "cases": [],
         "options": {"families": list(chosen), "quick": args.quick, "runs": args.runs, "sizes": args.sizes,
                     "files": args.files, "timeout": args.timeout},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 
 from bench.harness.cases import Case, Command, Context, Ratio
@@ -26,7 +27,8 @@ def cases(ctx: Context) -> Iterator[Case]:
         ratios = []
         if size <= PYTM_SIZE:
             svg = ctx.scratch(f"diagram-{size}") / "pytm.svg"
-            pipeline = f"'{ctx.python}' '{system.pytm}' dfd | dot -Tsvg -o '{svg}'"
+            script = shlex.join([str(ctx.python), str(system.pytm), "dfd"])
+            pipeline = f"{script} | dot -Tsvg -o {shlex.quote(str(svg))}"
             commands.append(Command("pytm: build + check() + dfd() | dot -Tsvg", ["sh", "-c", pipeline], ok=(0,),
                                     output=svg))  # fmt: skip
             ratios.append(Ratio(commands[0].label, commands[1].label))

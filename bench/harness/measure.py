@@ -83,6 +83,10 @@ def run_once(command: Command, folder: Path, timeout: float) -> Sample:
         process.communicate()
         took = time.perf_counter() - started
         return Sample(wall=took, timed_out=True, error=f"timed out after {timeout:.0f} s")
+    except BaseException:  # Ctrl-C: the group is in its own session and would not see it
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        raise
     fields = report.split()
     if process.returncode != 0 or len(fields) != 6:
         return Sample(error=f"launcher failed: {(problem or report).strip()[-300:]}")

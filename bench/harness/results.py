@@ -48,16 +48,28 @@ def machine() -> dict[str, Any]:
     }  # fmt: skip
 
 
-def git() -> dict[str, Any]:
+def git(folder: Path = ROOT) -> dict[str, Any]:
+    """The commit of the checkout holding `folder`, and whether its tracked files have changes."""
+
     def output(*args: str) -> str:
-        done = subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
-        return done.stdout.strip()
+        done = subprocess.run(["git", "-C", str(folder), *args], capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
 
     return {
         "commit": output("rev-parse", "HEAD") or "unknown",
         "subject": output("log", "-1", "--format=%s"),
         "dirty": bool(output("status", "--porcelain", "--untracked-files=no")),
+        "tmdiag_tree": output("rev-parse", "HEAD:tmdiag"),  # the package's content: equal trees, equal code
     }
+
+
+def measured(python: Path) -> dict[str, Any]:
+    """Which tmdiag the benchmark ran: the package the interpreter imports, and its checkout's commit
+    (it can differ from the benchmark's own checkout, e.g. a baseline measured from an old commit)."""
+    code = "import pathlib, tmdiag; print(pathlib.Path(tmdiag.__file__).resolve().parent)"
+    done = subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=False, cwd="/")
+    package = done.stdout.strip()
+    return {"package": package, **git(Path(package))} if package else {"package": None, **git()}
 
 
 def now() -> datetime.datetime:

@@ -78,8 +78,8 @@ def header(doc: dict[str, Any]) -> str:
     machine = doc["machine"]
     load = " ".join(f"{x:.2f}" for x in machine["loadavg_before"])
     return (
-        f"tmdiag benchmark · {doc['started']} · commit {doc['git']['commit'][:10]}"
-        f"{' (uncommitted changes)' if doc['git']['dirty'] else ''}\n"
+        f"tmdiag benchmark · {doc['started']} · tmdiag at commit {doc['git']['commit'][:10]}"
+        f"{' (uncommitted changes)' if doc['git']['dirty'] else ''} ({doc['git']['package']})\n"
         f"machine: {machine['cpus']} CPUs, {machine['memory_gb']:.0f} GB, load (1/5/15 min) {load} · "
         f"Python {machine['python']}, pytm {machine['pytm']}, Graphviz {machine['graphviz']}\n"
         "CPU = user + system time of the process and its children (wait4); wall from spawn to exit;\n"
