@@ -78,7 +78,8 @@ def table(old: dict[str, Any], new: dict[str, Any], markdown: bool = False) -> s
     new_cases = {c["key"]: c for c in new["cases"]}
     keys = list(new_cases) + [k for k in old_cases if k not in new_cases]
     heading = ["command", "CPU s old", "new", "change", "wall s old", "new", "peak MB old", "new", "change"]
-    widths = [46, 9, 8, 7, 10, 8, 11, 8, 7]
+    longest = max((len(c["label"]) for doc in (old, new) for case in doc["cases"] for c in case["commands"]), default=7)
+    widths = [longest, 9, 8, 7, 10, 8, 11, 8, 7]
     for key in keys:
         before, after = old_cases.get(key), new_cases.get(key)
         case = after or before
