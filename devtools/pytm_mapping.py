@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tmdiag.model import schema
+from tmdiag.model import facts, schema
 from tmdiag.semantics import threatlib
-from tmdiag.model import facts
 from tmdiag.threats import errata
 
 DOCUMENT = Path("docs/threats.md")
