@@ -10,13 +10,14 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT    := DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get
 OUT    ?= out
 EXAMPLE ?= examples/checkout.tm
+BENCH_ARGS ?=
 
 .PHONY: demo test bench lint docs grammars setup system-deps test-deps clean help
 
 help:
 	@echo "make demo   - set up and build the example report into $(OUT)/"
 	@echo "make test   - set up and run the whole test suite (lint, types, tests)"
-	@echo "make bench  - benchmarks against pytm (speed and memory)"
+	@echo "make bench  - benchmarks against pytm (speed and memory); BENCH_ARGS=--quick for a short pass"
 	@echo "make lint   - ruff, mypy, and a check that generated files are current"
 	@echo "make docs   - regenerate docs/rules/ and the generated tables in docs/ and dsl/SPEC.md"
 	@echo "make grammars - regenerate editor grammars from grammar/tm.lark"
@@ -57,7 +58,7 @@ test: setup test-deps lint
 	$(BIN)/pytest -q
 
 bench: setup
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 # Files derived from the code (devtools/, not shipped): `make lint` fails when one is out of date.
 docs: $(VENV)/.installed

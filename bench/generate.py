@@ -4,6 +4,7 @@ directly as a pytm model (without tmdiag), so both tools work on the same system
     spec = system(1000)          # ~1,000 elements, ~2 flows each, 10 nested boundaries
     text = to_tm(spec)           # .tm source
     tm = to_pytm(spec)           # pytm.TM with every element created (call check/resolve)
+    script = to_pytm_script(spec)  # the same system as a plain pytm script (what a pytm user writes)
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ class Spec:
     flows: list[tuple[str, str, str, int, bool]] = field(default_factory=list)  # src, dst, data, port, enc
 
 
-def system(n_elements: int, n_boundaries: int = 10) -> Spec:
+def system(n_elements: int, n_boundaries: int = 10, run: int = 1) -> Spec:
+    """`run` consecutive elements share a boundary (element i is in boundary (i // run) % n_boundaries):
+    with 76 boundaries, run=3 links ~3,300 pairs of boundaries at 3,000 elements, run=1 ~1,300."""
     spec = Spec()
     # internet at the top; then a tree: b1 holds b2..b4, each of those holds up to two more.
     spec.boundaries.append(("b0", None, TRUST[0]))
@@ -37,7 +40,7 @@ def system(n_elements: int, n_boundaries: int = 10) -> Spec:
     pool = [kind for kind, _, share in KINDS for _ in range(share)]
     for i in range(n_elements):
         kind = pool[(i * 37) % len(pool)]
-        boundary = spec.boundaries[i % n_boundaries][0]
+        boundary = spec.boundaries[(i // run) % n_boundaries][0]
         spec.elements.append((f"e{i}", kind, boundary))
     for i in range(n_elements):
         for step, offset in ((7, 1), (13, 5)):
@@ -104,3 +107,63 @@ def to_pytm(spec: Spec):  # type: ignore[no-untyped-def]
         flow.data = [data[name]]
         flow.controls.isEncrypted = encrypted
     return tm
+
+
+PYTM_SCRIPT_TAIL = """
+# What to do: `python model.py [check|resolve|findings-json FILE|pytm-json FILE|report TEMPLATE|dfd]`.
+# check: pytm's own validation; resolve: + enumerate findings; findings-json: + write the findings
+# with their threat texts as indented JSON; pytm-json: + write the model and its findings the way
+# `tm.process()`'s --json does; report: + render a report() template; dfd: print pytm's DOT.
+work = sys.argv[1] if len(sys.argv) > 1 else "check"
+tm.check()
+if work == "dfd":
+    print(tm.dfd())
+    sys.exit(0)
+if work != "check":
+    tm.resolve()
+if work == "findings-json":
+    fields = ("id", "threat_id", "target", "severity", "likelihood", "description", "details", "mitigations",
+              "example", "references", "condition")
+    with open(sys.argv[2], "w", encoding="utf8") as out:
+        json.dump({"findings": [{k: getattr(f, k) for k in fields} for f in tm.findings]}, out, indent=2)
+elif work == "pytm-json":
+    with open(sys.argv[2], "w", encoding="utf8") as out:
+        json.dump(tm, out, default=to_serializable)
+elif work == "report":
+    # pytm 1.4.0's report() crashes when one Data is carried by 3+ flows (its deep copy hashes a
+    # half-built Data): identity hashing lets the unchanged system render (bench/README.md).
+    Data.__hash__ = object.__hash__
+    print(tm.report(sys.argv[2]))
+print(f"{len(tm.findings)} findings" if work != "check" else "checked", file=sys.stderr)
+"""
+
+
+def to_pytm_script(spec: Spec) -> str:
+    """The system as a plain pytm script, one statement per boundary, element and flow, as a pytm
+    user writes a model; it builds exactly what `to_pytm` builds. The tail is PYTM_SCRIPT_TAIL."""
+    classes = sorted({cls for _, cls, _ in KINDS})
+    out = [
+        f'"""Generated {len(spec.elements)}: the benchmark system as a plain pytm script (bench/generate.py)."""',
+        "import json",
+        "import sys",
+        "",
+        f"from pytm import TM, Boundary, Classification, Data, Dataflow, {', '.join(classes)}",
+        "from pytm.pytm import to_serializable",
+        "",
+        f'tm = TM("Generated {len(spec.elements)}", description="benchmark")',
+    ]
+    for name, classification, pii in DATA:
+        out.append(f'{name} = Data("{name}", classification=Classification.{classification.upper()}, isPII={pii})')
+    for bid, parent, _ in spec.boundaries:
+        inside = f", inBoundary={parent}" if parent else ""
+        out.append(f'{bid} = Boundary("Boundary {bid}"{inside})')
+    pytm_class = {kind: cls for kind, cls, _ in KINDS}
+    for eid, kind, boundary in spec.elements:
+        out.append(f'{eid} = {pytm_class[kind]}("Element {eid}", inBoundary={boundary})')
+    for src, dst, name, port, encrypted in spec.flows:
+        flow = f'Dataflow({src}, {dst}, "{src} to {dst}", protocol="https", dstPort={port}, data=[{name}])'
+        if encrypted:  # pytm's default is False
+            out += [f"flow = {flow}", "flow.controls.isEncrypted = True"]
+        else:
+            out.append(flow)
+    return "\n".join(out) + "\n" + PYTM_SCRIPT_TAIL

@@ -33,7 +33,7 @@ def plan(n: int, drifted: bool = False) -> dict[str, Any]:
         resources, config = [], []
         for i in range(first, min(units, first + UNITS_PER_MODULE)):
             world = i % 11 == shift
-            items = [
+            items: list[tuple[str, str, dict[str, Any], dict[str, Any], dict[str, Any]]] = [
                 ("aws_security_group", f"sg{i}", {"name": f"sg-{i}", "ingress": [{
                     "from_port": 22 if world else 443, "to_port": 22 if world else 443, "protocol": "tcp",
                     "cidr_blocks": ["0.0.0.0/0" if world else "10.0.0.0/8"], "ipv6_cidr_blocks": [],

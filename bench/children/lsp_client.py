@@ -1,0 +1,147 @@
+"""A bare LSP client, run as a measured process: open a model, type, report latencies as JSON.
+
+    python lsp_client.py MODEL TMDIAG [--edits N] [--no-threats]
+
+Starts `TMDIAG lsp` (threats on unless --no-threats), opens MODEL, waits for the first
+`publishDiagnostics` (open latency) and for the first lint results, then sends one-line edits
+(`didChange`, incremental) at typing speed and times each until the diagnostics of that version
+arrive. Prints one JSON object on its last line. Uses only the standard library.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import queue
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+TYPING_GAP = 0.05  # s between keystrokes
+
+
+class Client:
+    """JSON-RPC over the server's stdio; records when each message arrived."""
+
+    def __init__(self, argv: list[str]) -> None:
+        self.process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.messages: queue.Queue[tuple[float, dict[str, Any]]] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        stream = self.process.stdout
+        assert stream is not None
+        while True:
+            length = 0
+            while (line := stream.readline()) not in (b"\r\n", b""):
+                name, _, value = line.decode().partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+            if not length:
+                return
+            body = stream.read(length)
+            arrived = time.perf_counter()  # before decoding: the client's JSON parsing is not the server's time
+            self.messages.put((arrived, json.loads(body)))
+
+    def send(self, message: dict[str, Any]) -> float:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        assert self.process.stdin is not None
+        self.process.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.process.stdin.flush()
+        return time.perf_counter()
+
+    def wait(self, method: str | None = None, id: int | None = None, version: int | None = None,
+             timeout: float = 600) -> tuple[float, dict[str, Any]]:  # fmt: skip
+        deadline = time.perf_counter() + timeout
+        while True:
+            at, message = self.messages.get(timeout=max(0.01, deadline - time.perf_counter()))
+            if id is not None and message.get("id") == id:
+                return at, message
+            same_version = version is None or message.get("params", {}).get("version") == version
+            if method is not None and message.get("method") == method and same_version:
+                return at, message
+
+    def close(self) -> None:
+        self.send({"id": 99, "method": "shutdown"})
+        self.wait(id=99, timeout=60)
+        self.send({"method": "exit"})
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def edits(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, new): a port typed over on a flow line in the middle, then a line inserted and removed."""
+    middle = text.index("\n", len(text) // 2) + 1
+    port = text.index("port: ", middle) + len("port: ")
+    line_end = text.index("\n", port)
+    return [(port, port + 3, "8443"), (port, port + 4, "443"), (line_end, line_end, "\n"), (line_end, line_end + 1, "")]
+
+
+def position(text: str, offset: int) -> dict[str, int]:
+    line = text.count("\n", 0, offset)
+    column = len(text[text.rfind("\n", 0, offset) + 1 : offset].encode("utf-16-le")) // 2
+    return {"line": line, "character": column}
+
+
+def measure(path: Path, tmdiag: str, n_edits: int, threats: bool) -> dict[str, float]:
+    text = path.read_text(encoding="utf-8")
+    client = Client([tmdiag, "lsp", *([] if threats else ["--no-threats"])])
+    client.send({"id": 1, "method": "initialize",
+                 "params": {"processId": None, "rootUri": path.parent.as_uri(), "capabilities": {}}})  # fmt: skip
+    client.wait(id=1)
+    client.send({"method": "initialized", "params": {}})
+    uri = path.resolve().as_uri()
+    item = {"uri": uri, "languageId": "tm", "version": 1, "text": text}
+    sent = client.send({"method": "textDocument/didOpen", "params": {"textDocument": item}})
+    arrived, message = client.wait("textDocument/publishDiagnostics", version=1)
+    found = {"open_s": arrived - sent, "open_diagnostics": len(message["params"]["diagnostics"])}
+    try:  # the first lint runs after open; typing starts once it is in
+        while not any(str(d.get("code", "")).startswith("TM") for d in message["params"]["diagnostics"]):
+            arrived, message = client.wait("textDocument/publishDiagnostics", version=1, timeout=120)
+        found["open_to_lint_s"] = arrived - sent
+        found["lint_diagnostics"] = len(message["params"]["diagnostics"])
+    except queue.Empty:
+        pass  # a model without lint findings
+    times: list[float] = []
+    version = 1
+    script = edits(text)
+    for i in range(n_edits):
+        start, end, new = script[i % len(script)]
+        change = {"range": {"start": position(text, start), "end": position(text, end)}, "text": new}
+        text = text[:start] + new + text[end:]
+        version += 1
+        sent = client.send({"method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}})  # fmt: skip
+        arrived, _ = client.wait("textDocument/publishDiagnostics", version=version, timeout=60)
+        times.append(arrived - sent)
+        time.sleep(TYPING_GAP)
+    client.close()
+    ordered = sorted(times)
+    found.update({
+        "edit_median_ms": 1000 * statistics.median(times),
+        "edit_p90_ms": 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))],
+        "edit_max_ms": 1000 * ordered[-1],
+    })  # fmt: skip
+    return found
+
+
+def main() -> int:
+    cli = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    cli.add_argument("model", type=Path)
+    cli.add_argument("tmdiag")
+    cli.add_argument("--edits", type=int, default=40)
+    cli.add_argument("--no-threats", action="store_true")
+    args = cli.parse_args()
+    print(json.dumps(measure(args.model, args.tmdiag, args.edits, not args.no_threats)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
