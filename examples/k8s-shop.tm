@@ -244,11 +244,10 @@ control rate_limit "Rate limits and bot detection at the ingress" {
   on: [ingress, browse], mitigates: [AA01], owner: kwame
 }
 control mtls "Service mesh mTLS (STRICT)" {
-  on: [checkout, payment_svc, order_svc], mitigates: [CR06], owner: tomas, automated: true
+  kind: encryption_in_transit, on: [checkout, payment_svc, order_svc], owner: tomas, automated: true
 }
 
 risk INP02 on ingress { status: mitigated, owner: kwame, by: waf, ticket: "SHOP-311" }
-risk CR06 on checkout { status: mitigated, owner: tomas, by: mtls }
 risk DO01 on storefront {
   status: accepted, owner: lena, until: 2027-02-01
   justification: "Rate limits cover bots; a volumetric DDoS is absorbed by the CDN contract until Shield Advanced is bought in Q1"

@@ -219,7 +219,7 @@ risk AI002 on plan {
   status: accepted, owner: ruth, until: 2027-05-01
   justification: "Order details go to the provider under the zero-retention DPA; PII is redacted first"
 }
-risk DE03 on tools { status: open, owner: sam, due: 2026-12-15, ticket: "AST-81" }
+risk DE01 on tools { status: in_progress, owner: sam, due: 2026-12-15, ticket: "AST-81" }
 
 assume "AWS IAM, Lambda isolation and the API Gateway service itself are not compromised"
 assume "Help-centre articles are written by staff only; the CMS is out of scope" { on: [kb] }
