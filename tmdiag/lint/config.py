@@ -105,9 +105,9 @@ def from_table(table: Mapping[str, Any], source: Path | None = None, text: str =
     is a ConfigError naming the file, the line (found in `text`, the file's text) and the key it
     most likely means."""
     where = _shown(source) if source else "config"
-    for key in table:
-        if key not in KEYS:
-            raise ConfigError(_unknown_key(key, where, source, text))
+    unknown = [_unknown_key(key, where, source, text) for key in table if key not in KEYS]
+    if unknown:  # every one at once: fixing one a run is slow
+        raise ConfigError("\n".join(unknown))
     config = LintConfig(source=source)
     for key in ("select", "ignore"):
         if key in table:

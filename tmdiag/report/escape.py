@@ -40,7 +40,7 @@ def _md_escape_text(text: str) -> Markup:
 
 def md_join(items: object, separator: str = ", ") -> Markup:
     """Jinja's `join` for Markdown templates: each item escaped as Markdown."""
-    return Markup(md_escape(separator) if not isinstance(separator, Markup) else separator).join(
+    return Markup(separator).join(  # the separator is the template's own text, not the model's
         md_escape(item)
         for item in items  # type: ignore[attr-defined]
     )
