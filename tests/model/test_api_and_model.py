@@ -60,9 +60,11 @@ def test_check_file_never_raises_for_bad_input() -> None:
     model, diagnostics = tmdiag.check_file("dsl/conformance/invalid/e001-recovery.tm")
     assert model is not None
     assert [d.code for d in diagnostics] == ["E001"] * 4
-    # the good statements around the broken ones still load
-    assert {d.id for d in model.data} == {"card"}
-    assert {e.id for e in model.elements} == {"customer", "db"}
+    # the good statements around the broken ones still load, and so do statements whose block only
+    # has a broken attribute (the attribute is dropped)
+    assert {d.id for d in model.data} == {"card", "order"}
+    assert {e.id for e in model.elements} == {"customer", "web", "db"}
+    assert model.data_asset("order").attributes == ()
 
 
 def test_flows_are_numbered_in_model_order_with_replies() -> None:

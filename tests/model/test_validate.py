@@ -79,3 +79,37 @@ def test_the_names_that_may_go_unquoted_are_string_attributes_of_the_schema() ->
     assert strings >= schema.UNQUOTED_OK
     refs = {a.ref for attrs in schema.SCHEMAS.values() for a in attrs if a.ref}
     assert refs <= set(schema.REF_NOUNS)
+
+
+# A new user coming from pytm writes pytm's field names: each is found exactly (before any fuzzy
+# match) through the schema's `pytm` column, with a fix that writes the `.tm` attribute.
+@pytest.mark.parametrize(
+    ("statement", "written", "meant"),
+    [
+        ("datastore db { storesPII: true }", "storesPII", "stores_pii"),
+        ('data card "Card" { credentialsLife: short }', "credentialsLife", "lifetime"),
+        ("process a\nprocess b\na -> b { dstPort: 443 }", "dstPort", "port"),
+        ("process a\nprocess b\na -> b { tlsVersion: 1.2 }", "tlsVersion", "tls"),
+        ("actor admin_user { isAdmin: true }", "isAdmin", "admin"),
+        ("llm model { isThirdParty: false }", "isThirdParty", "third_party"),
+        ("llm model { processesUntrustedInput: true }", "processesUntrustedInput", "untrusted_input"),
+        ("process a\nprocess b\na -> b { isEncrypted: true }", "isEncrypted", "encrypted"),  # controls.isEncrypted
+        ("datastore db { storespii: true }", "storespii", "stores_pii"),  # case aside
+    ],
+)
+def test_pytm_attribute_names_point_to_the_tm_attribute(statement: str, written: str, meant: str) -> None:
+    _, diagnostics = check_text(statement, "m.tm")
+    (d,) = [d for d in diagnostics if d.code == "E201"]
+    assert d.message.startswith(f"unknown attribute `{written}`")
+    assert d.fix is not None and d.fix.replacement == meant
+    assert d.hint is not None and f"is `{meant}` in tmdiag" in d.hint
+    assert d.span.end_column - d.span.column == len(written)
+
+
+def test_every_pytm_field_of_the_schema_is_found_back() -> None:
+    for kind, specs in schema.SCHEMAS.items():
+        for spec in specs:
+            if spec.pytm:
+                field, attribute = schema.from_pytm(kind, spec.pytm.rpartition(".")[2]) or ("", "")
+                assert field == spec.pytm.rpartition(".")[2]
+                assert schema.BY_NAME[kind][attribute].pytm == spec.pytm

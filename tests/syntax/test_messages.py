@@ -52,3 +52,23 @@ def test_a_single_equals_sign_in_a_block_suggests_a_colon() -> None:
 def test_the_token_found_is_named_in_a_word(text: str, found: str) -> None:
     # not "unexpected duration like `90d` `90d`" or "unexpected date (YYYY-MM-DD) `2026-01-01`"
     assert only(text)[1].startswith(found)
+
+
+# `os: Amazon Linux`: the second word reads as the next attribute's key, and the parser stopped at
+# whatever followed it. Say that the value needs quotes, point at the value, and offer the quotes.
+@pytest.mark.parametrize(
+    ("text", "value", "column"),
+    [
+        ('server a "A" { os: Amazon Linux }', "Amazon Linux", 20),
+        ('server a "A" {\n  os: Amazon Linux\n}', "Amazon Linux", 7),
+        ('server a "A" { os: Amazon Linux 2, port: 22 }', "Amazon Linux 2", 20),
+        ("process a\nprocess b\na -> b { note: hello world # why\n}", "hello world", 16),
+        ('boundary prod {\n  trust: high\n  server a "A" { os: Amazon Linux }\n}', "Amazon Linux", 22),
+    ],
+)
+def test_an_unquoted_value_with_spaces_says_to_quote_it(text: str, value: str, column: int) -> None:
+    (d,) = parse(text, "m.tm").diagnostics
+    assert (d.code, d.message) == ("E001", f"a value with spaces needs quotes: `{value}`")
+    assert (d.span.column, d.span.end_column - d.span.column) == (column, len(value))
+    assert d.fix is not None and d.fix.replacement == f'"{value}"' and d.fix.span == d.span
+    assert d.hint is not None and f'"{value}"' in d.hint

@@ -524,3 +524,28 @@ def canonical(kind: str, name: str) -> str:
     `authenticates_source`); other names unchanged."""
     spec = BY_NAME.get(kind, {}).get(name)
     return spec.name if spec is not None else name
+
+
+def _pytm_index() -> dict[str, dict[str, str]]:
+    """kind → pytm field name (`isPII`, `isEncrypted` for `controls.isEncrypted`) → attribute name; the
+    first attribute in schema order wins when two map to one field."""
+    index: dict[str, dict[str, str]] = {}
+    for kind, specs in SCHEMAS.items():
+        table = index.setdefault(kind, {})
+        for spec in specs:
+            if spec.pytm:
+                table.setdefault(spec.pytm.rpartition(".")[2], spec.name)
+    return index
+
+
+_BY_PYTM = _pytm_index()
+
+
+def from_pytm(kind: str, written: str) -> tuple[str, str] | None:
+    """(pytm field, attribute) for a pytm field name written on this kind (`storesPII` → `stores_pii`),
+    or None. Exact first, then ignoring case (`storespii`)."""
+    table = _BY_PYTM.get(kind, {})
+    if written in table:
+        return written, table[written]
+    field = next((name for name in table if name.lower() == written.lower()), None)
+    return (field, table[field]) if field is not None else None

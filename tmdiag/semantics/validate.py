@@ -174,12 +174,15 @@ class Validator:
                 continue
             if spec is None:
                 where = _HEADER_WORDS.get(node.schema_kind) or describe(node)
-                self.error(
-                    "E201",
-                    f"unknown attribute `{attr.key}` for {where}",
-                    _key_span(attr),
-                    fix=suggestion(attr.key, specs),
-                )
+                key_span = _key_span(attr)
+                pytm = schema.from_pytm(node.schema_kind, attr.key)
+                if pytm is not None and pytm[1] != attr.key:  # `storesPII`: pytm's name for `stores_pii`
+                    hint = f"pytm's `{pytm[0]}` is `{pytm[1]}` in tmdiag"
+                    fix = Fix(pytm[1])
+                    self.error("E201", f"unknown attribute `{attr.key}` for {where}", key_span, hint, fix=fix)
+                    continue
+                self.error("E201", f"unknown attribute `{attr.key}` for {where}", key_span,
+                           fix=suggestion(attr.key, specs))  # fmt: skip
                 continue
             self.value(spec, attr)
         for spec in schema.SCHEMAS[node.schema_kind]:

@@ -39,8 +39,18 @@ class _Where:
         return (openers[-1].construct, openers[-1]) if openers else ("top", None)
 
 
-def explain(error: UnexpectedInput, text: str, start: int, end: int, index: scan.LineIndex, path: str) -> Diagnostic:
+def explain(
+    error: UnexpectedInput, text: str, start: int, end: int, index: scan.LineIndex, path: str,
+    item_end: int | None = None,
+) -> Diagnostic:  # fmt: skip
+    """`item_end`: the error is in one item of a block, which ends there (see `tmdiag.syntax.recover`)."""
     where = _Where(text, start, end, index, path)
+    if (
+        item_end is not None
+        and isinstance(error, UnexpectedToken)
+        and where.start + (error.token.start_pos or 0) >= where.start + item_end
+    ):
+        return _item_ends_early(error, where, where.start + item_end)
     if isinstance(error, UnexpectedToken) and error.token.type != "$END":
         return _unexpected_token(error, where)
     if isinstance(error, UnexpectedCharacters):
@@ -75,6 +85,12 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
             kinds = f"element kinds: {messages.element_kinds()}"
             return Diagnostic("E001", message, where.span(word_offset, len(word)), hint=hint_for(fix) or kinds,
                               fix=fix)  # fmt: skip
+    if expected == {"COLON"}:
+        words = [m for m in scan.tokens(where.text, where.start, offset) if m.lastgroup in ("word", "comment")]
+        last_word = next((m for m in reversed(words) if m.lastgroup == "word"), None)
+        spaced = _spaced_value(where, last_word.start()) if last_word else None
+        if spaced is not None:
+            return spaced
     found = messages.describe_token(token)
     message = f"unexpected {found}; expected {messages.expected_words(expected, construct)}"
     hint: str | None = None
@@ -96,6 +112,47 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
         hint = hint_for(fix)
         return Diagnostic("E001", message, where.span(offset, len(str(token))), hint=hint, fix=fix)
     return Diagnostic("E001", message, where.span(offset, len(str(token))), hint=hint)
+
+
+_VALUE_WORD = rf"(?:{NAME_PATTERN}|-?[0-9][A-Za-z0-9_.-]*)"
+_SPACED = re.compile(rf"({NAME_PATTERN})[ \t]*:[ \t]*({_VALUE_WORD}(?:[ \t]+{_VALUE_WORD})+)[ \t]*(?=[,}}#]|$)")
+
+
+def _spaced_value(where: _Where, word_offset: int) -> Diagnostic | None:
+    """`os: Amazon Linux`: the second word was read as the next attribute's key. Point at the value."""
+    line_start = where.text.rfind("\n", 0, word_offset) + 1
+    line_end = where.text.find("\n", word_offset)
+    line = where.text[line_start : len(where.text) if line_end < 0 else line_end]
+    comment = next((m.start() for m in scan.tokens(line) if m.lastgroup == "comment"), len(line))
+    line = line[:comment]
+    for match in _SPACED.finditer(line):
+        if not match.start(2) <= word_offset - line_start < match.end(2):
+            continue
+        key, value = match.group(1), match.group(2)
+        span = where.span(line_start + match.start(2), len(value))
+        fix = Fix(f'"{value}"', span)
+        return Diagnostic("E001", f"a value with spaces needs quotes: `{value}`", span,
+                          hint=f'write `{key}: "{value}"`', fix=fix)  # fmt: skip
+    return None
+
+
+def _item_ends_early(error: UnexpectedToken, where: _Where, item_end: int) -> Diagnostic:
+    """The item stops before it is complete (`bob "Bob"` without a role): point just after it."""
+    expected = set(error.accepts or error.expected)
+    construct, _ = where.construct(item_end)
+    last = [m for m in scan.tokens(where.text, where.start, item_end) if m.lastgroup not in ("space", "comment")]
+    after = f" after `{messages.shorten(last[-1].group())}`" if last else ""
+    if expected == {"COLON"} and last:
+        spaced = _spaced_value(where, last[-1].start())
+        if spaced is not None:
+            return spaced
+    hint = None
+    if construct == "team" and expected <= {"NAME", "LSQB"}:
+        hint = 'each member has a role: `alice "Alice Ng" security_lead` (or `[developer, sre]`)'
+    elif expected == {"COLON"}:
+        hint = "attributes are written `key: value`"
+    message = f"expected {messages.expected_words(expected, construct)}{after}"
+    return Diagnostic("E001", message, where.span(item_end), hint=hint)
 
 
 def _unexpected_character(error: UnexpectedCharacters, where: _Where) -> Diagnostic:

@@ -23,7 +23,8 @@ from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.syntax import scan
 from tmdiag.syntax.explain import explain
 from tmdiag.syntax.grammar import parser
-from tmdiag.syntax.parse import _WORD, Comment, _scan_comments_and_depth, _shift
+from tmdiag.syntax.parse import _WORD, MAX_SYNTAX_ERRORS, Comment, _scan_comments_and_depth, _shift
+from tmdiag.syntax.recover import Problem, recover
 
 _uids = itertools.count(1)
 LEFT_MARGIN = 2  # chunks re-scanned before the edit: a chunk start looks at most 3 tokens ahead
@@ -44,7 +45,10 @@ class Chunk:
     _local_diagnostics: tuple[Diagnostic, ...] = ()  # positions relative to the chunk (line 1, column 1)
     _local_comments: tuple[Comment, ...] = ()
     _placed: dict[str, object] = field(default_factory=dict)
-    _error: UnexpectedInput | None = None  # the parse error, explained again wherever the chunk moves
+    # parse errors, each with the text it was found in (the chunk's, or with broken items blanked out:
+    # see `tmdiag.syntax.recover`), explained again wherever the chunk moves
+    _errors: tuple[Problem, ...] = ()
+    _unparsed: frozenset[str] = frozenset()
 
     @property
     def end(self) -> int:
@@ -61,7 +65,7 @@ class Chunk:
     @property
     def unparsed_names(self) -> frozenset[str]:
         """Identifiers written in the chunk when it does not parse (as `ParseResult.unparsed_names`)."""
-        return frozenset() if self.ok else frozenset(_WORD.findall(self.text))
+        return self._unparsed
 
     def statements(self) -> tuple[Tree[Token], ...]:
         """The chunk's statement trees, positioned in the current text."""
@@ -73,14 +77,13 @@ class Chunk:
         return self._trees
 
     def diagnostics(self) -> tuple[Diagnostic, ...]:
-        if self._error is None:
+        if not self._errors:
             return self._placed_tuple("diagnostics", self._local_diagnostics, _place_diagnostic)  # type: ignore[return-value]
         key = (self.line, self.column)
         cached = self._placed.get("diagnostics")
         if isinstance(cached, tuple) and cached[0] == key:
             return cached[1]  # type: ignore[no-any-return]
-        index = _PlacedIndex(self.text, self.line, self.column)  # messages name lines ("the `{` on line 4")
-        placed = (explain(self._error, self.text, 0, len(self.text), index, self.path),)
+        placed = tuple(_explain(p, key, self.path) for p in self._errors)  # messages name lines ("… on line 4")
         self._placed["diagnostics"] = (key, placed)
         return placed
 
@@ -115,16 +118,27 @@ def parse_chunk(text: str, start: int, line: int, column: int, path: str) -> Chu
         chunk._local_diagnostics = (too_deep,)
         return chunk
     try:
-        tree = parser().parse(text)
+        statements = tuple(c for c in parser().parse(text).children if isinstance(c, Tree))
     except UnexpectedInput as error:
-        chunk._error = error
-        chunk._local_diagnostics = (explain(error, text, 0, len(text), index, path),)
-        return chunk
-    statements = tuple(c for c in tree.children if isinstance(c, Tree))
+        recovered = recover(text, MAX_SYNTAX_ERRORS)
+        if recovered is None:
+            chunk._errors, chunk._unparsed = (Problem(error, text),), frozenset(_WORD.findall(text))
+        else:
+            chunk._errors, chunk._unparsed = recovered.errors, recovered.unparsed_names
+        chunk._local_diagnostics = tuple(_explain(p, (1, 1), path) for p in chunk._errors)
+        if recovered is None:
+            return chunk
+        statements = recovered.trees
     for statement in statements:
         _shift(statement, start, line, column)
     chunk._trees, chunk._trees_at = statements, (start, line)
     return chunk
+
+
+def _explain(problem: Problem, at: tuple[int, int], path: str) -> Diagnostic:
+    """A chunk's parse error in words, for a chunk that stands at (line, column) `at` of the file."""
+    text = problem.text
+    return explain(problem.error, text, 0, len(text), scan.PlacedIndex(text, *at), path, problem.item_end)
 
 
 @dataclass(frozen=True)
@@ -262,18 +276,6 @@ def _cover(text: str, start: int, end: int) -> list[tuple[int, int]]:
     if ranges[0][0] > start:
         ranges.insert(0, (start, ranges[0][0]))
     return ranges
-
-
-class _PlacedIndex(scan.LineIndex):
-    """Positions in a chunk's text, reported where the chunk stands in the file."""
-
-    def __init__(self, text: str, line: int, column: int):
-        super().__init__(text)
-        self.line, self.column = line, column
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line, column = super().position(offset)
-        return line + self.line - 1, column + self.column - 1 if line == 1 else column
 
 
 def _parse_ranges(text: str, ranges: list[tuple[int, int]], offset: int, line: int, path: str) -> list[Chunk]:

@@ -17,6 +17,7 @@ from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.syntax import scan
 from tmdiag.syntax.explain import explain
 from tmdiag.syntax.grammar import NAME_PATTERN, parser
+from tmdiag.syntax.recover import recover
 
 MAX_NESTING = 64
 
@@ -69,7 +70,7 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
     pending = list(reversed(scan.statement_chunks(text)))
     while pending:
         start, end = pending.pop()
-        if len(diagnostics) == MAX_SYNTAX_ERRORS:
+        if len(diagnostics) >= MAX_SYNTAX_ERRORS:
             line, column = index.position(start)
             message = f"too many syntax errors; stopped after {MAX_SYNTAX_ERRORS}"
             diagnostics.append(Diagnostic("E001", message, Span.point(path, line, column), hint="fix these first"))
@@ -82,8 +83,18 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
             # (`actor data "Data"`): if the piece parses together with the next, it is one statement.
             joined = _parse_joined(text, start, pending[-1][1]) if pending and pending[-1][0] == end else None
             if joined is None:
-                diagnostics.append(explain(error, text, start, end, index, path))
-                unparsed.update(_WORD.findall(text, start, end))
+                line, column = index.position(start)
+                recovered = recover(text[start:end], MAX_SYNTAX_ERRORS - len(diagnostics))
+                if recovered is None:
+                    diagnostics.append(explain(error, text, start, end, index, path))
+                    unparsed.update(_WORD.findall(text, start, end))
+                    continue
+                for broken in recovered.errors:  # each in the text it was found in (same offsets)
+                    seen = broken.text
+                    placed = scan.PlacedIndex(seen, line, column)
+                    diagnostics.append(explain(broken.error, seen, 0, len(seen), placed, path, broken.item_end))
+                unparsed.update(recovered.unparsed_names)
+                statements.extend(_shifted(recovered.trees, start, line, column))
                 continue
             tree, end = joined, pending.pop()[1]
         base_line, base_column = index.position(start)
@@ -93,6 +104,12 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
     if not diagnostics:  # chunks parsed alone but not together: cannot happen, but be safe
         diagnostics.append(Diagnostic("E001", "could not parse this file", Span.point(path, 1, 1)))
     return ParseResult(path, text, tuple(statements), comments, tuple(diagnostics), frozenset(unparsed))
+
+
+def _shifted(trees: tuple[Tree[Token], ...], offset: int, line: int, column: int) -> list[Tree[Token]]:
+    for tree in trees:
+        _shift(tree, offset, line, column)
+    return list(trees)
 
 
 def _parse_joined(text: str, start: int, end: int) -> Tree[Token] | None:

@@ -39,6 +39,18 @@ class LineIndex:
         return line + 1, offset - self.starts[line] + 1
 
 
+class PlacedIndex(LineIndex):
+    """Positions in a statement's own text, reported where the statement stands in the file."""
+
+    def __init__(self, text: str, line: int, column: int):
+        super().__init__(text)
+        self.line, self.column = line, column
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line, column = super().position(offset)
+        return line + self.line - 1, column + self.column - 1 if line == 1 else column
+
+
 @dataclass(frozen=True, slots=True)
 class Opener:
     char: str  # `{`, `[` or `(`
@@ -79,6 +91,21 @@ def _construct(char: str, words: list[str]) -> str:
     return "block"
 
 
+_PAIRS = {"}": "{", "]": "[", ")": "("}
+
+
+def close(stack: list[str], closer: str) -> bool:
+    """Close the bracket `closer` ends, the way a reader would: `}` closes the innermost `{` (and an
+    unclosed `[` or `(` inside it), `]` and `)` close only their own kind; a closer with nothing to
+    close (`port: ]`) is ignored. False when it closed nothing."""
+    opener = _PAIRS[closer]
+    if opener not in stack or (closer != "}" and stack[-1] != opener):
+        return False
+    while stack.pop() != opener:
+        pass
+    return True
+
+
 def statement_chunks(text: str) -> list[tuple[int, int]]:
     """Offsets of the top-level statements: each starts at a statement keyword or flow at depth 0.
 
@@ -86,21 +113,21 @@ def statement_chunks(text: str) -> list[tuple[int, int]]:
     statement, not the rest of the file.
     """
     top: list[tuple[str, str, int]] = []  # (kind, value, offset) at depth 0 only
-    depth = 0
+    stack: list[str] = []
     for match in tokens(text):
         kind, value = match.lastgroup or "", match.group()
         if kind in ("space", "comment"):
             continue
         at_line_start = match.start() == 0 or text[match.start() - 1] == "\n"
-        if depth and at_line_start and kind == "word" and value in STATEMENT_KEYWORDS:
-            depth = 0
+        if stack and at_line_start and kind == "word" and value in STATEMENT_KEYWORDS:
+            stack.clear()
         if kind == "other" and value in OPENERS:
-            depth += 1
+            stack.append(value)
             continue
         if kind == "other" and value in CLOSERS:
-            depth = max(0, depth - 1)
+            close(stack, value)
             continue
-        if depth == 0:
+        if not stack:
             top.append((kind, value, match.start()))
     starts = [0]
     for i, (kind, value, offset) in enumerate(top):

@@ -1,5 +1,6 @@
-# A syntax error loses one statement; every other statement is still checked, and
-# references to names written in the broken statement (here `api`, `db`) are not reported.
+# A syntax error loses one statement, or one item of a block (here the line `proces api "API"`:
+# the rest of boundary `aws` is kept and checked); every other statement is still checked, and
+# references to names written in the broken part (here `api`) are not reported.
 model "Shop" { scope: "web", reviewd: 2026-01-01 }
 team { ann "Ann" securty_lead }
 data pw "Passwords" { classification: secrett, credentials: true }

@@ -1,4 +1,5 @@
-# Every broken statement is reported once; the good ones between them still load.
+# Every broken statement (or broken item of a block) is reported once; the good ones between them
+# still load, and so does a statement whose block only has a broken attribute.
 data card "Card" { classification: secret }
 data order "Order" { classification restricted }
 actor customer "Customer"

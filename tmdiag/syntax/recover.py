@@ -1,0 +1,194 @@
+"""Recovery inside blocks: one broken line in a boundary costs that line, not the whole boundary.
+
+A top-level statement that does not parse is cut into the items of its block (attributes, elements,
+nested boundaries, team members, `when:` conditions), each tried alone inside the statement's
+skeleton (its header and closing brace). Items that fail are blanked out (replaced by spaces,
+newlines kept, so every position stays where it was) and the statement is parsed again without
+them: its good parts are kept and every broken item reports its own first error. A broken nested
+block is recovered the same way, one level down.
+
+Recovery gives up (the caller reports the statement's first error, as before) when the statement
+has no block, when its block is not closed, or when its header itself is broken.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from lark import Token, Tree
+from lark.exceptions import UnexpectedInput
+
+from tmdiag.syntax import scan
+from tmdiag.syntax.grammar import NAME_PATTERN, parser
+
+MAX_ITEMS = 2000  # items tried per statement; a bigger broken block is reported as one error
+_WORD = re.compile(NAME_PATTERN)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A parse error, with the text it was found in: the statement's own, or the statement with every
+    other item blanked out (the same length, so offsets are the statement's)."""
+
+    error: UnexpectedInput
+    text: str
+    item_end: int | None = None  # where the broken item ends in `text` (None: a whole statement)
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """A broken statement's good parts, and the errors of its broken items."""
+
+    trees: tuple[Tree[Token], ...]  # positions relative to the statement's text
+    errors: tuple[Problem, ...]
+    unparsed_names: frozenset[str]  # words of the blanked items
+
+
+def recover(text: str, limit: int) -> Recovered | None:
+    """Recover the statement `text` (which does not parse), reporting at most `limit` errors."""
+    if limit <= 0:
+        return None
+    found = _block(text, 0, len(text), [], limit)
+    if not found:
+        return None
+    blanks, errors = found
+    masked = _masked(text, blanks)
+    try:
+        tree = parser().parse(masked)
+    except UnexpectedInput:
+        return None
+    words = frozenset(w for a, b in blanks for w in _WORD.findall(text, a, b))
+    return Recovered(tuple(c for c in tree.children if isinstance(c, Tree)), tuple(errors), words)
+
+
+Range = tuple[int, int]
+
+
+def _block(text: str, start: int, end: int, frame: list[Range], limit: int) -> tuple[list[Range], list[Problem]] | None:
+    """(ranges to blank, errors) for the statement text[start:end] in its enclosing `frame` (the
+    ranges of the enclosing statements kept around it), or None when it cannot be recovered."""
+    braces = _braces(text, start, end)
+    if braces is None:
+        return None
+    opened, closed = braces
+    kept = [*frame, (start, opened + 1), (closed, end)]
+    if _error(text, kept) is not None:  # the header (or what follows the block) is broken
+        return None
+    items = block_items(text, opened + 1, closed)
+    if len(items) > MAX_ITEMS:
+        return None
+    blanks: list[Range] = []
+    errors: list[Problem] = []
+    for a, b in items:
+        if len(errors) >= limit:
+            blanks.append((a, b))
+            continue
+        error = _error(text, [*kept, (a, b)])
+        if error is None:
+            continue
+        inner = _block(text, a, b, kept, limit - len(errors)) if _braces(text, a, b) else None
+        if inner is not None and inner[1]:
+            blanks.extend(inner[0])
+            errors.extend(inner[1])
+            continue
+        blanks.append((a, b))
+        masked = _masked(text, _complement([*kept, (a, b)], len(text)))
+        exact = _error(masked, [(0, len(masked))])  # again where every offset is the file's
+        errors.append(Problem(exact or error, masked, len(text[:b].rstrip())))
+    return (blanks, errors) if errors else None
+
+
+def _error(text: str, kept: list[Range]) -> UnexpectedInput | None:
+    """The parse error of the kept parts of `text` joined by single spaces (None: they parse)."""
+    try:
+        parser().parse(" ".join(text[a:b] for a, b in sorted(kept)))
+    except UnexpectedInput as error:
+        return error
+    return None
+
+
+def _complement(kept: list[Range], length: int) -> list[Range]:
+    blanks, at = [], 0
+    for a, b in sorted(kept):
+        if a > at:
+            blanks.append((at, a))
+        at = max(at, b)
+    if at < length:
+        blanks.append((at, length))
+    return blanks
+
+
+def _masked(text: str, blanks: list[Range]) -> str:
+    """`text` with the ranges replaced by spaces (line breaks kept): every offset stays the same."""
+    parts, at = [], 0
+    for a, b in sorted(blanks):
+        if a < at:
+            continue
+        parts.append(text[at:a])
+        parts.append(re.sub(r"[^\n]", " ", text[a:b]))
+        at = b
+    parts.append(text[at:])
+    return "".join(parts)
+
+
+def _braces(text: str, start: int, end: int) -> Range | None:
+    """The first `{` at the statement's own level and the `}` that closes it (None: none, or unclosed)."""
+    opened = -1
+    for offset, char, depth in _brackets(text, start, end):
+        if char == "{" and depth == 0 and opened < 0:
+            opened = offset
+        elif char == "}" and depth == 0 and opened >= 0:
+            return opened, offset
+    return None
+
+
+def _brackets(text: str, start: int, end: int) -> list[tuple[int, str, int]]:
+    """(offset, bracket, depth outside it) of the brackets of text[start:end] that open or close
+    something (see `scan.close`)."""
+    found: list[tuple[int, str, int]] = []
+    stack: list[str] = []
+    for match in scan.tokens(text, start, end):
+        if match.lastgroup != "other":
+            continue
+        char = match.group()
+        if char in scan.OPENERS:
+            found.append((match.start(), char, len(stack)))
+            stack.append(char)
+        elif char in scan.CLOSERS and scan.close(stack, char):
+            found.append((match.start(), char, len(stack)))
+    return found
+
+
+def block_items(text: str, start: int, end: int) -> list[Range]:
+    """The items of a block body text[start:end]: each starts with a statement keyword, a `key:`, or a
+    word at the start of a line, at the body's own nesting level (comments and spaces between items
+    belong to the item before)."""
+    depth_at = {offset: depth for offset, _, depth in _brackets(text, start, end)}
+    significant: list[tuple[str, str, int]] = []  # (kind, value, offset) at depth 0
+    depth = 0
+    for match in scan.tokens(text, start, end):
+        kind, value = match.lastgroup or "", match.group()
+        if kind in ("space", "comment"):
+            continue
+        if match.start() in depth_at:  # a counted bracket: the depth after it
+            depth = depth_at[match.start()] + (1 if value in scan.OPENERS else 0)
+            if value in scan.OPENERS and depth == 1:
+                significant.append((kind, value, match.start()))
+            continue
+        if depth == 0:
+            significant.append((kind, value, match.start()))
+    starts = [start]
+    for i, (kind, value, offset) in enumerate(significant):
+        if kind != "word" or i == 0:
+            continue
+        before = significant[i - 1][1]
+        after = significant[i + 1][1] if i + 1 < len(significant) else ""
+        if before == ":":
+            continue
+        at_line_start = not text[text.rfind("\n", 0, offset) + 1 : offset].strip()
+        if value in scan.STATEMENT_KEYWORDS or after == ":" or (at_line_start and before not in ("->", ".")):
+            starts.append(offset)
+    starts.append(end)
+    return [(a, b) for a, b in itertools.pairwise(starts) if text[a:b].strip()]
