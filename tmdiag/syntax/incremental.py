@@ -120,7 +120,7 @@ def parse_chunk(text: str, start: int, line: int, column: int, path: str) -> Chu
     try:
         statements = tuple(c for c in parser().parse(text).children if isinstance(c, Tree))
     except UnexpectedInput as error:
-        recovered = recover(text, MAX_SYNTAX_ERRORS)
+        recovered = recover(text, MAX_SYNTAX_ERRORS, error)
         if recovered is None:
             chunk._errors, chunk._unparsed = (Problem(error, text),), frozenset(_WORD.findall(text))
         else:

@@ -84,7 +84,7 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
             joined = _parse_joined(text, start, pending[-1][1]) if pending and pending[-1][0] == end else None
             if joined is None:
                 line, column = index.position(start)
-                recovered = recover(text[start:end], MAX_SYNTAX_ERRORS - len(diagnostics))
+                recovered = recover(text[start:end], MAX_SYNTAX_ERRORS - len(diagnostics), error)
                 if recovered is None:
                     diagnostics.append(explain(error, text, start, end, index, path))
                     unparsed.update(_WORD.findall(text, start, end))

@@ -46,19 +46,36 @@ class Recovered:
     unparsed_names: frozenset[str]  # words of the blanked items
 
 
-def recover(text: str, limit: int) -> Recovered | None:
-    """Recover the statement `text` (which does not parse), reporting at most `limit` errors."""
-    if limit <= 0:
-        return None
-    found = _block(text, 0, len(text), [], limit)
-    if not found:
-        return None
-    blanks, errors = found
-    masked = _masked(text, blanks)
-    try:
-        tree = parser().parse(masked)
-    except UnexpectedInput:
-        return None
+def recover(text: str, limit: int, error: UnexpectedInput | None = None) -> Recovered | None:
+    """Recover the statement `text`, which does not parse (`error`: how it failed, when known),
+    reporting at most `limit` errors.
+
+    Each round takes the parser's error, finds the item to blame (the innermost item of a block at or
+    before the error, tried alone; or the one before it, which may have swallowed the next one's first
+    word: `bob "Bob"` without a role), blanks it out and parses again. One error costs one parse of
+    the statement up to the error and a few parses of single items."""
+    blanks: list[Range] = []
+    errors: list[Problem] = []
+    masked = text
+    while True:
+        if error is None:
+            try:
+                tree = parser().parse(masked)
+                break
+            except UnexpectedInput as failed:
+                error = failed
+        if len(errors) >= limit:
+            return None
+        found = _culprit(masked, _offset(error, masked))
+        if found is None:
+            return None
+        item, kept = found
+        seen = _masked(masked, _complement([*kept, item], len(masked)))
+        exact = _error(seen, [(0, len(seen))])  # the item's own error, where every offset is the statement's
+        errors.append(Problem(exact or error, seen, len(masked[: item[1]].rstrip())))
+        blanks.append(item)
+        masked = _masked(masked, [item])
+        error = None
     words = frozenset(w for a, b in blanks for w in _WORD.findall(text, a, b))
     return Recovered(tuple(c for c in tree.children if isinstance(c, Tree)), tuple(errors), words)
 
@@ -66,38 +83,42 @@ def recover(text: str, limit: int) -> Recovered | None:
 Range = tuple[int, int]
 
 
-def _block(text: str, start: int, end: int, frame: list[Range], limit: int) -> tuple[list[Range], list[Problem]] | None:
-    """(ranges to blank, errors) for the statement text[start:end] in its enclosing `frame` (the
-    ranges of the enclosing statements kept around it), or None when it cannot be recovered."""
-    braces = _braces(text, start, end)
-    if braces is None:
-        return None
-    opened, closed = braces
-    kept = [*frame, (start, opened + 1), (closed, end)]
-    if _error(text, kept) is not None:  # the header (or what follows the block) is broken
-        return None
-    items = block_items(text, opened + 1, closed)
-    if len(items) > MAX_ITEMS:
-        return None
-    blanks: list[Range] = []
-    errors: list[Problem] = []
-    for a, b in items:
-        if len(errors) >= limit:
-            blanks.append((a, b))
-            continue
-        error = _error(text, [*kept, (a, b)])
-        if error is None:
-            continue
-        inner = _block(text, a, b, kept, limit - len(errors)) if _braces(text, a, b) else None
-        if inner is not None and inner[1]:
-            blanks.extend(inner[0])
-            errors.extend(inner[1])
-            continue
-        blanks.append((a, b))
-        masked = _masked(text, _complement([*kept, (a, b)], len(text)))
-        exact = _error(masked, [(0, len(masked))])  # again where every offset is the file's
-        errors.append(Problem(exact or error, masked, len(text[:b].rstrip())))
-    return (blanks, errors) if errors else None
+def _offset(error: UnexpectedInput, text: str) -> int:
+    token = getattr(error, "token", None)
+    if isinstance(token, Token) and token.type != "$END" and token.start_pos is not None:
+        return token.start_pos
+    position = getattr(error, "pos_in_stream", None)
+    return position if isinstance(position, int) else len(text.rstrip())
+
+
+def _culprit(text: str, offset: int) -> tuple[Range, list[Range]] | None:
+    """The item to blame for a parse error at `offset`, with the ranges kept around it (the headers
+    and closing braces of the blocks it is in), or None (the error is in a statement's header)."""
+    candidates: list[tuple[Range, Range | None, list[Range]]] = []  # (item, the one before, kept)
+    start, end, frame = 0, len(text), list[Range]()
+    while True:
+        braces = _braces(text, start, end)
+        if braces is None or offset <= braces[0]:
+            break
+        opened, closed = braces
+        kept = [*frame, (start, opened + 1), (closed, end)]
+        items = block_items(text, opened + 1, closed)
+        if offset > closed or len(items) > MAX_ITEMS:
+            break
+        at = max((i for i, (a, _) in enumerate(items) if a <= offset), default=-1)
+        if at < 0:
+            break
+        candidates.append((items[at], items[at - 1] if at else None, kept))
+        a, b = items[at]
+        if offset >= b:
+            break
+        start, end, frame = a, b, kept
+    for item, before, kept in reversed(candidates):  # innermost first
+        if _error(text, [*kept, item]) is not None:
+            return item, kept
+        if before is not None and _error(text, [*kept, before]) is not None:
+            return before, kept
+    return None
 
 
 def _error(text: str, kept: list[Range]) -> UnexpectedInput | None:
