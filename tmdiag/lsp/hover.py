@@ -27,7 +27,10 @@ def describe(model: n.Model, node: n.Node, threats: ThreatCounts | None) -> str:
         lines.append(f"Flows: {incoming} in, {len(flows) - incoming} out")
         lines.append(_threat_line(node.id, threats))
     elif isinstance(node, n.Boundary):
-        lines.append(f"Trust: {node.get('trust')}" + (f" · kind: {node.get('kind')}" if node.has("kind") else ""))
+        source = model.trust_source(node.id)
+        origin = "" if source is node else " (default)" if source is None else f" (inherited from `{source.id}`)"
+        kind = f" · kind: {node.get('kind')}" if node.has("kind") else ""
+        lines.append(f"Trust: {node.get('trust')}{origin}{kind}")
         if node.parent:
             lines.append(_boundary_line(model, node.parent).replace("Boundary:", "Inside:"))
         boundaries, elements = model.children(node.id)

@@ -140,32 +140,33 @@ class Builder:
 
     def _boundary_decl(self, tree: Tree[Token], parent: str | None = None, depth: int = 0) -> None:
         # Iterative over nesting: a boundary's body is queued, not recursed into.
-        queue: list[tuple[Tree[Token], str | None, int]] = [(tree, parent, depth)]
+        queue: list[tuple[Tree[Token], str | None, int, object]] = [(tree, parent, depth, None)]
         while queue:
-            node, parent_id, level = queue.pop(0)
+            node, parent_id, level, inherited = queue.pop(0)
             id_token = node.children[0]
             assert isinstance(id_token, Token)
             body = next((c for c in node.children if isinstance(c, Tree) and c.data == "boundary_body"), None)
             label = self.label_of(node.children[1:])
             items = list(body.children) if body else []
             attributes = self.attributes_of([c for c in items if isinstance(c, Tree) and c.data == "attr"])
-            self.parts.boundaries.append(
-                n.Boundary(
-                    "boundary",
-                    self.declared(id_token),
-                    self.span(node),
-                    self.span(id_token),
-                    label,
-                    attributes,
-                    parent_id,
-                    level,
-                )
+            boundary = n.Boundary(
+                "boundary",
+                self.declared(id_token),
+                self.span(node),
+                self.span(id_token),
+                label,
+                attributes,
+                parent_id,
+                level,
+                inherited if isinstance(inherited, str) else None,
             )
+            self.parts.boundaries.append(boundary)
+            trust = boundary.get("trust") if boundary.has("trust") or inherited is not None else None
             for child in items:
                 if isinstance(child, Tree) and child.data == "element_decl":
                     self._element_decl(child, str(id_token))
                 elif isinstance(child, Tree) and child.data == "boundary_decl":
-                    queue.append((child, str(id_token), level + 1))
+                    queue.append((child, str(id_token), level + 1, trust))
 
     def _flow_decl(self, tree: Tree[Token]) -> None:
         children = tree.children

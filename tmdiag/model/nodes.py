@@ -130,8 +130,22 @@ class ThreatAgent(Node):
 
 @dataclass(frozen=True)
 class Boundary(Node):
+    """A trust boundary. A nested boundary that states no `trust:` has its parent's trust (stated or
+    inherited in turn); an outermost one the schema default, `medium`. `get("trust")` answers that,
+    so every reader (risk, lint, custom rules, report, diagram, hover) resolves trust one way."""
+
     parent: str | None = None  # id of the enclosing boundary
     depth: int = 0
+    inherited_trust: str | None = None  # the parent's trust, when nested (set by the builder)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key == "trust" and self.inherited_trust is not None and not self.has("trust"):
+            return self.inherited_trust
+        return Node.get(self, key, default)
+
+    @property
+    def states_trust(self) -> bool:
+        return self.has("trust")
 
 
 @dataclass(frozen=True)
@@ -350,8 +364,13 @@ class Model:
         exits, enters = self.crossed_boundaries(flow)
         return bool(exits or enters)
 
+    def trust_source(self, boundary_id: str | None) -> Boundary | None:
+        """The boundary whose `trust:` a boundary has: itself, else the nearest enclosing one that
+        states it (None: none does, the default `medium` applies)."""
+        return next((b for b in self.boundary_chain(boundary_id) if b.states_trust), None)
+
     def trust_of(self, element_id: str) -> str | None:
-        """Trust level of the innermost boundary around an element (None: no boundary)."""
+        """Trust level of the innermost boundary around an element, stated or inherited (None: no boundary)."""
         element = self.element(element_id)
         chain = self.boundary_chain(element.boundary if element else None)
         return str(chain[0].get("trust")) if chain else None

@@ -232,7 +232,14 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
     ),
     "boundary": (
         Attr("description", STR, "What the boundary encloses.", ""),
-        Attr("trust", ENUM, "Trust level of what is inside.", "medium", TRUST_LEVELS, required=False),
+        Attr(
+            "trust",
+            ENUM,
+            "Trust level of what is inside; a nested boundary without it has its parent's.",
+            "medium",
+            TRUST_LEVELS,
+            required=False,
+        ),
         Attr(
             "kind",
             ENUM,

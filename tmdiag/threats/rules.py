@@ -118,7 +118,13 @@ class Evaluator:
             return self.read(endpoint, rest) if endpoint is not None and rest else []
         if head == "trust" and isinstance(node, n.Element):
             chain = self.model.boundary_chain(node.boundary)
-            return [(str(chain[0].get("trust")), _fact(chain[0], "trust"))] if chain else []
+            if not chain:
+                return []
+            source = self.model.trust_source(chain[0].id)
+            fact = _fact(chain[0], "trust")
+            if source is not None and source is not chain[0]:
+                fact = fact.removesuffix(" (default)") + f" (inherited from boundary {source.id})"
+            return [(str(chain[0].get("trust")), fact)]
         if head == "boundary" and isinstance(node, n.Element):
             chain = self.model.boundary_chain(node.boundary)
             return self.read(chain[0], rest) if chain else []

@@ -221,3 +221,28 @@ def element_outside_boundaries(model: Model, ctx: Context) -> Iterator[Hit]:
     for element in model.elements:
         if element.boundary is None and local(model, element):
             yield Hit(element.id_span, f"{kind_word(element)} `{element.id}` is outside every boundary")
+
+
+@rule(
+    "TM210",
+    "trust-unstated",
+    severity="warning",
+    summary="An outermost boundary states no `trust:`.",
+    rationale="Trust drives the boundary rules and how threats are ranked. A nested boundary without "
+    "`trust:` has its parent's; an outermost one without it silently gets `medium`, and so does "
+    "everything inside it that states none.",
+    fix="State the trust of every outermost boundary: `trust: untrusted`, `low`, `medium`, `high` or `full`.",
+    example='boundary prod "Production" {\n  process api "API"\n  boundary private "Private subnet" {\n'
+    '    datastore db "DB"\n  }\n}',
+)
+def trust_unstated(model: Model, ctx: Context) -> Iterator[Hit]:
+    for boundary in model.boundaries:
+        if boundary.parent is None and not boundary.states_trust and local(model, boundary):
+            inherits = [b.id for b in model.boundaries if b.id != boundary.id and not b.states_trust
+                        and model.trust_source(b.id) is None and boundary in model.boundary_chain(b.id)]  # fmt: skip
+            inside = ", and so " + ("are " if len(inherits) > 1 else "is ") + ", ".join(f"`{b}`" for b in inherits)
+            yield Hit(
+                boundary.id_span,
+                f"boundary `{boundary.id}` states no `trust:`: it is `medium` by default"
+                + (inside if inherits else ""),
+            )
