@@ -90,11 +90,29 @@ def index_page(rules: list[Rule]) -> str:
         'ignore = ["TM209", "TM1"]       # codes or prefixes to skip; the most specific prefix wins\n'
         'severity = { TM203 = "warning" }  # error, warning or info\n'
         'fail-on = "error"               # exit 1 at or above: error, warning, info or never\n```\n\n'
-        "Suppress one finding with a comment on its line, or alone on the line before; the reason is "
+        "### Suppressions\n\n"
+        "Suppress a finding with a comment on its line, or alone on the line before; the reason is "
         "required:\n\n"
         '```tm\napi -> worker "Job" { data: [token] }  # tmdiag: ignore[TM203] reason: mTLS at the mesh\n```\n\n'
+        "- **Several rules in one comment**: separate the codes with commas, "
+        "`# tmdiag: ignore[TM201, TM202] reason: …`.\n"
+        "- **Stacked comments**: comment lines in a row all apply to the first line below them that is not "
+        "a comment, so each rule can have its own reason.\n"
+        "- **Multi-line statements**: findings about a flow, an element or a boundary are reported on the "
+        "line where the statement starts (the flow's `a -> b` line, the element's keyword), so put the "
+        "comment on that line or above it, not beside an attribute inside the block.\n"
+        "- Codes are not case-sensitive (`tm203`); spaces around `:` and after the commas are free.\n\n"
+        "```tm\n"
+        "# tmdiag: ignore[TM201] reason: the gateway authenticates every call\n"
+        "# tmdiag: ignore[TM202] reason: TLS ends at the load balancer in front of prod\n"
+        'user -> api "Call" {\n'
+        "  protocol: http\n"
+        "  port: 80\n"
+        "}\n\n"
+        "# tmdiag: ignore[TM208, TM209] reason: decommissioned next quarter (SEC-40)\n"
+        'process legacy "Legacy batch"\n```\n\n'
         "A suppression without a reason (TM901), one that suppresses nothing (TM902) and one that names no "
-        "or an unknown rule (TM903) are reported themselves. A suppression without a reason suppresses "
+        "or an unknown rule (TM903) are reported themselves; these three cannot be suppressed. A suppression without a reason suppresses "
         "nothing, whichever rules are selected. A configuration key tmdiag does not know (`fail_on`, "
         "`selct`) and a `pyproject.toml` that is not valid TOML are usage errors (exit 2).\n\n"
         "## Which gate catches what\n\n" + GATES + "\n"

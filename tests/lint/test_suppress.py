@@ -95,3 +95,36 @@ def test_suppression_in_an_imported_file(tmp_path: Path) -> None:
     model, diagnostics = check_file(tmp_path / "main.tm")
     assert model is not None and not diagnostics
     assert [d.code for d in lint(model, LintConfig(select=("TM206", "TM9")), TODAY)] == []
+
+
+DOCUMENTED_SETUP = """\
+team { ann "Ann" security_lead }
+boundary internet "Internet" { trust: untrusted  actor user "User" }
+boundary prod "Prod" { trust: high  process api "API"  process worker "Worker" }
+api -> worker "Job" { encrypted: true, authenticated: true }
+"""
+
+
+def documented_example() -> str:
+    """The second ```tm block of docs/rules/index.md (several codes, stacked comments, a multi-line flow)."""
+    page = (Path(__file__).parents[2] / "docs/rules/index.md").read_text(encoding="utf-8")
+    return page.split("```tm\n")[2].split("```")[0]
+
+
+def test_the_documented_suppressions_work() -> None:
+    example = documented_example()
+    assert "ignore[TM208, TM209]" in example and "port: 80" in example
+    everything = LintConfig(select=("TM2", "TM9"))
+    unsuppressed = codes(DOCUMENTED_SETUP + example.replace("# tmdiag: ignore", "# ignore"), everything)
+    assert {c for c, _ in unsuppressed} >= {"TM201", "TM202", "TM208", "TM209"}  # each comment has work to do
+    assert codes(DOCUMENTED_SETUP + example, everything) == []  # and no TM902: every code was used
+
+
+def test_several_codes_in_one_comment_each_count_as_used() -> None:
+    text = SELF_FLOW + 'api -> api "Retry"  # tmdiag: ignore[TM206, tm207] reason: retry loop\n'
+    assert codes(text, LintConfig(select=("TM206", "TM207", "TM9"))) == [("TM902", 2)]  # TM207 suppresses nothing
+
+
+def test_a_comment_beside_an_attribute_of_a_multi_line_flow_does_not_reach_the_flow() -> None:
+    text = SELF_FLOW + 'api -> api "Retry" {\n  port: 1  # tmdiag: ignore[TM206] reason: retry loop\n}\n'
+    assert codes(text) == [("TM206", 2), ("TM902", 3)]
