@@ -12,7 +12,7 @@ OUT    ?= out
 EXAMPLE ?= examples/checkout.tm
 BENCH_ARGS ?=
 
-.PHONY: demo test bench lint docs grammars setup system-deps test-deps clean help
+.PHONY: demo test bench lint docs grammars setup system-deps test-deps dist vsix clean help
 
 help:
 	@echo "make demo   - set up and build the example report into $(OUT)/"
@@ -21,6 +21,8 @@ help:
 	@echo "make lint   - ruff, mypy, and a check that generated files are current"
 	@echo "make docs   - regenerate docs/rules/ and the generated tables in docs/ and dsl/SPEC.md"
 	@echo "make grammars - regenerate editor grammars from grammar/tm.lark"
+	@echo "make dist   - build the sdist and wheel into dist/ and check them (twine check)"
+	@echo "make vsix   - package the VS Code extension (editors/vscode/tmdiag-<version>.vsix)"
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) 2>/dev/null || { rm -rf $(VENV); \
@@ -67,5 +69,11 @@ docs: $(VENV)/.installed
 grammars: $(VENV)/.installed
 	$(PY) -m devtools.generate grammars
 
+# An installable tmdiag: `pip install dist/tmdiag-*.whl` (tmdiag is not published on a package index).
+dist: $(VENV)/.installed
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+	$(BIN)/twine check --strict dist/*
+
 clean:
-	rm -rf $(VENV) $(OUT) .bench .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(OUT) .bench .pytest_cache .mypy_cache .ruff_cache dist
