@@ -6,7 +6,7 @@ import argparse
 import logging
 import sys
 
-from tmdiag.cli import EXIT_ERROR, EXIT_OK
+from tmdiag.cli import EXIT_ERROR
 from tmdiag.cli._common import error
 
 EXAMPLES = """\
@@ -47,5 +47,4 @@ def run(args: argparse.Namespace) -> int:
     def configure(server: TmLanguageServer) -> None:
         server.threats_enabled = not args.no_threats
 
-    run_stdio(configure)
-    return EXIT_OK
+    return run_stdio(configure)

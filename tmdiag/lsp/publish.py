@@ -77,8 +77,7 @@ def rest(d: Diagnostic, locate: Locate) -> str:
 
 def send_diagnostics(writer: object, uri: str, version: int | None, items: list[str]) -> bool:
     """Write a publishDiagnostics notification; False if there is no writer to write to."""
-    write = getattr(writer, "write", None)
-    if write is None:
+    if getattr(writer, "write", None) is None:
         return False
     body = (
         '{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":'
@@ -89,10 +88,15 @@ def send_diagnostics(writer: object, uri: str, version: int | None, items: list[
         + ",".join(items)
         + "]}}"
     ).encode("utf-8")
+    write_frame(writer, body)
+    return True
+
+
+def write_frame(writer: object, body: bytes) -> None:
+    """Write one JSON-RPC message (its body, UTF-8) framed as pygls frames it."""
     header = f"Content-Length: {len(body)}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n"
-    result = write(header.encode("ascii") + body)
+    result = writer.write(header.encode("ascii") + body)  # type: ignore[attr-defined]
     if inspect.isawaitable(result):  # an async transport (websockets): keep the task until it is done
         task = asyncio.ensure_future(result)
         _WRITING.add(task)
         task.add_done_callback(_WRITING.discard)
-    return True

@@ -20,6 +20,7 @@ import gc
 import json
 import logging
 import re
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -95,6 +96,7 @@ class TmLanguageServer(LanguageServer):
         super().__init__("tmdiag", __version__)
         self.open: dict[str, OpenDocument] = {}
         self.threats_enabled = True
+        self.session: object = None  # tmdiag.lsp.transport.Session, when serving stdio
         self._imported_lines: dict[tuple[str, str], tuple[str, LineIndex]] = {}  # (path, encoding) → (text, index)
 
     # ---- documents ----------------------------------------------------------------------
@@ -548,11 +550,11 @@ def make_server() -> TmLanguageServer:
         return symbols.outline(document.analyse().model, document.path, lambda span: ls._range(opened, span))
 
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
-    def formatting(ls: TmLanguageServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
+    async def formatting(ls: TmLanguageServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
         opened = ls.open.get(params.text_document.uri)
         if opened is None:
             return None
-        return format_edits(ls, opened)
+        return await format_edits(ls, opened)
 
     return server
 
@@ -591,16 +593,22 @@ def apply_changes(document: Document, changes: Sequence[types.TextDocumentConten
             document.replace_all(change.text)
 
 
-def format_edits(ls: TmLanguageServer, opened: OpenDocument) -> list[types.TextEdit] | None:
-    """One edit replacing the whole text with `tmdiag fmt`'s layout; none when it cannot format."""
+async def format_edits(ls: TmLanguageServer, opened: OpenDocument) -> list[types.TextEdit] | None:
+    """One edit replacing the whole text with `tmdiag fmt`'s layout; none when it cannot format.
+
+    The formatter runs in a worker thread: requests that come meanwhile (a hover, a completion) are
+    answered from the event loop. An edit made while it runs makes the result stale: nothing is changed."""
     from tmdiag.fmt import SyntaxProblems, format_text
 
-    text = opened.document.text
+    text, generation = opened.document.text, opened.document.generation
     try:
-        formatted = format_text(text)
+        formatted = await asyncio.get_running_loop().run_in_executor(None, format_text, text)
     except Exception as error:  # SyntaxProblems / UnsafeFormat (or a bug): leave the text as it is
         reason = "the file has syntax errors" if isinstance(error, SyntaxProblems) else str(error)
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"not formatted: {reason}"))
+        return None
+    if ls.open.get(opened.uri) is not opened or opened.document.generation != generation:
+        log.info("formatting skipped: the document changed while it was formatted")
         return None
     if formatted == text:
         return []
@@ -609,11 +617,20 @@ def format_edits(ls: TmLanguageServer, opened: OpenDocument) -> list[types.TextE
     return [types.TextEdit(types.Range(types.Position(0, 0), end), formatted)]
 
 
-def run_stdio(post: Callable[[TmLanguageServer], None] | None = None) -> None:
+def run_stdio(post: Callable[[TmLanguageServer], None] | None = None) -> int:
+    """Serve one editor on stdin/stdout; the exit code (0 after `shutdown` + `exit`, else 1)."""
+    from pygls.io_ import StdoutWriter
+
+    from tmdiag.lsp import transport
+
     server = make_server()
     if post is not None:
         post(server)
+    server.protocol.set_writer(StdoutWriter(sys.stdout.buffer))
     try:
-        server.start_io()
+        return asyncio.run(transport.serve(server, transport.FdReader(sys.stdin.fileno())))
+    except BrokenPipeError:
+        log.error("the editor closed the connection")
+        return 1
     finally:
         server.stop_all()
