@@ -20,7 +20,7 @@ TIMEOUT = 5
 )
 async def client(lsp_client: LanguageClient):
     record_publishes(lsp_client)
-    await lsp_client.initialize_session(
+    SERVER_CAPABILITIES[id(lsp_client)] = await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=types.ClientCapabilities(),
             root_uri=ROOT.as_uri(),
@@ -29,6 +29,9 @@ async def client(lsp_client: LanguageClient):
     )
     yield
     await lsp_client.shutdown_session()
+
+
+SERVER_CAPABILITIES: dict[int, types.InitializeResult] = {}  # what `initialize` answered, per client
 
 
 # Every publishDiagnostics the client received, in order (pytest-lsp's own waiting keeps one future per

@@ -32,7 +32,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from tmdiag.diagnostics import Diagnostic, Severity, Span
 from tmdiag.loader import project_root
-from tmdiag.lsp import completion, hover, navigation, symbols
+from tmdiag.lsp import completion, hover, navigation, symbols, tokens
 from tmdiag.lsp import publish as wire
 from tmdiag.lsp.document import Document
 from tmdiag.lsp.positions import LineIndex
@@ -548,6 +548,21 @@ def make_server() -> TmLanguageServer:
             return []
         document = opened.document
         return symbols.outline(document.analyse().model, document.path, lambda span: ls._range(opened, span))
+
+    legend = types.SemanticTokensLegend(token_types=list(tokens.TYPES), token_modifiers=list(tokens.MODIFIERS))
+
+    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL, legend)
+    def semantic_tokens(ls: TmLanguageServer, params: types.SemanticTokensParams) -> types.SemanticTokens:
+        opened = ls.open.get(params.text_document.uri)
+        return types.SemanticTokens(data=tokens.document_tokens(opened.document) if opened else [])
+
+    @server.feature(types.TEXT_DOCUMENT_SEMANTIC_TOKENS_RANGE, legend)
+    def semantic_tokens_range(ls: TmLanguageServer, params: types.SemanticTokensRangeParams) -> types.SemanticTokens:
+        opened = ls.open.get(params.text_document.uri)
+        if opened is None:
+            return types.SemanticTokens(data=[])
+        where = params.range
+        return types.SemanticTokens(data=tokens.document_tokens(opened.document, where.start.line, where.end.line))
 
     @server.feature(types.TEXT_DOCUMENT_FORMATTING)
     async def formatting(ls: TmLanguageServer, params: types.DocumentFormattingParams) -> list[types.TextEdit] | None:
