@@ -18,7 +18,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from tmdiag.diagnostics import Diagnostic, Span
-from tmdiag.lsp.imports import ImportCache, Imported
+from tmdiag.lsp.imports import ImportCache, Imported, Overlays
 from tmdiag.lsp.pieces import GROUPS, Piece, make_piece, move_spans
 from tmdiag.lsp.positions import LineIndex
 from tmdiag.model import nodes as n
@@ -49,6 +49,7 @@ class Document:
         self.generation = 0
         self.born = {chunk.uid: 0 for chunk in self.parse.chunks}  # chunk uid → generation that made it
         self.imports = ImportCache()
+        self.overlays: Overlays = {}  # open documents, read instead of their files (set by the server)
         self.analysis: Analysis | None = None
         self._names: dict[str, str] = {}
         self._threat_ids: frozenset[str] = frozenset()
@@ -99,7 +100,7 @@ class Document:
                 imports.extend(piece.parts.imports)
                 built.extend(piece.parts.diagnostics)
         timings["build"], clock = time.perf_counter() - clock, time.perf_counter()
-        imported = self.imports.load(self.path, self.fs_path, imports)
+        imported = self.imports.load(self.path, self.fs_path, imports, self.overlays)
         model, loading = self._assemble(pieces, imported)
         timings["assemble"], clock = time.perf_counter() - clock, time.perf_counter()
         checks = self._validate(model, [imported.piece, *pieces])

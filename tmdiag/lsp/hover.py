@@ -3,18 +3,43 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
+
+
+class TargetThreats(NamedTuple):
+    """The open threats of one element or flow, highest risk first."""
+
+    total: int
+    lines: tuple[str, ...]  # "INP02 Overflow Buffers (high)", every open threat
+    levels: tuple[tuple[str, int], ...] = ()  # (risk level, open threats at it), highest level first
+
+    @property
+    def top(self) -> tuple[str, ...]:
+        return self.lines[:TOP]
+
+
+TOP = 3  # threats listed per element in a hover
+NONE = TargetThreats(0, ())
 
 
 @dataclass(frozen=True)
 class ThreatCounts:
     """Open threats per target id, from the last background analysis."""
 
-    by_target: dict[str, tuple[int, tuple[str, ...]]]  # id → (open findings, top threat lines)
+    by_target: dict[str, TargetThreats]
     state: str = "done"  # done | running | unavailable
     note: str = ""
+
+    def of(self, target: str) -> TargetThreats:
+        return self.by_target.get(target, NONE)
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """`1 flow`, `2 flows`, `0 flows`."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def describe(model: n.Model, node: n.Node, threats: ThreatCounts | None) -> str:
@@ -34,7 +59,9 @@ def describe(model: n.Model, node: n.Node, threats: ThreatCounts | None) -> str:
         if node.parent:
             lines.append(_boundary_line(model, node.parent).replace("Boundary:", "Inside:"))
         boundaries, elements = model.children(node.id)
-        lines.append(f"Contains: {len(elements)} elements, {len(boundaries)} boundaries")
+        lines.append(
+            f"Contains: {plural(len(elements), 'element')}, {plural(len(boundaries), 'boundary', 'boundaries')}"
+        )
     elif isinstance(node, n.Flow):
         exits, enters = model.crossed_boundaries(node)
         lines.append(f"`{node.source}` → `{node.sink}` (flow #{node.number})")
@@ -50,7 +77,7 @@ def describe(model: n.Model, node: n.Node, threats: ThreatCounts | None) -> str:
                      + (" · credentials" if node.get("credentials") else ""))  # fmt: skip
         carried = sum(1 for f in model.flows if node.id in (f.get("data") or ()))
         stored = len(model.stored_in(node.id))  # Model.stored_data: `stores:` and flows into or out of a datastore
-        lines.append(f"Carried by {carried} flows, stored in {stored} datastores")
+        lines.append(f"Carried by {plural(carried, 'flow')}, stored in {plural(stored, 'datastore')}")
     elif isinstance(node, n.Member):
         lines.append("Roles: " + ", ".join(node.roles))
     elif isinstance(node, n.Control):
@@ -116,8 +143,8 @@ def _threat_line(target: str, threats: ThreatCounts | None) -> str:
         return "Open threats: not analysed" + (f" ({threats.note})" if threats and threats.note else "")
     if target not in threats.by_target and threats.state == "running" and not threats.by_target:
         return "Open threats: analysing…"
-    count, top = threats.by_target.get(target, (0, ()))
-    line = f"Open threats: {count}" + (" (updating…)" if threats.state == "running" else "")
-    if top:
-        line += "\n\n" + "\n".join(f"- {t}" for t in top)
+    found = threats.of(target)
+    line = f"Open threats: {found.total}" + (" (updating…)" if threats.state == "running" else "")
+    if found.top:
+        line += "\n\n" + "\n".join(f"- {t}" for t in found.top)
     return line

@@ -1,9 +1,15 @@
-"""Imports of an open document: loaded through the loader, kept until an imported file changes."""
+"""Imports of an open document: loaded through the loader, kept until an imported file changes.
+
+An imported file that is open in the editor is read from the editor (its text as typed, saved or
+not), any other from disk. The cache is fresh while every file it read is unchanged: an open
+document's edit generation, a file's modification time and size.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +30,10 @@ class Imported:
     sources: dict[str, str] = field(default_factory=dict)
     comments: dict[str, tuple[object, ...]] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    files: dict[str, float] = field(default_factory=dict)  # absolute path → mtime when loaded
+    files: dict[str, object] = field(default_factory=dict)  # absolute path → its stamp when loaded
+
+
+Overlays = Mapping[str, tuple[str, int]]  # absolute path → (text, edit generation) of open documents
 
 
 class ImportCache:
@@ -32,27 +41,56 @@ class ImportCache:
         self._key: object = None
         self._value: Imported | None = None
 
-    def load(self, display: str, fs_path: Path | None, imports: list[tuple[str, Span]]) -> Imported:
+    def load(
+        self, display: str, fs_path: Path | None, imports: list[tuple[str, Span]], overlays: Overlays | None = None
+    ) -> Imported:
         key = (display, fs_path, tuple((written, span.line, span.column) for written, span in imports))
-        if self._value is not None and self._key == key and _fresh(self._value.files):
+        overlays = overlays or {}
+        if self._value is not None and self._key == key and _fresh(self._value.files, overlays):
             return self._value
-        self._key, self._value = key, _load(fs_path, imports)
+        self._key, self._value = key, _load(fs_path, imports, overlays)
         return self._value
 
-
-def _fresh(files: dict[str, float]) -> bool:
-    for path, mtime in files.items():
-        try:
-            if os.stat(path).st_mtime != mtime:
-                return False
-        except OSError:
-            return False
-    return True
+    def reads(self, path: str) -> bool:
+        """Did the last load read this file (or fail to resolve an import, which a new file may fix)?"""
+        value = self._value
+        return value is not None and (path in value.files or any(d.code == "E301" for d in value.diagnostics))
 
 
-def _load(fs_path: Path | None, imports: list[tuple[str, Span]]) -> Imported:
+def stamp(path: str, overlays: Overlays) -> object:
+    """What identifies a file's content: an open document's edit generation, else mtime and size."""
+    if path in overlays:
+        return ("open", overlays[path][1])
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_mtime_ns, status.st_size)
+
+
+def _fresh(files: dict[str, object], overlays: Overlays) -> bool:
+    return all(stamp(path, overlays) == recorded for path, recorded in files.items())
+
+
+class _Loader(Loader):
+    """The loader, reading files open in the editor from their text there."""
+
+    def __init__(self, root: Path, overlays: Overlays):
+        super().__init__(root)
+        self.overlays = overlays
+
+    def load_file(self, path: Path, span: Span | None, stack: tuple[str, ...]) -> None:
+        key = str(path)
+        if key in self.overlays and key not in self.done:
+            self.done.add(key)
+            self.load_text(self.overlays[key][0], self.display(path), key, stack)
+            return
+        super().load_file(path, span, stack)
+
+
+def _load(fs_path: Path | None, imports: list[tuple[str, Span]], overlays: Overlays) -> Imported:
     base = fs_path.parent if fs_path is not None else Path.cwd()
-    loader = Loader(project_root(fs_path) if fs_path is not None else base)
+    loader = _Loader(project_root(fs_path) if fs_path is not None else base, overlays)
     key = str(fs_path) if fs_path is not None else ""
     for written, span in imports:
         target = loader.resolve(written, base, span)
@@ -71,12 +109,7 @@ def _load(fs_path: Path | None, imports: list[tuple[str, Span]]) -> Imported:
     piece.flows, piece.first_flow = number_flows(merged.flows, 1), 1
     piece.assumptions = tuple(dataclasses.replace(a, id=f"A{i}") for i, a in enumerate(merged.assumptions, 1))
     piece.first_assumption = 1
-    files = {}
-    for path in loader.done:
-        try:
-            files[path] = os.stat(path).st_mtime
-        except OSError:
-            files[path] = -1.0
+    files = {path: stamp(path, overlays) for path in loader.done}
     return Imported(
         merged, piece, tuple(loader.state.imports), dict(loader.state.sources),
         dict(loader.state.comments), list(dict.fromkeys(loader.state.diagnostics)), files,

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -32,11 +33,12 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from tmdiag.diagnostics import Diagnostic, Severity, Span
 from tmdiag.loader import project_root
-from tmdiag.lsp import completion, hover, navigation, symbols, tokens
+from tmdiag.lsp import completion, hover, lenses, navigation, symbols, tokens
 from tmdiag.lsp import publish as wire
 from tmdiag.lsp.document import Document
 from tmdiag.lsp.positions import LineIndex
 from tmdiag.lsp.threats import ThreatRunner
+from tmdiag.lsp.workspace import SymbolIndex
 from tmdiag.syntax.grammar import NAME_PATTERN
 from tmdiag.syntax.incremental import Chunk
 from tmdiag.version import __version__
@@ -45,6 +47,7 @@ log = logging.getLogger(__name__)
 
 LINT_INLINE_BUDGET = 0.025  # s: lint this fast runs on every change
 LINT_DELAY = 0.5  # s of quiet before a slow lint runs
+IMPORTERS_DELAY = 0.3  # s of quiet in an imported file before the documents importing it are analysed again
 THREATS_DELAY = 5.0  # s of quiet before threats are re-analysed
 MAX_IMPORTED = 20  # problems of imported files shown on the import line
 
@@ -97,6 +100,10 @@ class TmLanguageServer(LanguageServer):
         self.open: dict[str, OpenDocument] = {}
         self.threats_enabled = True
         self.session: object = None  # tmdiag.lsp.transport.Session, when serving stdio
+        self.overlays: dict[str, tuple[str, int]] = {}  # open documents' paths → (text, edit generation)
+        self.symbols = SymbolIndex()
+        self.importers_timer: asyncio.TimerHandle | None = None
+        self._changed_paths: set[str] = set()
         self._imported_lines: dict[tuple[str, str], tuple[str, LineIndex]] = {}  # (path, encoding) → (text, index)
 
     # ---- documents ----------------------------------------------------------------------
@@ -108,8 +115,41 @@ class TmLanguageServer(LanguageServer):
         negotiated = self.workspace.position_encoding or types.PositionEncodingKind.Utf16
         encoding = str(getattr(negotiated, "value", negotiated))  # "utf-16", "utf-8" or "utf-32"
         opened = OpenDocument(uri, Document(text, display, fs_path, encoding), version)
+        opened.document.overlays = self.overlays
         self.open[uri] = opened
+        self.remember(opened)
         return opened
+
+    def remember(self, opened: OpenDocument) -> None:
+        """Let documents that import this one read it as it is in the editor."""
+        document = opened.document
+        if document.fs_path is not None:
+            self.overlays[str(document.fs_path)] = (document.text, document.generation)
+
+    # ---- documents that import others --------------------------------------------------
+    def refresh_importers(self, path: str, delay: float = 0.0) -> None:
+        """Analyse again the open documents that import `path` (changed in the editor or on disk)."""
+        self._changed_paths.add(path)
+        if self.importers_timer is not None:
+            self.importers_timer.cancel()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # outside the server's loop (tests in process)
+            self._refresh_now()
+            return
+        self.importers_timer = loop.call_later(delay, self._refresh_now)
+
+    def _refresh_now(self) -> None:
+        self.importers_timer = None
+        changed, self._changed_paths = self._changed_paths, set()
+        for opened in list(self.open.values()):
+            document = opened.document
+            own = str(document.fs_path) if document.fs_path else None
+            if any(path != own and document.imports.reads(path) for path in changed):
+                document.analysis = None
+                self.publish(opened)
+                if self.threats_enabled:
+                    self.request_threats(opened, THREATS_DELAY)
 
     def publish(self, opened: OpenDocument) -> None:
         document = opened.document
@@ -189,6 +229,17 @@ class TmLanguageServer(LanguageServer):
         return types.Range(
             types.Position(span.line - 1, span.column - 1), types.Position(span.end_line - 1, span.end_column - 1)
         )
+
+    def workspace_roots(self) -> list[Path]:
+        """The workspace folders (else the root), as folders on disk."""
+        workspace = self.workspace
+        uris = [f.uri for f in workspace.folders.values()] or ([workspace.root_uri] if workspace.root_uri else [])
+        roots = []
+        for uri in uris:
+            fs = to_fs_path(uri)
+            if fs and Path(fs).is_dir():
+                roots.append(Path(fs).resolve())
+        return roots
 
     def _uri_of(self, opened: OpenDocument, path: str) -> str:
         if path == opened.document.path:
@@ -295,6 +346,7 @@ class TmLanguageServer(LanguageServer):
                 loop.call_soon_threadsafe(callback)
 
             opened.threats = ThreatRunner(post)
+            opened.threats.on_done = self.refresh_lenses
         if opened.threats_timer is not None:
             opened.threats_timer.cancel()
         opened.threats_timer = loop.call_later(delay, lambda: self._start_threats(opened))
@@ -311,12 +363,24 @@ class TmLanguageServer(LanguageServer):
         opened = self.open.pop(uri, None)
         if opened is None:
             return
+        if opened.document.fs_path is not None:
+            path = str(opened.document.fs_path)
+            self.overlays.pop(path, None)
+            if self.open:
+                self.refresh_importers(path)  # they read the file from disk again
         gc.unfreeze()
         for timer in (opened.lint.timer, opened.threats_timer):
             if timer is not None:
                 timer.cancel()
         if opened.threats is not None:
             opened.threats.stop()
+
+    def refresh_lenses(self) -> None:
+        """Ask the editor to fetch code lenses again (new threat counts), if it can be asked."""
+        workspace = getattr(self.client_capabilities, "workspace", None)
+        code_lens = getattr(workspace, "code_lens", None)
+        if code_lens is not None and code_lens.refresh_support:
+            self.workspace_code_lens_refresh(None)
 
     def stop_all(self) -> None:
         for uri in list(self.open):
@@ -390,6 +454,7 @@ def make_server() -> TmLanguageServer:
         try:
             apply_changes(opened.document, params.content_changes)
             opened.version = params.text_document.version
+            ls.remember(opened)
             ls.publish(opened)
         except Exception:  # a bug must not leave the editor with stale diagnostics: start over from the text
             log.exception("incremental update failed; re-reading the document")
@@ -398,6 +463,8 @@ def make_server() -> TmLanguageServer:
             opened = ls.open_document(params.text_document.uri, text, params.text_document.version)
             ls.publish(opened)
         ls.request_threats(opened, THREATS_DELAY)
+        if opened.document.fs_path is not None and len(ls.open) > 1:
+            ls.refresh_importers(str(opened.document.fs_path), IMPORTERS_DELAY)
 
     @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: TmLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
@@ -407,6 +474,64 @@ def make_server() -> TmLanguageServer:
             opened.document.analysis = None
             ls.publish(opened)
             ls.request_threats(opened)
+            if opened.document.fs_path is not None:
+                ls.refresh_importers(str(opened.document.fs_path))
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: TmLanguageServer, params: types.InitializedParams) -> None:
+        """Watch `.tm` files on disk (an imported file changed by another program, a branch switch)."""
+        workspace = getattr(ls.client_capabilities, "workspace", None)
+        watched = getattr(workspace, "did_change_watched_files", None)
+        if watched is None or not watched.dynamic_registration:
+            return
+        options = types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[types.FileSystemWatcher(glob_pattern="**/*.tm")]
+        )
+        registration = types.Registration("tmdiag-watch-tm", types.WORKSPACE_DID_CHANGE_WATCHED_FILES, options)
+        ls.client_register_capability(types.RegistrationParams([registration]), None)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched_files(ls: TmLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
+        for change in params.changes:
+            fs = to_fs_path(change.uri)
+            if fs and fs.endswith(".tm"):
+                path = str(Path(fs).resolve())
+                if path not in ls.overlays:  # an open document is read from the editor, not the disk
+                    ls.refresh_importers(path)
+
+    @server.feature(types.WORKSPACE_SYMBOL)
+    async def workspace_symbols(
+        ls: TmLanguageServer, params: types.WorkspaceSymbolParams
+    ) -> list[types.WorkspaceSymbol]:
+        roots = ls.workspace_roots()
+        open_models = {
+            str(o.document.fs_path): (o.document.analyse().model, o.uri, o.document.lines)
+            for o in ls.open.values()
+            if o.document.fs_path is not None
+        }
+        encoding = next(iter(ls.open.values())).document.lines.encoding if ls.open else "utf-16"
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, ls.symbols.search, roots, params.query, open_models, encoding)
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_LENS)
+    def code_lens(ls: TmLanguageServer, params: types.CodeLensParams) -> list[types.CodeLens] | None:
+        opened = ls.open.get(params.text_document.uri)
+        if opened is None or not ls.threats_enabled:
+            return None
+        document = opened.document
+        model = document.analyse().model
+        return lenses.lenses(model, document.path, opened.uri, opened.threats.counts if opened.threats else None,
+                             lambda span: ls._range(opened, span))  # fmt: skip
+
+    @server.command(lenses.SHOW_THREATS)
+    def show_threats(ls: TmLanguageServer, *arguments: Any) -> str:
+        """List a target's open threats (the click on a code lens): shown as a message, and returned."""
+        uri, target = [*arguments, None, None][:2]
+        opened = ls.open.get(str(uri))
+        threats = opened.threats.counts if opened is not None and opened.threats else None
+        text = lenses.listing(str(target), threats)
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, text))
+        return text
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: TmLanguageServer, params: types.DidCloseTextDocumentParams) -> None:

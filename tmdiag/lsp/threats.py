@@ -15,28 +15,30 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
-from tmdiag.lsp.hover import ThreatCounts
-
-TOP = 3  # threats listed per element in a hover
+from tmdiag.lsp.hover import TargetThreats, ThreatCounts
 
 
-def open_threats(text: str, path: str, root: str) -> tuple[str, dict[str, tuple[int, tuple[str, ...]]], str]:
-    """(state, counts, note) for a model's text; runs in the worker process."""
+def open_threats(text: str, path: str, root: str) -> tuple[str, dict[str, TargetThreats], str]:
+    """(state, open threats per target, note) for a model's text; runs in the worker process."""
     from tmdiag import pipeline
 
     loaded = pipeline.load_text(text, path, root)
     if loaded.errors:
         return "unavailable", {}, "fix the errors first"
     analysis = pipeline.analyze(loaded, lint=False)
-    counts: dict[str, tuple[int, tuple[str, ...]]] = {}
+    lines: dict[str, list[str]] = {}
+    levels: dict[str, dict[str, int]] = {}
     for finding in analysis.findings:  # ranked: highest risk first
         if not finding.is_open:
             continue
-        count, top = counts.get(finding.target_id, (0, ()))
-        if len(top) < TOP:
-            top = (*top, f"{finding.threat_id} {finding.title} ({finding.risk})")
-        counts[finding.target_id] = (count + 1, top)
-    return "done", counts, ""
+        lines.setdefault(finding.target_id, []).append(f"{finding.threat_id} {finding.title} ({finding.risk})")
+        by_level = levels.setdefault(finding.target_id, {})
+        by_level[str(finding.risk)] = by_level.get(str(finding.risk), 0) + 1
+    found = {
+        target: TargetThreats(len(listed), tuple(listed), tuple(levels[target].items()))
+        for target, listed in lines.items()
+    }
+    return "done", found, ""
 
 
 def _worker(connection: Connection, text: str, path: str, root: str) -> None:
