@@ -63,7 +63,7 @@ async def client(lsp_client: LanguageClient, folder: Path):
             capabilities=capabilities,
             root_uri=folder.as_uri(),
             workspace_folders=[types.WorkspaceFolder(uri=folder.as_uri(), name="ws")],
-        )  # fmt: skip
+        )
     )
     yield
     await lsp_client.shutdown_session()
