@@ -159,3 +159,18 @@ def test_a_byte_order_mark_is_a_change(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["fmt", str(path)]) == 0
     assert path.read_bytes() == TIDY.encode()
     assert main(["fmt", "--check", str(path)]) == 0
+
+
+def test_a_hard_linked_file_is_rewritten_in_place_and_keeps_its_links(files: dict[str, Path]) -> None:
+    other = files["messy"].with_name("other-name.tm")
+    os.link(files["messy"], other)
+    inode = files["messy"].stat().st_ino
+    assert main(["fmt", "-q", str(files["messy"])]) == 0
+    assert files["messy"].read_text() == TIDY and other.read_text() == TIDY  # both names see the new text
+    assert files["messy"].stat().st_ino == inode and files["messy"].stat().st_nlink == 2
+
+
+def test_a_file_without_other_links_is_replaced_and_keeps_its_permissions(files: dict[str, Path]) -> None:
+    files["messy"].chmod(0o640)
+    assert main(["fmt", "-q", str(files["messy"])]) == 0
+    assert files["messy"].read_text() == TIDY and (files["messy"].stat().st_mode & 0o777) == 0o640

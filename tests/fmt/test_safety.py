@@ -76,3 +76,18 @@ def test_a_formatter_bug_is_refused(change: str, monkeypatch: pytest.MonkeyPatch
 def test_unchanged_text_needs_no_second_parse() -> None:
     formatted = format_text(SOURCE)
     assert format_text(formatted) == formatted
+
+
+def test_attributes_sharing_a_line_in_a_multi_line_block_wrap_at_the_width() -> None:
+    from tmdiag.fmt import format_text
+    from tmdiag.fmt.layout import WIDTH
+
+    shared = f'description: "{"x" * 40}", environment: "{"y" * 40}", os: "{"z" * 30}"'
+    source = f'process web "Web" {{\n  {shared}\n  port: 443\n}}\n'
+    assert len(shared) + 2 > WIDTH
+    formatted = format_text(source)
+    lines = formatted.splitlines()
+    assert max(len(line) for line in lines) <= WIDTH
+    assert lines[1].startswith("  description: ") and ", environment: " in lines[1]  # together while they fit
+    assert lines[2] == f'  os: "{"z" * 30}"' and lines[3] == "  port: 443"
+    assert format_text(formatted) == formatted  # and formatting again changes nothing

@@ -77,11 +77,20 @@ def _read(path: Path | None) -> tuple[str | None, Outcome | None]:
 
 
 def _replace(path: Path, text: str) -> None:
-    """Write atomically through symlinks, keeping the file's permissions."""
+    """Write atomically through symlinks, keeping the file's permissions. A file with other hard links
+    is rewritten in place instead (a rename would leave the other names on the old text)."""
     target = path.resolve()
-    mode = stat.S_IMODE(target.stat().st_mode)
+    status = target.stat()
+    if status.st_nlink > 1:
+        data = text.encode("utf-8")
+        with target.open("r+b") as handle:  # one write of the whole text, then the rest cut off
+            handle.write(data)
+            handle.truncate(len(data))
+            handle.flush()
+            os.fsync(handle.fileno())
+        return
     write_atomic(target, text)
-    os.chmod(target, mode)
+    os.chmod(target, stat.S_IMODE(status.st_mode))
 
 
 def _diff(before: str, after: str, path: str) -> str:

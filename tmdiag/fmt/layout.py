@@ -8,7 +8,8 @@ Layout rules:
 - two spaces per nesting level; one statement, one flow, one team member per line;
 - a `{ … }` block written on one line stays on one line if it fits in `WIDTH` columns and holds
   only attributes; if it does not fit, its attributes fill lines of at most `WIDTH` columns;
-  a block written over several lines keeps one line per source line of attributes (joined by `, `);
+  a block written over several lines keeps one line per source line of attributes (joined by `, `),
+  a line that would pass `WIDTH` columns continuing on the next;
 - lists written over several lines keep one line per source line of items, with trailing commas;
 - consecutive one-line statements of the same kind are aligned in columns (head, label, rest);
 - blank lines: at most one where the source had any; always one between top-level statements
@@ -291,8 +292,9 @@ class Printer:
                 follows_attr = previous is not None and previous.data == "attr" and not self.after_bracket()
                 if fill:
                     joins = follows_attr and self.width() + 2 + len(self.attr_text(item)) <= WIDTH
-                else:  # attributes written on one source line stay together
-                    joins = follows_attr and previous is not None and previous.meta.end_line == item.meta.line
+                else:  # attributes written on one source line stay together, as long as the line fits
+                    same_line = previous is not None and previous.meta.end_line == item.meta.line
+                    joins = follows_attr and same_line and self.width() + 2 + len(self.attr_text(item)) <= WIDTH
                 if joins:
                     self.add(", ")
                 else:
