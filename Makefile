@@ -38,6 +38,8 @@ system-deps:
 test-deps: system-deps
 	@command -v chromium >/dev/null || { echo "Installing Chromium…"; $(APT) update -qq && $(APT) install -y -qq chromium >/dev/null; }
 	@command -v node >/dev/null || { echo "Installing node…"; $(APT) update -qq && $(APT) install -y -qq nodejs npm >/dev/null; }
+	@{ command -v vim >/dev/null && [ -x /usr/bin/nvim ]; } || { echo "Installing Vim and Neovim (Debian's 0.7)…"; \
+		$(APT) update -qq && $(APT) install -y -qq vim neovim >/dev/null; }
 	@if [ -f tests/editors/package-lock.json ] && [ ! -d tests/editors/node_modules ]; then \
 		(cd tests/editors && npm ci --silent --no-audit --no-fund); fi
 

@@ -28,7 +28,7 @@ def test_keywords_come_from_the_grammar() -> None:
     assert vocab.patterns["DATE"] == r"\d{4}-\d{2}-\d{2}(?![\w-])"
 
 
-def test_a_new_keyword_in_the_grammar_reaches_both_highlighters() -> None:
+def test_a_new_keyword_in_the_grammar_reaches_every_highlighter() -> None:
     changed = grammar_text().replace('| "llm" | "agent"', '| "llm" | "agent" | "queue"')
     assert changed != grammar_text()
     files = grammars.generated(changed)
@@ -36,6 +36,8 @@ def test_a_new_keyword_in_the_grammar_reaches_both_highlighters() -> None:
     textmate = json.loads(files[grammars.TEXTMATE_PATH])
     assert "queue" in textmate["repository"]["element-keyword"]["match"]
     assert re.search(r"\|queue\|", files[grammars.PYGMENTS_PATH]) or "queue|" in files[grammars.PYGMENTS_PATH]
+    assert re.search(r"syn match tmElementKind .*\|queue\|", files[grammars.VIM_PATH])
+    assert "|queue|" in files[grammars.VIM_FTDETECT_PATH]  # a `.tm` file starting with it is a model
 
 
 def test_textmate_grammar_is_valid_json_with_scopes() -> None:
