@@ -42,6 +42,7 @@ test-deps: system-deps
 		$(APT) update -qq && $(APT) install -y -qq vim neovim >/dev/null; }
 	@if [ -f tests/editors/package-lock.json ] && [ ! -d tests/editors/node_modules ]; then \
 		(cd tests/editors && npm ci --silent --no-audit --no-fund); fi
+	@if [ ! -d editors/vscode/node_modules ]; then (cd editors/vscode && npm ci --silent --no-audit --no-fund); fi
 
 setup: $(VENV)/.installed system-deps
 
@@ -77,5 +78,9 @@ dist: $(VENV)/.installed
 	$(PY) -m build --outdir dist .
 	$(BIN)/twine check --strict dist/*
 
+# The VS Code extension as an installable file: `code --install-extension editors/vscode/tmdiag-0.1.0.vsix`.
+vsix:
+	cd editors/vscode && npm ci --silent --no-audit --no-fund && npx vsce package --allow-missing-repository --skip-license
+
 clean:
-	rm -rf $(VENV) $(OUT) .bench .pytest_cache .mypy_cache .ruff_cache dist
+	rm -rf $(VENV) $(OUT) .bench .pytest_cache .mypy_cache .ruff_cache dist editors/vscode/*.vsix
