@@ -112,8 +112,9 @@ def index_page(rules: list[Rule]) -> str:
         "# tmdiag: ignore[TM208, TM209] reason: decommissioned next quarter (SEC-40)\n"
         'process legacy "Legacy batch"\n```\n\n'
         "A suppression without a reason (TM901), one that suppresses nothing (TM902) and one that names no "
-        "or an unknown rule (TM903) are reported themselves; these three cannot be suppressed. A suppression without a reason suppresses "
-        "nothing, whichever rules are selected. A configuration key tmdiag does not know (`fail_on`, "
+        "or an unknown rule (TM903) are reported themselves; these three cannot be suppressed. A "
+        "suppression without a reason suppresses nothing, whichever rules are selected. A configuration "
+        "key tmdiag does not know (`fail_on`, "
         "`selct`) and a `pyproject.toml` that is not valid TOML are usage errors (exit 2).\n\n"
         "## Which gate catches what\n\n" + GATES + "\n"
         "## In CI\n\n"

@@ -16,6 +16,8 @@ GENERATED = (
     "docs/threats.md",
     "docs/iac.md",
     "editors/vscode/syntaxes/tm.tmLanguage.json",
+    "editors/vim/syntax/tmdiag.vim",
+    "editors/vim/ftdetect/tmdiag.vim",
     "tmdiag/editors/pygments_lexer.py",
 )
 

@@ -181,7 +181,7 @@ def test_stored_means_the_same_to_lint_report_risk_and_pytm() -> None:
     assert "data h: classification secret" in RiskModel(model).asset_value("d").reasons
     from tmdiag.lsp.hover import describe
 
-    assert "stored in 1 datastores" in describe(model, model.data[0], None)  # the editor's hover too
+    assert "stored in 1 datastore" in describe(model, model.data[0], None)  # the editor's hover too (singular)
     assert "stored in 0 datastores" in describe(model, model.data[2], None)
 
 

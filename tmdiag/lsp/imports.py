@@ -79,13 +79,13 @@ class _Loader(Loader):
         super().__init__(root)
         self.overlays = overlays
 
-    def load_file(self, path: Path, span: Span | None, stack: tuple[str, ...]) -> None:
+    def load_file(self, path: Path, span: Span | None, stack: tuple[str, ...], given: str | None = None) -> None:
         key = str(path)
         if key in self.overlays and key not in self.done:
             self.done.add(key)
             self.load_text(self.overlays[key][0], self.display(path), key, stack)
             return
-        super().load_file(path, span, stack)
+        super().load_file(path, span, stack, given)
 
 
 def _load(fs_path: Path | None, imports: list[tuple[str, Span]], overlays: Overlays) -> Imported:

@@ -202,10 +202,15 @@ def _classify(statement: Node, add: Add) -> None:
                 _member(member, add)
     elif data == "flow_decl":
         _flow(statement, add)
-    elif data == "risk_decl":
-        threat, target = [c for c in children if isinstance(c, Token)][:2]
-        _token(add, threat, T["macro"])
-        _token(add, target, T["variable"], 0, str(target))
+    elif data == "risk_decl":  # THREAT (an id, or a "pattern") on TARGET (an id, an element kind, a "pattern")
+        threat, target = children[0], children[1]
+        _token(add, threat, T["string"] if threat.type == "STRING" else T["macro"])
+        if isinstance(target, Tree):
+            _token(add, target.children[0], T["type"])
+        elif target.type == "STRING":
+            _token(add, target, T["string"])
+        else:
+            _token(add, target, T["variable"], 0, str(target))
         _blocks(children, "risk", add)
     else:
         schema_kind = _STATEMENT_SCHEMA.get(data, "model")
