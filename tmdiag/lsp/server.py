@@ -36,6 +36,7 @@ from tmdiag.loader import project_root
 from tmdiag.lsp import completion, hover, lenses, navigation, symbols, tokens
 from tmdiag.lsp import publish as wire
 from tmdiag.lsp.document import Document
+from tmdiag.lsp.formatting import Formatter, NotFormatted
 from tmdiag.lsp.positions import LineIndex
 from tmdiag.lsp.threats import ThreatRunner
 from tmdiag.lsp.workspace import SymbolIndex
@@ -102,6 +103,7 @@ class TmLanguageServer(LanguageServer):
         self.session: object = None  # tmdiag.lsp.transport.Session, when serving stdio
         self.overlays: dict[str, tuple[str, int]] = {}  # open documents' paths → (text, edit generation)
         self.symbols = SymbolIndex()
+        self.formatter = Formatter()
         self.importers_timer: asyncio.TimerHandle | None = None
         self._changed_paths: set[str] = set()
         self._imported_lines: dict[tuple[str, str], tuple[str, LineIndex]] = {}  # (path, encoding) → (text, index)
@@ -385,6 +387,7 @@ class TmLanguageServer(LanguageServer):
     def stop_all(self) -> None:
         for uri in list(self.open):
             self.close(uri)
+        self.formatter.stop()
 
 
 def _run_lint(model: object, document: Document) -> list[Diagnostic]:
@@ -736,15 +739,14 @@ def apply_changes(document: Document, changes: Sequence[types.TextDocumentConten
 async def format_edits(ls: TmLanguageServer, opened: OpenDocument) -> list[types.TextEdit] | None:
     """One edit replacing the whole text with `tmdiag fmt`'s layout; none when it cannot format.
 
-    The formatter runs in a worker thread: requests that come meanwhile (a hover, a completion) are
-    answered from the event loop. An edit made while it runs makes the result stale: nothing is changed."""
-    from tmdiag.fmt import SyntaxProblems, format_text
-
+    The formatter runs in a worker process (`tmdiag.lsp.formatting`): requests that come meanwhile
+    (a hover, a completion) are answered at once. An edit made while it runs makes the result
+    stale: nothing is changed."""
     text, generation = opened.document.text, opened.document.generation
     try:
-        formatted = await asyncio.get_running_loop().run_in_executor(None, format_text, text)
-    except Exception as error:  # SyntaxProblems / UnsafeFormat (or a bug): leave the text as it is
-        reason = "the file has syntax errors" if isinstance(error, SyntaxProblems) else str(error)
+        formatted = await ls.formatter.format(text)
+    except NotFormatted as problem:
+        reason = "the file has syntax errors" if problem.reason == "syntax" else problem.detail
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"not formatted: {reason}"))
         return None
     if ls.open.get(opened.uri) is not opened or opened.document.generation != generation:
