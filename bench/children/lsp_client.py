@@ -1,11 +1,15 @@
 """A bare LSP client, run as a measured process: open a model, type, report latencies as JSON.
 
     python lsp_client.py MODEL TMDIAG [--edits N] [--no-threats]
+    python lsp_client.py MODEL TMDIAG --hover-during-format [--no-threats]
 
 Starts `TMDIAG lsp` (threats on unless --no-threats), opens MODEL, waits for the first
 `publishDiagnostics` (open latency) and for the first lint results, then sends one-line edits
 (`didChange`, incremental) at typing speed and times each until the diagnostics of that version
-arrive. Prints one JSON object on its last line. Uses only the standard library.
+arrive; then times `semanticTokens/full` (the first request classifies every statement; then after
+an edit) and `semanticTokens/range` (60 lines). With --hover-during-format it instead asks to
+format the whole file and sends a hover every 0.3 s until the formatting arrives, timing each.
+Prints one JSON object on its last line. Uses only the standard library.
 """
 
 from __future__ import annotations
@@ -59,6 +63,8 @@ class Client:
         deadline = time.perf_counter() + timeout
         while True:
             at, message = self.messages.get(timeout=max(0.01, deadline - time.perf_counter()))
+            if id is None and method is None:  # the next message, whatever it is
+                return at, message
             if id is not None and message.get("id") == id:
                 return at, message
             same_version = version is None or message.get("params", {}).get("version") == version
@@ -90,7 +96,17 @@ def position(text: str, offset: int) -> dict[str, int]:
     return {"line": line, "character": column}
 
 
-def measure(path: Path, tmdiag: str, n_edits: int, threats: bool) -> dict[str, float]:
+def percentiles(times: list[float], prefix: str) -> dict[str, float]:
+    ordered = sorted(times)
+    return {
+        f"{prefix}_median_ms": 1000 * statistics.median(times),
+        f"{prefix}_p90_ms": 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))],
+        f"{prefix}_max_ms": 1000 * ordered[-1],
+    }
+
+
+def opened(path: Path, tmdiag: str, threats: bool) -> tuple[Client, str, dict[str, float], dict[str, Any]]:
+    """A server with MODEL open: (client, uri, open latencies, the last diagnostics message)."""
     text = path.read_text(encoding="utf-8")
     client = Client([tmdiag, "lsp", *([] if threats else ["--no-threats"])])
     client.send({"id": 1, "method": "initialize",
@@ -109,6 +125,12 @@ def measure(path: Path, tmdiag: str, n_edits: int, threats: bool) -> dict[str, f
         found["lint_diagnostics"] = len(message["params"]["diagnostics"])
     except queue.Empty:
         pass  # a model without lint findings
+    return client, uri, found, message
+
+
+def measure(path: Path, tmdiag: str, n_edits: int, threats: bool) -> dict[str, float]:
+    text = path.read_text(encoding="utf-8")
+    client, uri, found, _ = opened(path, tmdiag, threats)
     times: list[float] = []
     version = 1
     script = edits(text)
@@ -122,13 +144,74 @@ def measure(path: Path, tmdiag: str, n_edits: int, threats: bool) -> dict[str, f
         arrived, _ = client.wait("textDocument/publishDiagnostics", version=version, timeout=60)
         times.append(arrived - sent)
         time.sleep(TYPING_GAP)
+    found.update(percentiles(times, "edit"))
+    found.update(semantic_tokens(client, uri, text, version))
     client.close()
-    ordered = sorted(times)
-    found.update({
-        "edit_median_ms": 1000 * statistics.median(times),
-        "edit_p90_ms": 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))],
-        "edit_max_ms": 1000 * ordered[-1],
-    })  # fmt: skip
+    return found
+
+
+def semantic_tokens(client: Client, uri: str, text: str, version: int) -> dict[str, float]:
+    """`semanticTokens/full` first (every statement classified), then after edits; `/range` of 60 lines."""
+    timed: dict[str, list[float]] = {"tokens_first": [], "tokens_after_edit": [], "tokens_range": []}
+    document = {"textDocument": {"uri": uri}}
+
+    def request(label: str, method: str, params: dict[str, Any], msg_id: int) -> None:
+        sent = time.perf_counter()  # before writing: a fast reply may be read before send() returns
+        client.send({"id": msg_id, "method": method, "params": params})
+        arrived, reply = client.wait(id=msg_id, timeout=120)
+        if not (reply.get("result") or {}).get("data"):
+            raise RuntimeError(f"{method}: no tokens: {reply}")
+        timed[label].append(arrived - sent)
+
+    request("tokens_first", "textDocument/semanticTokens/full", document, 1000)
+    script = edits(text)[:2]  # a port typed over, and back
+    for i in range(10):
+        start, end, new = script[i % 2]
+        change = {"range": {"start": position(text, start), "end": position(text, end)}, "text": new}
+        text = text[:start] + new + text[end:]
+        version += 1
+        client.send({"method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}})  # fmt: skip
+        client.wait("textDocument/publishDiagnostics", version=version, timeout=60)
+        request("tokens_after_edit", "textDocument/semanticTokens/full", document, 1001 + 2 * i)
+        line = text.count("\n", 0, start)
+        screen = {"start": {"line": line, "character": 0}, "end": {"line": line + 60, "character": 0}}
+        request("tokens_range", "textDocument/semanticTokens/range", {**document, "range": screen}, 1002 + 2 * i)
+    found = {"tokens_first_ms": 1000 * timed["tokens_first"][0]}
+    found.update(percentiles(timed["tokens_after_edit"], "tokens_after_edit"))
+    found.update(percentiles(timed["tokens_range"], "tokens_range"))
+    return found
+
+
+def hover_during_format(path: Path, tmdiag: str, threats: bool) -> dict[str, float]:
+    """Hovers sent every 0.3 s while the whole file is formatted (in the server's worker process)."""
+    client, uri, found, _ = opened(path, tmdiag, threats)
+    lines = path.read_text(encoding="utf-8").split("\n")
+    row = next(i for i, line in enumerate(lines) if " -> " in line and i > len(lines) // 2)
+    hover = {"textDocument": {"uri": uri}, "position": {"line": row, "character": 1}}
+    options = {"tabSize": 2, "insertSpaces": True}
+    started = client.send({"id": 50, "method": "textDocument/formatting",
+                           "params": {"textDocument": {"uri": uri}, "options": options}})  # fmt: skip
+    times: list[float] = []
+    formatted_at: float | None = None
+    msg_id = 200
+    while formatted_at is None:
+        time.sleep(0.3)
+        msg_id += 1
+        sent = time.perf_counter()  # before writing: a fast reply may be read before send() returns
+        client.send({"id": msg_id, "method": "textDocument/hover", "params": hover})
+        while True:
+            arrived, message = client.wait(timeout=600)
+            if message.get("id") == 50:
+                formatted_at = arrived
+            elif message.get("id") == msg_id:
+                if formatted_at is None:
+                    times.append(arrived - sent)
+                break
+    client.close()
+    found.update({"format_s": formatted_at - started, "hovers": len(times)})
+    if times:
+        found.update(percentiles(times, "hover_during_format"))
     return found
 
 
@@ -138,8 +221,12 @@ def main() -> int:
     cli.add_argument("tmdiag")
     cli.add_argument("--edits", type=int, default=40)
     cli.add_argument("--no-threats", action="store_true")
+    cli.add_argument("--hover-during-format", action="store_true")
     args = cli.parse_args()
-    print(json.dumps(measure(args.model, args.tmdiag, args.edits, not args.no_threats)))
+    if args.hover_during_format:
+        print(json.dumps(hover_during_format(args.model, args.tmdiag, not args.no_threats)))
+    else:
+        print(json.dumps(measure(args.model, args.tmdiag, args.edits, not args.no_threats)))
     return 0
 
 
