@@ -47,7 +47,7 @@ def rule_page(rule: Rule) -> str:
     return (
         f"{_HEADER}# {rule.code} {rule.name}\n\n"
         f"**Family:** [{rule.family} {rule.family_title}](index.md#{rule.family.lower()}) · "
-        f"**Default severity:** {rule.severity.label}\n\n"
+        f"**Default severity:** {rule.severity.label} · **Risk:** {rule.risk_text}\n\n"
         f"{rule.summary}\n\n"
         f"## Why it matters\n\n{rule.rationale}\n\n"
         f"## How to fix it\n\n{rule.fix}\n\n" + _example(rule) + "## Configure or suppress\n\n"
@@ -130,11 +130,8 @@ def index_page(rules: list[Rule]) -> str:
         "```yaml\n- repo: <this repository>\n  rev: <tag>\n  hooks:\n    - id: tmdiag-check\n"
         "    - id: tmdiag-fmt\n```\n\n"
         "## Adding a rule\n\n"
-        "Write one function decorated with `@rule(code, name, severity=…, summary=…, rationale=…, fix=…, "
-        "example=…)` in the family's module under `tmdiag/lint/rules/` (it yields `Hit(span, message)`; read "
-        "attributes with `node.get(...)`, whose names and defaults come from the schema); add "
-        "`tests/lint/rules/TMnnn/fires.tm` (mark each expected finding with `# expect: TMnnn`) and "
-        "`clean.tm`; run `make docs`. Never reuse a retired code.\n"
+        "Contributors: [docs/dev/rules.md](../dev/rules.md) walks through a new rule (the function, its "
+        "risk rating, fixtures, docs and golden files).\n"
     ]
     family = ""
     for rule in rules:
@@ -142,9 +139,12 @@ def index_page(rules: list[Rule]) -> str:
             family = rule.family
             out.append(
                 f'\n<a id="{family.lower()}"></a>\n\n## {family} {FAMILIES.get(rule.code[:3], "")}\n\n'
-                "| Code | Name | Severity | What it finds |\n|---|---|---|---|\n"
+                "| Code | Name | Severity | Risk (likelihood / impact) | What it finds |\n|---|---|---|---|---|\n"
             )
-        out.append(f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity.label} | {rule.summary} |\n")
+        risk = " / ".join(r.replace("_", " ") for r in rule.risk) if rule.risk else "—"
+        out.append(
+            f"| [{rule.code}]({rule.code}.md) | {rule.name} | {rule.severity.label} | {risk} | {rule.summary} |\n"
+        )
     return "".join(out)
 
 

@@ -5,6 +5,7 @@ benchmarks call it, as D2's CLI calls its library entry point:
     model = loaded.require()                      # Refused (carrying every error) when it has errors
     result = pipeline.analyze(model, today=day)   # threats (pytm + custom rules, ranked) and lint
     built = pipeline.report(result)               # report files in memory, and the summary as data
+    found = pipeline.check(loaded)                # what `tmdiag check` reports: diagnostics and lint
 
 Nothing here prints: front ends decide where diagnostics go (`tmdiag.cli._common.refuse`).
 """
@@ -26,6 +27,7 @@ from tmdiag.results import Finding, Summary, ThreatAnalysis
 from tmdiag.semantics import rules as rule_types
 
 if TYPE_CHECKING:
+    from tmdiag.iac import Infrastructure
     from tmdiag.loader import Files
     from tmdiag.register import Register
     from tmdiag.report import ReportInputs
@@ -115,6 +117,33 @@ def _checked(path: str, model: Model | None, diagnostics: list[Diagnostic], vali
         checked = validation.checked_rules
     ordered = tuple(sorted(dict.fromkeys(diagnostics), key=lambda d: d.sort_key))
     return Loaded(path, model, ordered, checked)
+
+
+def check(
+    loaded: Loaded,
+    *,
+    lint: LintConfig | bool = True,
+    today: datetime.date | None = None,
+    infrastructure: Infrastructure | None = None,
+) -> tuple[Diagnostic, ...]:
+    """What `tmdiag check` reports for one model, sorted: the load diagnostics, then (unless the
+    file did not parse) the lint findings with the model's decisions applied, and (when there are no
+    errors) its stale decisions on lint rules. `lint` as for `analyze`; `infrastructure` turns on
+    the drift rules."""
+    found = list(loaded.diagnostics)
+    model = loaded.model
+    if model is None or lint is False or any(d.code.startswith("E0") for d in found):
+        return tuple(found)
+    from tmdiag.lint import lint as run_lint
+    from tmdiag.lint import load_config
+    from tmdiag.register import as_decided, lint_decisions
+
+    day = today or datetime.date.today()
+    config = lint if isinstance(lint, LintConfig) else load_config(Path(model.path).resolve().parent)
+    linted = as_decided(model, run_lint(model, config, day, infrastructure), day)
+    if not any(d.severity >= Severity.ERROR for d in found):
+        linted += lint_decisions(model, linted, day)
+    return tuple(sorted(found + linted, key=lambda d: (*d.sort_key, d.message)))
 
 
 @dataclass(frozen=True)

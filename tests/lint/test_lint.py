@@ -21,7 +21,7 @@ TODAY = datetime.date(2026, 11, 27)
 
 
 def test_severity_from_config_and_sorted_output() -> None:
-    model, _ = check_text('process b "B"\nprocess a "A"\nb -> b "x"\na -> a "y"\n', "m.tm")
+    model, _ = check_text('process b "B"\nprocess a "A"\nb -> b "x"\na -> a "y"\n', "m.tm", lint=False)
     found = lint(model, LintConfig(select=("TM206",), severity={"TM206": Severity.INFO}), TODAY)
     assert [(d.code, d.span.line, d.severity) for d in found] == [
         ("TM206", 3, Severity.INFO),
@@ -43,7 +43,7 @@ p -> ghost { data: [missing] }
 risk INP02 on p { status: open, severity: 3, due: "soon", by: [x] }
 risk INP03 on nowhere { status: accepted, until: 5, justification: 12 }
 """
-    model, diagnostics = check_text(text, "bad.tm")
+    model, diagnostics = check_text(text, "bad.tm", lint=False)
     assert any(d.severity == Severity.ERROR for d in diagnostics)
     found = lint(model, today=TODAY)
     assert all(d.code.startswith("TM") for d in found)
@@ -51,7 +51,7 @@ risk INP03 on nowhere { status: accepted, until: 5, justification: 12 }
 
 
 def test_default_today_is_the_real_date() -> None:
-    model, _ = check_text('model "M" { scope: "x", reviewed: 2000-01-01, review_every: 1d }\n', "m.tm")
+    model, _ = check_text('model "M" { scope: "x", reviewed: 2000-01-01, review_every: 1d }\n', "m.tm", lint=False)
     assert [d.code for d in lint(model, LintConfig(select=("TM104",)))] == ["TM104"]
 
 
@@ -89,7 +89,7 @@ def test_lint_never_crashes_on_odd_values(data: st.DataObject) -> None:
     for index in data.draw(st.lists(st.sampled_from(candidates), min_size=1, max_size=4)):
         key = lines[index].split(":", 1)[0]
         lines[index] = f"{key}: {data.draw(st.sampled_from(_ODD_VALUES))}"
-    model, _ = check_text("\n".join(lines), "examples/checkout.tm")
+    model, _ = check_text("\n".join(lines), "examples/checkout.tm", lint=False)
     for d in lint(model, today=TODAY):
         assert d.code.startswith("TM") and d.span.line >= 1
 
@@ -100,7 +100,7 @@ def test_a_flow_to_an_undeclared_name_gets_no_lint_findings() -> None:
     from tmdiag.lint import lint as run_lint
 
     model, found = check_text(
-        'boundary a { trust: high  process p }\nboundary b { trust: high  datastore db }\np -> dbb "typo"\n'
+        'boundary a { trust: high  process p }\nboundary b { trust: high  datastore db }\np -> dbb "typo"\n', lint=False
     )
     assert [d.code for d in found] == ["E101"]
     assert [d for d in run_lint(model) if d.span.line == 3] == []

@@ -57,7 +57,7 @@ def test_load_missing_file_raises_tm_error(tmp_path: Path) -> None:
 
 
 def test_check_file_never_raises_for_bad_input() -> None:
-    model, diagnostics = tmdiag.check_file("dsl/conformance/invalid/e001-recovery.tm")
+    model, diagnostics = tmdiag.check_file("dsl/conformance/invalid/e001-recovery.tm", lint=False)
     assert model is not None
     assert [d.code for d in diagnostics] == ["E001"] * 4
     # the good statements around the broken ones still load, and so do statements whose block only
@@ -65,6 +65,30 @@ def test_check_file_never_raises_for_bad_input() -> None:
     assert {d.id for d in model.data} == {"card", "order"}
     assert {e.id for e in model.elements} == {"customer", "web", "db"}
     assert model.data_asset("order").attributes == ()
+
+
+def test_check_file_reports_what_tmdiag_check_reports(tmp_path: Path) -> None:
+    # the lint rules included, as `tmdiag check` runs them (a regression: the API once skipped them)
+    import json
+    import subprocess
+    import sys
+
+    model = tmp_path / "tiny.tm"
+    model.write_text(
+        'actor user "User"\nprocess web "Web"\nuser -> web "Browse" { protocol: http }\n', encoding="utf-8"
+    )
+    _, diagnostics = tmdiag.check_file(model)
+    shown = subprocess.run(
+        [sys.executable, "-m", "tmdiag", "check", "--format", "json", str(model)], capture_output=True, text=True
+    )
+    assert [d.code for d in diagnostics] == [d["code"] for d in json.loads(shown.stdout)]
+    assert any(d.code.startswith("TM") for d in diagnostics)
+    _, validated = tmdiag.check_file(model, lint=False)
+    assert not any(d.code.startswith("TM") for d in validated)
+    from_text = tmdiag.check_text(model.read_text(encoding="utf-8"), "tiny.tm")[1]
+    assert [(d.code, d.message, d.span.line) for d in from_text] == [
+        (d.code, d.message, d.span.line) for d in diagnostics
+    ]
 
 
 def test_flows_are_numbered_in_model_order_with_replies() -> None:
@@ -160,5 +184,5 @@ def test_every_reply_of_a_named_flow_has_its_own_id() -> None:
     ],
 )
 def test_a_missing_standard_module_gets_a_hint_by_module_name(module: str, hint: str) -> None:
-    _, diagnostics = tmdiag.check_text(f'import "{module}"\nactor a', "m.tm")
+    _, diagnostics = tmdiag.check_text(f'import "{module}"\nactor a', "m.tm", lint=False)
     assert [(d.code, d.hint) for d in diagnostics] == [("E301", hint)]

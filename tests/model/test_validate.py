@@ -9,7 +9,7 @@ from tmdiag.model import schema
 
 
 def ingress_messages(rule: str) -> list[str]:
-    _, diagnostics = check_text(f'process web {{ ingress: ["{rule}"] }}', "m.tm")
+    _, diagnostics = check_text(f'process web {{ ingress: ["{rule}"] }}', "m.tm", lint=False)
     return [d.message for d in diagnostics if d.code == "E202"]
 
 
@@ -38,12 +38,12 @@ RULE = 'process p\nrule INP02 "Mine" { targets: [process], when: true }\n'
 @pytest.mark.parametrize("header", ["", 'model "M" { }\n', 'model "M" { rules: extend }\n'])
 def test_a_rule_may_not_take_a_pytm_threat_id_while_the_library_stays(header: str) -> None:
     # without a header the library stays too (`rules: extend` is the default)
-    _, diagnostics = check_text(header + RULE, "m.tm")
+    _, diagnostics = check_text(header + RULE, "m.tm", lint=False)
     assert [(d.code, d.message) for d in diagnostics] == [("E102", "rule id `INP02` is a pytm threat id")]
 
 
 def test_a_rule_may_take_a_pytm_threat_id_when_it_replaces_the_library() -> None:
-    _, diagnostics = check_text('model "M" { rules: replace }\n' + RULE, "m.tm")
+    _, diagnostics = check_text('model "M" { rules: replace }\n' + RULE, "m.tm", lint=False)
     assert diagnostics == []
 
 
@@ -57,7 +57,7 @@ def test_a_rule_may_take_a_pytm_threat_id_when_it_replaces_the_library() -> None
 )
 def test_a_name_may_not_take_the_id_of_an_unnamed_flow(text: str, line: int) -> None:
     # ids are the targets of findings and decisions: one id, one thing
-    _, diagnostics = check_text(text, "m.tm")
+    _, diagnostics = check_text(text, "m.tm", lint=False)
     assert [(d.code, d.span.line) for d in diagnostics] == [("E102", line)]
     assert "which has no name of its own" in diagnostics[0].message
 
@@ -70,7 +70,7 @@ def test_a_name_may_not_take_the_id_of_an_unnamed_flow(text: str, line: int) -> 
     ],
 )
 def test_a_boolean_where_a_name_belongs_is_spelt_as_in_the_model(text: str, message: str) -> None:
-    _, diagnostics = check_text(text, "m.tm")
+    _, diagnostics = check_text(text, "m.tm", lint=False)
     assert [d.message.split(";")[0] for d in diagnostics] == [message]
 
 
@@ -98,7 +98,7 @@ def test_the_names_that_may_go_unquoted_are_string_attributes_of_the_schema() ->
     ],
 )
 def test_pytm_attribute_names_point_to_the_tm_attribute(statement: str, written: str, meant: str) -> None:
-    _, diagnostics = check_text(statement, "m.tm")
+    _, diagnostics = check_text(statement, "m.tm", lint=False)
     (d,) = [d for d in diagnostics if d.code == "E201"]
     assert d.message.startswith(f"unknown attribute `{written}`")
     assert d.fix is not None and d.fix.replacement == meant

@@ -24,7 +24,7 @@ def assert_inside(text: str, diagnostics: list[Diagnostic], path: str) -> None:
 
 def test_ten_thousand_nested_braces() -> None:
     text = "boundary b " + "{" * 10_000 + "}" * 10_000
-    _, diagnostics = check_text(text, "deep.tm")
+    _, diagnostics = check_text(text, "deep.tm", lint=False)
     assert [d.code for d in diagnostics] == ["E005"]
     assert diagnostics[0].span.column == 12 + 64  # the 65th `{`
 
@@ -33,13 +33,13 @@ def test_ten_thousand_nested_braces() -> None:
 def test_deep_lists_and_parentheses(opener: str) -> None:
     closer = {"[": "]", "(": ")"}[opener]
     text = "rule R1 { severity: high, targets: [flow], when: " + opener * 5000 + "x" + closer * 5000 + " }"
-    _, diagnostics = check_text(text, "deep.tm")
+    _, diagnostics = check_text(text, "deep.tm", lint=False)
     assert [d.code for d in diagnostics] == ["E005"]
 
 
 def test_long_not_chain_is_refused_not_recursed() -> None:
     text = "rule R1 { severity: high, targets: [flow], when: " + "not " * 5000 + "encrypted }"
-    _, diagnostics = check_text(text, "deep.tm")
+    _, diagnostics = check_text(text, "deep.tm", lint=False)
     assert [d.code for d in diagnostics] == ["E005"]
 
 
@@ -50,7 +50,7 @@ def test_ten_megabyte_file(tmp_path: Path) -> None:
     path = tmp_path / "big.tm"
     path.write_text("\n".join(lines), encoding="utf-8")
     assert path.stat().st_size > 10_000_000
-    model, diagnostics = check_file(path)
+    model, diagnostics = check_file(path, lint=False)
     assert model is not None
     assert [(d.code, d.span.line) for d in diagnostics] == [("E001", 5001)]
     assert len(model.elements) == 10_000
@@ -79,7 +79,7 @@ def test_ten_megabyte_file(tmp_path: Path) -> None:
 def test_hostile_bytes_never_raise(raw: bytes, tmp_path: Path) -> None:
     path = tmp_path / "hostile.tm"
     path.write_bytes(raw)
-    model, diagnostics = check_file(path)
+    model, diagnostics = check_file(path, lint=False)
     for d in diagnostics:
         rendered = render_text(d, model.sources if model else {})
         assert "\x1b" not in rendered  # escape sequences from the file never reach the terminal
@@ -102,7 +102,7 @@ def test_unreadable_file_is_a_diagnostic(tmp_path: Path, monkeypatch: pytest.Mon
                 return real_open(self, *args, **kwargs)  # type: ignore[arg-type]
 
             monkeypatch.setattr(Path, "open", refuse)
-        model, diagnostics = check_file(path)
+        model, diagnostics = check_file(path, lint=False)
         assert model is None
         assert [(d.code, d.message.endswith(": Permission denied")) for d in diagnostics] == [("E301", True)]
     finally:
@@ -110,7 +110,7 @@ def test_unreadable_file_is_a_diagnostic(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_missing_file_is_a_diagnostic(tmp_path: Path) -> None:
-    model, diagnostics = check_file(tmp_path / "nope.tm")
+    model, diagnostics = check_file(tmp_path / "nope.tm", lint=False)
     assert model is None
     assert [d.code for d in diagnostics] == ["E301"]
 
@@ -118,7 +118,7 @@ def test_missing_file_is_a_diagnostic(tmp_path: Path) -> None:
 def test_an_endless_device_is_read_up_to_the_limit_only() -> None:
     if not os.path.exists("/dev/zero"):
         pytest.skip("no /dev/zero")
-    model, diagnostics = check_file("/dev/zero")  # stat says 0 bytes; reading would never end
+    model, diagnostics = check_file("/dev/zero", lint=False)  # stat says 0 bytes; reading would never end
     assert model is None
     assert [(d.code, "larger than 64 MiB" in d.message) for d in diagnostics] == [("E301", True)]
 
@@ -128,10 +128,10 @@ def test_a_loop_of_symbolic_links_is_a_diagnostic(tmp_path: Path) -> None:
     (tmp_path / "a.tm").symlink_to(tmp_path / "b.tm")
     (tmp_path / "b.tm").symlink_to(tmp_path / "a.tm")
     (tmp_path / "m.tm").write_text('import "a.tm"\nactor x\n')
-    model, diagnostics = check_file(tmp_path / "m.tm")
+    model, diagnostics = check_file(tmp_path / "m.tm", lint=False)
     assert model is not None
     assert [(d.code, d.message, d.span.line) for d in diagnostics] == [
         ("E301", "cannot read import `a.tm`: a loop of symbolic links", 1)
     ]
-    model, diagnostics = check_file(tmp_path / "a.tm")  # named directly (the CLI says "no such file" first)
+    model, diagnostics = check_file(tmp_path / "a.tm", lint=False)  # named directly (the CLI says "no such file" first)
     assert model is None and [d.code for d in diagnostics] == ["E301"]

@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
     return parser
 
 
-def as_dict(rule: Rule) -> dict[str, str]:
+def as_dict(rule: Rule) -> dict[str, object]:
     return {
         "code": rule.code,
         "name": rule.name,
@@ -53,6 +53,7 @@ def as_dict(rule: Rule) -> dict[str, str]:
         "rationale": rule.rationale,
         "fix": rule.fix,
         "example": rule.example,
+        "risk": {"likelihood": rule.risk[0], "impact": rule.risk[1]} if rule.risk else None,
         "help_uri": help_uri(rule.code),
     }
 
@@ -71,7 +72,7 @@ def example_output(rule: Rule) -> str:
         from tmdiag.iac import read_example
 
         infrastructure = read_example(rule.example_iac)
-    model, _ = check_text(rule.example, "example.tm")
+    model, _ = check_text(rule.example, "example.tm", lint=False)
     found = [d for d in lint(model, LintConfig(), EXAMPLE_DATE, infrastructure) if d.code == rule.code]
     return "\n\n".join(render_text(d, model.sources) for d in found) + "\n"
 
@@ -91,6 +92,7 @@ def explain(rule: Rule, colour: bool = False) -> str:
     return (
         f"{bold}{rule.code} {rule.name}{reset}  ({rule.severity.label}; {rule.family} {rule.family_title})\n\n"
         f"{rule.summary}\n\n{bold}Why:{reset} {rule.rationale}\n\n{bold}How to fix:{reset} {rule.fix}\n\n"
+        f"{bold}Risk:{reset} {rule.risk_text}\n\n"
         f"{bold}Example that triggers it:{reset}\n\n{example}\n\n"
         f"{bold}{command} reports:{reset}\n\n{_indent(example_output(rule))}\n\n"
         f"{_suppress_line(rule)}\n"

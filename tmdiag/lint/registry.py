@@ -12,6 +12,10 @@ from tmdiag.lint.rule import CheckFn, Rule
 # helpUri of each rule in SARIF: the rule's page in this repository's docs.
 DOCS_URL = "https://github.com/tmdiag/tmdiag/blob/main/docs/rules/"
 
+# Codes of rules that were removed: never given to a new rule (docs/dev/rules.md). {code: why}
+RETIRED: dict[str, str] = {}
+RATINGS = ("very_low", "low", "medium", "high", "very_high")  # a rule's `risk`: (likelihood, impact)
+
 _RULES: dict[str, Rule] = {}
 _loaded = False
 
@@ -35,6 +39,10 @@ def rule(
     def register(check: CheckFn) -> CheckFn:
         if code in _RULES:
             raise ValueError(f"rule code {code} registered twice")
+        if code in RETIRED:
+            raise ValueError(f"rule code {code} is retired ({RETIRED[code]}); take a new one")
+        if risk is not None and not all(rating in RATINGS for rating in risk):
+            raise ValueError(f"rule {code}: risk={risk!r}; each of (likelihood, impact) is one of {RATINGS}")
         _RULES[code] = Rule(
             code, name, summary, Severity.parse(severity), rationale.strip(), fix.strip(), example.strip() + "\n",
             check, risk, example_iac.strip() + "\n" if example_iac else "",

@@ -61,6 +61,17 @@ class Rule:
     example_iac: str = ""  # TM7xx: the Terraform (main.tf) the example is compared with
 
     @property
+    def risk_text(self) -> str:
+        """How the register rates what the rule finds, in words."""
+        if self.risk is None:
+            return "not a risk: a finding about the model itself, not in the risk register"
+        likelihood, impact = (rating.replace("_", " ") for rating in self.risk)
+        return (
+            f"likelihood {likelihood}, impact {impact}: each finding joins the risk register, rated with the "
+            "target's exposure and data (docs/risk.md)"
+        )
+
+    @property
     def needs_infrastructure(self) -> bool:
         return bool(self.example_iac)
 

@@ -2,7 +2,7 @@
 `# expect: CODE`, or on the line after `# expect-below: CODE`) and `<CODE>/clean.tm` (no finding).
 Drift rules (TM7xx) compare the model with `<CODE>/main.tf`.
 
-Adding a rule means adding its module in tmdiag/lint/rules/ and these two fixtures.
+Adding a rule: docs/dev/rules.md (the function in its family module, these fixtures, docs, goldens).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ _EXPECT = re.compile(r"#\s*expect(?P<below>-below)?:\s*(?P<codes>(?:TM\d{3}\s*)+
 
 
 def _load(path: Path) -> Model:
-    model, diagnostics = check_file(path)
+    model, diagnostics = check_file(path, lint=False)
     errors = [f"{d.span.line}: {d.code} {d.message}" for d in diagnostics if d.severity >= Severity.ERROR]
     assert model is not None and not errors, f"{path} does not validate: {errors}"
     return model
@@ -84,7 +84,29 @@ def test_drift_rules_find_nothing_without_infrastructure(rule: Rule) -> None:
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_documented_example_fires(rule: Rule) -> None:
-    model, diagnostics = check_text(rule.example, f"{rule.code}-example.tm")
+    model, diagnostics = check_text(rule.example, f"{rule.code}-example.tm", lint=False)
     assert not [d for d in diagnostics if d.severity >= Severity.ERROR], diagnostics
     infra = read_example(rule.example_iac) if rule.needs_infrastructure else None
     assert found(model, rule.code, infra), f"the example of {rule.code} does not trigger it"
+
+
+def test_a_retired_code_or_a_rating_off_the_scale_is_refused_at_registration(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tmdiag.lint import registry
+
+    monkeypatch.setitem(registry.RETIRED, "TM999", "merged into TM203")
+    with pytest.raises(ValueError, match="retired"):
+        registry.rule("TM999", "x", severity="info", summary="", rationale="", fix="", example="")(lambda m, c: [])
+    with pytest.raises(ValueError, match="likelihood, impact"):
+        registry.rule("TM998", "y", severity="info", summary="", rationale="", fix="", example="",
+                      risk=("high", "severe"))(lambda m, c: [])  # fmt: skip
+    assert not set(registry.RETIRED) & {r.code for r in RULES}
+
+
+def test_the_risk_rating_is_shown_where_the_rule_is_explained() -> None:
+    from tmdiag.cli.rules import as_dict, explain
+
+    risky = next(r for r in RULES if r.risk is not None)
+    assert f"likelihood {risky.risk[0].replace('_', ' ')}" in explain(risky)  # type: ignore[index]
+    assert as_dict(risky)["risk"] == {"likelihood": risky.risk[0], "impact": risky.risk[1]}  # type: ignore[index]
+    plain = next(r for r in RULES if r.risk is None)
+    assert "not a risk" in explain(plain) and as_dict(plain)["risk"] is None
