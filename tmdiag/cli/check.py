@@ -14,7 +14,16 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, expand_paths, silence_stdout, use_colour
+from tmdiag.cli._common import (
+    add_output_options,
+    codes,
+    date_arg,
+    error,
+    expand_paths,
+    silence_stdout,
+    use_colour,
+)
+from tmdiag.cli.drift import add_var_file_option
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.lint import lint
 from tmdiag.lint.config import FAIL_ON, ConfigError, LintConfig, load_config, read_config
@@ -39,10 +48,6 @@ rules: `tmdiag rules` lists them, `tmdiag rules TM203` explains one
 """
 
 
-def _codes(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
     parser = sub.add_parser(
         "check",
@@ -63,13 +68,13 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
     )
     parser.add_argument(
         "--select",
-        type=_codes,
+        type=codes,
         metavar="CODES",
         help="comma-separated rule codes or prefixes to run (replaces the config's select)",
     )
     parser.add_argument(
         "--ignore",
-        type=_codes,
+        type=codes,
         metavar="CODES",
         help="comma-separated rule codes or prefixes to skip (added to the config's ignore)",
     )
@@ -89,6 +94,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         help="also compare each model with this infrastructure (a folder of .tf files or `terraform show -json` "
         "output): the drift rules TM7xx, as `tmdiag drift` runs them",
     )
+    add_var_file_option(parser)
     add_output_options(parser)
     return parser
 
@@ -113,6 +119,9 @@ class _Configs:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.var_files and not args.against:
+        error("--var-file goes with --against (a folder of .tf files)")
+        return EXIT_ERROR
     files, missing = expand_paths(args.paths)
     for path in missing:
         error(f"no such file or folder: {path}")
@@ -132,13 +141,13 @@ def run(args: argparse.Namespace) -> int:
     if args.against:
         from tmdiag.cli.drift import read_terraform
 
-        infrastructure, problems, usable = read_terraform(args.against)
+        infrastructure, problems, usable = read_terraform(args.against, args.var_files)
         diagnostics.extend(problems)
         if not usable:
-            print_diagnostics(args, diagnostics, {}, 0)
+            print_diagnostics(args, diagnostics, infrastructure.texts, 0)
             return EXIT_ERROR
     shown: set[Diagnostic] = set()  # a file imported by several models named is reported once
-    sources: dict[str, str] = {}
+    sources: dict[str, str] = dict(infrastructure.texts) if infrastructure is not None else {}
     io_failure = failed = False
     for file in files:
         loaded = load(file)

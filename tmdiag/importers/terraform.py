@@ -13,7 +13,6 @@ The text is laid out by tmdiag's formatter.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ipaddress
 import itertools
 import re
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tmdiag.diagnostics import Diagnostic, Severity
-from tmdiag.iac import mapping, read
+from tmdiag.iac import VAR_FILE_HELP, mapping, read
 from tmdiag.iac.facts import Facts, IngressRule
 from tmdiag.iac.resources import Infrastructure, Ref, Resource, base_address
 from tmdiag.memory import gc_paused
@@ -290,7 +289,8 @@ class Drafter:
                     fact = self.facts.read_one(part, "min_tls", "@listener_tls")
                     if fact is None:
                         return None, None  # redirects only
-                    protocol = str(part.get("protocol") or "http").lower()
+                    written = part.get("protocol")
+                    protocol = written.lower() if isinstance(written, str) and written else PROTOCOLS.get(port, "tcp")
                     return protocol, str(fact.value) if fact.known else None
         return PROTOCOLS.get(port), None
 
@@ -361,6 +361,11 @@ class Drafter:
         out = [
             f"# Drafted by `tmdiag import terraform {source}`. Review it: add the data each flow carries, the team",
             "# and owners; facts tmdiag could not know are noted below, never guessed.",
+            *(
+                ["# Some input could not be read: see `Not read` at the end; this draft lacks what it declares."]
+                if any(d.severity >= Severity.ERROR for d in self.infra.problems)
+                else []
+            ),
             f"model {_quote(self.name)} {{ scope: {_quote(f'AWS resources in {source}')}, cloud: aws }}",
             "",
         ]
@@ -402,7 +407,9 @@ class Drafter:
                 unmapped.append(base)
             elif row.role != "element":
                 supporting.append(f"{base} ({row.noun})")
-        if supporting or unmapped or self.infra.skipped:
+        unread = [f"{d.span.path}:{d.span.line}: {d.message} (what it declares is missing above)"
+                  for d in self.infra.problems if d.severity >= Severity.ERROR]  # fmt: skip
+        if supporting or unmapped or self.infra.skipped or unread:
             yield ""
         if supporting:
             yield "# Read, not drawn (they shape the elements above, or are plumbing):"
@@ -410,9 +417,9 @@ class Drafter:
         if unmapped:
             yield "# Not mapped (tmdiag has no row for these resource types; see docs/iac.md):"
             yield from (f"#   {base}" for base in unmapped)
-        if self.infra.skipped:
+        if self.infra.skipped or unread:
             yield "# Not read:"
-            yield from (f"#   {line}" for line in self.infra.skipped)
+            yield from (f"#   {line}" for line in (*unread, *self.infra.skipped))
 
 
 def _internet(cidr: str) -> bool:
@@ -439,24 +446,17 @@ def draft(infra: Infrastructure, name: str, source: str, *, formatted: bool = Tr
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", help="the model's name (default: the folder or file name)")
+    parser.add_argument("--var-file", action="append", default=[], metavar="FILE", dest="var_files", help=VAR_FILE_HELP)
 
 
 def draft_from(args: argparse.Namespace) -> tuple[str | None, list[Diagnostic], dict[str, str]]:
     """The drafted text (None when nothing could be read), the problems met, and the sources to quote."""
     source = Path(args.source)
-    infra = read(source)
+    infra = read(source, tuple(args.var_files))
     problems = infra.problems
-    if any(p.code == "E502" for p in problems) or (problems and not infra.resources):
-        return None, problems, _sources(problems)
-    name = args.name or (source.resolve().name if source.is_dir() else source.stem)
-    return draft(infra, name, args.source), problems, _sources(problems)
-
-
-def _sources(problems: list[Diagnostic]) -> dict[str, str]:
-    """The text of the files diagnostics point into, so that they show the line and a caret."""
-    out: dict[str, str] = {}
-    for d in problems:
-        if d.severity >= Severity.INFO and d.span.in_file and d.span.path not in out:
-            with contextlib.suppress(OSError):
-                out[d.span.path] = Path(d.span.path).read_text(encoding="utf-8-sig", errors="replace")
-    return out
+    errors = [p for p in problems if p.severity >= Severity.ERROR]
+    if not infra.usable or (errors and not infra.resources):
+        return None, problems, infra.texts
+    folder = Path(infra.source)
+    name = args.name or (folder.resolve().name if folder.is_dir() else source.stem)
+    return draft(infra, name, infra.source), problems, infra.texts
