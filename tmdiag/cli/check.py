@@ -27,6 +27,7 @@ from tmdiag.cli.drift import add_var_file_option
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.lint import lint
 from tmdiag.lint.config import FAIL_ON, ConfigError, LintConfig, load_config, read_config
+from tmdiag.lint.drift import addresses as drift_links
 from tmdiag.output.diagnostics import render_json, render_text, summary
 from tmdiag.pipeline import load
 from tmdiag.register import as_decided, lint_decisions
@@ -149,8 +150,10 @@ def run(args: argparse.Namespace) -> int:
     shown: set[Diagnostic] = set()  # a file imported by several models named is reported once
     sources: dict[str, str] = dict(infrastructure.texts) if infrastructure is not None else {}
     io_failure = failed = False
-    for file in files:
-        loaded = load(file)
+    every = [(file, load(file)) for file in files]
+    # one infrastructure, several models: what one links, the others need not report as unmodeled (TM708)
+    links = {file: drift_links(loaded.model) for file, loaded in every if infrastructure and loaded.model}
+    for file, loaded in every:
         model, found = loaded.model, list(loaded.diagnostics)
         try:
             config = configs(file)
@@ -162,7 +165,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             sources.update(model.sources)
             if not args.no_lint and not any(d.code.startswith("E0") for d in found):
-                linted = as_decided(model, lint(model, config, today, infrastructure), today)
+                elsewhere = {a for other, named in links.items() if other != file for a in named}
+                linted = as_decided(model, lint(model, config, today, infrastructure, elsewhere), today)
                 if not any(d.severity >= Severity.ERROR for d in found):  # decisions on lint rules: stale?
                     linted += lint_decisions(model, linted, today)
                 found = sorted(found + linted, key=lambda d: (*d.sort_key, d.message))

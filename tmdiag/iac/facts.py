@@ -33,6 +33,7 @@ TLS_POLICIES = {
 DEFAULT_TLS_POLICY = "ELBSecurityPolicy-2016-08"  # what AWS applies when a listener names none
 _POLICY_VERSION = re.compile(r"(?:TLS13|TLS|FS)-1-([0-3])")
 WORLD = ("0.0.0.0/0", "::/0")
+NOT_SET = "not set, so AWS's default applies, which the configuration does not show"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Fact:
     value: Any  # bool, a string, or UNKNOWN
     resource: Resource  # evidence
     path: str = ""  # the attribute it was read from
+    why: str = ""  # why it is what it is, when the attribute alone does not say (a default, a neighbour)
 
     @property
     def span(self) -> Span:
@@ -49,6 +51,10 @@ class Fact:
     @property
     def known(self) -> bool:
         return not is_unknown(self.value)
+
+    def unknown_because(self) -> str:
+        """Why the value is not known, in words: `known only after apply` unless the reader said more."""
+        return self.why or "known only after apply"
 
 
 @dataclass(frozen=True)
@@ -179,9 +185,16 @@ class Facts:
         if ">" in path and "=" not in path:
             path, _, threshold = path.partition(">")
             value = resource.get(path)
+            if value is None and default:
+                value = float(default)
+            if value is None:  # the provider or AWS picks a value: not known from the configuration
+                return Fact(name, UNKNOWN, resource, path, NOT_SET)
             if is_unknown(value):
                 return Fact(name, UNKNOWN, resource, path)
-            number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+            try:
+                number = float(value) if not isinstance(value, bool) else 0.0
+            except (TypeError, ValueError):
+                return Fact(name, UNKNOWN, resource, path)
             return Fact(name, number > float(threshold), resource, path)
         if "=" in path:
             path, _, wanted = path.partition("=")
@@ -339,6 +352,25 @@ def _sqs_encrypted(facts: Facts, resource: Resource, name: str, _: str) -> Fact:
     return Fact(name, managed is not False, resource, "sqs_managed_sse_enabled")  # on by default since 2022
 
 
+def _public_ip(facts: Facts, resource: Resource, name: str, _: str) -> Fact:
+    """An EC2 instance's public address: `associate_public_ip_address`, else its subnet's
+    `map_public_ip_on_launch` (what AWS applies when the instance does not say)."""
+    value = resource.get("associate_public_ip_address")
+    if value is not None:
+        return Fact(name, truthy(value), resource, "associate_public_ip_address")
+    subnet = resource.get("subnet_id")
+    if subnet is None:
+        why = "not known from the configuration: without `subnet_id` the default VPC's subnet decides"
+        return Fact(name, UNKNOWN, resource, "subnet_id", why)
+    subnets = facts.targets(subnet.address) if isinstance(subnet, Ref) else []  # several: one of a for_each
+    mapped = [truthy(s.get("map_public_ip_on_launch", False)) for s in subnets]
+    if not subnets or any(is_unknown(m) for m in mapped) or len(set(mapped)) > 1:
+        why = "not known from the configuration: it is not set, and its subnet's default is not known"
+        return Fact(name, UNKNOWN, resource, "subnet_id", why)
+    return Fact(name, mapped[0], subnets[0], "map_public_ip_on_launch",
+                f"`{resource.address}` does not set `associate_public_ip_address`: its subnet decides")  # fmt: skip
+
+
 def tls_of_policy(policy: Any) -> Any:
     if is_unknown(policy):
         return UNKNOWN
@@ -366,8 +398,15 @@ def _listener_tls(facts: Facts, resource: Resource, name: str, _: str) -> Fact |
 
 
 def _trail_logging(facts: Facts, resource: Resource, name: str, _: str) -> Fact:
-    value = resource.get("enable_logging")
-    return Fact(name, True if value is None else truthy(value), resource, "enable_logging")
+    """A trail that logs every region: `enable_logging` (default true) and `is_multi_region_trail` (default false)."""
+    logging = resource.get("enable_logging")
+    logging = True if logging is None else truthy(logging)
+    if logging is not True:
+        return Fact(name, logging, resource, "enable_logging", "" if is_unknown(logging) else "does not log")
+    regions = resource.get("is_multi_region_trail")
+    regions = False if regions is None else truthy(regions)
+    why = "logs only its own region" if regions is False else ""
+    return Fact(name, regions, resource, "is_multi_region_trail", why)
 
 
 def policy_statements(policy: Any) -> Any:
@@ -482,6 +521,7 @@ def _any(values: list[Any]) -> Any:
 
 FACT_READERS: dict[str, Reader] = {
     "runtime": _runtime,
+    "public_ip": _public_ip,
     "has": _has,
     "sqs_encrypted": _sqs_encrypted,
     "listener_tls": _listener_tls,

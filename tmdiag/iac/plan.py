@@ -183,6 +183,8 @@ def _read_module(
             local = f"{kind}.{item.get('name')}"
             expressions = config.resources.get(local, {})
             values = _with_references(values, expressions, config)
+            if local in config.resources:  # computed, not configured: the provider's or AWS's default
+                values = {k: None if is_unknown(v) and k not in expressions else v for k, v in values.items()}
         infra.add(Resource(address, kind, values, locations.span(address), ids=ids_of(kind, values)))
     for child in module.get("child_modules") or []:
         if isinstance(child, dict):

@@ -149,8 +149,9 @@ class Drafter:
             node.attributes.append(("kind", row.kind))
             public = self.facts.fact(resources, "public")
             node.attributes.append(("trust", "low" if public is not None and public.value is True else "medium"))
-            if public is not None and public.value is True:
-                node.attributes.append(("public", "true"))
+            if public is not None and public.value is True:  # not `public: true`: that would expose all inside
+                node.notes.append(f"gives instances launched here a public IP (`{public.path}`); "
+                                  "the elements inside say whether they are public")  # fmt: skip
             node.attributes.append(("iac", _list([base])))
             self.drawn.add(base)
             return
@@ -194,7 +195,7 @@ class Drafter:
 
     def note_unknown(self, node: _Node, fact: Any) -> None:
         if fact is not None and not fact.known:
-            node.notes.append(f"`{fact.name}` is known only after apply (`{fact.resource.address}` {fact.path})")
+            node.notes.append(f"`{fact.name}` is {fact.unknown_because()} (`{fact.resource.address}` {fact.path})")
 
     def ingress(self, resources: list[Resource]) -> list[IngressRule]:
         found: dict[tuple[str, str, str], IngressRule] = {}
@@ -217,11 +218,10 @@ class Drafter:
         trails = self.facts.fact(resources, "audit_log")
         if trails is not None and trails.known:
             node.attributes.append(("audit_log", "true" if trails.value is True else "false"))
+        elif trails is None:  # an organization's trail may log this account: set `audit_log` to what it does
+            node.notes.append("no CloudTrail trail in this configuration: set `audit_log:` to what logs the account")
         else:
-            node.attributes.append(("audit_log", "false"))
-            node.notes.append(
-                "no CloudTrail trail found" if trails is None else "trail logging is known only after apply"
-            )
+            node.notes.append(f"trail logging is {trails.unknown_because()} (`{trails.resource.address}`)")
         mfa = self.facts.fact([r for r in resources if r.type.startswith("aws_iam_")], "mfa")
         if mfa is not None and mfa.value is True:
             node.attributes.append(("mfa", "required"))
@@ -253,9 +253,12 @@ class Drafter:
             attributes.append(("tls", str(tls)))
         if encrypted:
             attributes.append(("encrypted", "true"))
-        if protocol in AUTHENTICATED or ("on_rds", "true") in self.nodes[sink].attributes:
-            attributes.append(("authenticated", "true"))  # the protocol or the service always authenticates
-        label = PROTOCOL_NAMES.get(protocol, protocol.upper()) + (f" {port_number}" if port_number is not None else "")
+        if protocol in AUTHENTICATED:
+            attributes.append(("authenticated", "true"))  # the protocol cannot carry data without it
+        ports = f" {port_number}" if port_number is not None else ""
+        if isinstance(port, tuple):
+            ports = " (all ports)" if port == (0, 65535) else f" {port[0]}-{port[1]}"
+        label = PROTOCOL_NAMES.get(protocol, protocol.upper()) + ports
         self.flows.append(_Flow(source, sink, label, attributes))
 
     def internet_flows(self) -> None:
@@ -267,17 +270,21 @@ class Drafter:
             for rule in rules:
                 source = self.client(rule.source)
                 for port in self.listener_ports(node, rule):
-                    self.add_flow(source, node.id, port, *self.listener_protocol(node, port))
+                    if isinstance(port, tuple):
+                        self.add_flow(source, node.id, port, "tcp")
+                    else:
+                        self.add_flow(source, node.id, port, *self.listener_protocol(node, port))
             if public is not None and public.value is True and not rules and node.kind == "datastore":
                 self.add_flow(self.client("0.0.0.0/0"), node.id, 443, "https")
 
-    def listener_ports(self, node: _Node, rule: IngressRule) -> list[int]:
-        """The ports a rule opens that something listens on (all of them when no listeners are known)."""
+    def listener_ports(self, node: _Node, rule: IngressRule) -> list[int | tuple[int, int]]:
+        """The ports a rule opens that something listens on; without known listeners the rule's port,
+        or its range as one (first, last) pair."""
         listeners = [p for r in node.resources for p in self.facts.parts(r) if p.type.endswith("_listener")]
         ports = [p.get("port") for p in listeners if isinstance(p.get("port"), int)]
         if ports:
             return [p for p in ports if rule.first_port <= p <= rule.last_port and self.serves(node, p)]
-        return [rule.first_port] if rule.first_port == rule.last_port else []
+        return [rule.first_port] if rule.first_port == rule.last_port else [(rule.first_port, rule.last_port)]
 
     def serves(self, node: _Node, port: int) -> bool:
         return self.listener_protocol(node, port)[0] is not None
