@@ -19,7 +19,7 @@ from tmdiag.lint.facts import attribute_span, flag, items, model_anchor
 from tmdiag.lint.registry import rule
 from tmdiag.lint.rule import Context, Hit
 from tmdiag.model import schema
-from tmdiag.model.nodes import Boundary, Element, Model, Node
+from tmdiag.model.nodes import Boundary, Element, Model, ModelInfo, Node
 
 _TF = """\
 resource "aws_security_group" "bastion" {
@@ -120,8 +120,8 @@ def link_unknown(model: Model, ctx: Context) -> Iterator[Hit]:
         hint = f"did you mean `{meant}`?" if meant else "remove the link, or link the resource that replaced it"
         if row is not None and row.role == "part" and row.absent:
             hint = f"without it, {row.absent}; {hint[0].lower()}{hint[1:]}"
-        yield Hit(link.span, f"`{link.node.id}` {verb} `{link.address}`{what}, which is not in `{found.infra.source}`",
-                  hint)  # fmt: skip
+        who = "the model" if isinstance(link.node, ModelInfo) else f"`{link.node.id}`"
+        yield Hit(link.span, f"{who} {verb} `{link.address}`{what}, which is not in `{found.infra.source}`", hint)
 
 
 def _type_of(address: str) -> str:
