@@ -233,3 +233,58 @@ def test_the_drafted_shop_loads(tmp_path: Path) -> None:
     path.write_text(draft(iac.read(SHOP), "shop", "infra"))
     model, diagnostics = check_file(path)
     assert model is not None and diagnostics == []
+
+
+# 13. Locations: a raw state, SARIF's related locations and source root, drift's --select/--ignore.
+def test_raw_state_points_at_each_resource() -> None:
+    state = FIXTURES / "state" / "terraform.tfstate"
+    lines = state.read_text().splitlines()
+    infra = iac.read(state)
+    where = {r.address: r.where.line for r in infra.resources}
+    assert len(set(where.values())) == len(where) - 1  # the two instances of one resource share its line
+    for resource in infra.resources:
+        assert f'"type": "{resource.type}"' in lines[resource.where.line - 1], resource.address
+        assert f'"name": "{resource.name.split("[")[0]}"' in lines[resource.where.line], resource.address
+
+
+def test_sarif_message_links_its_related_locations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    import jsonschema
+
+    infra = edited(tmp_path, "security.tf", "[var.admin_cidr]", '["0.0.0.0/0"]')
+    model = tmp_path / "shop.tm"
+    model.write_text(SHOP_TM)
+    assert main(["drift", str(model), "--terraform", str(infra), "--format", "sarif"]) == 1
+    log = json.loads(capsys.readouterr().out)
+    schema = json.loads((Path(__file__).parents[1] / "lint" / "sarif-schema-2.1.0.json").read_text())
+    assert not list(jsonschema.Draft4Validator(schema).iter_errors(log))
+    (result,) = log["runs"][0]["results"]
+    assert result["message"]["text"].endswith("\nSee [`aws_security_group_rule.bastion_ssh` lets it in](0).")
+    assert 'add "0.0.0.0/0:22" to `ingress`' in result["message"]["text"]
+    assert result["relatedLocations"][0]["id"] == 0
+
+
+def test_sarif_escapes_brackets_and_names_the_root_once() -> None:
+    from tmdiag.diagnostics import Severity, Span
+    from tmdiag.output.sarif import render_sarif
+
+    finding = Diagnostic("TM708", "`x` is public", Span("m.tm", 1, 1, 1, 2), Severity.WARNING, 'iac: ["x"]')
+    import json
+
+    run = json.loads(render_sarif([finding], root=Path("/")))["runs"][0]
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///"
+    assert run["results"][0]["message"]["text"] == '`x` is public\nHelp: iac: \\["x"\\]'
+
+
+def test_drift_select_and_ignore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    infra = edited(tmp_path, "security.tf", "[var.admin_cidr]", '["0.0.0.0/0"]')
+    model = tmp_path / "shop.tm"
+    model.write_text(SHOP_TM)
+    args = ["drift", str(model), "--terraform", str(infra)]
+    assert main([*args, "--ignore", "TM702"]) == 0
+    assert main([*args, "--select", "TM703,TM704"]) == 0
+    assert main([*args, "--select", "TM702"]) == 1
+    capsys.readouterr()
+    assert main([*args, "--select", "TM4"]) == 2
+    assert "runs the drift rules (TM7xx)" in capsys.readouterr().err
