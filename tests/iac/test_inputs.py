@@ -121,3 +121,12 @@ def test_a_file_that_does_not_parse_is_listed_in_the_draft(tmp_path: Path, capsy
     assert "# Some input could not be read: see `Not read` at the end" in text
     assert f"# Not read:\n#   {BAD}/partial/security.tf:8: HCL syntax error: unexpected `}}`" in text
     assert 'boundary main "VPC main"' in text
+
+
+def test_import_help_speaks_to_users(capsys: pytest.CaptureFixture[str]) -> None:
+    for args in (["import", "--help"], ["import", "terraform", "--help"]):
+        with pytest.raises(SystemExit):
+            main(args)
+        text = capsys.readouterr().out
+        assert "add_arguments" not in text and "tmdiag.importers" not in text and "draft_from" not in text
+        assert ".tf.json" in text

@@ -153,7 +153,7 @@ CLOUD = (
     Attr(
         "ingress",
         INGRESS,
-        'Inbound network rules as `"CIDR:port"` or `"CIDR:from-to"`.',
+        'Inbound network rules as `"CIDR:port"`, `"CIDR:from-to"` or `"CIDR:*"` (every port).',
         (),
         example='["10.0.1.0/24:5432"]',
     ),
