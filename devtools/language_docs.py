@@ -46,7 +46,7 @@ def type_words(attr: schema.Attr) -> str:
         schema.REFS: f"list of {ref} ids",
         schema.STRS: "list of strings",
         schema.TLS: "TLS version: " + " · ".join(f"`{v}`" for v in attr.values or schema.TLS_VERSIONS),
-        schema.INGRESS: 'list of `"CIDR:port"` / `"CIDR:from-to"`',
+        schema.INGRESS: 'list of `"CIDR:port"` / `"CIDR:from-to"` / `"CIDR:*"`',
         schema.PORT: "port `0`–`65535`",
         schema.ICON: "icon `provider.name`",
         schema.IDS: "list of threat ids",

@@ -13,7 +13,7 @@ from tmdiag.fmt import format_text
 from tmdiag.lint import lint
 from tmdiag.threats import analyze
 
-EXAMPLES = sorted(Path("examples").glob("*.tm"))
+EXAMPLES = sorted(Path("examples").rglob("*.tm"))  # examples/three-tier/model.tm too
 TODAY = datetime.date(2026, 11, 27)
 
 

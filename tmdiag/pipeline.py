@@ -27,7 +27,7 @@ from tmdiag.results import Finding, Summary, ThreatAnalysis
 from tmdiag.semantics import rules as rule_types
 
 if TYPE_CHECKING:
-    from tmdiag.iac import Infrastructure
+    from tmdiag.iac.resources import Infrastructure
     from tmdiag.loader import Files
     from tmdiag.register import Register
     from tmdiag.report import ReportInputs
@@ -136,13 +136,14 @@ def check(
         return tuple(found)
     from tmdiag.lint import lint as run_lint
     from tmdiag.lint import load_config
+    from tmdiag.lint.registry import judged_codes
     from tmdiag.register import as_decided, lint_decisions
 
     day = today or datetime.date.today()
     config = lint if isinstance(lint, LintConfig) else load_config(Path(model.path).resolve().parent)
     linted = as_decided(model, run_lint(model, config, day, infrastructure), day)
     if not any(d.severity >= Severity.ERROR for d in found):
-        linted += lint_decisions(model, linted, day)
+        linted += lint_decisions(model, linted, day, judged_codes(infrastructure is not None))
     return tuple(sorted(found + linted, key=lambda d: (*d.sort_key, d.message)))
 
 
@@ -184,10 +185,14 @@ def analyze(
     lint: LintConfig | bool = True,
     parity: bool = False,
     step: Step = no_progress,
+    infrastructure: Infrastructure | None = None,
 ) -> Analysis:
     """Threats (pytm's library and the model's rules, ranked, decided) and lint. `lint`: a
     configuration, True for the one nearest the model's file, False to skip linting. `parity`:
-    pytm's own conditions and `check()`, exactly; no errata, no facts closing threats."""
+    pytm's own conditions and `check()`, exactly; no errata, no facts closing threats.
+    `infrastructure` (`tmdiag.iac.read`): also compare the model with it (the TM7xx drift rules), so
+    that drift which is a risk (an open port, public in reality, encryption or logging off) joins the
+    register; without it, decisions on drift rules are not judged."""
     from tmdiag.threats import analyze as enumerate_threats
 
     model = source.require() if isinstance(source, Loaded) else source
@@ -200,16 +205,18 @@ def analyze(
     from tmdiag import register
     from tmdiag.lint import lint as run_lint
     from tmdiag.lint import load_config
+    from tmdiag.lint.registry import judged_codes
 
     step("Linting…")
     config = lint if isinstance(lint, LintConfig) else load_config(Path(model.path).resolve().parent)
     # Every rule: `select`/`ignore` shape the `check` gate, not the register (a risk leaves the
     # register by a decision with an owner, or an inline suppression with a reason).
     config = dataclasses.replace(config, select=("TM",), ignore=())
-    found = tuple(run_lint(model, config, today=day))
+    found = tuple(run_lint(model, config, today=day, infrastructure=infrastructure))
     if parity:  # pytm's findings only; the lint findings stay diagnostics
         return Analysis(model, day, threats, found, parity=True)
-    return Analysis(model, day, threats, found, register.build(model, threats, found, day))
+    judged = judged_codes(compared=infrastructure is not None)
+    return Analysis(model, day, threats, found, register.build(model, threats, found, day, judged=judged))
 
 
 @dataclass(frozen=True)

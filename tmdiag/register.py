@@ -77,12 +77,15 @@ def as_decided(model: n.Model, lint: Sequence[Diagnostic], today: datetime.date)
     return out
 
 
-def lint_decisions(model: n.Model, lint: Sequence[Diagnostic], today: datetime.date) -> list[Diagnostic]:
+def lint_decisions(model: n.Model, lint: Sequence[Diagnostic], today: datetime.date,
+                   judged: Callable[[str], bool] = lambda code: True) -> list[Diagnostic]:  # fmt: skip
     """Stale or expired decisions on lint rules (`risk TM401 on …`), judged without the threats:
-    what `tmdiag check` can tell about decisions (the others need the threat enumeration)."""
+    what `tmdiag check` can tell about decisions (the others need the threat enumeration).
+    `judged`: which of the lint rules ran (drift rules only with infrastructure)."""
     if not any(threatlib.is_lint_code(risk.id) for risk in model.risks):
         return []
-    register = build(model, ThreatAnalysis((), ()), lint, today, judged=threatlib.is_lint_code)
+    register = build(model, ThreatAnalysis((), ()), lint, today,
+                     judged=lambda code: threatlib.is_lint_code(code) and judged(code))  # fmt: skip
     return list(register.diagnostics)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 FIXTURES = Path(__file__).parent / "fixtures"
-THREE_TIER = FIXTURES / "three-tier"
+THREE_TIER = Path(__file__).parents[2] / "examples" / "three-tier" / "infra"  # the shipped example
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ MUTATIONS = (
 
 
 def copy_fixture(target: Path, *mutations: Mutation) -> Path:
-    folder = target / "three-tier"
+    folder = target / "three-tier"  # the tests name the copy as they named the fixture
     shutil.copytree(THREE_TIER, folder)
     for mutation in mutations:
         path = folder / mutation.file

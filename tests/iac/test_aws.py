@@ -136,8 +136,8 @@ def test_cli_reports_the_live_resource(
     ]
     assert main(args) == 1
     out = capsys.readouterr().out
-    assert "error[TM706]: `aws` claims `audit_log: true` but `aws_cloudtrail.main` is off" in out
-    assert f"= note: `aws_cloudtrail.main` is off: aws:{aws_world.REGION} arn:aws:cloudtrail:" in out
+    assert "error[TM706]: `aws` claims `audit_log: true` but `aws_cloudtrail.main` does not log" in out
+    assert f"= note: `aws_cloudtrail.main` does not log: aws:{aws_world.REGION} arn:aws:cloudtrail:" in out
     assert main([*args, "--format", "sarif"]) == 1
     (result,) = json.loads(capsys.readouterr().out)["runs"][0]["results"]
     (logical,) = result["relatedLocations"][0]["logicalLocations"]

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tmdiag import iac
+from tmdiag.cli import main
 from tmdiag.iac.resources import UNKNOWN, Ref
 from tmdiag.importers.terraform import draft
 
@@ -65,10 +68,50 @@ def test_draft_notes_what_is_known_only_after_apply(tmp_path: Path) -> None:
     assert "#   aws_instance.web: `count` is not known before apply; read as one" in text
 
 
-def test_dynamic_blocks_are_unknown(tmp_path: Path) -> None:
+def test_dynamic_blocks(tmp_path: Path) -> None:
+    """Expanded when `for_each` is known (its iterator named by the label or `iterator`); one unknown
+    block beside the written ones when it is not."""
     infra = _read(tmp_path, {
-        "main.tf": 'resource "aws_security_group" "web" {\n  dynamic "ingress" {\n    for_each = var.rules\n'
-                   '    content {\n      from_port = ingress.value\n    }\n  }\n}\n',
+        "main.tf": 'variable "ports" {\n  default = [443, 8443]\n}\nvariable "cidrs" {}\n'
+                   'resource "aws_security_group" "web" {\n  dynamic "ingress" {\n    for_each = var.ports\n'
+                   '    content {\n      from_port = ingress.value\n      to_port = ingress.value\n'
+                   '      cidr_blocks = ["0.0.0.0/0"]\n    }\n  }\n'
+                   '  ingress {\n    from_port = 22\n    to_port = 22\n    cidr_blocks = ["10.0.0.0/8"]\n  }\n'
+                   '  dynamic "ingress" {\n    for_each = var.cidrs\n    iterator = c\n'
+                   '    content {\n      from_port = 80\n      to_port = 80\n'
+                   '      cidr_blocks = [c.value]\n    }\n  }\n}\n'
+                   'resource "aws_security_group" "keys" {\n  dynamic "ingress" {\n'
+                   '    for_each = { admin = "10.1.0.0/16" }\n    iterator = rule\n'
+                   '    content {\n      description = rule.key\n      cidr_blocks = [rule.value]\n    }\n  }\n}\n',
     })  # fmt: skip
     group = infra.resource("aws_security_group.web")
-    assert group is not None and group.values["ingress"] is UNKNOWN
+    assert group is not None
+    assert group.values["ingress"] == [
+        {"from_port": 443, "to_port": 443, "cidr_blocks": ["0.0.0.0/0"]},
+        {"from_port": 8443, "to_port": 8443, "cidr_blocks": ["0.0.0.0/0"]},
+        {"from_port": 22, "to_port": 22, "cidr_blocks": ["10.0.0.0/8"]},
+        UNKNOWN,
+    ]
+    assert group.span("ingress.1.from_port").line == 9 and group.span("ingress.3").line == 19
+    keys = infra.resource("aws_security_group.keys")
+    assert keys is not None and keys.values["ingress"] == [{"description": "admin", "cidr_blocks": ["10.1.0.0/16"]}]
+
+
+DYNAMIC = Path(__file__).parent / "fixtures" / "unknowns"
+
+
+def test_dynamic_and_unknown_values_never_crash_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The user's report: `dynamic "ingress"` crashed import, drift and check --against with a traceback."""
+    model = tmp_path / "model.tm"
+    model.write_text(
+        'model "m" { scope: "dynamic blocks", cloud: aws }\n'
+        'process lb "LB" { public: true, ingress: ["0.0.0.0/0:443"], iac: ["aws_lb.dynamic"] }\n'
+    )
+    assert main(["import", "terraform", str(DYNAMIC)]) == 0
+    assert 'ingress: ["0.0.0.0/0:443", "0.0.0.0/0:8443"]' in capsys.readouterr().out
+    commands = (["drift", str(model), "--terraform", str(DYNAMIC)], ["check", "--against", str(DYNAMIC), str(model)])
+    for command in commands:
+        assert main([*command, "--color", "never", "--select", "TM702,TM709"]) == 1
+        out = capsys.readouterr().out
+        assert 'error[TM702]: `lb` accepts "0.0.0.0/0:8443"' in out
+        assert "info[TM709]: `lb` claims `ingress`" in out

@@ -158,3 +158,11 @@ def test_mapping_table_in_the_docs_is_up_to_date() -> None:
 
     assert generate.stale(generate.REPO, [generate.IAC_MAPPING]) == [], "run `make docs` and commit docs/iac.md"
     assert "| `aws_db_instance` | element |" in (generate.REPO / "docs/iac.md").read_text(encoding="utf-8")
+
+
+def test_the_shipped_example_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
+    """examples/three-tier: the reviewed model passes lint and drift against its Terraform."""
+    model = THREE_TIER.parent / "model.tm"
+    assert main(["check", "--against", str(THREE_TIER), str(model)]) == 0
+    assert main(["drift", str(model), "--terraform", str(THREE_TIER)]) == 0
+    assert "All good" in capsys.readouterr().out

@@ -42,6 +42,11 @@ def use_colour(args: argparse.Namespace, stream: TextIO | None = None) -> bool:
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
 
 
+def codes(text: str) -> list[str]:
+    """`--select TM2,TM401`: rule codes or prefixes."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 def date_arg(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)

@@ -14,10 +14,21 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, expand_paths, silence_stdout, use_colour
+from tmdiag.cli._common import (
+    add_output_options,
+    codes,
+    date_arg,
+    error,
+    expand_paths,
+    silence_stdout,
+    use_colour,
+)
+from tmdiag.cli.drift import add_var_file_option
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.lint import lint
 from tmdiag.lint.config import FAIL_ON, ConfigError, LintConfig, load_config, read_config
+from tmdiag.lint.drift import addresses as drift_links
+from tmdiag.lint.registry import judged_codes
 from tmdiag.output.diagnostics import render_json, render_text, summary
 from tmdiag.pipeline import load
 from tmdiag.register import as_decided, lint_decisions
@@ -37,10 +48,6 @@ exit codes: 0 clean, 1 findings at or above --fail-on (validation errors always)
             2 usage, configuration or I/O error
 rules: `tmdiag rules` lists them, `tmdiag rules TM203` explains one
 """
-
-
-def _codes(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
@@ -63,13 +70,13 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
     )
     parser.add_argument(
         "--select",
-        type=_codes,
+        type=codes,
         metavar="CODES",
         help="comma-separated rule codes or prefixes to run (replaces the config's select)",
     )
     parser.add_argument(
         "--ignore",
-        type=_codes,
+        type=codes,
         metavar="CODES",
         help="comma-separated rule codes or prefixes to skip (added to the config's ignore)",
     )
@@ -89,6 +96,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         help="also compare each model with this infrastructure (a folder of .tf files or `terraform show -json` "
         "output): the drift rules TM7xx, as `tmdiag drift` runs them",
     )
+    add_var_file_option(parser)
     add_output_options(parser)
     return parser
 
@@ -113,6 +121,9 @@ class _Configs:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.var_files and not args.against:
+        error("--var-file goes with --against (a folder of .tf files)")
+        return EXIT_ERROR
     files, missing = expand_paths(args.paths)
     for path in missing:
         error(f"no such file or folder: {path}")
@@ -132,16 +143,18 @@ def run(args: argparse.Namespace) -> int:
     if args.against:
         from tmdiag.cli.drift import read_terraform
 
-        infrastructure, problems, usable = read_terraform(args.against)
+        infrastructure, problems, usable = read_terraform(args.against, args.var_files)
         diagnostics.extend(problems)
         if not usable:
-            print_diagnostics(args, diagnostics, {}, 0)
+            print_diagnostics(args, diagnostics, infrastructure.texts, 0)
             return EXIT_ERROR
     shown: set[Diagnostic] = set()  # a file imported by several models named is reported once
-    sources: dict[str, str] = {}
+    sources: dict[str, str] = dict(infrastructure.texts) if infrastructure is not None else {}
     io_failure = failed = False
-    for file in files:
-        loaded = load(file)
+    every = [(file, load(file)) for file in files]
+    # one infrastructure, several models: what one links, the others need not report as unmodeled (TM708)
+    links = {file: drift_links(loaded.model) for file, loaded in every if infrastructure and loaded.model}
+    for file, loaded in every:
         model, found = loaded.model, list(loaded.diagnostics)
         try:
             config = configs(file)
@@ -153,9 +166,10 @@ def run(args: argparse.Namespace) -> int:
         else:
             sources.update(model.sources)
             if not args.no_lint and not any(d.code.startswith("E0") for d in found):
-                linted = as_decided(model, lint(model, config, today, infrastructure), today)
+                elsewhere = {a for other, named in links.items() if other != file for a in named}
+                linted = as_decided(model, lint(model, config, today, infrastructure, elsewhere), today)
                 if not any(d.severity >= Severity.ERROR for d in found):  # decisions on lint rules: stale?
-                    linted += lint_decisions(model, linted, today)
+                    linted += lint_decisions(model, linted, today, judged_codes(infrastructure is not None))
                 found = sorted(found + linted, key=lambda d: (*d.sort_key, d.message))
         failed = failed or any(
             d.severity >= Severity.ERROR if d.code[0] == "E" else config.fails(d.severity) for d in found

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import sys
 from pathlib import Path
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error
+from tmdiag.cli._common import add_output_options, codes, date_arg, error
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.iac.resources import Infrastructure
 from tmdiag.lint import lint
@@ -56,22 +57,61 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         "--format", choices=("text", "json", "sarif", "github"), default="text", help="output format (default: text)"
     )
     parser.add_argument("--fail-on", choices=FAIL_ON, default=None, help="lowest severity that makes the exit code 1")
+    parser.add_argument("--select", type=codes, metavar="CODES",
+                        help="comma-separated TM7xx codes or prefixes to run (default: every drift rule)")  # fmt: skip
+    parser.add_argument("--ignore", type=codes, metavar="CODES", help="comma-separated codes or prefixes to skip")
+    add_var_file_option(parser)
     parser.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: the nearest)")
     parser.add_argument("--today", type=date_arg, metavar="DATE", help="date for the rules, YYYY-MM-DD")
     add_output_options(parser)
     return parser
 
 
-def read_terraform(path: str) -> tuple[Infrastructure, list[Diagnostic], bool]:
+def add_var_file_option(parser: argparse.ArgumentParser) -> None:
+    from tmdiag.iac import VAR_FILE_HELP
+
+    parser.add_argument("--var-file", action="append", default=[], metavar="FILE", dest="var_files", help=VAR_FILE_HELP)
+
+
+def add_against_option(parser: argparse.ArgumentParser) -> None:
+    """`--against PATH` for the commands that build the risk register (`threats`, `report`)."""
+    parser.add_argument("--against", metavar="PATH",
+                        help="also compare the model with this infrastructure (a folder of .tf files or `terraform "
+                        "show -json` output): drift that is a risk (TM702-TM708) joins the register")  # fmt: skip
+    add_var_file_option(parser)
+
+
+def read_against(args: argparse.Namespace, consequence: str) -> Infrastructure | None:
+    """The infrastructure `--against` names (None without it). Its problems go to stderr; nothing to
+    read is exit 2 and a file that does not parse exit 1 (raised as Exit): a register that silently
+    misses the drift in that file would look clean."""
+    from tmdiag.cli._common import Exit, use_colour
+    from tmdiag.output.diagnostics import render_text
+
+    if args.var_files and not args.against:
+        error("--var-file goes with --against (a folder of .tf files)")
+        raise Exit(EXIT_ERROR)
+    if not args.against:
+        return None
+    infra, problems, usable = read_terraform(args.against, args.var_files)
+    colour = use_colour(args, sys.stderr)
+    for problem in problems:
+        print(render_text(problem, infra.texts, colour) + "\n", file=sys.stderr)
+    if not usable or any(p.severity >= Severity.ERROR for p in problems):
+        error(f"cannot compare with {args.against} ({consequence})")
+        raise Exit(EXIT_ERROR if not usable else EXIT_FINDINGS)
+    return infra
+
+
+def read_terraform(path: str, var_files: list[str] | None = None) -> tuple[Infrastructure, list[Diagnostic], bool]:
     """The infrastructure, the problems met reading it, and whether it can be compared with at all."""
     from tmdiag.iac import read
 
     try:
-        infra = read(path)
+        infra = read(path, tuple(var_files or ()))
     except ImportError as missing:  # python-hcl2 is a dependency; a broken install says so plainly
         raise SystemExit(f"tmdiag: error: cannot read Terraform: {missing}") from None
-    usable = not any(p.code == "E502" for p in infra.problems)
-    return infra, list(infra.problems), usable
+    return infra, list(infra.problems), infra.usable
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,9 +120,16 @@ def run(args: argparse.Namespace) -> int:
     if not args.aws and (args.state or args.profile or args.region):
         error("--state, --profile and --region go with --aws")
         return EXIT_ERROR
+    if args.aws and args.var_files:
+        error("--var-file goes with --terraform (a folder of .tf files)")
+        return EXIT_ERROR
+    if args.select and not any(c.upper().startswith("TM7") for c in args.select):
+        error("--select: `tmdiag drift` runs the drift rules (TM7xx); `tmdiag check --against` runs the others too")
+        return EXIT_ERROR
     try:
         base = read_config(args.config) if args.config else load_config(Path(args.model))
-        config = base.with_options(select=["TM7", "TM9"], fail_on=args.fail_on)
+        selected = [c for c in (args.select or ["TM7"]) if c.upper().startswith("TM7")]
+        config = base.with_options(select=[*selected, "TM9"], ignore=args.ignore, fail_on=args.fail_on)
     except ConfigError as problem:
         error(str(problem))
         return EXIT_ERROR
@@ -99,13 +146,13 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_ERROR
         problems, usable = list(infra.problems), True
     else:
-        infra, problems, usable = read_terraform(args.terraform)
+        infra, problems, usable = read_terraform(args.terraform, args.var_files)
     if not usable:
-        print_diagnostics(args, problems, {}, 1)
+        print_diagnostics(args, problems, infra.texts, 1)
         return EXIT_ERROR
     drift = lint(model, config, args.today or datetime.date.today(), infra)
     diagnostics = problems + drift
-    print_diagnostics(args, diagnostics, model.sources, 1)
+    print_diagnostics(args, diagnostics, {**infra.texts, **model.sources}, 1)
     failed = any(p.severity >= Severity.ERROR for p in problems) or any(config.fails(d.severity) for d in drift)
     return EXIT_FINDINGS if failed else EXIT_OK
 

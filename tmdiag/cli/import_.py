@@ -23,7 +23,10 @@ from tmdiag.output.files import write_atomic
 
 # format -> (module, one line of help)
 FORMATS = {
-    "terraform": ("tmdiag.importers.terraform", "a folder of .tf files, or a plan or state (`terraform show -json`)"),
+    "terraform": (
+        "tmdiag.importers.terraform",
+        "a folder of .tf/.tf.json files, or a plan or state (`terraform show -json`)",
+    ),
     "otm": ("tmdiag.importers.otm", "an Open Threat Model (OTM 0.2.0) JSON document; - reads stdin"),
 }
 
@@ -33,6 +36,7 @@ examples:
   terraform show -json plan.out > plan.json
   tmdiag import terraform plan.json -o model.tm       draft from a plan (values known after apply are noted)
   tmdiag import terraform infra/                      print the draft
+  tmdiag import terraform infra/ --var-file prod.tfvars   with one environment's variable values
   tmdiag import otm model.otm.json -o model.tm        draft from OTM (IriusRisk, Threat Dragon, StartLeft, …)
   tmdiag export model.tm --to otm | tmdiag import otm - -o again.tm
 
@@ -44,11 +48,21 @@ exit codes: 0 drafted, 1 drafted but some input could not be read (diagnostics o
 """
 
 
+DESCRIPTION = """\
+Draft a .tm model from another description of the system, laid out as `tmdiag fmt` writes it:
+  terraform  a folder of .tf/.tf.json files (local modules followed), or the JSON of `terraform show -json`
+             for a plan or a state; docs/iac.md
+  otm        an Open Threat Model JSON document (IriusRisk, Threat Dragon, StartLeft, `tmdiag export`)
+What the source says that tmdiag cannot draw is listed in comments at the end of the draft; nothing
+is written when the source cannot be read at all.
+"""
+
+
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
     parser = sub.add_parser(
         "import",
         help="draft a model from infrastructure as code (terraform) or an Open Threat Model (otm)",
-        description=__doc__,
+        description=DESCRIPTION,
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

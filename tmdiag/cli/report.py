@@ -14,9 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tmdiag.cli import EXIT_ERROR, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, progress, try_load
+from tmdiag.cli._common import Exit, add_output_options, date_arg, error, progress, try_load
+from tmdiag.cli.drift import add_against_option, read_against
 
 if TYPE_CHECKING:
+    from tmdiag.iac.resources import Infrastructure
     from tmdiag.lint.config import LintConfig
     from tmdiag.pipeline import Loaded
 
@@ -28,9 +30,10 @@ examples:
   tmdiag report model.tm -o out --template my-templates/   your own report.html.j2 / report.md.j2
   tmdiag report model.tm -o out --no-diagram         skip Graphviz (fast, for CI on huge models)
   tmdiag report model.tm -o out --watch              rebuild on every change of the model or its imports
+  tmdiag report model.tm -o out --against infra/     the register with drift from the Terraform (docs/iac.md)
 
-exit codes: 0 report written, 1 the model has errors (nothing written), 2 usage, configuration, I/O or
-template error
+exit codes: 0 report written, 1 the model (or --against's Terraform) has errors (nothing written),
+            2 usage, configuration, I/O or template error
 """
 
 
@@ -65,6 +68,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
     parser.add_argument("--format", choices=("text", "json"), default="text", help="what to print when done")
     parser.add_argument("--watch", action="store_true",
                         help="rebuild when the model or an imported file changes; Ctrl-C stops (exit 0)")  # fmt: skip
+    add_against_option(parser)
     add_output_options(parser)
     return parser
 
@@ -72,6 +76,9 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
 def run(args: argparse.Namespace) -> int:
     if args.template is not None and not args.template.is_dir():
         error(f"no such template folder: {args.template}")
+        return EXIT_ERROR
+    if args.against and args.pytm_parity:
+        error("--against compares with the drift rules, which --pytm-parity leaves out of the register")
         return EXIT_ERROR
     if args.watch:
         from tmdiag.cli._watch import watch
@@ -94,17 +101,24 @@ def _build(args: argparse.Namespace) -> tuple[int, list[str]]:
     loaded, code = try_load(args, args.path, f"no report written{kept}")
     if loaded is None or code:
         return code, list(loaded.sources) if loaded is not None else []
-    return _report(args, loaded, today, config), list(loaded.sources)
+    try:
+        infra = read_against(args, f"no report written{kept}")
+    except Exit as stop:
+        return stop.code, list(loaded.sources)
+    return _report(args, loaded, today, config, infra), list(loaded.sources)
 
 
-def _report(args: argparse.Namespace, loaded: Loaded, today: datetime.date, config: LintConfig) -> int:
+def _report(
+    args: argparse.Namespace, loaded: Loaded, today: datetime.date, config: LintConfig, infra: Infrastructure | None
+) -> int:
     from tmdiag import pipeline
     from tmdiag.lint.config import ConfigError
     from tmdiag.report import ReportError, write_report
 
     try:
         with progress(args) as step:
-            analysis = pipeline.analyze(loaded, today=today, lint=config, parity=args.pytm_parity, step=step)
+            analysis = pipeline.analyze(loaded, today=today, lint=config, parity=args.pytm_parity, step=step,
+                                        infrastructure=infra)  # fmt: skip
             built = pipeline.report(analysis, template=args.template, generated=args.date,
                                     draw=not args.no_diagram, step=step)  # fmt: skip
     except (ReportError, ConfigError, OSError) as problem:

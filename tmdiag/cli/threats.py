@@ -17,6 +17,7 @@ from typing import TextIO
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from tmdiag.cli._common import add_output_options, date_arg, error, load_model, progress, use_colour
+from tmdiag.cli.drift import add_against_option, read_against
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.output import threats_json
 from tmdiag.output.diagnostics import render_text, summary
@@ -39,6 +40,7 @@ examples:
   tmdiag threats model.tm --format csv > threats.csv
   tmdiag threats model.tm --format github > issues.json   the plan as issues, one per owner
   tmdiag threats model.tm --pytm-parity                 exactly what raw pytm 1.4 finds
+  tmdiag threats model.tm --against infra/              with drift from the Terraform (open ports, …)
 """
 
 
@@ -74,6 +76,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
                              "no facts closing threats (docs/threats.md)")  # fmt: skip
     parser.add_argument("-e", "--evidence", action="store_true",
                         help="text: print each finding's evidence and risk explanation under its row")  # fmt: skip
+    add_against_option(parser)
     add_output_options(parser)
     return parser
 
@@ -90,11 +93,16 @@ def run(args: argparse.Namespace) -> int:
     from tmdiag import pipeline
     from tmdiag.lint.config import ConfigError
 
-    loaded = load_model(args, args.path, "no threats enumerated")
     lint = not (args.no_lint or args.pytm_parity)  # parity: pytm's findings only
+    if args.against and not lint:
+        error("--against compares with the drift rules, which --no-lint and --pytm-parity leave out")
+        return EXIT_ERROR
+    loaded = load_model(args, args.path, "no threats enumerated")
+    infra = read_against(args, "no threats enumerated")
     try:
         with progress(args) as step:
-            analysis = pipeline.analyze(loaded, today=args.today, lint=lint, parity=args.pytm_parity, step=step)
+            analysis = pipeline.analyze(loaded, today=args.today, lint=lint, parity=args.pytm_parity, step=step,
+                                        infrastructure=infra)  # fmt: skip
     except ConfigError as problem:
         error(str(problem))
         return EXIT_ERROR

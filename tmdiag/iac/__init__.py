@@ -11,29 +11,62 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tmdiag.diagnostics import Diagnostic, Span
+from tmdiag.diagnostics import Diagnostic, Severity, Span
 from tmdiag.iac.resources import UNKNOWN, Infrastructure, Ref, Resource
 from tmdiag.memory import gc_paused
 
-__all__ = ["UNKNOWN", "Infrastructure", "Ref", "Resource", "read"]
+__all__ = ["UNKNOWN", "VAR_FILE_HELP", "Infrastructure", "Ref", "Resource", "read"]
+
+VAR_FILE_HELP = (
+    "with a folder of .tf files: a .tfvars or .tfvars.json file giving variables values, read after "
+    "terraform.tfvars and *.auto.tfvars (repeatable, as `terraform plan -var-file`)"
+)
 
 
-def read(path: str | Path) -> Infrastructure:
-    """Resources from a folder of `.tf` files or a plan/state JSON file; problems as E501 diagnostics."""
+def read(path: str | Path, var_files: tuple[str | Path, ...] = ()) -> Infrastructure:
+    """Resources from a folder of `.tf`/`.tf.json` files or a plan/state JSON file; problems as E5xx
+    diagnostics. `var_files` (`.tfvars`, `.tfvars.json`) give a folder's variables values, as
+    `terraform plan -var-file` does."""
     with gc_paused():  # many young objects, no cycles: collections would only re-scan them
-        return _read(Path(path), str(path))
+        return _read(Path(path), str(path), tuple(Path(p) for p in var_files))
 
 
-def _read(target: Path, shown: str) -> Infrastructure:
-    if target.is_dir() or (target.suffix == ".tf" and target.is_file()):
+def _read(target: Path, shown: str, var_files: tuple[Path, ...]) -> Infrastructure:
+    if target.is_dir():
         from tmdiag.iac.hcl import read_folder
 
-        folder = target if target.is_dir() else target.parent
-        return read_folder(folder, str(folder))
+        return read_folder(target, shown, var_files)
+    if target.is_file() and target.name.endswith((".tf", ".tf.json")):
+        from tmdiag.iac.hcl import read_folder
+
+        folder = target.parent
+        infra = read_folder(folder, folder.as_posix(), var_files)
+        infra.problems.insert(
+            0,
+            Diagnostic(
+                "E504",
+                f"a Terraform configuration is a folder: read every file of `{folder.as_posix()}`, "
+                f"not only `{target.name}`",
+                Span(shown, 1, 1, 1, 2),
+                Severity.INFO,
+                hint=f"give the folder (`{folder.as_posix()}`) to say what is read",
+            ),
+        )
+        return infra
     if target.is_file():
         from tmdiag.iac.plan import read_json
 
-        return read_json(target, shown)
+        infra = read_json(target, shown)
+        if var_files:
+            infra.problems.append(
+                Diagnostic(
+                    "E502",
+                    "`--var-file` gives values to a folder of `.tf` files; a plan or state has them already",
+                    Span(shown, 1, 1, 1, 2),
+                    hint="give the folder, or leave out --var-file",
+                )
+            )
+        return infra
     infra = Infrastructure(source=shown)
     infra.problems.append(
         Diagnostic(

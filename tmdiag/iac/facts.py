@@ -33,6 +33,7 @@ TLS_POLICIES = {
 DEFAULT_TLS_POLICY = "ELBSecurityPolicy-2016-08"  # what AWS applies when a listener names none
 _POLICY_VERSION = re.compile(r"(?:TLS13|TLS|FS)-1-([0-3])")
 WORLD = ("0.0.0.0/0", "::/0")
+NOT_SET = "not set, so AWS's default applies, which the configuration does not show"
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Fact:
     value: Any  # bool, a string, or UNKNOWN
     resource: Resource  # evidence
     path: str = ""  # the attribute it was read from
+    why: str = ""  # why it is what it is, when the attribute alone does not say (a default, a neighbour)
 
     @property
     def span(self) -> Span:
@@ -49,6 +51,10 @@ class Fact:
     @property
     def known(self) -> bool:
         return not is_unknown(self.value)
+
+    def unknown_because(self) -> str:
+        """Why the value is not known, in words: `known only after apply` unless the reader said more."""
+        return self.why or "known only after apply"
 
 
 @dataclass(frozen=True)
@@ -146,6 +152,16 @@ class Facts:
                 out.setdefault(group.address, group)
         return list(out.values())
 
+    def unknown_groups(self, resource: Resource) -> list[str]:
+        """The attributes naming the resource's security groups whose value is not known before apply."""
+        row = mapping.row(resource.type)
+        found = []
+        for path in row.groups if row else ():
+            value = _at(resource.values, path.split("."))
+            if is_unknown(value) or (isinstance(value, list) and any(_has_unknown(v) for v in value)):
+                found.append(path.split(".*")[0])
+        return found
+
     # ---- facts ------------------------------------------------------------------------
     def read(self, resource: Resource) -> list[Fact]:
         """Facts of the resource and of its parts, as the mapping table says to read them."""
@@ -169,9 +185,16 @@ class Facts:
         if ">" in path and "=" not in path:
             path, _, threshold = path.partition(">")
             value = resource.get(path)
+            if value is None and default:
+                value = float(default)
+            if value is None:  # the provider or AWS picks a value: not known from the configuration
+                return Fact(name, UNKNOWN, resource, path, NOT_SET)
             if is_unknown(value):
                 return Fact(name, UNKNOWN, resource, path)
-            number = value if isinstance(value, (int, float)) and not isinstance(value, bool) else 0
+            try:
+                number = float(value) if not isinstance(value, bool) else 0.0
+            except (TypeError, ValueError):
+                return Fact(name, UNKNOWN, resource, path)
             return Fact(name, number > float(threshold), resource, path)
         if "=" in path:
             path, _, wanted = path.partition("=")
@@ -200,15 +223,19 @@ class Facts:
         """Inbound rules of the resource's security groups (and of a group itself)."""
         groups = [resource] if resource.type == "aws_security_group" else self.groups(resource)
         rules: list[IngressRule] = []
+        if resource.type != "aws_security_group":
+            unknown = self.unknown_groups(resource)
+            rules.extend(IngressRule(UNKNOWN, UNKNOWN, UNKNOWN, resource, path) for path in unknown)
         for group in groups:
-            for n, block in enumerate(group.values.get("ingress") or []):
+            blocks = group.values.get("ingress")
+            if is_unknown(blocks):
+                rules.append(IngressRule(UNKNOWN, UNKNOWN, UNKNOWN, group, "ingress"))
+            for n, block in enumerate(blocks if isinstance(blocks, list) else []):
                 if is_unknown(block):
                     rules.append(IngressRule(UNKNOWN, UNKNOWN, UNKNOWN, group, f"ingress.{n}"))
                 elif isinstance(block, dict):
                     rules.extend(_rules_of(block, group, f"ingress.{n}", "cidr_blocks", "ipv6_cidr_blocks",
                                            "security_groups", "protocol"))  # fmt: skip
-            if is_unknown(group.values.get("ingress")):
-                rules.append(IngressRule(UNKNOWN, UNKNOWN, UNKNOWN, group, "ingress"))
             for part in self.parts(group):
                 if part.type == "aws_security_group_rule":
                     kind = part.values.get("type")
@@ -223,16 +250,24 @@ class Facts:
 
 def _at(value: Any, steps: list[str]) -> Any:
     """The value at a dotted path whose `*` steps fan out over lists (flattened to a list)."""
-    if not steps:
+    if not steps or is_unknown(value):
         return value
     head, rest = steps[0], steps[1:]
     if head == "*":
+        if isinstance(value, dict):  # a single block written as an object
+            return [_at(value, rest)]
         return [_at(item, rest) for item in value] if isinstance(value, list) else None
     if isinstance(value, dict):
+        if head == "0" and head not in value:
+            return _at(value, rest)
         return _at(value.get(head), rest)
     if isinstance(value, list) and head.isdigit() and int(head) < len(value):
         return _at(value[int(head)], rest)
     return None
+
+
+def _has_unknown(value: Any) -> bool:
+    return is_unknown(value) or (isinstance(value, list) and any(_has_unknown(v) for v in value))
 
 
 def _port(value: Any) -> Any:
@@ -317,6 +352,25 @@ def _sqs_encrypted(facts: Facts, resource: Resource, name: str, _: str) -> Fact:
     return Fact(name, managed is not False, resource, "sqs_managed_sse_enabled")  # on by default since 2022
 
 
+def _public_ip(facts: Facts, resource: Resource, name: str, _: str) -> Fact:
+    """An EC2 instance's public address: `associate_public_ip_address`, else its subnet's
+    `map_public_ip_on_launch` (what AWS applies when the instance does not say)."""
+    value = resource.get("associate_public_ip_address")
+    if value is not None:
+        return Fact(name, truthy(value), resource, "associate_public_ip_address")
+    subnet = resource.get("subnet_id")
+    if subnet is None:
+        why = "not known from the configuration: without `subnet_id` the default VPC's subnet decides"
+        return Fact(name, UNKNOWN, resource, "subnet_id", why)
+    subnets = facts.targets(subnet.address) if isinstance(subnet, Ref) else []  # several: one of a for_each
+    mapped = [truthy(s.get("map_public_ip_on_launch", False)) for s in subnets]
+    if not subnets or any(is_unknown(m) for m in mapped) or len(set(mapped)) > 1:
+        why = "not known from the configuration: it is not set, and its subnet's default is not known"
+        return Fact(name, UNKNOWN, resource, "subnet_id", why)
+    return Fact(name, mapped[0], subnets[0], "map_public_ip_on_launch",
+                f"`{resource.address}` does not set `associate_public_ip_address`: its subnet decides")  # fmt: skip
+
+
 def tls_of_policy(policy: Any) -> Any:
     if is_unknown(policy):
         return UNKNOWN
@@ -344,8 +398,15 @@ def _listener_tls(facts: Facts, resource: Resource, name: str, _: str) -> Fact |
 
 
 def _trail_logging(facts: Facts, resource: Resource, name: str, _: str) -> Fact:
-    value = resource.get("enable_logging")
-    return Fact(name, True if value is None else truthy(value), resource, "enable_logging")
+    """A trail that logs every region: `enable_logging` (default true) and `is_multi_region_trail` (default false)."""
+    logging = resource.get("enable_logging")
+    logging = True if logging is None else truthy(logging)
+    if logging is not True:
+        return Fact(name, logging, resource, "enable_logging", "" if is_unknown(logging) else "does not log")
+    regions = resource.get("is_multi_region_trail")
+    regions = False if regions is None else truthy(regions)
+    why = "logs only its own region" if regions is False else ""
+    return Fact(name, regions, resource, "is_multi_region_trail", why)
 
 
 def policy_statements(policy: Any) -> Any:
@@ -369,28 +430,49 @@ def _mfa_policy(facts: Facts, resource: Resource, name: str, _: str) -> Fact:
     statements = policy_statements(resource.get("policy"))
     if is_unknown(statements):
         return Fact(name, UNKNOWN, resource, "policy")
+    unknown = False
     for statement in statements:
-        if not isinstance(statement, dict) or statement.get("Effect") != "Deny":
+        if not isinstance(statement, dict):
+            unknown = unknown or is_unknown(statement)
             continue
-        condition = statement.get("Condition")
+        effect, condition = statement.get("Effect"), statement.get("Condition")
+        if is_unknown(effect) or is_unknown(condition):
+            unknown = True
+            continue
+        if effect != "Deny":
+            continue
         for test in condition.values() if isinstance(condition, dict) else ():
+            if is_unknown(test):
+                unknown = True
             if not isinstance(test, dict):
                 continue
             for key, values in test.items():
                 values = values if isinstance(values, list) else [values]
-                if key.lower() == "aws:multifactorauthpresent" and any(str(v).lower() == "false" for v in values):
+                if key.lower() == "aws:multifactorauthpresent" and any(
+                    isinstance(v, (str, bool)) and str(v).lower() == "false" for v in values
+                ):
                     return Fact(name, True, resource, "policy")
-    return Fact(name, False, resource, "policy")
+                unknown = unknown or (key.lower() == "aws:multifactorauthpresent" and any(map(is_unknown, values)))
+    return Fact(name, UNKNOWN if unknown else False, resource, "policy")
 
 
-def _public_statement(statement: Any) -> bool:
-    if not isinstance(statement, dict) or statement.get("Effect") != "Allow" or statement.get("Condition"):
+def _public_statement(statement: Any) -> Any:
+    """Whether a policy statement lets anyone in: True, False, or UNKNOWN."""
+    if is_unknown(statement):
+        return UNKNOWN
+    if not isinstance(statement, dict):
         return False
-    principal = statement.get("Principal")
+    effect, condition, principal = statement.get("Effect"), statement.get("Condition"), statement.get("Principal")
+    if any(is_unknown(v) for v in (effect, condition, principal)):
+        return UNKNOWN
+    if effect != "Allow" or condition:
+        return False
     if principal == "*":
         return True
     if isinstance(principal, dict):
         aws = principal.get("AWS")
+        if is_unknown(aws) or (isinstance(aws, list) and any(map(is_unknown, aws))):
+            return UNKNOWN
         return aws == "*" or (isinstance(aws, list) and "*" in aws)
     return False
 
@@ -412,9 +494,10 @@ def _bucket_public(facts: Facts, resource: Resource, name: str, _: str) -> Fact:
     policy_sources = [p for p in parts if p.type == "aws_s3_bucket_policy"] + [resource]
     for owner in policy_sources:
         statements = policy_statements(owner.get("policy"))
-        if is_unknown(statements):
+        public = UNKNOWN if is_unknown(statements) else _any([_public_statement(s) for s in statements])
+        if is_unknown(public):
             evidence.append(Fact(name, UNKNOWN, owner, "policy"))
-        elif any(_public_statement(s) for s in statements):
+        elif public:
             stop = blocked("block_public_policy", "restrict_public_buckets")
             evidence.append(Fact(name, UNKNOWN if is_unknown(stop) else not stop, owner, "policy"))
     for owner in [p for p in parts if p.type == "aws_s3_bucket_acl"] + [resource]:
@@ -429,8 +512,16 @@ def _bucket_public(facts: Facts, resource: Resource, name: str, _: str) -> Fact:
     return _combine(name, evidence)
 
 
+def _any(values: list[Any]) -> Any:
+    """True when one is True; else UNKNOWN when one is unknown; else False."""
+    if any(v is True for v in values):
+        return True
+    return UNKNOWN if any(is_unknown(v) for v in values) else False
+
+
 FACT_READERS: dict[str, Reader] = {
     "runtime": _runtime,
+    "public_ip": _public_ip,
     "has": _has,
     "sqs_encrypted": _sqs_encrypted,
     "listener_tls": _listener_tls,

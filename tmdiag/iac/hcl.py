@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from tmdiag.diagnostics import Diagnostic, Span
+from tmdiag.iac import tfjson
 from tmdiag.iac.resources import UNKNOWN, Infrastructure, Ref, Resource, base_address, is_unknown
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -37,13 +38,18 @@ def _rules() -> Any:
     return base, containers, expressions, functions, indexing, literal_rules, strings
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Instance:
-    """`count.index`, `each.key`, `each.value` while one instance is evaluated."""
+    """`count.index`, `each.key`, `each.value` while one instance is evaluated, and the iterators of
+    the `dynamic` blocks being expanded (`ingress.key`, `ingress.value`)."""
 
     index: Any = UNKNOWN
     key: Any = UNKNOWN
     value: Any = UNKNOWN
+    iterators: tuple[tuple[str, Any, Any], ...] = ()  # (name, key, value), innermost last
+
+    def iterator(self, name: str) -> tuple[Any, Any] | None:
+        return next(((k, v) for n, k, v in reversed(self.iterators) if n == name), None)
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,8 @@ class Reader:
         )
         self.context = SerializationContext
         self.depth = 0
+        self.extra_var_files: tuple[Path, ...] = ()
+        self.expressions_read: dict[str, Any] = {}
 
     # ---- files ------------------------------------------------------------------------
     def display(self, path: Path) -> str:
@@ -110,6 +118,7 @@ class Reader:
             return str(path)
 
     def parse_file(self, path: Path) -> Any | None:
+        """The file's syntax tree (HCL), or its value with places (`.json`); None after a problem."""
         import hcl2
         from lark.exceptions import UnexpectedInput
 
@@ -118,53 +127,77 @@ class Reader:
             if path.stat().st_size > MAX_FILE_BYTES:
                 self.problem(shown, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not read")
                 return None
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as error:
-            self.problem(shown, 1, 1, f"cannot read the file: {error.__class__.__name__}: {error}")
+            data = path.read_bytes()
+        except OSError as error:
+            self.problem(shown, 1, 1, f"cannot read the file: {error.strerror or error}")
+            return None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            column = len(data[data.rfind(b"\n", 0, error.start) + 1 : error.start].decode("utf-8", "replace")) + 1
+            byte = data[error.start : error.start + 1].hex()
+            readable = data.decode("utf-8", "replace")
+            self.problem(shown, line, column, f"not UTF-8 text: byte 0x{byte} (Terraform files are UTF-8)", readable)
+            return None
+        if path.name.endswith(".json"):
+            try:
+                return tfjson.parse(text)
+            except tfjson.JsonError as error:
+                self.problem(shown, error.line, error.column, f"JSON syntax error: {error}", text)
+            except RecursionError:
+                self.problem(shown, 1, 1, "JSON nested too deeply to read", text)
             return None
         try:
             return hcl2.parses(text)
         except UnexpectedInput as error:
-            found = getattr(error, "token", None)
-            what = (
-                f"unexpected `{str(found).strip()[:40]}`"
-                if found is not None and str(found).strip()
-                else "unexpected input"
-            )
-            self.problem(shown, error.line or 1, error.column or 1, f"HCL syntax error: {what}")
+            line, column = error.line or 1, error.column or 1
+            self.problem(shown, line, column, f"HCL syntax error: {_unexpected(error, text, line, column)}", text)
         except RecursionError:
-            self.problem(shown, 1, 1, "HCL nested too deeply to read")
+            self.problem(shown, 1, 1, "HCL nested too deeply to read", text)
         except Exception as error:  # python-hcl2 raises plain exceptions for some invalid input
-            self.problem(shown, 1, 1, f"HCL error: {error}")
+            self.problem(shown, 1, 1, f"HCL error: {str(error).splitlines()[0] if str(error) else error}", text)
         return None
 
-    def problem(self, path: str, line: int, column: int, message: str) -> None:
+    def problem(self, path: str, line: int, column: int, message: str, text: str | None = None) -> None:
         span = Span(path, max(1, line), max(1, column), max(1, line), max(1, column) + 1)
         self.infra.problems.append(
             Diagnostic("E501", message, span, hint="fix the Terraform file; `terraform validate` says more")
         )
+        if text is not None:
+            self.infra.texts.setdefault(path, text)
 
     def load_module(self, module: _Module, stack: tuple[Path, ...]) -> None:
         if not module.folder.is_dir():
             self.infra.skipped.append(f"{module.prefix or 'root'}: {self.display(module.folder)} is not a folder")
             return
-        files = sorted(module.folder.glob("*.tf"))
         if not module.prefix:
-            tfvars = [module.folder / "terraform.tfvars", *sorted(module.folder.glob("*.auto.tfvars"))]
-            for path in (p for p in tfvars if p.is_file()):
-                tree = self.parse_file(path)
-                if tree is not None:
-                    for child in tree.body.children:
-                        if isinstance(child, self.base.AttributeRule):
-                            module.values[self.key(child.identifier)] = self.evaluate(
-                                child.expression, module, _Instance()
-                            )
-        for path in files:
+            for path in self.var_files(module.folder):
+                self.read_values(module, path)
+        for path in terraform_files(module.folder):
             tree = self.parse_file(path)
-            if tree is not None:
+            if isinstance(tree, tfjson.Object):
+                self.collect_json(module, tree, self.display(path))
+            elif tree is not None:
                 self.collect(module, tree, self.display(path))
         for name, call in module.calls.items():
             self.call(module, name, call, stack)
+
+    def var_files(self, folder: Path) -> list[Path]:
+        """Where variables get values, in Terraform's order (a later file wins): `terraform.tfvars`,
+        `terraform.tfvars.json`, `*.auto.tfvars` and `*.auto.tfvars.json` by name, then `--var-file`s."""
+        automatic = sorted([*folder.glob("*.auto.tfvars"), *folder.glob("*.auto.tfvars.json")], key=lambda p: p.name)
+        found = [folder / "terraform.tfvars", folder / "terraform.tfvars.json", *automatic]
+        return [p for p in found if p.is_file()] + list(self.extra_var_files)
+
+    def read_values(self, module: _Module, path: Path) -> None:
+        tree = self.parse_file(path)
+        if isinstance(tree, tfjson.Object):
+            module.values.update({k: tfjson.plain(v) for k, v in tree.items() if k != "//"})
+        elif tree is not None:
+            for child in tree.body.children:
+                if isinstance(child, self.base.AttributeRule):
+                    module.values[self.key(child.identifier)] = self.evaluate(child.expression, module, _Instance())
 
     def collect(self, module: _Module, tree: Any, path: str) -> None:
         for block in tree.body.children:
@@ -187,6 +220,30 @@ class Reader:
             elif kind == "module" and len(labels) == 2:
                 module.calls.setdefault(labels[1], _Block(block, path))
 
+    def collect_json(self, module: _Module, data: tfjson.Object, path: str) -> None:
+        """Terraform's JSON syntax: `{"resource": {"aws_vpc": {"main": {…}}}, "variable": …, "module": …}`."""
+        for top in tfjson.objects(data):
+            for kind in ("resource", "data"):
+                for types in tfjson.objects(top.get(kind)):
+                    for type_name, named in types.items():
+                        for names in tfjson.objects(named):
+                            for name, body in names.items():
+                                local = f"{'data.' if kind == 'data' else ''}{type_name}.{name}"
+                                block = tfjson.Block(body, names.keys_at.get(name, names.at))
+                                module.resources.setdefault(local, _Block(block, path))
+            for variables in tfjson.objects(top.get("variable")):
+                for name, body in variables.items():
+                    default = body.get("default") if isinstance(body, dict) else None
+                    module.variables[name] = None if default is None else tfjson.Value(default, literal=True)
+            for table in tfjson.objects(top.get("locals")):
+                module.locals.update({k: tfjson.Value(v) for k, v in table.items() if k != "//"})
+            for outputs in tfjson.objects(top.get("output")):
+                for name, body in outputs.items():
+                    module.outputs[name] = tfjson.Value(body.get("value")) if isinstance(body, dict) else None
+            for calls in tfjson.objects(top.get("module")):
+                for name, body in calls.items():
+                    module.calls.setdefault(name, _Block(tfjson.Block(body, calls.keys_at.get(name, calls.at)), path))
+
     def call(self, parent: _Module, name: str, call: _Block, stack: tuple[Path, ...]) -> None:
         source = self.evaluate(self.attribute(call.rule, "source"), parent, _Instance())
         here = f"{parent.prefix}module.{name}"
@@ -198,11 +255,7 @@ class Reader:
         if folder in stack or len(stack) >= MAX_MODULE_DEPTH:
             self.infra.skipped.append(f"{here}: module calls nest too deeply or loop; not read")
             return
-        arguments = {
-            self.key(child.identifier): child.expression
-            for child in call.rule.body.children
-            if isinstance(child, self.base.AttributeRule)
-        }
+        arguments = self.attributes(call.rule)
         for key, instance in self.instances(call.rule, parent, f"module.{name}"):
             child = _Module(f"{parent.prefix}module.{name}{key}.", folder, parent, arguments)
             child.cache[("instance", "")] = instance
@@ -257,6 +310,8 @@ class Reader:
     def body(
         self, body: Any, module: _Module, instance: _Instance, prefix: str, spans: dict[str, Span], path: str
     ) -> dict[str, Any]:
+        if isinstance(body, tfjson.Object):
+            return self.json_body(body, module, instance, prefix, spans, path)
         out: dict[str, Any] = {}
         for child in body.children:
             if isinstance(child, self.base.AttributeRule):
@@ -270,8 +325,7 @@ class Reader:
                 if not prefix and labels[0] in _META_ARGUMENTS:
                     continue
                 if labels[0] == "dynamic" and len(labels) > 1:
-                    out[labels[1]] = UNKNOWN  # generated blocks: not evaluated
-                    spans[prefix + labels[1]] = self.span(child, path)
+                    self.dynamic(child, labels[1], out, module, instance, prefix, spans, path)
                     continue
                 blocks = out.setdefault(labels[0], [])
                 if not isinstance(blocks, list):
@@ -280,6 +334,55 @@ class Reader:
                 spans[here] = self.span(child, path)
                 blocks.append(self.body(child.body, module, instance, here + ".", spans, path))
         return out
+
+    def json_body(
+        self, body: tfjson.Object, module: _Module, instance: _Instance, prefix: str, spans: dict[str, Span], path: str
+    ) -> dict[str, Any]:
+        """A block body in JSON. Nested blocks and object attributes look alike there: both are read as
+        values (a block as an object or a list of objects; readers take an object for a one-block list)."""
+        out: dict[str, Any] = {}
+        for name, value in body.items():
+            if name == "//" or (not prefix and name in _META_ARGUMENTS):
+                continue
+            if name == "dynamic":
+                for blocks in tfjson.objects(value):
+                    for label, rule in blocks.items():
+                        for one in tfjson.objects(rule):
+                            self.dynamic(tfjson.Block(one, blocks.keys_at.get(label, blocks.at)), label, out, module,
+                                         instance, prefix, spans, path)  # fmt: skip
+                continue
+            spans[prefix + name] = _json_span(path, body.keys_at.get(name, body.at), name)
+            _json_spans(value, prefix + name + ".", spans, path)
+            out[name] = self.evaluate(tfjson.Value(value), module, instance)
+        return out
+
+    def dynamic(
+        self, rule: Any, name: str, out: dict[str, Any], module: _Module, instance: _Instance, prefix: str,
+        spans: dict[str, Span], path: str,
+    ) -> None:  # fmt: skip
+        """`dynamic "name" { for_each = …, content { … } }`: one block per item when `for_each` is known;
+        else one unknown block (the blocks written beside it stay known)."""
+        blocks = out.setdefault(name, [])
+        if not isinstance(blocks, list):
+            return
+        each = self.evaluate(self.attribute(rule, "for_each"), module, instance)
+        iterator = self.attribute(rule, "iterator")
+        var = self.name_of(iterator) if iterator is not None else name
+        content = self.content(rule)
+        pairs = (
+            list(each.items()) if isinstance(each, dict)
+            else list(enumerate(each)) if isinstance(each, list)
+            else None
+        )  # fmt: skip
+        if content is None or pairs is None or len(pairs) > MAX_INSTANCES:
+            spans[f"{prefix}{name}.{len(blocks)}"] = self.span(rule, path)
+            blocks.append(UNKNOWN)
+            return
+        for key, value in pairs:
+            here = f"{prefix}{name}.{len(blocks)}"
+            spans[here] = self.span(rule, path)
+            inner = replace(instance, iterators=(*instance.iterators, (var, key, value)))
+            blocks.append(self.body(content.body, module, inner, here + ".", spans, path))
 
     # ---- expressions ------------------------------------------------------------------
     def evaluate(self, expr: Any, module: _Module, instance: _Instance) -> Any:
@@ -296,6 +399,8 @@ class Reader:
             self.depth -= 1
 
     def _evaluate(self, expr: Any, module: _Module, instance: _Instance) -> Any:
+        if isinstance(expr, tfjson.Value):
+            return self.json_value(expr.value, expr.literal, module, instance)
         e, lit, s, c, f, ix = (
             self.expressions,
             self.literals,
@@ -340,6 +445,30 @@ class Reader:
             found = self.reference(match.group(2), module, instance)
             return found if isinstance(found, (Ref, list)) else UNKNOWN
         return UNKNOWN
+
+    def json_value(self, value: Any, literal: bool, module: _Module, instance: _Instance) -> Any:
+        if literal:
+            return tfjson.plain(value)
+        if isinstance(value, dict):
+            return {k: self.json_value(v, literal, module, instance) for k, v in value.items() if k != "//"}
+        if isinstance(value, list):
+            return [self.json_value(v, literal, module, instance) for v in value]
+        if not isinstance(value, str) or ("${" not in value and "%{" not in value):
+            return value
+        expression = self.expression(tfjson.template(value))
+        return UNKNOWN if expression is None else self.evaluate(expression, module, instance)
+
+    def expression(self, text: str) -> Any:
+        """An HCL expression parsed from text (a JSON-syntax template); None when it does not parse."""
+        import hcl2
+
+        if text not in self.expressions_read:
+            try:
+                tree = hcl2.parses(f"x = {text}\n")
+                self.expressions_read[text] = tree.body.children[0].expression
+            except Exception:  # python-hcl2 raises lark's and its own exceptions: not an expression
+                self.expressions_read[text] = None
+        return self.expressions_read[text]
 
     def template(self, parts: list[Any], module: _Module, instance: _Instance) -> Any:
         out = []
@@ -394,6 +523,9 @@ class Reader:
             return self.walk(self.variable(module, name), rest[1:])
         if head == "local" and name:
             return self.walk(self.cached(module, "local", name), rest[1:])
+        bound = instance.iterator(head)
+        if bound is not None and name in ("key", "value"):
+            return self.walk(bound[0] if name == "key" else bound[1], rest[1:])
         if head == "count" and rest == ["index"]:
             return instance.index
         if head == "each" and name in ("key", "value"):
@@ -488,26 +620,42 @@ class Reader:
         return module.cache[key]
 
     def policy_document(self, module: _Module, local: str) -> Any:
-        """`data "aws_iam_policy_document"` as the policy it renders (Statement list), or UNKNOWN."""
+        """`data "aws_iam_policy_document"` as the policy it renders (Statement list), or UNKNOWN.
+        A statement (or a part of one) not known before apply stays UNKNOWN in the list."""
         block = module.resources[local]
         values = self.body(block.rule.body, module, _Instance(), "", {}, block.path)
-        statements = []
-        for statement in values.get("statement", []):
+        written = values.get("statement", [])
+        if not isinstance(written, list):
+            return UNKNOWN
+        statements: list[Any] = []
+        for statement in written:
+            if not isinstance(statement, dict):
+                statements.append(UNKNOWN)
+                continue
             out: dict[str, Any] = {"Effect": statement.get("effect", "Allow")}
             for key, name in (("actions", "Action"), ("not_actions", "NotAction"), ("resources", "Resource"),
                               ("not_resources", "NotResource")):  # fmt: skip
                 if key in statement:
                     out[name] = statement[key]
-            principals = statement.get("principals") or []
-            if principals:
+            principals = statement.get("principals", [])
+            if not isinstance(principals, list) or not all(isinstance(p, dict) for p in principals):
+                out["Principal"] = UNKNOWN
+            elif principals:
                 out["Principal"] = {p.get("type", "AWS"): p.get("identifiers", []) for p in principals}
             conditions: dict[str, Any] = {}
-            for condition in statement.get("condition") or []:
-                conditions.setdefault(condition.get("test", ""), {})[condition.get("variable", "")] = condition.get(
-                    "values", []
-                )
-            if conditions:
-                out["Condition"] = conditions
+            written_conditions = statement.get("condition", [])
+            if not isinstance(written_conditions, list) or not all(isinstance(c, dict) for c in written_conditions):
+                out["Condition"] = UNKNOWN
+            else:
+                for condition in written_conditions:
+                    test, variable = condition.get("test", ""), condition.get("variable", "")
+                    if not isinstance(test, str) or not isinstance(variable, str):
+                        out["Condition"] = UNKNOWN
+                        break
+                    conditions.setdefault(test, {})[variable] = condition.get("values", [])
+                else:
+                    if conditions:
+                        out["Condition"] = conditions
             statements.append(out)
         return {"Version": "2012-10-17", "Statement": statements}
 
@@ -516,13 +664,42 @@ class Reader:
         return str(rule.serialize(self.options)).strip('"')
 
     def attribute(self, block: Any, name: str) -> Any:
+        if isinstance(block, tfjson.Block):
+            value = block.body.get(name)
+            return None if value is None else tfjson.Value(value)
         for child in block.body.children:
             if isinstance(child, self.base.AttributeRule) and self.key(child.identifier) == name:
                 return child.expression
         return None
 
+    def attributes(self, block: Any) -> dict[str, Any]:
+        """Every attribute of a block: name -> expression."""
+        if isinstance(block, tfjson.Block):
+            return {k: tfjson.Value(v) for k, v in block.body.items() if k != "//"}
+        return {
+            self.key(child.identifier): child.expression
+            for child in block.body.children
+            if isinstance(child, self.base.AttributeRule)
+        }
+
+    def content(self, dynamic: Any) -> Any:
+        """The `content` block of a `dynamic` block, or None."""
+        if isinstance(dynamic, tfjson.Block):
+            found = tfjson.objects(dynamic.body.get("content"))
+            return tfjson.Block(found[0], found[0].at) if found else None
+        blocks = (c for c in dynamic.body.children if isinstance(c, self.base.BlockRule))
+        return next((c for c in blocks if self.key(c.labels[0]) == "content"), None)
+
+    def name_of(self, expression: Any) -> str:
+        """A bare name written as an expression (`iterator = rule`)."""
+        if isinstance(expression, tfjson.Value):
+            return str(expression.value)
+        return self.key(expression).removeprefix("${").removesuffix("}")
+
     @staticmethod
     def span(rule: Any, path: str) -> Span:
+        if isinstance(rule, tfjson.Block):
+            return _json_span(path, rule.at, "")
         meta = getattr(rule, "_meta", None)
         line = getattr(meta, "line", None) or 1
         column = getattr(meta, "column", None) or 1
@@ -531,18 +708,79 @@ class Reader:
         return Span(path, line, column, end_line, end_column)
 
 
-def read_folder(folder: Path, shown: str | None = None) -> Infrastructure:
-    """Every resource the `.tf` files in `folder` (and the local modules they call) declare. `shown` is
-    the folder as diagnostics name it (default: as given)."""
+def terraform_files(folder: Path) -> list[Path]:
+    """The files Terraform reads in a module folder: `*.tf` and `*.tf.json`, by name."""
+    return sorted([*folder.glob("*.tf"), *folder.glob("*.tf.json")], key=lambda p: p.name)
+
+
+def _folders_with_terraform(folder: Path, limit: int = 3) -> list[Path]:
+    """Folders below `folder` that hold Terraform files (a few, nearest first): what the user may have meant."""
+    found: list[Path] = []
+    for depth in range(1, 4):
+        for candidate in sorted(folder.glob("/".join(["*"] * depth))):
+            terraform = candidate.is_dir() and ".terraform" not in candidate.parts and terraform_files(candidate)
+            if terraform and not any(parent in found for parent in candidate.parents):
+                found.append(candidate)
+            if len(found) >= limit:
+                return found
+    return found
+
+
+def read_folder(folder: Path, shown: str | None = None, var_files: tuple[Path, ...] = ()) -> Infrastructure:
+    """Every resource the `.tf` and `.tf.json` files in `folder` (and the local modules they call)
+    declare. `shown` is the folder as diagnostics name it (default: as given); `var_files` give
+    variables values after the folder's own `terraform.tfvars` and `*.auto.tfvars` (`-var-file`)."""
     shown = shown if shown is not None else str(folder)
     infra = Infrastructure(source=shown)
+    if not terraform_files(folder):
+        below = _folders_with_terraform(folder)
+        infra.problems.append(
+            Diagnostic(
+                "E503",
+                f"no Terraform files (`.tf`, `.tf.json`) in {shown}",
+                Span(shown, 1, 1, 1, 2),
+                hint=("did you mean " + " or ".join(f"`{p.as_posix()}`" for p in below) + "? " if below else "")
+                + "(the folder where `terraform plan` runs: the root module)",
+            )
+        )
+        return infra
     reader = Reader(folder, infra, shown)
+    reader.extra_var_files = var_files
     root = _Module("", folder.resolve())
     reader.load_module(root, (folder.resolve(),))
     if not any(root.resources) and not root.children and not infra.problems:
-        infra.skipped.append(f"{shown}: no Terraform resources found (no .tf files, or none declares a resource)")
+        infra.skipped.append(f"{shown}: no Terraform resources found (no file declares a resource)")
     for resource in reader.resources(root):
         if is_unknown(resource.values):
             continue
         infra.add(resource)
     return infra
+
+
+def _unexpected(error: Any, text: str, line: int, column: int) -> str:
+    """What python-hcl2 stopped at, as the user wrote it (its tokens can span lines of unrelated text)."""
+    found = getattr(error, "token", None)
+    if found is not None and getattr(found, "type", "") == "$END":
+        return "unexpected end of file (an unclosed string, bracket or block?)"
+    lines = text.splitlines()
+    written = lines[line - 1][column - 1 :].strip() if 0 < line <= len(lines) else ""
+    word = written.split()[0] if written else ""
+    word = word if len(word) <= 30 else word[:30] + "…"
+    return f"unexpected `{word}`" if word else "unexpected end of line"
+
+
+def _json_span(path: str, at: tuple[int, int], key: str) -> Span:
+    line, column = at
+    return Span(path, line, column, line, column + (len(key) + 2 if key else 1))
+
+
+def _json_spans(value: Any, prefix: str, spans: dict[str, Span], path: str) -> None:
+    """Where each key and item of a JSON value is, by dotted path (`ingress.0.cidr_blocks`)."""
+    if isinstance(value, tfjson.Object):
+        for key, item in value.items():
+            spans[prefix + key] = _json_span(path, value.keys_at.get(key, value.at), key)
+            _json_spans(item, f"{prefix}{key}.", spans, path)
+    elif isinstance(value, tfjson.Array):
+        for n, item in enumerate(value):
+            spans[f"{prefix}{n}"] = _json_span(path, value.items_at[n], "")
+            _json_spans(item, f"{prefix}{n}.", spans, path)

@@ -39,6 +39,7 @@ class Row:
     targets: tuple[str, ...] = ()  # target groups it serves behind a load balancer
     flow: tuple[str, str] = ("", "")  # role flow: (source attribute, destination attribute)
     label: tuple[str, ...] = ("tags.Name", "name")  # the first known value names it
+    absent: str = ""  # role part: what applies to its resource without it (said when a link to it is broken)
 
 
 _LB = Row(
@@ -57,8 +58,7 @@ ROWS: tuple[Row, ...] = (
     # compute
     Row("aws_instance", "element", "EC2 instance", "server", "aws.ec2", inside=("subnet_id",),
         groups=("vpc_security_group_ids", "security_groups"),
-        facts=(("public", "associate_public_ip_address|false"),
-               ("encrypted_at_rest", "root_block_device.0.encrypted|false"))),
+        facts=(("public", "@public_ip"), ("encrypted_at_rest", "root_block_device.0.encrypted|false"))),
     Row("aws_ecs_service", "element", "ECS service", "process", "aws.ecs",
         inside=("network_configuration.*.subnets",), groups=("network_configuration.*.security_groups",),
         facts=(("public", "network_configuration.0.assign_public_ip|false"),), draft=(("multiple", "true"),),
@@ -96,10 +96,13 @@ ROWS: tuple[Row, ...] = (
         facts=(("min_tls", "@listener_tls"),)),
     Row("aws_lambda_function_url", "part", "Lambda function URL", part_of=("function_name",),
         facts=(("public", "authorization_type=NONE"),)),
-    Row("aws_s3_bucket_public_access_block", "part", "S3 public access block", part_of=("bucket",)),
+    Row("aws_s3_bucket_public_access_block", "part", "S3 public access block", part_of=("bucket",),
+        absent="the bucket's policy and ACL alone decide whether it is public (TM703 compares that)"),
     Row("aws_s3_bucket_policy", "part", "S3 bucket policy", part_of=("bucket",)),
     Row("aws_s3_bucket_acl", "part", "S3 bucket ACL", part_of=("bucket",)),
-    Row("aws_s3_bucket_server_side_encryption_configuration", "part", "S3 bucket encryption", part_of=("bucket",)),
+    Row("aws_s3_bucket_server_side_encryption_configuration", "part", "S3 bucket encryption", part_of=("bucket",),
+        absent="S3 still encrypts new objects with S3-managed keys (SSE-S3, the default since 2023), so "
+        "`encrypted_at_rest` holds; objects are no longer encrypted with the KMS key it named"),
     Row("aws_s3_bucket_versioning", "part", "S3 bucket versioning", part_of=("bucket",),
         facts=(("versioning", "versioning_configuration.0.status=Enabled"),)),
     Row("aws_security_group", "group", "security group"),

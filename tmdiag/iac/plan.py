@@ -50,13 +50,29 @@ class _Locations:
                 continue
             self.first.setdefault(address, match.start())
 
+        self.text = text
+        self.after = 0  # raw state: where the last resource was found (they are written in order)
+
     def span(self, address: str) -> Span:
-        offset = self.first.get(address)
+        return self.at(self.first.get(address), len("address") + 2)
+
+    def at(self, offset: int | None, width: int) -> Span:
         if offset is None:
             return Span(self.path, 1, 1, 1, 2)
         line = bisect.bisect_left(self.lines, offset)
         column = offset - (self.lines[line - 1] + 1 if line else 0) + 1
-        return Span(self.path, line + 1, column, line + 1, column + len("address") + 2)
+        return Span(self.path, line + 1, column, line + 1, column + width)
+
+    def state_span(self, kind: str, name: str) -> Span:
+        """A raw `.tfstate` names resources by `"type"` and `"name"` (no addresses): the next such pair."""
+        pattern = re.compile(
+            rf'"type"\s*:\s*{re.escape(json.dumps(kind))}\s*,\s*"name"\s*:\s*{re.escape(json.dumps(name))}'
+        )
+        found = pattern.search(self.text, self.after) or pattern.search(self.text)
+        if found is None:
+            return self.at(None, 0)
+        self.after = found.end()
+        return self.at(found.start(), len('"type"'))
 
 
 def _problem(infra: Infrastructure, path: str, message: str, line: int = 1, column: int = 1) -> Infrastructure:
@@ -92,6 +108,8 @@ def read_json(path: Path, shown: str | None = None) -> Infrastructure:
     if version.split(".")[0] not in ("0", "1"):
         return _problem(infra, shown, f"unsupported `format_version` {version} (tmdiag reads 0.x and 1.x)")
     locations = _Locations(shown, text)
+    if not isinstance(data.get("resources"), list):
+        locations.text = ""  # only a raw state is searched again: let the text go
     del text
     if isinstance(data.get("planned_values"), dict):
         _read_plan(data, infra, locations)
@@ -183,6 +201,8 @@ def _read_module(
             local = f"{kind}.{item.get('name')}"
             expressions = config.resources.get(local, {})
             values = _with_references(values, expressions, config)
+            if local in config.resources:  # computed, not configured: the provider's or AWS's default
+                values = {k: None if is_unknown(v) and k not in expressions else v for k, v in values.items()}
         infra.add(Resource(address, kind, values, locations.span(address), ids=ids_of(kind, values)))
     for child in module.get("child_modules") or []:
         if isinstance(child, dict):
@@ -237,6 +257,7 @@ def _read_raw_state(resources: list[Any], infra: Infrastructure, locations: _Loc
             continue
         module = f"{item['module']}." if item.get("module") else ""
         base = f"{module}{item.get('type')}.{item.get('name')}"
+        where = locations.state_span(str(item.get("type")), str(item.get("name")))
         for instance in item.get("instances") or []:
             if not isinstance(instance, dict):
                 continue
@@ -248,7 +269,7 @@ def _read_raw_state(resources: list[Any], infra: Infrastructure, locations: _Loc
                     address,
                     str(item.get("type")),
                     values,
-                    locations.span(base),
+                    where,
                     ids=ids_of(str(item.get("type")), values),
                 )
             )

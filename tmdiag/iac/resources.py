@@ -47,6 +47,7 @@ class Ref:
     address: str
 
 
+UNUSABLE = frozenset({"E502", "E503"})  # problems that leave nothing to read: exit 2
 _KEY = re.compile(r'\[(?:[0-9]+|"(?:[^"\\]|\\.)*"|\*)\]$')
 
 
@@ -90,6 +91,8 @@ class Resource:
                 return UNKNOWN
             if isinstance(value, dict):
                 if part not in value:
+                    if part == "0":  # a single block written as an object (JSON syntax, the AWS reader)
+                        continue
                     return default
                 value = value[part]
             elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
@@ -115,8 +118,14 @@ class Infrastructure:
     resources: list[Resource] = field(default_factory=list)
     problems: list[Diagnostic] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # what could not be read at all, in words
+    texts: dict[str, str] = field(default_factory=dict)  # text of the files `problems` point into
     _by_address: dict[str, Resource] = field(default_factory=dict, repr=False)
     _by_base: dict[str, list[Resource]] = field(default_factory=dict, repr=False)
+
+    @property
+    def usable(self) -> bool:
+        """False when there was nothing to read (no such path, no Terraform files): nothing to compare with."""
+        return not any(p.code in UNUSABLE for p in self.problems)
 
     def add(self, resource: Resource) -> None:
         if resource.address in self._by_address:

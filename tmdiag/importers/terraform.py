@@ -13,7 +13,6 @@ The text is laid out by tmdiag's formatter.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import ipaddress
 import itertools
 import re
@@ -23,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from tmdiag.diagnostics import Diagnostic, Severity
-from tmdiag.iac import mapping, read
+from tmdiag.iac import VAR_FILE_HELP, mapping, read
 from tmdiag.iac.facts import Facts, IngressRule
 from tmdiag.iac.resources import Infrastructure, Ref, Resource, base_address
 from tmdiag.memory import gc_paused
@@ -150,8 +149,9 @@ class Drafter:
             node.attributes.append(("kind", row.kind))
             public = self.facts.fact(resources, "public")
             node.attributes.append(("trust", "low" if public is not None and public.value is True else "medium"))
-            if public is not None and public.value is True:
-                node.attributes.append(("public", "true"))
+            if public is not None and public.value is True:  # not `public: true`: that would expose all inside
+                node.notes.append(f"gives instances launched here a public IP (`{public.path}`); "
+                                  "the elements inside say whether they are public")  # fmt: skip
             node.attributes.append(("iac", _list([base])))
             self.drawn.add(base)
             return
@@ -195,7 +195,7 @@ class Drafter:
 
     def note_unknown(self, node: _Node, fact: Any) -> None:
         if fact is not None and not fact.known:
-            node.notes.append(f"`{fact.name}` is known only after apply (`{fact.resource.address}` {fact.path})")
+            node.notes.append(f"`{fact.name}` is {fact.unknown_because()} (`{fact.resource.address}` {fact.path})")
 
     def ingress(self, resources: list[Resource]) -> list[IngressRule]:
         found: dict[tuple[str, str, str], IngressRule] = {}
@@ -218,11 +218,10 @@ class Drafter:
         trails = self.facts.fact(resources, "audit_log")
         if trails is not None and trails.known:
             node.attributes.append(("audit_log", "true" if trails.value is True else "false"))
+        elif trails is None:  # an organization's trail may log this account: set `audit_log` to what it does
+            node.notes.append("no CloudTrail trail in this configuration: set `audit_log:` to what logs the account")
         else:
-            node.attributes.append(("audit_log", "false"))
-            node.notes.append(
-                "no CloudTrail trail found" if trails is None else "trail logging is known only after apply"
-            )
+            node.notes.append(f"trail logging is {trails.unknown_because()} (`{trails.resource.address}`)")
         mfa = self.facts.fact([r for r in resources if r.type.startswith("aws_iam_")], "mfa")
         if mfa is not None and mfa.value is True:
             node.attributes.append(("mfa", "required"))
@@ -254,9 +253,12 @@ class Drafter:
             attributes.append(("tls", str(tls)))
         if encrypted:
             attributes.append(("encrypted", "true"))
-        if protocol in AUTHENTICATED or ("on_rds", "true") in self.nodes[sink].attributes:
-            attributes.append(("authenticated", "true"))  # the protocol or the service always authenticates
-        label = PROTOCOL_NAMES.get(protocol, protocol.upper()) + (f" {port_number}" if port_number is not None else "")
+        if protocol in AUTHENTICATED:
+            attributes.append(("authenticated", "true"))  # the protocol cannot carry data without it
+        ports = f" {port_number}" if port_number is not None else ""
+        if isinstance(port, tuple):
+            ports = " (all ports)" if port == (0, 65535) else f" {port[0]}-{port[1]}"
+        label = PROTOCOL_NAMES.get(protocol, protocol.upper()) + ports
         self.flows.append(_Flow(source, sink, label, attributes))
 
     def internet_flows(self) -> None:
@@ -268,17 +270,21 @@ class Drafter:
             for rule in rules:
                 source = self.client(rule.source)
                 for port in self.listener_ports(node, rule):
-                    self.add_flow(source, node.id, port, *self.listener_protocol(node, port))
+                    if isinstance(port, tuple):
+                        self.add_flow(source, node.id, port, "tcp")
+                    else:
+                        self.add_flow(source, node.id, port, *self.listener_protocol(node, port))
             if public is not None and public.value is True and not rules and node.kind == "datastore":
                 self.add_flow(self.client("0.0.0.0/0"), node.id, 443, "https")
 
-    def listener_ports(self, node: _Node, rule: IngressRule) -> list[int]:
-        """The ports a rule opens that something listens on (all of them when no listeners are known)."""
+    def listener_ports(self, node: _Node, rule: IngressRule) -> list[int | tuple[int, int]]:
+        """The ports a rule opens that something listens on; without known listeners the rule's port,
+        or its range as one (first, last) pair."""
         listeners = [p for r in node.resources for p in self.facts.parts(r) if p.type.endswith("_listener")]
         ports = [p.get("port") for p in listeners if isinstance(p.get("port"), int)]
         if ports:
             return [p for p in ports if rule.first_port <= p <= rule.last_port and self.serves(node, p)]
-        return [rule.first_port] if rule.first_port == rule.last_port else []
+        return [rule.first_port] if rule.first_port == rule.last_port else [(rule.first_port, rule.last_port)]
 
     def serves(self, node: _Node, port: int) -> bool:
         return self.listener_protocol(node, port)[0] is not None
@@ -290,7 +296,8 @@ class Drafter:
                     fact = self.facts.read_one(part, "min_tls", "@listener_tls")
                     if fact is None:
                         return None, None  # redirects only
-                    protocol = str(part.get("protocol") or "http").lower()
+                    written = part.get("protocol")
+                    protocol = written.lower() if isinstance(written, str) and written else PROTOCOLS.get(port, "tcp")
                     return protocol, str(fact.value) if fact.known else None
         return PROTOCOLS.get(port), None
 
@@ -361,6 +368,11 @@ class Drafter:
         out = [
             f"# Drafted by `tmdiag import terraform {source}`. Review it: add the data each flow carries, the team",
             "# and owners; facts tmdiag could not know are noted below, never guessed.",
+            *(
+                ["# Some input could not be read: see `Not read` at the end; this draft lacks what it declares."]
+                if any(d.severity >= Severity.ERROR for d in self.infra.problems)
+                else []
+            ),
             f"model {_quote(self.name)} {{ scope: {_quote(f'AWS resources in {source}')}, cloud: aws }}",
             "",
         ]
@@ -402,7 +414,9 @@ class Drafter:
                 unmapped.append(base)
             elif row.role != "element":
                 supporting.append(f"{base} ({row.noun})")
-        if supporting or unmapped or self.infra.skipped:
+        unread = [f"{d.span.path}:{d.span.line}: {d.message} (what it declares is missing above)"
+                  for d in self.infra.problems if d.severity >= Severity.ERROR]  # fmt: skip
+        if supporting or unmapped or self.infra.skipped or unread:
             yield ""
         if supporting:
             yield "# Read, not drawn (they shape the elements above, or are plumbing):"
@@ -410,9 +424,9 @@ class Drafter:
         if unmapped:
             yield "# Not mapped (tmdiag has no row for these resource types; see docs/iac.md):"
             yield from (f"#   {base}" for base in unmapped)
-        if self.infra.skipped:
+        if self.infra.skipped or unread:
             yield "# Not read:"
-            yield from (f"#   {line}" for line in self.infra.skipped)
+            yield from (f"#   {line}" for line in (*unread, *self.infra.skipped))
 
 
 def _internet(cidr: str) -> bool:
@@ -439,24 +453,17 @@ def draft(infra: Infrastructure, name: str, source: str, *, formatted: bool = Tr
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--name", help="the model's name (default: the folder or file name)")
+    parser.add_argument("--var-file", action="append", default=[], metavar="FILE", dest="var_files", help=VAR_FILE_HELP)
 
 
 def draft_from(args: argparse.Namespace) -> tuple[str | None, list[Diagnostic], dict[str, str]]:
     """The drafted text (None when nothing could be read), the problems met, and the sources to quote."""
     source = Path(args.source)
-    infra = read(source)
+    infra = read(source, tuple(args.var_files))
     problems = infra.problems
-    if any(p.code == "E502" for p in problems) or (problems and not infra.resources):
-        return None, problems, _sources(problems)
-    name = args.name or (source.resolve().name if source.is_dir() else source.stem)
-    return draft(infra, name, args.source), problems, _sources(problems)
-
-
-def _sources(problems: list[Diagnostic]) -> dict[str, str]:
-    """The text of the files diagnostics point into, so that they show the line and a caret."""
-    out: dict[str, str] = {}
-    for d in problems:
-        if d.severity >= Severity.INFO and d.span.in_file and d.span.path not in out:
-            with contextlib.suppress(OSError):
-                out[d.span.path] = Path(d.span.path).read_text(encoding="utf-8-sig", errors="replace")
-    return out
+    errors = [p for p in problems if p.severity >= Severity.ERROR]
+    if not infra.usable or (errors and not infra.resources):
+        return None, problems, infra.texts
+    folder = Path(infra.source)
+    name = args.name or (folder.resolve().name if folder.is_dir() else source.stem)
+    return draft(infra, name, infra.source), problems, infra.texts

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from tmdiag.diagnostics import Diagnostic
@@ -31,11 +32,14 @@ def lint(
     config: LintConfig | None = None,
     today: datetime.date | None = None,
     infrastructure: Infrastructure | None = None,
+    linked_elsewhere: Collection[str] = (),
 ) -> list[Diagnostic]:
     """Run every enabled rule; severities from the config; suppressions applied; sorted by place.
-    With `infrastructure` the drift rules (TM7xx) compare the model with it; without, they are off."""
+    With `infrastructure` the drift rules (TM7xx) compare the model with it; without, they are off.
+    `linked_elsewhere`: resource addresses that other models checked with this one link (one
+    infrastructure, several models): not reported as exposed and unmodeled (TM708)."""
     config = config or LintConfig()
-    ctx = Context(today=today or datetime.date.today(), infrastructure=infrastructure)
+    ctx = Context(today or datetime.date.today(), infrastructure, frozenset(linked_elsewhere))
     # A flow to or from an undeclared name is an error already (E101/E103); linting it would only
     # add findings about the typo (e.g. "crosses a boundary unencrypted" for an element that is not there).
     resolved = tuple(f for f in model.flows if model.element(f.source) and model.element(f.sink))

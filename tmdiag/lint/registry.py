@@ -76,3 +76,14 @@ def get(code: str) -> Rule | None:
 
 def help_uri(code: str) -> str:
     return f"{DOCS_URL}{code}.md"
+
+
+def judged_codes(compared: bool) -> Callable[[str], bool]:
+    """Which rules' findings are known, for judging decisions on them (stale, unused): every rule's,
+    but a drift rule's (TM7xx) only when the model was compared with infrastructure."""
+
+    def judged(code: str) -> bool:
+        found = get(code) if code[:2].upper() == "TM" else None
+        return compared or found is None or not found.needs_infrastructure
+
+    return judged

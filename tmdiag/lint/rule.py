@@ -42,6 +42,7 @@ class Context:
 
     today: datetime.date = field(default_factory=datetime.date.today)
     infrastructure: Infrastructure | None = None
+    linked_elsewhere: frozenset[str] = frozenset()  # addresses other models of the same run link (TM708)
 
 
 CheckFn = Callable[[Model, Context], Iterable[Hit]]

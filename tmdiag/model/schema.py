@@ -153,7 +153,7 @@ CLOUD = (
     Attr(
         "ingress",
         INGRESS,
-        'Inbound network rules as `"CIDR:port"` or `"CIDR:from-to"`.',
+        'Inbound network rules as `"CIDR:port"`, `"CIDR:from-to"` or `"CIDR:*"` (every port).',
         (),
         example='["10.0.1.0/24:5432"]',
     ),
@@ -201,6 +201,14 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
             "Main cloud provider (picks diagram icons).",
             None,
             ("aws", "gcp", "azure", "k8s", "onprem", "generic"),
+        ),
+        Attr(
+            "iac_out_of_scope",
+            ADDRESSES,
+            "Terraform resources the model leaves out on purpose (modeled in another model, or outside its "
+            "scope): drift does not report them as exposed and unmodeled (TM708).",
+            (),
+            example='["aws_instance.bastion"]',
         ),
     ),
     "member": (
@@ -498,8 +506,9 @@ def parse_ingress(text: str) -> Ingress | str:
 # stands for every instance of the resource.
 _ADDRESS_NAME = r"[A-Za-z_][A-Za-z0-9_-]*"
 _ADDRESS_KEY = r'(?:\[(?:[0-9]+|"(?:[^"\\]|\\.)*")\])'
+# A managed resource: data sources are read, not deployed; `module.x` alone is a module, not a resource.
 ADDRESS = re.compile(
-    rf"(?:module\.{_ADDRESS_NAME}{_ADDRESS_KEY}?\.)*(?:data\.)?{_ADDRESS_NAME}\.{_ADDRESS_NAME}{_ADDRESS_KEY}?"
+    rf"(?:module\.{_ADDRESS_NAME}{_ADDRESS_KEY}?\.)*(?!(?:data|module)\.){_ADDRESS_NAME}\.{_ADDRESS_NAME}{_ADDRESS_KEY}?"
 )
 
 
@@ -507,6 +516,10 @@ def address_problem(text: str) -> str | None:
     """Why `text` is not a Terraform resource address, or None."""
     if ADDRESS.fullmatch(text):
         return None
+    if re.fullmatch(rf"(?:module\.{_ADDRESS_NAME}{_ADDRESS_KEY}?\.?)+", text):
+        return f'"{text}" is a module, not a resource: link the resources in it ("{text.rstrip(".")}.TYPE.NAME")'
+    if re.search(r"(?:^|\.)data\.", text):
+        return f'"{text}" is a data source: it reads something deployed elsewhere; link that resource instead'
     return f'"{text}" is not a Terraform resource address'
 
 

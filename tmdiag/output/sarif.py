@@ -40,6 +40,12 @@ def _uri(path: str, root: Path) -> str:
         return candidate.as_uri()
 
 
+def _folder_uri(root: Path) -> str:
+    """The source root as a file: URI ending in one slash (`file:///` for `/`, not `file:////`)."""
+    uri = root.resolve().as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
 def _rule_descriptors() -> list[dict[str, Any]]:
     descriptors = []
     for rule in all_rules():
@@ -76,9 +82,16 @@ def _validation_descriptor(code: str) -> dict[str, Any]:
     }
 
 
+def _plain(text: str) -> str:
+    """Message text with SARIF's embedded-link syntax escaped: literal square brackets get a backslash."""
+    return text.replace("[", "\\[").replace("]", "\\]")
+
+
 def _result(d: Diagnostic, index: int, root: Path) -> dict[str, Any]:
     span = d.span
-    message = d.message + (f"\nHelp: {d.hint}" if d.hint else "")
+    message = _plain(d.message) + (f"\nHelp: {_plain(d.hint)}" if d.hint else "")
+    if d.related:  # GitHub shows related locations only where the message links them: `[text](id)`
+        message += "\nSee " + ", ".join(f"[{_plain(note)}]({n})" for n, (note, _) in enumerate(d.related)) + "."
     result: dict[str, Any] = {
         "ruleId": d.code,
         "ruleIndex": index,
@@ -140,7 +153,7 @@ def render_sarif(diagnostics: Iterable[Diagnostic], root: Path | None = None) ->
                         "rules": rules,
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": _folder_uri(root)}},
                 "results": [_result(d, index[d.code], root) for d in found],
                 "columnKind": "unicodeCodePoints",
             }

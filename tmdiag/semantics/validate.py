@@ -273,9 +273,8 @@ class Validator:
         elif kind == schema.INGRESS:
             problem = ingress_problem(value)
             if problem:
-                self.error(
-                    "E202", problem, span, hint='write rules as "CIDR:port" or "CIDR:from-to", e.g. "10.0.0.0/16:443"'
-                )
+                hint = 'write rules as "CIDR:port", "CIDR:from-to" or "CIDR:*", e.g. "10.0.0.0/16:443"'
+                self.error("E202", problem, span, hint=hint)
         elif kind == schema.ADDRESSES:
             if not isinstance(value, str) or isinstance(value, n.Name):
                 self.error("E202", f"a resource address is a quoted string, not {_describe_value(value)}", span,

@@ -8,18 +8,18 @@ address in a plan, or the cloud resource) as a related location.
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 
-from tmdiag.diagnostics import Span, closest
+from tmdiag.diagnostics import Severity
 from tmdiag.iac import mapping
-from tmdiag.iac.facts import Fact, Facts, IngressRule
-from tmdiag.iac.resources import Infrastructure, Resource, base_address
+from tmdiag.iac.facts import Fact, IngressRule
+from tmdiag.iac.resources import base_address
+from tmdiag.lint.drift import OUT_OF_SCOPE, Drift, Found, Link, Unknown, drift, evidence, known, unknown
 from tmdiag.lint.facts import attribute_span, flag, items, model_anchor
 from tmdiag.lint.registry import rule
 from tmdiag.lint.rule import Context, Hit
 from tmdiag.model import schema
-from tmdiag.model.nodes import Boundary, Element, Model, Node
+from tmdiag.model.nodes import Boundary, Element, Model, ModelInfo, Node
 
 _TF = """\
 resource "aws_security_group" "bastion" {
@@ -87,103 +87,12 @@ variable "encrypt_reports" {
 """
 
 
-@dataclass(frozen=True)
-class Link:
-    node: Node
-    address: str
-    span: Span
-    resources: tuple[Resource, ...]
-
-
-class _Drift:
-    """What every TM7xx rule reads, built once per (model, infrastructure)."""
-
-    def __init__(self, model: Model, infra: Infrastructure):
-        self.model = model
-        self.infra = infra
-        self.facts = Facts(infra)
-        self.links: list[Link] = []
-        self.by_node: dict[int, list[Link]] = {}
-        for node in (*model.boundaries, *model.elements):
-            attr = node.attribute("iac")
-            if attr is None:
-                continue
-            values = items(attr.value)
-            spans = attr.item_spans or (attr.value_span,) * len(values)
-            for address, span in zip(values, spans, strict=False):
-                if isinstance(address, str) and schema.ADDRESS.fullmatch(address):
-                    link = Link(node, address, span, tuple(infra.find(address)))
-                    self.links.append(link)
-                    self.by_node.setdefault(id(node), []).append(link)
-
-    def linked(self, node: Node) -> list[Resource]:
-        """The resources a node links, with the resources they own (parts) being read through them."""
-        out: dict[str, Resource] = {}
-        for link in self.by_node.get(id(node), ()):
-            for resource in link.resources:
-                out.setdefault(resource.address, resource)
-        return list(out.values())
-
-    def covered(self) -> set[str]:
-        """Addresses (instances and bases) the model links, and the primaries of linked parts."""
-        seen: set[str] = set()
-        for link in self.links:
-            for resource in link.resources:
-                seen.update((resource.address, resource.base))
-                row = mapping.row(resource.type)
-                if row is not None and row.role == "part":
-                    seen.update(self.facts.references(resource, row.part_of))
-        return seen
-
-
-_last: tuple[Model, Infrastructure, _Drift] | None = None
-
-
-def drift(model: Model, ctx: Context) -> _Drift | None:
-    global _last
-    infra = ctx.infrastructure
-    if infra is None:
-        return None
-    if _last is None or _last[0] is not model or _last[1] is not infra:
-        _last = (model, infra, _Drift(model, infra))
-    return _last[2]
-
-
-def _where(resource: Resource, what: str = "") -> tuple[str, Span]:
-    place = "defined here" if resource.where.in_file else "in the cloud"
-    return (f"`{resource.address}`{' ' + what if what else ''} {place}", resource.where)
-
-
-def _evidence(fact: Fact | IngressRule, what: str) -> tuple[tuple[str, Span], ...]:
-    resource = fact.resource
-    if resource.where.in_file:
-        return ((f"`{resource.address}` {what}", fact.span),)
-    return ((f"`{resource.address}` {what}", resource.where),)
-
-
-@dataclass(frozen=True)
-class Unknown:
-    """A claim that cannot be checked: the fact is known only after apply (reported by TM709)."""
-
-    hit: Hit
-
-
-Found = Iterator[Hit | Unknown]
-
-
-def _unknown(node: Node, claim: str, fact: Fact | IngressRule, what: str) -> Unknown:
-    return Unknown(
-        Hit(
-            attribute_span(node, claim),
-            f"`{node.id}` claims `{claim}`, but {what} of `{fact.resource.address}` is known only after apply",
-            "check again after apply, or against the state or the live account (`tmdiag drift --aws`)",
-            _evidence(fact, "is not known yet"),
-        )
-    )
-
-
-def _known(found: Found) -> Iterator[Hit]:
-    return (hit for hit in found if isinstance(hit, Hit))
+def _setting(path: str) -> str:
+    """How an attribute path is written in Terraform: `root_block_device { encrypted = true }`."""
+    parts = [p for p in path.split(".") if not p.isdigit()]
+    if len(parts) == 1:
+        return f"`{parts[0]} = true`"
+    return "`" + " { ".join(parts[:-1]) + f" {{ {parts[-1]} = true" + " }" * (len(parts) - 1) + "`"
 
 
 @rule(
@@ -199,19 +108,39 @@ def _known(found: Found) -> Iterator[Hit]:
 )
 def link_unknown(model: Model, ctx: Context) -> Iterator[Hit]:
     found = drift(model, ctx)
-    if found is None or found.infra.problems:  # links into a file that did not parse are not unknown
-        return
-    pool: list[str] | None = None
+    if found is None or any(p.severity >= Severity.ERROR for p in found.infra.problems):
+        return  # links into a file that did not parse are not unknown
     for link in found.links:
-        if link.resources:
+        if link.resources or _absence_is_the_finding(found, link):
             continue
-        pool = pool if pool is not None else sorted({*found.infra.bases(), *(r.address for r in found.infra.resources)})
-        match = closest(link.address, pool) or closest(base_address(link.address), pool)
-        yield Hit(
-            link.span,
-            f"`{link.node.id}` links `{link.address}`, which is not in `{found.infra.source}`",
-            f"did you mean `{match}`?" if match else "remove the link, or link the resource that replaced it",
-        )
+        meant = found.meant(link.address)
+        row = mapping.row(_type_of(link.address))
+        what = f" ({row.noun})" if row is not None else ""
+        verb = "leaves out" if link.key == OUT_OF_SCOPE else "links"
+        hint = f"did you mean `{meant}`?" if meant else "remove the link, or link the resource that replaced it"
+        if row is not None and row.role == "part" and row.absent:
+            hint = f"without it, {row.absent}; {hint[0].lower()}{hint[1:]}"
+        who = "the model" if isinstance(link.node, ModelInfo) else f"`{link.node.id}`"
+        yield Hit(link.span, f"{who} {verb} `{link.address}`{what}, which is not in `{found.infra.source}`", hint)
+
+
+def _type_of(address: str) -> str:
+    parts = base_address(address).split(".")
+    return parts[-2] if len(parts) >= 2 else ""
+
+
+def _absence_is_the_finding(found: Drift, link: Link) -> bool:
+    """A boundary's link to the trail (or the MFA policy) that is gone, while the boundary claims what
+    it gave: TM706 (TM707) reports the claim, naming the link; TM701 need not report it too."""
+    row = mapping.row(_type_of(link.address))
+    if row is None or row.role != "account" or not isinstance(link.node, Boundary):
+        return False
+    for fact_name, _ in row.facts:
+        claim = _ACCOUNT_CLAIMS.get(fact_name)
+        if claim is not None and link.node.get(claim[0]) == claim[1]:
+            fact, _compared = _account_fact(found, link.node, fact_name)
+            return fact is None or fact.value is not True
+    return False
 
 
 def _covers(claims: list[schema.Ingress], real: IngressRule) -> bool:
@@ -232,6 +161,7 @@ def _covers(claims: list[schema.Ingress], real: IngressRule) -> bool:
     "TM702",
     "ingress-wider-than-modeled",
     severity="error",
+    risk=("high", "high"),
     summary="A security group lets in traffic from a range or on ports the element's `ingress` does not list.",
     rationale="The model's ingress is what the threat analysis and the lint rules (TM401, TM406) reason about; "
     "a wider rule in the infrastructure is attack surface nobody reviewed — often an SSH or database port "
@@ -243,7 +173,7 @@ def _covers(claims: list[schema.Ingress], real: IngressRule) -> bool:
     example_iac=_TF,
 )
 def ingress_wider(model: Model, ctx: Context) -> Iterator[Hit]:
-    return _known(_ingress_wider(model, ctx))
+    return known(_ingress_wider(model, ctx))
 
 
 def _ingress_wider(model: Model, ctx: Context) -> Found:
@@ -260,38 +190,42 @@ def _ingress_wider(model: Model, ctx: Context) -> Found:
         for resource in resources:
             for real in found.facts.ingress(resource):
                 rules.setdefault((real.resource.address, real.path, str(real.source)), real)
+        not_known = [r for r in rules.values() if not r.known]
+        if not_known:  # one TM709 for the claim, every rule not known as a related location
+            yield unknown(element, "ingress", not_known, "the ingress rule" + ("s" if len(not_known) > 1 else ""))
         for real in rules.values():
-            if not real.known:
-                if not any(isinstance(r.source, str) for r in rules.values() if r.resource is real.resource):
-                    yield _unknown(element, "ingress", real, "ingress rule")
-                continue
-            if real.is_cidr and not _covers(claims, real):
+            if real.known and real.is_cidr and not _covers(claims, real):
                 yield Hit(
                     attribute_span(element, "ingress"),
                     f'`{element.id}` accepts "{real.text()}" in the infrastructure; its `ingress` does not list it',
                     f'close the rule, or add "{real.text()}" to `ingress`',
-                    _evidence(real, "lets it in"),
+                    evidence(real, "lets it in"),
                 )
 
 
 def _public_in_model(model: Model, element: Element) -> bool:
-    return flag(element, "public") or any(flag(b, "public") for b in model.boundary_chain(element.boundary))
+    """The element's own `public:` is its claim; without one, a `public: true` boundary around it makes it public."""
+    if element.has("public"):
+        return flag(element, "public")
+    return any(flag(b, "public") for b in model.boundary_chain(element.boundary))
 
 
 @rule(
     "TM703",
     "public-not-modeled",
     severity="error",
+    risk=("high", "very_high"),
     summary="A resource is reachable from the internet but its element is not `public`.",
     rationale="Public buckets, databases with public endpoints and instances with public addresses are how most "
-    "cloud data breaches start; a model that calls them private gets the threats and the lint rules wrong.",
+    "cloud data breaches start; a model that calls them private gets the threats and the lint rules wrong. "
+    "An element's own `public:` is its claim; one without it is public when a boundary around it is.",
     fix="Make the resource private (block public access, `publicly_accessible = false`, no public IP), or mark "
     "the element `public: true` and review what that exposes.",
     example='server bastion "Bastion" {\n  ingress: ["0.0.0.0/0:22"]\n  iac: ["aws_instance.bastion"]\n}',
     example_iac=_TF,
 )
 def public_not_modeled(model: Model, ctx: Context) -> Iterator[Hit]:
-    return _known(_public_not_modeled(model, ctx))
+    return known(_public_not_modeled(model, ctx))
 
 
 def _public_not_modeled(model: Model, ctx: Context) -> Found:
@@ -306,13 +240,16 @@ def _public_not_modeled(model: Model, ctx: Context) -> Found:
         if fact is None or fact.value is False:
             continue
         if not fact.known:
-            yield _unknown(element, "public", fact, f"exposure (`{fact.path}`)")
+            yield unknown(element, "public", [fact], f"the exposure (`{fact.path}`)")
             continue
+        inside = next((b for b in model.boundary_chain(element.boundary) if flag(b, "public")), None)
+        said = f" (it says `public: false` inside public boundary `{inside.id}`)" if inside else ""
         yield Hit(
             attribute_span(element, "public"),
-            f"`{element.id}` is not `public` in the model, but the infrastructure makes it reachable from the internet",
+            f"`{element.id}` is not `public` in the model{said}, but the infrastructure makes it reachable from "
+            "the internet",
             "make the resource private, or set `public: true`",
-            _evidence(fact, f"makes it public (`{fact.path}`)" if fact.path else "is public"),
+            evidence(fact, f"makes it public (`{fact.path}`)" if fact.path else "is public"),
         )
 
 
@@ -320,39 +257,45 @@ def _public_not_modeled(model: Model, ctx: Context) -> Found:
     "TM704",
     "encryption-at-rest-off",
     severity="error",
+    risk=("medium", "high"),
     summary="An element claims `encrypted_at_rest: true` but its storage is not encrypted.",
     rationale="Encryption at rest is what the model offers as the mitigation for stolen disks, snapshots and "
     "backups (pytm's DS threats); storage created without it stays unencrypted until it is rebuilt.",
-    fix="Turn on encryption (`storage_encrypted = true`, a KMS key) — for RDS this means restoring an encrypted "
-    "copy — or drop the claim.",
+    fix="Turn on the resource's encryption setting (the finding names it: `storage_encrypted` for RDS, "
+    "`root_block_device { encrypted }` for EC2, `at_rest_encryption_enabled` for ElastiCache, SSE for SQS); "
+    "existing RDS and EBS storage is encrypted only by restoring an encrypted copy. Or drop the claim.",
     example='datastore orders "Orders DB" {\n  kind: sql\n  encrypted_at_rest: true\n'
     '  iac: ["aws_db_instance.orders"]\n}',
     example_iac=_TF,
 )
 def encryption_off(model: Model, ctx: Context) -> Iterator[Hit]:
-    return _known(_encryption_off(model, ctx))
+    return known(_encryption_off(model, ctx))
 
 
 def _encryption_off(model: Model, ctx: Context) -> Found:
-    yield from _claims(model, ctx, "encrypted_at_rest", "encrypted_at_rest", lambda value: value is False,
-                       "is not encrypted at rest")  # fmt: skip
+    def hint(fact: Fact) -> str:
+        return f"set {_setting(fact.path)} on `{fact.resource.address}`, or drop the claim"
+
+    yield from _claims(model, ctx, "encrypted_at_rest", lambda value: value is False, "is not encrypted at rest", hint)
 
 
 @rule(
     "TM705",
     "tls-weaker-than-modeled",
     severity="error",
-    summary="An element's `min_tls` is higher than what its listeners accept (or a listener is plain HTTP).",
+    risk=("medium", "medium"),
+    summary="An element's `min_tls` is higher than what its listeners accept (or a listener serves plain HTTP).",
     rationale="Clients negotiate the lowest version a listener still offers; a model that says TLS 1.2 while the "
-    "load balancer's policy accepts TLS 1.0 hides downgrade and legacy-cipher threats.",
+    "load balancer's policy accepts TLS 1.0 hides downgrade and legacy-cipher threats. A plain-HTTP listener "
+    "that only redirects to HTTPS (or answers with a fixed response) serves no data and is not counted.",
     fix="Use a security policy whose lowest version is the one claimed (e.g. `ELBSecurityPolicy-TLS13-1-2-2021-06`), "
-    "serve HTTPS only, or lower `min_tls`.",
+    "serve HTTPS only (redirect HTTP), or lower `min_tls`.",
     example='process web "Web" {\n  min_tls: 1.2\n  public: true\n  ingress: ["0.0.0.0/0:443"]\n'
     '  iac: ["aws_lb.web"]\n}',
     example_iac=_TF,
 )
 def tls_weaker(model: Model, ctx: Context) -> Iterator[Hit]:
-    return _known(_tls_weaker(model, ctx))
+    return known(_tls_weaker(model, ctx))
 
 
 def _tls_weaker(model: Model, ctx: Context) -> Found:
@@ -369,18 +312,20 @@ def _tls_weaker(model: Model, ctx: Context) -> Found:
         if fact is None:
             continue
         if not fact.known:
-            yield _unknown(element, "min_tls", fact, "TLS policy")
+            yield unknown(element, "min_tls", [fact], "the TLS policy")
         elif fact.value in schema.TLS_VERSIONS and weaker(fact.value, claimed):
             accepts = "plain HTTP" if fact.value == "none" else f"TLS {fact.value}"
             yield Hit(
                 attribute_span(element, "min_tls"),
                 f"`{element.id}` claims `min_tls: {claimed}` but `{fact.resource.address}` accepts {accepts}",
                 "tighten the listener's security policy, or lower `min_tls`",
-                _evidence(fact, f"accepts {accepts}"),
+                evidence(fact, f"accepts {accepts}"),
             )
 
 
-def _claims(model: Model, ctx: Context, claim: str, fact_name: str, broken: object, words: str) -> Found:
+def _claims(
+    model: Model, ctx: Context, claim: str, broken: Callable[[object], bool], words: str, hint: Callable[[Fact], str]
+) -> Found:
     found = drift(model, ctx)
     if found is None:
         return
@@ -388,27 +333,27 @@ def _claims(model: Model, ctx: Context, claim: str, fact_name: str, broken: obje
         if node.get(claim) is not True or not node.has(claim):
             continue
         resources = found.linked(node)
-        fact = found.facts.fact(resources, fact_name) if resources else None
+        fact = found.facts.fact(resources, claim) if resources else None
         if fact is None:
             continue
         if not fact.known:
-            yield _unknown(node, claim, fact, f"`{fact.path}`")
-        elif broken(fact.value):  # type: ignore[operator]
+            yield unknown(node, claim, [fact], f"`{fact.path}`")
+        elif broken(fact.value):
             yield Hit(
                 attribute_span(node, claim),
                 f"`{node.id}` claims `{claim}: true` but `{fact.resource.address}` {words}",
-                None,
-                _evidence(fact, words),
+                hint(fact),
+                evidence(fact, words),
             )
 
 
-def _account_fact(found: _Drift, boundary: Boundary, fact_name: str) -> tuple[Fact | None, bool]:
+def _account_fact(found: Drift, boundary: Node, fact_name: str) -> tuple[Fact | None, bool]:
     """The fact over the boundary's links of that kind, else over the whole infrastructure; and
-    whether the boundary is compared at all (it links something)."""
-    linked = found.linked(boundary)
-    if not linked:
+    whether the boundary is compared at all (it links something, even something that is gone)."""
+    if not found.links_of(boundary):
         return None, False
-    fact = found.facts.fact(linked, fact_name)
+    linked = found.linked(boundary)
+    fact = found.facts.fact(linked, fact_name) if linked else None
     if fact is None:
         fact = found.facts.fact(found.infra.resources, fact_name)
     return fact, True
@@ -418,26 +363,30 @@ def _account_fact(found: _Drift, boundary: Boundary, fact_name: str) -> tuple[Fa
     "TM706",
     "audit-log-off",
     severity="error",
-    summary="A boundary claims `audit_log: true` but no CloudTrail trail logs.",
+    risk=("medium", "high"),
+    summary="A boundary claims `audit_log: true` but no multi-region CloudTrail trail logs.",
     rationale="An account without a logging trail leaves no record of what an intruder did in the control plane; "
-    "a trail switched off (`enable_logging = false`) is a classic first step of an attack.",
-    fix="Turn the trail back on (`enable_logging = true`, multi-region), or drop the claim.",
+    "a trail switched off (`enable_logging = false`) is a classic first step of an attack, and a single-region "
+    "trail misses what is done in every other region (CIS AWS Foundations 3.1).",
+    fix="Turn the trail back on (`enable_logging = true`) and make it multi-region (`is_multi_region_trail = "
+    "true`), or drop the claim.",
     example='boundary prod "AWS account prod" {\n  cloud: aws\n  audit_log: true\n  mfa: required\n'
     '  iac: ["aws_cloudtrail.main"]\n}',
     example_iac=_TF,
 )
 def audit_log_off(model: Model, ctx: Context) -> Iterator[Hit]:
-    return _known(_audit_log_off(model, ctx))
+    return known(_audit_log_off(model, ctx))
 
 
 def _audit_log_off(model: Model, ctx: Context) -> Found:
-    yield from _account_claim(model, ctx, "audit_log", True, "audit_log", "no CloudTrail trail in `{source}` logs")
+    yield from _account_claim(model, ctx, "audit_log", "no CloudTrail trail")
 
 
 @rule(
     "TM707",
     "mfa-not-enforced",
     severity="error",
+    risk=("medium", "high"),
     summary="A boundary claims `mfa: required` but no IAM policy denies access without MFA.",
     rationale="`mfa: required` is the control the model relies on against phished and reused passwords; "
     "without a policy that enforces it, MFA is optional for every user who has not set it up.",
@@ -448,19 +397,22 @@ def _audit_log_off(model: Model, ctx: Context) -> Found:
     example_iac=_TF,
 )
 def mfa_not_enforced(model: Model, ctx: Context) -> Iterator[Hit]:
-    return _known(_mfa_not_enforced(model, ctx))
+    return known(_mfa_not_enforced(model, ctx))
 
 
 def _mfa_not_enforced(model: Model, ctx: Context) -> Found:
-    yield from _account_claim(
-        model, ctx, "mfa", "required", "mfa", "no IAM policy in `{source}` denies access without MFA"
-    )
+    yield from _account_claim(model, ctx, "mfa", "no IAM policy that denies access without MFA")
 
 
-def _account_claim(model: Model, ctx: Context, claim: str, value: object, fact_name: str, words: str) -> Found:
+# account fact -> (the boundary attribute that claims it, the value that claims it)
+_ACCOUNT_CLAIMS: dict[str, tuple[str, object]] = {"audit_log": ("audit_log", True), "mfa": ("mfa", "required")}
+
+
+def _account_claim(model: Model, ctx: Context, fact_name: str, nothing: str) -> Found:
     found = drift(model, ctx)
     if found is None:
         return
+    claim, value = _ACCOUNT_CLAIMS[fact_name]
     for boundary in model.boundaries:
         if boundary.get(claim) != value:
             continue
@@ -468,23 +420,36 @@ def _account_claim(model: Model, ctx: Context, claim: str, value: object, fact_n
         if not compared or (fact is not None and fact.value is True):
             continue
         if fact is not None and not fact.known:
-            yield _unknown(boundary, claim, fact, f"`{fact.path}`")
+            yield unknown(boundary, claim, [fact], f"`{fact.path}`")
             continue
         written = "true" if value is True else str(value)
-        message = f"`{boundary.id}` claims `{claim}: {written}` but " + (
-            f"`{fact.resource.address}` is off" if fact is not None else words.format(source=found.infra.source)
-        )
-        yield Hit(attribute_span(boundary, claim), message, None, _evidence(fact, "is off") if fact else ())
+        gone = [link.address for link in found.links_of(boundary) if not link.resources and _kind(link, fact_name)]
+        if fact is not None:
+            said, notes = f"`{fact.resource.address}` {fact.why or 'is off'}", evidence(fact, fact.why or "is off")
+        else:
+            said, notes = f"{nothing} in `{found.infra.source}`", ()
+        if gone:
+            said += f" (`{'`, `'.join(gone)}`, which it links, is not there)"
+        yield Hit(attribute_span(boundary, claim), f"`{boundary.id}` claims `{claim}: {written}` but {said}", None,
+                  notes)  # fmt: skip
+
+
+def _kind(link: Link, fact_name: str) -> bool:
+    row = mapping.row(_type_of(link.address))
+    return row is not None and any(name == fact_name for name, _ in row.facts)
 
 
 @rule(
     "TM708",
     "exposed-resource-not-modeled",
     severity="warning",
+    risk=("high", "high"),
     summary="A resource reachable from the internet (public, or ingress from 0.0.0.0/0) is linked by no element.",
     rationale="What is exposed but not in the model gets no threats, no owner and no review: shadow endpoints, "
-    "forgotten test buckets and admin instances are what attackers find first.",
-    fix='Add an element for it with `iac: ["<address>"]`, or make it private.',
+    "forgotten test buckets and admin instances are what attackers find first. Resources that other models "
+    "checked in the same run link, or that the model lists in `iac_out_of_scope`, are not reported.",
+    fix='Add an element for it with `iac: ["<address>"]`, make it private, or (modeled elsewhere, or outside '
+    "this model's scope) list it in the model's `iac_out_of_scope: [\"<address>\"]`.",
     example='model "Shop" { scope: "the web shop", cloud: aws }\n'
     'process web "Web" { iac: ["aws_lb.web"], public: true }',
     example_iac=_TF,
@@ -504,16 +469,16 @@ def exposed_not_modeled(model: Model, ctx: Context) -> Iterator[Hit]:
         public = found.facts.fact(instances, "public")
         world = next((r for i in instances for r in found.facts.ingress(i) if r.known and r.open_to_world), None)
         if public is not None and public.value is True:
-            evidence = _evidence(public, "is public")
+            notes = evidence(public, "is public")
         elif world is not None:
-            evidence = _evidence(world, f'accepts "{world.text()}"')
+            notes = evidence(world, f'accepts "{world.text()}"')
         else:
             continue
         yield Hit(
             model_anchor(model),
             f"`{base}` is reachable from the internet but no element links it",
-            f'add an element with `iac: ["{base}"]`, or make it private',
-            evidence,
+            f'add an element with `iac: ["{base}"]`, make it private, or list it in the model\'s `iac_out_of_scope`',
+            notes,
         )
 
 
@@ -521,9 +486,10 @@ def exposed_not_modeled(model: Model, ctx: Context) -> Iterator[Hit]:
     "TM709",
     "claim-not-verifiable",
     severity="info",
-    summary="A claim cannot be compared with the infrastructure: the fact is known only after apply.",
-    rationale="A plan does not know computed values (`(known after apply)`) and tmdiag does not evaluate every "
-    "expression; it says so instead of guessing. The claim is checked once the value is known.",
+    summary="A claim cannot be compared with the infrastructure: the fact is not known before apply.",
+    rationale="A plan does not know computed values (`(known after apply)`), tmdiag does not evaluate every "
+    "expression, and an attribute left unset takes a default AWS picks; tmdiag says so instead of guessing. "
+    "An element that does not write a claim is compared by its default (`public: false`), and said so.",
     fix="Compare after apply (`terraform show -json` of the state) or against the live account (`tmdiag drift "
     "--aws`); or write the value as a literal in the Terraform.",
     example='datastore reports "Reports DB" {\n  kind: sql\n  encrypted_at_rest: true\n'

@@ -5,3 +5,4 @@ datastore orders "Orders" {
   iac: ["aws_db_instance.orders"]
 }
 server bastion "Bastion" { ingress: ["203.0.113.0/24:22"], iac: ["aws_instance.bastion"] }  # expect: TM709
+server worker "Worker" { iac: ["aws_instance.worker"] }  # expect: TM709

@@ -22,5 +22,15 @@ resource "aws_security_group_rule" "ssh" {
 resource "aws_security_group" "bastion" {}
 
 resource "aws_instance" "bastion" {
+  subnet_id              = aws_subnet.private.id
   vpc_security_group_ids = [aws_security_group.bastion.id]
+}
+
+resource "aws_subnet" "private" {
+  map_public_ip_on_launch = false
+}
+
+resource "aws_instance" "worker" {
+  # no subnet_id, no associate_public_ip_address: the default VPC's subnet decides
+  instance_type = "t3.small"
 }
