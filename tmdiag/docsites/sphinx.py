@@ -27,8 +27,8 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from tmdiag import __version__
 from tmdiag.docsites import STYLES, Drawn, Options, draw_file, draw_text
+from tmdiag.version import __version__
 
 log = logging.getLogger(__name__)
 

@@ -30,7 +30,7 @@ class Name(str):
 
 # The groups a model (and each file's parts) keeps its declarations in, in the order they appear.
 GROUPS = ("team", "data", "agents", "boundaries", "elements", "flows", "controls", "risks", "assumptions", "rules",
-          "views")
+          "views")  # fmt: skip
 # The groups whose nodes have ids that other statements refer to.
 NAMED_GROUPS = ("team", "data", "agents", "boundaries", "elements", "flows", "controls", "views")
 
