@@ -32,9 +32,10 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_fences_images_and_calls_become_inline_svg(built: Path) -> None:
     html = (built / PAGE).read_text(encoding="utf-8")
-    assert html.count('<figure class="tmdiag"') == 4  # two fences, one image, one call
+    assert html.count('<figure class="tmdiag"') == 5  # two fences, two images (one a view), one call
     assert "TMDIAGPLACEHOLDER" not in html
-    assert html.count("<svg") == 4
+    assert html.count("<svg") == 5
+    assert ">Order path<" in html  # the declared view's title
     assert ">Orders DB<" in html and ">Web shop<" in html  # labels of the model file
     assert ">API<" in html and ">User<" in html  # labels of the fences
     assert "process untouched &quot;not drawn&quot;" in html  # a ```tm inside another fence stays text

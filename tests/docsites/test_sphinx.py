@@ -22,7 +22,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_directives_become_inline_svg(built: Path) -> None:
     html = (built / PAGE).read_text(encoding="utf-8")
-    assert html.count('<figure class="tmdiag"') == 3
+    assert html.count('<figure class="tmdiag"') == 4
     assert ">Web shop<" in html and ">API<" in html
     assert "data:image/png;base64," in html  # :style: cloud draws provider icons, inlined
     assert 'xlink:href="report/report.html#el-web"' in html
@@ -36,6 +36,12 @@ def test_view_draws_one_boundary(built: Path) -> None:
     html = (built / PAGE).read_text(encoding="utf-8")
     second = html.split('<figure class="tmdiag"')[2]
     assert "tmdiag-2-dfd-tb-prod" in second and "tmdiag-2-dfd-el-customer" in second  # what crosses into it
+
+
+def test_a_declared_view_is_drawn_by_id(built: Path) -> None:
+    html = (built / PAGE).read_text(encoding="utf-8")
+    third = html.split('<figure class="tmdiag"')[3]
+    assert ">Order path<" in third and "tmdiag-3-dfd-el-web" in third and "tmdiag-3-dfd-el-customer" not in third
 
 
 def test_errors_are_warnings_with_the_line_and_fail_under_w(tmp_path: Path) -> None:

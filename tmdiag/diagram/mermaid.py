@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from tmdiag.diagram.labels import RISK_COLOURS, TRUST_FILL, edge_lines, element_lines
 from tmdiag.diagram.scene import Scene, edge_risk
 from tmdiag.model.anchors import element_anchor
-from tmdiag.model.nodes import Boundary, Model
+from tmdiag.model.nodes import Boundary, Element, Model
 
 # opening and closing brackets of each kind's shape
 SHAPES: dict[str, tuple[str, str]] = {
@@ -57,8 +57,8 @@ def label(*lines: str) -> str:
 
 
 def ident(prefix: str, model_id: str) -> str:
-    """A Mermaid id for a model id: `_` doubled and `-` as `_h`, so distinct ids stay distinct."""
-    return prefix + model_id.replace("_", "__").replace("-", "_h")
+    """A Mermaid id for a model id: `_` doubled, `-` as `_h`, `.` as `_d`: distinct ids stay distinct."""
+    return prefix + model_id.replace("_", "__").replace("-", "_h").replace(".", "_d")
 
 
 def node_id(element_id: str) -> str:
@@ -83,8 +83,10 @@ def flowchart(
     out = [heading(title or scene.title or model.name), f"flowchart {direction}"]
     shown = {b.id for b in scene.boundaries}
     kids: dict[str | None, list[str]] = {}
-    for boundary in scene.boundaries:
-        kids.setdefault(boundary.parent if boundary.parent in shown else None, []).append(boundary.id)
+    for boundary in scene.boundaries:  # inside the nearest ancestor drawn (views skip some levels)
+        parent = next((b.id for b in model.boundary_chain(boundary.parent) if b.id in shown), None)
+        kids.setdefault(parent, []).append(boundary.id)
+    by_id = {e.id: e for e in scene.elements}
     members: dict[str | None, list[str]] = {}
     for element in scene.elements:
         members.setdefault(element.boundary if element.boundary in shown else None, []).append(element.id)
@@ -93,9 +95,7 @@ def flowchart(
     def place(boundary_id: str | None, depth: int) -> None:
         pad = "  " * depth
         for element_id in members.get(boundary_id, []):
-            element = model.element(element_id)
-            if element is None:
-                continue
+            element = by_id[element_id]
             opening, closing = STUB_SHAPE if element_id in scene.stubs else SHAPES.get(element.kind, ("[", "]"))
             lines = (element.title,) if element_id in scene.stubs else element_lines(element)
             out.append(f"{pad}{node_id(element_id)}{opening}{label(*lines)}{closing}")
@@ -136,7 +136,8 @@ def flowchart(
         if classes:
             out.append(f"  class {node_id(element_id)} {','.join(classes)}")
         target = scene.links.get(element_id) or href(element_anchor(element_id))
-        out.append(f'  click {node_id(element_id)} href "{url(target)}" {label(_tooltip(model, scene, element_id))}')
+        tip = _tooltip(model, scene, by_id[element_id])
+        out.append(f'  click {node_id(element_id)} href "{url(target)}" {label(tip)}')
     return "\n".join(out) + "\n"
 
 
@@ -149,11 +150,11 @@ def _order(scene: Scene) -> Callable[[str], int]:
     return lambda element_id: position.get(element_id, len(position))
 
 
-def _tooltip(model: Model, scene: Scene, element_id: str) -> str:
-    element = model.element(element_id)
-    assert element is not None
-    trust = model.trust_of(element_id) or "none"
-    risk = scene.risk.get(element_id)
+def _tooltip(model: Model, scene: Scene, element: Element) -> str:
+    if element.id in scene.groups:
+        return element.title
+    trust = model.trust_of(element.id) or "none"
+    risk = scene.risk.get(element.id)
     return f"{element_lines(element)[1]} trust: {trust}" + (f", top open risk: {risk}" if risk else "")
 
 

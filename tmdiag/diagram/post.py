@@ -152,8 +152,15 @@ class _Context:
         boundary = self.model.boundary(element.boundary) if element.boundary else None
         where = f"in {boundary.title}" if boundary is not None else "outside every boundary"
         target = self.scene.links.get(element.id)
-        self._link(node, element_anchor(element.id), [f"{kind}: {element.title}", where,
-                                                      *([f"view: {target}"] if target else [])])  # fmt: skip
+        if element.id in self.scene.groups:  # a box for several elements: their names in the tooltip
+            names = [self._title(i) for i in self.scene.groups[element.id]]
+            anchor = boundary_anchor(element.boundary) if element.boundary else "diagram"
+            more = [f"+{len(names) - 8} more"] if len(names) > 8 else []
+            self._link(node, anchor, [element.title, *names[:8], *more, *([f"view: {target}"] if target else [])])
+            node.set("id", quoted(f"{self.id_prefix}{element.id}"))  # not the boundary's own box id
+        else:
+            self._link(node, element_anchor(element.id), [f"{kind}: {element.title}", where,
+                                                          *([f"view: {target}"] if target else [])])  # fmt: skip
         if target:
             node.set("URL", quoted(target))
 

@@ -120,10 +120,14 @@ class _Job:
     notes: list[str]
     direction: str | None  # asked for: no retry in the other direction
 
-    def other(self) -> str | None:
-        """The DOT laid out the other way, when the picture is small enough to try it."""
+    def other(self, svg: bytes) -> str | None:
+        """The DOT laid out the other way, for a small picture that missed the targets when the other
+        direction was estimated close, or when this one came out much worse than estimated."""
         size = len(self.scene.elements) + len(self.scene.edges)
-        if self.direction is not None or size > RETRY_UP_TO or not self.chosen.uncertain:
+        if self.direction is not None or size > RETRY_UP_TO or _legible(svg):
+            return None
+        misjudged = _quality(svg)[1] < 0.8 * self.chosen.text
+        if not (self.chosen.uncertain or misjudged):
             return None
         graph = self.drawn.graph
         graph.set("rankdir", "TB" if self.chosen.rankdir == "LR" else "LR")
@@ -153,7 +157,7 @@ def _lay_out(jobs: Sequence[_Job], fmt: str, timeout: float) -> list[bytes]:
     svgs = engine.layout_many([job.dot for job in jobs], timeout)
     retry: dict[int, str] = {}
     for i, (job, svg) in enumerate(zip(jobs, svgs, strict=True)):
-        other = job.other() if isinstance(svg, bytes) and not _legible(svg) else None
+        other = job.other(svg) if isinstance(svg, bytes) else None
         if other:
             retry[i] = other
     for (i, dot), second in zip(retry.items(), engine.layout_many(list(retry.values()), timeout), strict=True):

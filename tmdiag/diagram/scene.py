@@ -23,6 +23,7 @@ class Edge:
     flows: tuple[Flow, ...]
     source: str
     sink: str
+    back: bool | None = None  # flows go both ways (None: tell from the flows' own ends)
 
     @property
     def number(self) -> int:
@@ -30,6 +31,8 @@ class Edge:
 
     @property
     def both_ways(self) -> bool:
+        if self.back is not None:
+            return self.back
         return self.source != self.sink and any(f.source == self.sink for f in self.flows)
 
 
@@ -44,6 +47,7 @@ class Scene:
     rated: bool = False  # findings were given (tooltips then say "none open" where there are none)
     stubs: set[str] = field(default_factory=set)  # elements drawn small: neighbours outside the view
     links: dict[str, str] = field(default_factory=dict)  # element id -> where it links instead of its anchor
+    groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # box of grouped stubs -> their element ids
     wire: bool = True  # flow labels show `[protocol:port]`
     numbers: bool = False  # flow labels are the flows' numbers only
     data: bool = False  # flow labels name the data assets they carry
@@ -61,6 +65,7 @@ def concentrate(edges: Iterable[Edge]) -> list[Edge]:
     arrow, each flow a line of its label. A flow with `merge_reply: false` keeps its own arrow."""
     merged: dict[tuple[str, str], list[Flow]] = {}
     ends: dict[tuple[str, str], tuple[str, str]] = {}
+    back: dict[tuple[str, str], bool] = {}
     alone: list[Edge] = []
     order: list[tuple[str, str] | Edge] = []
     for edge in edges:
@@ -70,16 +75,17 @@ def concentrate(edges: Iterable[Edge]) -> list[Edge]:
             continue
         pair = (min(edge.source, edge.sink), max(edge.source, edge.sink))
         if pair not in merged:
-            merged[pair], ends[pair] = [], (edge.source, edge.sink)
+            merged[pair], ends[pair], back[pair] = [], (edge.source, edge.sink), False
             order.append(pair)
         merged[pair].extend(edge.flows)
+        back[pair] = back[pair] or edge.both_ways or (edge.source, edge.sink) != ends[pair]
     out = []
     for item in order:
         if isinstance(item, Edge):
             out.append(item)
         else:
             flows = sorted(merged[item], key=lambda f: f.number)
-            out.append(Edge(tuple(flows), *ends[item]))
+            out.append(Edge(tuple(flows), *ends[item], back=back[item] and ends[item][0] != ends[item][1]))
     return out
 
 
@@ -142,17 +148,51 @@ def boundary_view(model: Model, boundary_id: str | None, links: dict[str | None,
     flows = [f for f in model.flows if f.source in inside or f.sink in inside]
     shown = inside | {f.source for f in flows} | {f.sink for f in flows}
     elements = [e for e in model.elements if e.id in shown]
+    elements, edges, grouped = _group_stubs(model, elements, inside, _edges(model, flows))
     stubs = {e.id for e in elements if e.id not in inside}
     # the view's boundary with its ancestors; a stub only in its innermost boundary (kept compact)
     wanted = {b.id for b in model.boundary_chain(boundary_id)} | {e.boundary for e in elements if e.boundary}
     boundaries = [b for b in model.boundaries if b.id in wanted]
     focus = model.boundary(boundary_id) if boundary_id else None
     title = f"{model.name}: {focus.title if focus else 'outside every boundary'}"
-    scene = Scene(boundaries, elements, concentrate(_edges(model, flows)), focus=boundary_id, stubs=stubs, title=title)
+    scene = Scene(boundaries, elements, concentrate(edges), focus=boundary_id, stubs=stubs, title=title)
+    scene.groups = grouped
     for element in elements:
         if element.id in stubs and links and element.boundary in links:
             scene.links[element.id] = links[element.boundary]
     return scene
+
+
+GROUP_ABOVE = 6  # stubs in one boundary; more are one box ("7 elements"), their flows one arrow per element
+
+
+def group_id(boundary_id: str | None) -> str:
+    """The id of a box standing for a boundary's stubs: `.` never appears in a model id."""
+    return f"{boundary_id or '_top'}.group"
+
+
+def _group_stubs(model: Model, elements: list[Element], inside: set[str],
+                 edges: list[Edge]) -> tuple[list[Element], list[Edge], dict[str, tuple[str, ...]]]:  # fmt: skip
+    """A view's stubs, with the stubs of a boundary that has more than GROUP_ABOVE of them drawn as
+    one box: (elements, edges re-ended on the boxes, box id -> the element ids it stands for)."""
+    by_boundary: dict[str | None, list[Element]] = {}
+    for element in elements:
+        if element.id not in inside:
+            by_boundary.setdefault(element.boundary, []).append(element)
+    grouped = {b: members for b, members in by_boundary.items() if len(members) > GROUP_ABOVE}
+    if not grouped:
+        return elements, edges, {}
+    stand_in = {e.id: group_id(b) for b, members in grouped.items() for e in members}
+    out: list[Element] = []
+    for element in elements:
+        box = stand_in.get(element.id)
+        if box is None:
+            out.append(element)
+        elif all(e.id != box for e in out):
+            label = f"{len(grouped[element.boundary])} elements"  # the box stands in its boundary's frame
+            out.append(Element("group", box, element.span, element.id_span, label, (), element.boundary))
+    moved = [Edge(e.flows, stand_in.get(e.source, e.source), stand_in.get(e.sink, e.sink), e.both_ways) for e in edges]
+    return out, moved, {group_id(b): tuple(e.id for e in members) for b, members in grouped.items()}
 
 
 def declared_view(model: Model, declared: View) -> Scene:

@@ -13,3 +13,5 @@ boundary prod "Production" {
 
 customer -> web "Order" { protocol: https, port: 443 } reply "Receipt"
 web -> db "Store order" { protocol: postgres, port: 5432 }
+
+view orders "Order path" { include: [web, db], depth: 0 }
