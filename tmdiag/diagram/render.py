@@ -126,7 +126,10 @@ class _Job:
         size = len(self.scene.elements) + len(self.scene.edges)
         if self.direction is not None or size > RETRY_UP_TO or _legible(svg):
             return None
-        misjudged = _quality(svg)[1] < 0.8 * self.chosen.text
+        text = _quality(svg)[1]
+        if text < HOPELESS:  # far off: the other direction will not rescue it
+            return None
+        misjudged = text < 0.8 * self.chosen.text
         if not (self.chosen.uncertain or misjudged):
             return None
         graph = self.drawn.graph
