@@ -40,8 +40,9 @@ test-deps: system-deps
 	@command -v node >/dev/null || { echo "Installing node…"; $(APT) update -qq && $(APT) install -y -qq nodejs npm >/dev/null; }
 	@{ command -v vim >/dev/null && [ -x /usr/bin/nvim ]; } || { echo "Installing Vim and Neovim (Debian's 0.7)…"; \
 		$(APT) update -qq && $(APT) install -y -qq vim neovim >/dev/null; }
-	@if [ -f tests/editors/package-lock.json ] && [ ! -d tests/editors/node_modules ]; then \
-		(cd tests/editors && npm ci --silent --no-audit --no-fund); fi
+	@for dir in tests/editors tests/render/js; do \
+		if [ -f $$dir/package-lock.json ] && [ ! -d $$dir/node_modules ]; then \
+			(cd $$dir && npm ci --silent --no-audit --no-fund) || exit 1; fi; done
 	@if [ ! -d editors/vscode/node_modules ]; then (cd editors/vscode && npm ci --silent --no-audit --no-fund); fi
 
 setup: $(VENV)/.installed system-deps

@@ -111,3 +111,10 @@ risk AC05 on store {
 
 assume "The AWS control plane itself is not compromised"
 assume "Card data is tokenised by the payment provider before storage" { on: [db] }
+
+view payment_path "Card payment path" {
+  description: "Where the card number travels, and what it is stored in"
+  include: [web, db]
+  depth: 1
+  data: true
+}

@@ -225,6 +225,7 @@ class Loader:
             risks=tuple(merged.risks),
             assumptions=tuple(assumptions),
             rules=tuple(merged.rules),
+            views=tuple(merged.views),
             imports=tuple(self.state.imports),
             sources=MappingProxyType(dict(self.state.sources)),
             comments=MappingProxyType(dict(self.state.comments)),

@@ -229,31 +229,63 @@ class Report:
 
 
 def report_inputs(
-    analysis: Analysis, *, generated: datetime.date | None = None, draw: bool = True, step: Step = no_progress
+    analysis: Analysis,
+    *,
+    generated: datetime.date | None = None,
+    draw: bool = True,
+    mermaid: bool = False,
+    step: Step = no_progress,
 ) -> ReportInputs:
     """What a report is made of: the analysis, and the diagram (unless `draw` is False; a diagram
-    that cannot be drawn leaves a note instead)."""
+    that cannot be drawn leaves a note instead). `mermaid`: also as Mermaid, for report.md."""
     from tmdiag.report import ReportInputs
     from tmdiag.version import __version__
 
     svg, views, diagram_notes, notes = "", [], [], []
     if analysis.parity:
         notes.append(PARITY_NOTE)
+    flowchart, flowchart_views = "", []
+    model_views: list[tuple[str, str, str]] = []  # (view id, SVG, Mermaid)
+    pictures: dict[str, str] = {}
     if draw:
-        from tmdiag.diagram import DiagramError, render
+        from tmdiag.diagram import DiagramError, context, render
 
+        step("Drawing each element in its context…")
+        top: dict[str, str] = {}
+        for finding in analysis.findings:  # the worst open risk per element, for the outline
+            if finding.is_open and (finding.target_id not in top or finding.risk > top[finding.target_id]):
+                top[finding.target_id] = finding.risk
+        flows = context.index(analysis.model)
+        pictures = {e.id: context.picture(analysis.model, e.id, flows, top) for e in analysis.model.elements}
         step("Drawing the data-flow diagram with Graphviz…")
         try:
-            diagram = render(analysis.model, fmt="svg", style="dfd", findings=analysis.findings)
+            diagram = render(analysis.model, fmt="svg", style="dfd", findings=analysis.findings, warn=False)
+            for declared in analysis.model.views:  # every view the model declares: a section of its own
+                picture = render(analysis.model, fmt="svg", view=declared.id, findings=analysis.findings)
+                model_views.append((declared.id, picture.data.decode("utf-8"), ""))
         except DiagramError as problem:
             notes.append(f"The diagram was not drawn: {problem}")
         else:
             svg = diagram.data.decode("utf-8")
             views = [(bid, data.decode("utf-8")) for bid, data in diagram.views]
             diagram_notes = list(diagram.notes)
+        if mermaid:  # links stay in report.md: `#el-web`, `#view-<boundary>`
+            chart = render(
+                analysis.model, fmt="mermaid", findings=analysis.findings, view_names="#view-{id}", warn=False
+            )
+            flowchart = chart.data.decode("utf-8")
+            flowchart_views = [(bid, data.decode("utf-8")) for bid, data in chart.views]
+            drawn = {vid: svg_text for vid, svg_text, _ in model_views}
+            model_views = [
+                (v.id, drawn.get(v.id, ""),
+                 render(analysis.model, fmt="mermaid", view=v.id, findings=analysis.findings).data.decode("utf-8"))
+                for v in analysis.model.views
+            ]  # fmt: skip
     return ReportInputs(
         model=analysis.model, findings=analysis.findings, analysis_diagnostics=analysis.diagnostics,
         lint_diagnostics=analysis.lint, diagram_svg=svg, diagram_notes=diagram_notes, diagram_views=views,
+        diagram_mermaid=flowchart, diagram_mermaid_views=flowchart_views, model_views=model_views,
+        element_pictures=pictures,
         excluded=analysis.excluded, today=analysis.today, generated=generated, notes=notes,
         tool_version=__version__,
     )  # fmt: skip
@@ -265,12 +297,13 @@ def report(
     template: Path | None = None,
     generated: datetime.date | None = None,
     draw: bool = True,
+    mermaid: bool = False,
     step: Step = no_progress,
 ) -> Report:
     """Every report file rendered in memory, with the register's summary. Raises
     tmdiag.report.ReportError for a broken template."""
     from tmdiag.report import render_report
 
-    inputs = report_inputs(analysis, generated=generated, draw=draw, step=step)
+    inputs = report_inputs(analysis, generated=generated, draw=draw, mermaid=mermaid, step=step)
     step("Rendering the report…")
     return Report(render_report(inputs, template), analysis.summary, tuple(inputs.notes))

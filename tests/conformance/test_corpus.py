@@ -85,7 +85,8 @@ def test_valid_corpus_uses_every_statement_and_element_kind() -> None:
                     kinds.add(str(sub.children[0]))
     assert {
         "import_stmt", "model_decl", "team_decl", "member", "role", "data_decl", "agent_decl", "boundary_decl",
-        "element_decl", "flow_decl", "reply", "control_decl", "risk_decl", "assume_decl", "rule_decl", "condition",
-        "or_op", "and_op", "not_op", "compare", "in_op", "crosses", "enters", "exits", "list", "date", "duration",
+        "element_decl", "flow_decl", "reply", "control_decl", "risk_decl", "assume_decl", "rule_decl", "view_decl",
+        "condition", "or_op", "and_op", "not_op", "compare", "in_op", "crosses", "enters", "exits", "list", "date",
+        "duration",
     } <= statements  # fmt: skip
     assert kinds == {"actor", "process", "server", "lambda", "datastore", "external", "llm", "agent"}

@@ -24,6 +24,7 @@ submit: web -> db "Store" { data: [card], encrypted: true } reply "ok"
 web -> ghost
 risk INP02 on web { status: open }
 rule R1 "Mine" { targets: [process], when: trust == high and not crosses boundary }
+view orders "Orders" { include: [prod, db], direction: down }
 """
 
 
@@ -73,6 +74,8 @@ async def test_full_document_tokens_come_from_the_parse_tree(client: LanguageCli
         (10, "INP02"): ("macro", []), (10, "on"): ("keyword", []), (10, "web"): ("class", []),
         (11, "R1"): ("macro", ["declaration"]), (11, "when"): ("keyword", []), (11, "trust"): ("property", []),
         (11, "=="): ("operator", []), (11, "and"): ("operator", []), (11, "crosses"): ("operator", []),
+        (12, "view"): ("keyword", []), (12, "orders"): ("type", ["declaration"]), (12, "include"): ("property", []),
+        (12, "prod"): ("namespace", []), (12, "db"): ("class", []), (12, "down"): ("enumMember", []),
     }  # fmt: skip
     assert {k: kinds.get(k) for k in expect} == expect
     # sorted, one token per place, none spanning lines

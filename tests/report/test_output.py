@@ -20,8 +20,11 @@ def files_of(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
 
 
+VIEW_FILES = ("view-payment_path.svg",)  # the example declares one view: its picture is written too
+
+
 def test_writes_the_four_files(example_dir: Path) -> None:
-    assert sorted(p.name for p in example_dir.iterdir()) == sorted(REPORT_FILES)
+    assert sorted(p.name for p in example_dir.iterdir()) == sorted([*REPORT_FILES, *VIEW_FILES])
     html = (example_dir / "report.html").read_text(encoding="utf-8")
     assert html.count("<svg") >= 1 and "<style>" in html
     assert not any(s in html for s in ('src="http', "<link ", "@import", "url(http"))
@@ -113,7 +116,7 @@ def test_json_summary_and_quiet_text(tmp_path: Path, capsys: pytest.CaptureFixtu
 
     assert main(["report", EXAMPLE, "-o", str(tmp_path / "a"), "--today", TODAY, "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
-    assert sorted(Path(p).name for p in document["files"]) == sorted(REPORT_FILES)
+    assert sorted(Path(p).name for p in document["files"]) == sorted([*REPORT_FILES, *VIEW_FILES])
     assert main(["report", EXAMPLE, "-o", str(tmp_path / "b"), "--today", TODAY]) == 0
     assert "report.html" in capsys.readouterr().out
 

@@ -1,7 +1,7 @@
-"""`tmdiag diagram`: draw a model as a data-flow diagram (SVG, PNG or DOT) with nested trust
-boundaries, numbered flows, links to the report's anchors and, with --threats, risk colours.
+"""`tmdiag diagram`: draw a model as a data-flow diagram (SVG, PNG, DOT or Mermaid) with nested
+trust boundaries, numbered flows, links to the report's anchors and, with --threats, risk colours.
 
-Graphviz (`dot`) lays the picture out; DOT output (`-o x.dot`, `--format dot`) works without it.
+Graphviz (`dot`) lays the picture out; DOT and Mermaid output (`-o x.dot`, `-o x.mmd`) work without it.
 """
 
 from __future__ import annotations
@@ -21,30 +21,34 @@ examples:
   tmdiag diagram examples/checkout.tm -o cloud.png --style cloud   provider icons (aws, gcp, k8s, …)
   tmdiag diagram model.tm -o dfd.svg --threats              mark open high/critical findings
   tmdiag diagram model.tm -o prod.svg --boundary prod       one boundary and the flows crossing it
+  tmdiag diagram model.tm -o pay.svg --view payments        a view declared in the model
   tmdiag diagram model.tm --format dot | dot -Tpdf > dfd.pdf    DOT needs no Graphviz
+  tmdiag diagram model.tm -o dfd.mmd                         Mermaid flowchart (GitHub, wikis, MkDocs)
   tmdiag diagram model.tm -o dfd.svg --link-prefix report.html  links go to report.html#el-<id>
   tmdiag diagram model.tm -o dfd.svg --watch                redraw on every change of the model or its imports
 
-Big models (more than 600 elements) are drawn as an overview plus one file per boundary
-(dfd.<boundary>.svg beside dfd.svg); a note on stderr says so.
+A model whose one picture would not fit a screen legibly (every model above 60 elements) is drawn
+as an overview plus one file per boundary (dfd.<boundary>.svg beside dfd.svg); a note says so.
 
 exit codes: 0 drawn, 1 the model has errors (nothing written), 2 usage, I/O or Graphviz error
 """
 
-EXTENSIONS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot"}
+EXTENSIONS = {".svg": "svg", ".png": "png", ".dot": "dot", ".gv": "dot", ".mmd": "mermaid", ".mermaid": "mermaid"}
+FORMATS = ("svg", "png", "dot", "mermaid")
 
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
     parser = sub.add_parser(
-        "diagram", help="draw the data-flow diagram (SVG, PNG, DOT)", description=__doc__, epilog=EXAMPLES,
+        "diagram", help="draw the data-flow diagram (SVG, PNG, DOT, Mermaid)", description=__doc__, epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
     parser.add_argument("path", metavar="FILE", help="the .tm model")
-    parser.add_argument("-o", "--output", metavar="OUT", help="output file: .svg, .png or .dot (default: stdout)")
-    parser.add_argument("--format", choices=("svg", "png", "dot"), help="output format (default: from -o, else svg)")
+    parser.add_argument("-o", "--output", metavar="OUT", help="output file: .svg, .png, .dot or .mmd (default: stdout)")
+    parser.add_argument("--format", choices=FORMATS, help="output format (default: from -o, else svg)")
     parser.add_argument("--style", choices=("dfd", "cloud"), default="dfd",
                         help="dfd: classic data-flow shapes (default); cloud: provider icons")  # fmt: skip
     parser.add_argument("--boundary", metavar="ID", help="draw one boundary and what crosses it")
+    parser.add_argument("--view", metavar="ID", help="draw a view the model declares (`view ID { include: … }`)")
     parser.add_argument("--threats", action="store_true", help="run the threat analysis and mark open high/critical")
     parser.add_argument("--today", metavar="DATE", type=date_arg, help="date for risk decisions (with --threats)")
     parser.add_argument("--link-prefix", metavar="URL", default="", help="prefix of links, e.g. report.html")
@@ -65,7 +69,7 @@ def _format(args: argparse.Namespace) -> str | None:
 def run(args: argparse.Namespace) -> int:
     fmt = _format(args)
     if fmt is None:
-        error(f"cannot tell the format from `{args.output}`: use .svg, .png or .dot, or --format")
+        error(f"cannot tell the format from `{args.output}`: use .svg, .png, .dot or .mmd, or --format")
         return EXIT_ERROR
     to_stdout = not args.output or args.output == "-"
     if to_stdout and fmt == "png" and sys.stdout.isatty():
@@ -103,7 +107,7 @@ def _draw(args: argparse.Namespace, loaded: pipeline.Loaded, fmt: str, to_stdout
                 findings = pipeline.analyze(loaded, today=args.today, lint=False, step=step).findings
             step(f"Drawing {len(model.elements)} elements with Graphviz…")
             diagram = render(model, fmt=fmt, style=args.style, findings=findings, boundary=args.boundary,
-                             link_prefix=args.link_prefix, stem=stem, warn=False)  # fmt: skip
+                             view=args.view, link_prefix=args.link_prefix, stem=stem, warn=False)  # fmt: skip
     except DiagramError as problem:
         error(str(problem))
         return EXIT_ERROR
@@ -122,8 +126,9 @@ def _write(target: Path, fmt: str, stem: str, data: bytes, views: tuple[tuple[st
     from tmdiag.output.files import write_all_atomic
 
     files: dict[str | Path, bytes | str] = {target: data}
+    suffix = "mmd" if fmt == "mermaid" else fmt
     for boundary_id, view in views:
-        files[target.with_name(f"{stem}.{boundary_id}.{fmt}")] = view
+        files[target.with_name(f"{stem}.{boundary_id}.{suffix}")] = view
     try:
         write_all_atomic(files)
     except OSError as problem:

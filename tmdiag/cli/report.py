@@ -31,6 +31,7 @@ examples:
   tmdiag report model.tm -o out --no-diagram         skip Graphviz (fast, for CI on huge models)
   tmdiag report model.tm -o out --watch              rebuild on every change of the model or its imports
   tmdiag report model.tm -o out --against infra/     the register with drift from the Terraform (docs/iac.md)
+  tmdiag report model.tm -o docs/tm --diagram-format mermaid   report.md embeds Mermaid (GitHub draws it)
 
 exit codes: 0 report written, 1 the model (or --against's Terraform) has errors (nothing written),
             2 usage, configuration, I/O or template error
@@ -64,6 +65,12 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         "--pytm-parity",
         action="store_true",
         help="threats exactly as raw pytm 1.4 finds them (no errata, no facts closing threats)",
+    )
+    parser.add_argument(
+        "--diagram-format",
+        choices=("svg", "mermaid"),
+        default="svg",
+        help="how report.md shows the diagram: a link to dfd.svg (default) or an inline Mermaid flowchart",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="what to print when done")
     parser.add_argument("--watch", action="store_true",
@@ -119,8 +126,8 @@ def _report(
         with progress(args) as step:
             analysis = pipeline.analyze(loaded, today=today, lint=config, parity=args.pytm_parity, step=step,
                                         infrastructure=infra)  # fmt: skip
-            built = pipeline.report(analysis, template=args.template, generated=args.date,
-                                    draw=not args.no_diagram, step=step)  # fmt: skip
+            built = pipeline.report(analysis, template=args.template, generated=args.date, draw=not args.no_diagram,
+                                    mermaid=args.diagram_format == "mermaid", step=step)  # fmt: skip
     except (ReportError, ConfigError, OSError) as problem:
         error(f"{problem} (nothing written)")
         return EXIT_ERROR

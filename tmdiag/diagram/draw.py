@@ -44,7 +44,9 @@ def empty_id(boundary_id: str) -> str:
 
 
 EMPTY = "(no elements)"
-EMPTY_ATTRS = {"shape": "plaintext", "style": "", "fontsize": "10", "width": "0.3", "height": "0.3"}
+STUB_ATTRS = {"shape": "box", "style": "dashed,rounded,filled", "fontsize": "12", "width": "0.8", "height": "0.35",
+              "fixedsize": "false", "fontcolor": "#4D5656", "color": "#7F8C8D"}  # fmt: skip
+EMPTY_ATTRS = {"shape": "plaintext", "style": "", "fontsize": "12", "width": "0.3", "height": "0.3"}
 
 
 @dataclass
@@ -107,8 +109,8 @@ def _canvas() -> _Canvas:
 def build(model: Model, scene: Scene, style: str) -> Drawn:
     kids: dict[str | None, list[str]] = {}
     shown = {b.id for b in scene.boundaries}
-    for boundary in scene.boundaries:
-        parent = boundary.parent if boundary.parent in shown else None
+    for boundary in scene.boundaries:  # inside the nearest ancestor drawn (views skip some levels)
+        parent = next((b.id for b in model.boundary_chain(boundary.parent) if b.id in shown), None)
         kids.setdefault(parent, []).append(boundary.id)
     members: dict[str | None, list[Element]] = {}
     for element in scene.elements:
@@ -119,7 +121,10 @@ def build(model: Model, scene: Scene, style: str) -> Drawn:
 
     def place(boundary_id: str | None, holder: pydot.Graph) -> None:
         for element in members.get(boundary_id, []):
-            nodes[element.id] = _node(model, element, style, icon_paths, notes)
+            if element.id in scene.stubs:  # a neighbour outside the view: a small dashed box, no icon
+                nodes[element.id] = diagrams.Node(element.id, nodeid=node_id(element.id), **STUB_ATTRS)
+            else:
+                nodes[element.id] = _node(model, element, style, icon_paths, notes)
             mirror.node(holder, nodes[element.id])
         if boundary_id is not None and not members.get(boundary_id) and not kids.get(boundary_id):
             # Graphviz does not draw an empty cluster: keep the boundary visible

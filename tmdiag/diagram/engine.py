@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import concurrent.futures
 import functools
 import html
 import re
@@ -48,6 +49,26 @@ def layout(source: str, fmt: str, engine: str, timeout: float) -> bytes:
         detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise DiagramError(f"Graphviz `{engine}` failed (exit {done.returncode}): {' / '.join(detail[:3])}")
     return done.stdout
+
+
+def layout_many(sources: list[str], timeout: float, workers: int = 2) -> list[bytes | DiagramError]:
+    """SVG of many DOT graphs, in order, `workers` Graphviz processes at a time; a graph that fails
+    gives its error. One process per graph: `dot` given several graphs at once lays later ones out
+    differently from run to run (state left over from the graph before), which would break
+    byte-identical output."""
+
+    def one(source: str) -> bytes | DiagramError:
+        try:
+            return layout(source, "svg", "dot", timeout)
+        except GraphvizMissing:
+            raise
+        except DiagramError as error:
+            return error
+
+    if len(sources) <= 1:
+        return [one(source) for source in sources]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(one, sources))
 
 
 @functools.cache

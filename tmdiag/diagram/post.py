@@ -9,15 +9,13 @@ from collections.abc import Iterator, Mapping
 
 import pydot
 
+from tmdiag.diagram import dottext
 from tmdiag.diagram.draw import cluster_id, node_id
+from tmdiag.diagram.labels import KIND_NAMES, RISK_COLOURS, TRUST_FILL, edge_lines
 from tmdiag.diagram.scene import Edge, Scene, edge_risk, flow_key
 from tmdiag.model.anchors import boundary_anchor, element_anchor, flow_anchor
-from tmdiag.model.nodes import Boundary, Element, Flow, Model
+from tmdiag.model.nodes import Boundary, Element, Model
 
-RISK_COLOURS = {"critical": "#C0392B", "high": "#E67E22"}
-TRUST_FILL = {"untrusted": "#FDEDEC", "low": "#FEF5E7", "medium": "#FEF9E7", "high": "#EBF5FB", "full": "#E8F8F5"}
-KIND_NAMES = {"actor": "Actor", "external": "External entity", "process": "Process", "server": "Server",
-              "lambda": "Function", "datastore": "Datastore", "llm": "LLM", "agent": "AI agent"}  # fmt: skip
 # Removed from what diagrams writes: its padding is huge, and the fixed node size hides long labels.
 _DROP_GRAPH = ("pad", "label", "splines", "rankdir", "nodesep", "ranksep")
 
@@ -47,7 +45,7 @@ def decorate(
 ) -> str:
     """Finish the graph in place and return its DOT. `loose`: flows that cross a boundary do not
     set ranks (keeps dot fast on big graphs; otherwise chains of flows make hundreds of ranks)."""
-    _prepare(graph, graph_attrs, style, model.name)
+    _prepare(graph, graph_attrs, style, scene.title or model.name)
     by_node = {node_id(e.id): e for e in scene.elements}
     by_cluster = {cluster_id(b.id): b for b in scene.boundaries}
     by_edge = {f'"flow-{e.number}"': e for e in scene.edges} | {f"flow-{e.number}": e for e in scene.edges}
@@ -69,7 +67,7 @@ def decorate(
         graph.add_subgraph(_legend(id_prefix))
     if loose:
         loosen(graph, crossing={flow_anchor(e.number) for e in scene.edges if model.crosses_boundary(e.flows[0])})
-    return str(graph.to_string())
+    return dottext.to_dot(graph)
 
 
 def loosen(graph: pydot.Dot, *, crossing: set[str] | None = None, all_edges: bool = False) -> None:
@@ -93,7 +91,7 @@ def _prepare(graph: pydot.Graph, graph_attrs: Mapping[str, str], style: str, tit
         for key in ("bgcolor", "rankdir", "shape"):  # diagrams' cluster attributes tmdiag replaces
             sub.get_attributes().pop(key, None)
     for edge_defaults in graph.get_node("edge"):
-        edge_defaults.get_attributes().update(fontname='"Sans-Serif"', fontsize="11", fontcolor='"#2D3436"')
+        edge_defaults.get_attributes().update(fontname='"Sans-Serif"', fontsize="12", fontcolor='"#2D3436"')
     defaults = graph.get_node("node")
     if defaults and style == "dfd":
         attrs = defaults[0].get_attributes()
@@ -146,7 +144,30 @@ class _Context:
             [f"Trust boundary: {boundary.title}", f"trust: {trust}", *([f"kind: {kind}"] if kind else [])],
         )
 
+    def stub(self, node: pydot.Node, element: Element) -> None:
+        """A neighbour outside the view: its name, linking to its own boundary's view."""
+        kind = KIND_NAMES.get(element.kind, element.kind)
+        node.set("label", quoted(element.title))
+        node.set("fillcolor", '"#FFFFFF"')
+        boundary = self.model.boundary(element.boundary) if element.boundary else None
+        where = f"in {boundary.title}" if boundary is not None else "outside every boundary"
+        target = self.scene.links.get(element.id)
+        if element.id in self.scene.groups:  # a box for several elements: their names in the tooltip
+            names = [self._title(i) for i in self.scene.groups[element.id]]
+            anchor = boundary_anchor(element.boundary) if element.boundary else "diagram"
+            more = [f"+{len(names) - 8} more"] if len(names) > 8 else []
+            self._link(node, anchor, [element.title, *names[:8], *more, *([f"view: {target}"] if target else [])])
+            node.set("id", quoted(f"{self.id_prefix}{element.id}"))  # not the boundary's own box id
+        else:
+            self._link(node, element_anchor(element.id), [f"{kind}: {element.title}", where,
+                                                          *([f"view: {target}"] if target else [])])  # fmt: skip
+        if target:
+            node.set("URL", quoted(target))
+
     def element(self, node: pydot.Node, element: Element) -> None:
+        if element.id in self.scene.stubs:
+            self.stub(node, element)
+            return
         kind = KIND_NAMES.get(element.kind, element.kind)
         image = str(node.get("image") or "").strip('"')
         if self.style == "cloud":  # fixed-size icon nodes: wrap long names, grow as diagrams does
@@ -182,8 +203,7 @@ class _Context:
                 node.set("style", '"rounded"')
 
     def edge(self, dot_edge: pydot.Edge, edge: Edge) -> None:
-        lines = [_flow_line(f) for f in edge.flows]
-        dot_edge.set("label", quoted(*lines))
+        dot_edge.set("label", quoted(*edge_lines(edge.flows, self.scene.wire, self.scene.numbers, self.scene.data)))
         tooltip = [f"Flow {f.number}: {self._title(f.source)} → {self._title(f.sink)}" for f in edge.flows]
         crossing = self.model.crossed_boundaries(edge.flows[0])
         crossed = [b.id for group in crossing for b in group]
@@ -217,15 +237,6 @@ def _styles(node: pydot.Node) -> str:
     return ",".join(dict.fromkeys([*parts, "filled"]))
 
 
-def _flow_line(flow: Flow) -> str:
-    protocol = str(flow.get("protocol") or "")
-    port = flow.get("port")
-    wire = f"{protocol}:{port}" if protocol and isinstance(port, int) and port >= 0 else protocol
-    label = flow.label or ("" if not flow.named else flow.id)
-    line = f"{flow.number}. {label}".rstrip()
-    return f"{line} [{wire}]" if wire else line
-
-
 def _legend(id_prefix: str) -> pydot.Subgraph:
     legend = pydot.Subgraph(
         "cluster_legend",
@@ -245,7 +256,7 @@ def _legend(id_prefix: str) -> pydot.Subgraph:
                 color=quoted(colour),
                 fontcolor=quoted(colour),
                 penwidth="3",
-                fontsize="11",
+                fontsize="12",
                 fixedsize="false",
                 width="1.4",
                 height="0.4",
@@ -309,4 +320,4 @@ def decorate_overview(
         dot_edge.set("label", quoted(f"{count} flow{'s' if count != 1 else ''}"))
         dot_edge.set("tooltip", quoted(f"{count} flows from {source or 'outside'} to {sink or 'outside'}"))
         dot_edge.set("id", quoted(f"{id_prefix}{name}"))
-    return str(graph.to_string())
+    return dottext.to_dot(graph)

@@ -31,11 +31,12 @@ _SECTIONS = {
     "import_stmt": "import", "model_decl": "model", "team_decl": "team", "data_decl": "data",
     "agent_decl": "threat_agent", "boundary_decl": "boundary", "element_decl": "element",
     "flow_decl": "flow", "control_decl": "control", "risk_decl": "risk", "assume_decl": "assume",
-    "rule_decl": "rule",
+    "rule_decl": "rule", "view_decl": "view",
 }  # fmt: skip
 _KEYWORDS = {
     "import_stmt": "import", "model_decl": "model", "data_decl": "data", "agent_decl": "threat_agent",
     "boundary_decl": "boundary", "control_decl": "control", "rule_decl": "rule", "assume_decl": "assume",
+    "view_decl": "view",
 }  # fmt: skip
 _PRECEDENCE = {"or_op": 1, "and_op": 2, "not_op": 3, "compare": 4, "in_op": 4}
 
@@ -128,7 +129,7 @@ class Printer:
             self.label_and_block(children, indent)
         elif kind == "team_decl":
             self.team(tree, indent)
-        elif kind in ("data_decl", "agent_decl", "control_decl"):
+        elif kind in ("data_decl", "agent_decl", "control_decl", "view_decl"):
             keyword = _KEYWORDS[kind]
             self.start(indent, f"{keyword} {children[0]}", start, align=keyword)
             self.anchor(children[0])

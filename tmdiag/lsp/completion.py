@@ -17,13 +17,14 @@ from tmdiag.syntax.grammar import KEYWORDS_FOR_STATEMENTS
 
 BLOCK_KEYWORDS = {
     "model": "model", "data": "data", "threat_agent": "threat_agent", "boundary": "boundary",
-    "control": "control", "risk": "risk", "assume": "assume", "rule": "rule", "team": "team",
+    "control": "control", "risk": "risk", "assume": "assume", "rule": "rule", "team": "team", "view": "view",
     "reply": "flow", **{kind: kind for kind in schema.ELEMENT_KINDS},
 }  # fmt: skip
 REF_GROUPS = {
     "member": ("team",), "data": ("data",), "control": ("controls",), "boundary": ("boundaries",),
     "element": ("elements", "flows"), "flow": ("flows",), "agent": ("agents",),
     "protected": ("elements", "flows", "boundaries"),
+    "scope": ("boundaries", "elements"),
 }  # fmt: skip
 _KIND = types.CompletionItemKind
 

@@ -165,6 +165,7 @@ class Document:
             risks=tuple(groups["risks"]),  # type: ignore[arg-type]
             assumptions=tuple(assumptions),
             rules=tuple(groups["rules"]),  # type: ignore[arg-type]
+            views=tuple(groups["views"]),  # type: ignore[arg-type]
             imports=imported.nodes,
             sources=MappingProxyType({**imported.sources, self.path: self.parse.text}),
             comments=MappingProxyType({**imported.comments, self.path: comments}),
@@ -210,7 +211,7 @@ def check(validator: Validator, piece: Piece, model: n.Model, with_info: bool) -
     validator.diagnostics = []
     parts = piece.parts
     for node in (*parts.team, *parts.data, *parts.agents, *parts.boundaries, *parts.elements, *piece.flows,
-                 *parts.controls, *parts.rules):  # fmt: skip
+                 *parts.controls, *parts.rules, *parts.views):  # fmt: skip
         validator.attributes(node)
     for member in parts.team:
         validator.roles(member)
@@ -224,6 +225,10 @@ def check(validator: Validator, piece: Piece, model: n.Model, with_info: bool) -
         )
         validator.flows()
         validator.decisions()
+        validator.model = model
+    if parts.views:
+        validator.model = n.Model(model.path, views=tuple(parts.views), unparsed_names=model.unparsed_names)
+        validator.views()
         validator.model = model
     piece.checks = validator.diagnostics
     piece.checked_info = with_info

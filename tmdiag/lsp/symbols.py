@@ -1,5 +1,5 @@
 """The document outline: model header, team, data, threat agents, boundaries nesting boundaries and
-elements, flows, controls, risk decisions, assumptions and rules."""
+elements, flows, controls, risk decisions, assumptions, rules and views."""
 
 from __future__ import annotations
 
@@ -65,6 +65,7 @@ def outline(model: n.Model, path: str, to_range: Ranger) -> list[types.DocumentS
     result += [symbol(r, f"risk {r.id} on {r.target}", _S.Field, str(r.get("status"))) for r in model.risks if mine(r)]
     result += [symbol(a, a.id, _S.String, a.label) for a in model.assumptions if mine(a)]
     result += [symbol(r, r.id, _S.Function, r.label) for r in model.rules if mine(r)]
+    result += [symbol(v, f"view {v.id}", _S.Interface, v.label) for v in model.views if mine(v)]
     result.sort(key=lambda s: (s.range.start.line, s.range.start.character))
     return result
 

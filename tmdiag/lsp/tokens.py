@@ -48,14 +48,14 @@ DECLARATION, DEFAULT_LIBRARY = 1, 2
 # What a declared id is, by the kind of node that declares it.
 KIND_TYPES = {
     "boundary": T["namespace"], "data": T["struct"], "member": T["parameter"], "threat_agent": T["event"],
-    "flow": T["function"], "control": T["interface"], "rule": T["macro"],
+    "flow": T["function"], "control": T["interface"], "rule": T["macro"], "view": T["type"],
     **{kind: T["class"] for kind in schema.ELEMENT_KINDS},
 }  # fmt: skip
 _ENUM = T["enumMember"]
 WORD_OPERATORS = frozenset({"and", "or", "not", "in", "crosses", "enters", "exits"})
 _STATEMENT_SCHEMA = {"data_decl": "data", "agent_decl": "threat_agent", "control_decl": "control",
                      "risk_decl": "risk", "assume_decl": "assume", "rule_decl": "rule", "model_decl": "model",
-                     "flow_decl": "flow"}  # fmt: skip
+                     "flow_decl": "flow", "view_decl": "view"}  # fmt: skip
 _LITERAL_TYPES = {"STRING": T["string"], "NUMBER": T["number"], "DATE": T["number"], "DURATION": T["number"],
                   "ARROW": T["operator"], "COMPARE": T["operator"], "ANY_BOUNDARY": T["keyword"]}  # fmt: skip
 
@@ -85,7 +85,7 @@ _CACHE: weakref.WeakKeyDictionary[Chunk, Encoded] = weakref.WeakKeyDictionary() 
 # The keyword a statement starts with (element statements start with their kind, which the tree holds).
 _LEADING = {"import_stmt": "import", "model_decl": "model", "team_decl": "team", "data_decl": "data",
             "agent_decl": "threat_agent", "boundary_decl": "boundary", "control_decl": "control",
-            "risk_decl": "risk", "assume_decl": "assume", "rule_decl": "rule", "reply": "reply",
+            "risk_decl": "risk", "assume_decl": "assume", "rule_decl": "rule", "view_decl": "view", "reply": "reply",
             "condition": "when", "not_op": "not", "crosses": "crosses", "enters": "enters",
             "exits": "exits"}  # fmt: skip
 Found = list[tuple[int, int, int, int, int, "str | None"]]  # (line, column, length, type, modifiers, name)

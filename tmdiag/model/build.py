@@ -23,7 +23,7 @@ _ESCAPE = re.compile(r"\\(.)")
 # Words that cannot be ids: they start statements (`data -> x` would not parse) or are values.
 RESERVED = frozenset({
     "import", "model", "team", "data", "threat_agent", "boundary", "actor", "process", "server", "lambda",
-    "datastore", "external", "llm", "agent", "control", "risk", "assume", "rule", "reply", "true", "false",
+    "datastore", "external", "llm", "agent", "control", "risk", "assume", "rule", "view", "reply", "true", "false",
 })  # fmt: skip
 MAX_EXPRESSION_DEPTH = 100
 
@@ -44,6 +44,7 @@ class FileParts:
     risks: list[n.RiskDecision] = field(default_factory=list)
     assumptions: list[n.Assumption] = field(default_factory=list)
     rules: list[n.CustomRule] = field(default_factory=list)
+    views: list[n.View] = field(default_factory=list)
     imports: list[tuple[str, Span]] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -127,6 +128,9 @@ class Builder:
 
     def _agent_decl(self, tree: Tree[Token]) -> None:
         self.parts.agents.append(n.ThreatAgent("threat_agent", *self.header(tree)))
+
+    def _view_decl(self, tree: Tree[Token]) -> None:
+        self.parts.views.append(n.View("view", *self.header(tree)))
 
     def _control_decl(self, tree: Tree[Token]) -> None:
         self.parts.controls.append(n.Control("control", *self.header(tree)))

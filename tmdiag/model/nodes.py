@@ -29,9 +29,10 @@ class Name(str):
 
 
 # The groups a model (and each file's parts) keeps its declarations in, in the order they appear.
-GROUPS = ("team", "data", "agents", "boundaries", "elements", "flows", "controls", "risks", "assumptions", "rules")
+GROUPS = ("team", "data", "agents", "boundaries", "elements", "flows", "controls", "risks", "assumptions", "rules",
+          "views")  # fmt: skip
 # The groups whose nodes have ids that other statements refer to.
-NAMED_GROUPS = ("team", "data", "agents", "boundaries", "elements", "flows", "controls")
+NAMED_GROUPS = ("team", "data", "agents", "boundaries", "elements", "flows", "controls", "views")
 
 
 def as_ids(value: object) -> tuple[str, ...]:
@@ -263,6 +264,11 @@ class CustomRule(Node):
         return "rule"
 
 
+@dataclass(frozen=True)
+class View(Node):
+    """`view ID "title" { include: [...], depth: 1, ... }`: a named picture of part of the model."""
+
+
 @dataclass(frozen=True, slots=True)
 class Import:
     path: str  # as written
@@ -286,6 +292,7 @@ class Model:
     risks: tuple[RiskDecision, ...] = ()
     assumptions: tuple[Assumption, ...] = ()
     rules: tuple[CustomRule, ...] = ()
+    views: tuple[View, ...] = ()
     imports: tuple[Import, ...] = ()
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # path -> text
     comments: Mapping[str, tuple[Any, ...]] = field(default_factory=lambda: MappingProxyType({}))
@@ -326,6 +333,9 @@ class Model:
 
     def flow(self, id: str) -> Flow | None:
         return self._by_id["flows"].get(id)
+
+    def view(self, id: str) -> View | None:
+        return self._by_id["views"].get(id)
 
     def boundary_chain(self, boundary_id: str | None) -> tuple[Boundary, ...]:
         """The boundary and its ancestors, innermost first."""
@@ -457,3 +467,4 @@ class Model:
         yield from self.flows
         yield from self.controls
         yield from self.rules
+        yield from self.views

@@ -48,7 +48,7 @@ class Attr:
     doc: str
     default: Any = None
     values: tuple[str, ...] = ()
-    ref: str | None = None  # data | member | control | boundary | element | flow | agent
+    ref: str | None = None  # data | member | control | boundary | element | flow | agent | scope | kind
     pytm: str | None = None
     required: bool = False
     example: str | None = None
@@ -414,6 +414,29 @@ SCHEMAS: dict[str, tuple[Attr, ...]] = {
         Attr("on", REFS, "Elements the assumption is about.", (), ref="element"),
         Attr("excludes", IDS, "Threat ids the assumption rules out on those elements.", ()),
     ),
+    "view": (
+        Attr("description", STR, "What the picture is for.", ""),
+        Attr(
+            "include",
+            REFS,
+            "Boundaries (with everything inside) and elements the picture is about.",
+            (),
+            ref="scope",
+            required=True,
+            example="[payments, psp]",
+        ),
+        Attr("exclude", REFS, "Boundaries and elements left out of it.", (), ref="scope"),
+        Attr("depth", INT, "Hops of neighbours drawn around what is included (0: none).", 1),
+        Attr(
+            "direction",
+            ENUM,
+            "Layout direction (`auto`: whichever fits a screen better).",
+            "auto",
+            ("auto", "right", "down"),
+        ),
+        _b("data", "Label flows with the data assets they carry."),
+        _b("risk", "Colour open high and critical findings (with threat analysis).", default=True),
+    ),
     "rule": (
         Attr("description", STR, "What the threat is.", ""),
         Attr("severity", ENUM, "Severity.", "medium", ("low", "medium", "high", "very_high"), required=True),
@@ -434,6 +457,7 @@ REF_NOUNS = {
     "member": "team member", "data": "data asset", "control": "control", "boundary": "boundary",
     "element": "element", "flow": "flow", "agent": "threat agent", "kind": "element kind",
     "protected": "element, flow or boundary",
+    "scope": "boundary or element",
 }  # fmt: skip
 
 ELEMENT_KINDS = ("actor", "process", "server", "lambda", "datastore", "external", "llm", "agent")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,10 @@ class ReportInputs:
     diagram_svg: str = ""  # inline SVG (already sanitized), "" when there is no diagram
     diagram_notes: Sequence[str] = ()
     diagram_views: Sequence[tuple[str, str]] = ()  # (boundary id, inline SVG) when a big model is split
+    diagram_mermaid: str = ""  # the diagram as a Mermaid flowchart, for report.md (`--diagram-format mermaid`)
+    diagram_mermaid_views: Sequence[tuple[str, str]] = ()  # (boundary id, Mermaid) when a big model is split
+    model_views: Sequence[tuple[str, str, str]] = ()  # the model's `view`s: (view id, inline SVG, Mermaid)
+    element_pictures: Mapping[str, str] = field(default_factory=dict)  # element id -> context SVG (safe)
     excluded: Sequence[Finding] = ()  # findings an assumption's `excludes:` took out
     today: datetime.date = field(default_factory=datetime.date.today)
     generated: datetime.date | None = None  # shown only when given (`--date`)
@@ -217,15 +221,35 @@ class _Builder:
                 "available": bool(self.inputs.diagram_svg),
                 "notes": list(self.inputs.diagram_notes),
                 "file": "dfd.svg",
-                "views": [
-                    {"boundary": self.ref(bid), "svg": svg, "file": view_file(bid), "anchor": f"view-{bid}"}
-                    for bid, svg in self.inputs.diagram_views
-                ],
+                "mermaid": self.inputs.diagram_mermaid,
+                "views": self.views(),
             },
+            "views": [
+                {
+                    "id": vid,
+                    "name": view.title,
+                    "anchor": f"view-{vid}",
+                    "file": f"view-{vid}.svg",
+                    "svg": svg,
+                    "mermaid": chart,
+                    "description": text_of(view.get("description")),
+                }
+                for vid, svg, chart in self.inputs.model_views
+                if (view := self.model.view(vid)) is not None
+            ],
             "notes": list(self.inputs.notes),
             "risk_levels": list(RISKS),
             "statuses": list(STATUSES),
         }
+
+    def views(self) -> list[Ctx]:
+        """A big model's per-boundary views: SVG for HTML, Mermaid for Markdown, whichever were drawn."""
+        svgs, charts = dict(self.inputs.diagram_views), dict(self.inputs.diagram_mermaid_views)
+        return [
+            {"boundary": self.ref(bid), "svg": svgs.get(bid, ""), "mermaid": charts.get(bid, ""),
+             "file": view_file(bid), "anchor": f"view-{bid}"}
+            for bid in dict.fromkeys([*svgs, *charts])
+        ]  # fmt: skip
 
     def elements(self, flows: list[Ctx], threats_on: dict[str, list[Ctx]], controls_on: dict[str, list[Ctx]],
                  assumptions_on: dict[str, list[Ctx]]) -> list[Ctx]:  # fmt: skip
@@ -246,7 +270,7 @@ class _Builder:
                 "flows": flows_of.get(e.id, []), "threats": threats_on.get(e.id, []),
                 "controls": controls_on.get(e.id, []), "assumptions": assumptions_on.get(e.id, []),
                 "attributes": self.attributes(e, ("description", "owner", "stores")),
-                "is_actor": e.kind == "actor",
+                "is_actor": e.kind == "actor", "picture": self.inputs.element_pictures.get(e.id, ""),
             })  # fmt: skip
         return out
 

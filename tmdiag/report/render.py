@@ -127,7 +127,16 @@ def _render(inputs: ReportInputs, template_dir: Path | None) -> dict[str, bytes]
     svg = Markup(sanitize_svg(inputs.diagram_svg)) if inputs.diagram_svg else ""
     # one page holds the overview and every view: each view's ids get their own prefix
     views = [(bid, Markup(sanitize_svg(data, id_prefix=f"dfd-view-{bid}-"))) for bid, data in inputs.diagram_views]
-    context = build_context(replace(inputs, diagram_svg=svg, diagram_views=views))
+    # Mermaid text holds no backtick (labels are entity-coded), so it cannot end its fence in report.md
+    charts = [(bid, Markup(text)) for bid, text in inputs.diagram_mermaid_views]
+    chart = Markup(inputs.diagram_mermaid) if inputs.diagram_mermaid else ""
+    declared = [(vid, Markup(sanitize_svg(data, id_prefix=f"dfd-{vid}-")) if data else "", Markup(text))
+                for vid, data, text in inputs.model_views]  # fmt: skip
+    # context pictures are drawn by tmdiag itself with every text escaped (tmdiag.diagram.context)
+    pictures = {k: Markup(v) for k, v in inputs.element_pictures.items()}
+    context = build_context(replace(inputs, diagram_svg=svg, diagram_views=views, diagram_mermaid=chart,
+                                    diagram_mermaid_views=charts, model_views=declared,
+                                    element_pictures=pictures))  # fmt: skip
     files: dict[str, bytes] = {}
     try:
         for name, kind, template in (("report.html", "html", HTML_TEMPLATE), ("report.md", "md", MD_TEMPLATE)):
@@ -140,6 +149,9 @@ def _render(inputs: ReportInputs, template_dir: Path | None) -> dict[str, bytes]
     files["dfd.svg"] = (standalone or _EMPTY_SVG).encode("utf-8")
     for bid, data in inputs.diagram_views:
         files[view_file(bid)] = sanitize_svg(data, link_prefix="report.html").encode("utf-8")
+    for vid, data, _ in inputs.model_views:
+        if data:
+            files[f"view-{vid}.svg"] = sanitize_svg(data, link_prefix="report.html").encode("utf-8")
     document = threats_json.render(inputs.model, inputs.today, inputs.findings, excluded=inputs.excluded,
                                    diagnostics=inputs.analysis_diagnostics)  # fmt: skip
     files["threats.json"] = document.encode("utf-8")

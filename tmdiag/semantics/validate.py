@@ -6,6 +6,7 @@ Error codes (documented in dsl/SPEC.md):
   E203 unknown enum value · E205 missing attribute · E401 unknown threat id
   E402 decision target is not an element or flow · E403 decision without a valid owner
   E404 decision missing what its status needs · E405 rule condition does not type-check
+  E206 a view that draws nothing
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from tmdiag.semantics import threatlib
 
 _GROUP_WORDS = {
     "member": "a team member", "data": "a data asset", "threat_agent": "a threat agent",
-    "boundary": "a boundary", "flow": "a flow", "control": "a control", "rule": "a rule",
+    "boundary": "a boundary", "flow": "a flow", "control": "a control", "rule": "a rule", "view": "a view",
 }  # fmt: skip
 
 
@@ -63,6 +64,7 @@ class Validator:
         self.flows()
         self.decisions()
         self.custom_rules()
+        self.views()
         return self.diagnostics
 
     # ---- names --------------------------------------------------------------------------
@@ -391,6 +393,26 @@ class Validator:
                     hint=f"{key}: {schema.BY_NAME['risk'][key].doc}",  # as E205 says it
                 )
 
+    def views(self) -> None:
+        """A view must draw something: `include:` names something, not all of it excluded."""
+        for view in self.model.views:
+            depth = view.attribute("depth")
+            if depth is not None and type(depth.value) is int and depth.value < 0:
+                self.error("E202", f"`depth` takes a whole number of 0 or more, not `{depth.value}`", depth.value_span)
+            include = view.attribute("include")
+            if include is None:
+                continue  # E205 already says it is missing
+            included = n.as_ids(include.value)
+            excluded = set(n.as_ids(view.get("exclude")))
+            if not included or set(included) <= excluded:
+                self.error(
+                    "E206",
+                    f"view `{view.id}` draws nothing: "
+                    + ("`include:` is empty" if not included else "everything it includes is excluded"),
+                    include.span,
+                    hint="name boundaries or elements: `include: [payments, psp]`",
+                )
+
     def custom_rules(self) -> None:
         self.checked_rules, problems = rule_types.check_rules(self.model)
         self.diagnostics.extend(problems)
@@ -422,7 +444,7 @@ def _name_hint(name: str, pool: list[str], want: str, fix: Fix | None) -> str | 
         return f"the team is {listed}; add `{name}` to `team {{ … }}` or pick one of them"
     if len(pool) <= 8:
         what = _WANT_WORDS.get(want, want)
-        plural = "boundaries" if what == "boundary" else f"{what}s"
+        plural = {"boundary": "boundaries", "boundary or element": "boundaries and elements"}.get(what, f"{what}s")
         return f"declared {plural}: " + ", ".join(f"`{p}`" for p in pool)
     return None
 
@@ -432,6 +454,8 @@ def _a(noun: str) -> str:
 
 
 def _fits(node: n.Node, want: str) -> bool:
+    if want == "scope":
+        return isinstance(node, (n.Element, n.Boundary))
     if want == "element":
         return isinstance(node, (n.Element, n.Flow))
     if want == "protected":

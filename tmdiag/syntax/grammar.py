@@ -15,7 +15,7 @@ NAME_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*"
 KEYWORDS_FOR_STATEMENTS = (
     "import", "model", "team", "data", "threat_agent", "boundary", "actor", "process",
     "server", "lambda", "datastore", "external", "llm", "agent", "control", "risk",
-    "assume", "rule",
+    "assume", "rule", "view",
 )  # fmt: skip
 
 

@@ -12,7 +12,7 @@ function! s:TmdiagDetect() abort
     if line =~# '^\s*\%(#.*\)\=$'
       continue
     endif
-    if line =~# '\v^\s*%(threat_agent|datastore|boundary|external|control|process|assume|import|lambda|server|actor|agent|model|data|risk|rule|team|llm)>' || line =~# '\v^\s*[A-Za-z_][A-Za-z0-9_]*%(-[A-Za-z0-9_]+)*\s*%(:\s*[A-Za-z_][A-Za-z0-9_]*%(-[A-Za-z0-9_]+)*\s*)?-\>'
+    if line =~# '\v^\s*%(threat_agent|datastore|boundary|external|control|process|assume|import|lambda|server|actor|agent|model|data|risk|rule|team|view|llm)>' || line =~# '\v^\s*[A-Za-z_][A-Za-z0-9_]*%(-[A-Za-z0-9_]+)*\s*%(:\s*[A-Za-z_][A-Za-z0-9_]*%(-[A-Za-z0-9_]+)*\s*)?-\>'
       set filetype=tmdiag
     endif
     return
