@@ -19,6 +19,7 @@ GENERATED = (
     "editors/vim/syntax/tmdiag.vim",
     "editors/vim/ftdetect/tmdiag.vim",
     "tmdiag/editors/pygments_lexer.py",
+    "tmdiag/syntax/parser_tables.json",
 )
 
 
@@ -98,3 +99,10 @@ def test_cli_docs_and_rules_index_tell_the_same_gates() -> None:
     assert GATES in (generate.REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     assert GATES in (generate.REPO / "docs" / "rules" / "index.md").read_text(encoding="utf-8")
     assert "E406" in GATES and "**not** for decisions on threats" in GATES
+
+
+def test_parser_tables_are_kept_while_current_and_rebuilt_when_the_grammar_changes(checkout: Path) -> None:
+    tables = checkout / "tmdiag/syntax/parser_tables.json"
+    assert generate.stale(checkout, generate.select("grammars")) == []
+    tables.write_text(tables.read_text().replace('"grammar_sha256":"', '"grammar_sha256":"0', 1))
+    assert generate.stale(checkout, generate.select("grammars")) == [Path("tmdiag/syntax/parser_tables.json")]

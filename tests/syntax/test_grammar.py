@@ -1,11 +1,7 @@
-from pathlib import Path
-
-import pytest
-
 from tmdiag.model import schema
 from tmdiag.model.build import RESERVED
 from tmdiag.syntax import parse
-from tmdiag.syntax.grammar import ELEMENT_KEYWORDS, KEYWORDS_FOR_STATEMENTS, NAME_PATTERN, _cache_path, parser
+from tmdiag.syntax.grammar import ELEMENT_KEYWORDS, KEYWORDS_FOR_STATEMENTS, NAME_PATTERN, parser
 
 
 def test_grammar_has_no_conflicts_or_collisions_in_strict_mode() -> None:
@@ -20,10 +16,10 @@ def test_example_parses_without_diagnostics() -> None:
     assert len(result.statements) > 10
 
 
-def test_grammar_is_lalr_with_the_contextual_lexer_and_cached() -> None:
+def test_grammar_is_lalr_with_the_contextual_lexer() -> None:
     options = parser().options
     assert (options.parser, options.lexer) == ("lalr", "contextual")
-    assert options.cache
+    assert not options.cache  # never a pickle from a cache folder (tests/syntax/test_tables.py)
 
 
 def test_keywords_are_reserved_only_where_they_start_statements() -> None:
@@ -34,15 +30,6 @@ def test_keywords_are_reserved_only_where_they_start_statements() -> None:
 def test_comments_are_collected_with_spans() -> None:
     result = parse('# one\nactor a # two\n"#not" ', "c.tm")
     assert [(c.text, c.span.line, c.span.column) for c in result.comments] == [("# one", 1, 1), ("# two", 2, 9)]
-
-
-def test_the_parse_table_cache_lives_in_the_users_cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Lark unpickles the cache: it must not sit in a world-writable folder such as /tmp
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    assert _cache_path() == str(tmp_path / ".cache" / "tmdiag" / "lark-grammar.cache")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    assert _cache_path() == str(tmp_path / "xdg" / "tmdiag" / "lark-grammar.cache")
 
 
 def _first_terminals(symbol: str) -> set[str]:

@@ -1,13 +1,13 @@
-"""Loading the Lark grammar (shipped in the package, cached on disk)."""
+"""Loading the Lark parser: from the tables shipped in the package, else built from the grammar."""
 
 from __future__ import annotations
 
 import functools
-import os
 
 from lark import Lark
 
 from tmdiag.resources import data_path
+from tmdiag.syntax import tables
 
 ELEMENT_KEYWORDS = ("actor", "process", "server", "lambda", "datastore", "external", "llm", "agent")
 # An id or unquoted word: the grammar's NAME terminal (a test holds them equal).
@@ -23,25 +23,12 @@ def grammar_text() -> str:
     return data_path("grammar/tm.lark").read_text(encoding="utf-8")
 
 
-def _cache_path() -> str | bool:
-    """The user's own cache folder, never a shared one: Lark unpickles the cache file, so a file planted
-    in a world-writable place (`/tmp/tmdiag/`) by another user would run code in ours."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    try:
-        os.makedirs(os.path.join(base, "tmdiag"), mode=0o700, exist_ok=True)
-    except OSError:
-        return False
-    return os.path.join(base, "tmdiag", "lark-grammar.cache")
-
-
 @functools.cache
 def parser(strict: bool = False) -> Lark:
-    """The LALR parser. `strict=True` (tests) also checks for conflicts and collisions."""
-    options = dict(parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=False)
+    """The LALR parser. `strict=True` (tests) builds it from the grammar and checks for conflicts
+    and collisions. Nothing is read from or written to a cache folder (Lark's cache is a pickle:
+    whoever can write it could run code in tmdiag); the shipped tables are JSON (tables.py)."""
+    grammar = grammar_text()
     if strict:
-        return Lark(grammar_text(), strict=True, **options)  # type: ignore[arg-type]
-    cache = _cache_path()
-    try:
-        return Lark(grammar_text(), cache=cache, **options)  # type: ignore[arg-type]
-    except OSError:  # unwritable cache: build in memory
-        return Lark(grammar_text(), **options)  # type: ignore[arg-type]
+        return Lark(grammar, strict=True, **tables.OPTIONS)
+    return tables.load(grammar) or Lark(grammar, **tables.OPTIONS)
