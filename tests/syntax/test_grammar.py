@@ -1,7 +1,7 @@
 from tmdiag.model import schema
 from tmdiag.model.build import RESERVED
 from tmdiag.syntax import parse
-from tmdiag.syntax.grammar import ELEMENT_KEYWORDS, KEYWORDS_FOR_STATEMENTS, NAME_PATTERN, parser
+from tmdiag.syntax.grammar import ELEMENT_KEYWORDS, KEYWORDS_FOR_STATEMENTS, NAME_PATTERN, STRING_PATTERN, parser
 
 
 def test_grammar_has_no_conflicts_or_collisions_in_strict_mode() -> None:
@@ -61,3 +61,23 @@ def test_keyword_lists_kept_beside_the_grammar_match_it() -> None:
 def test_the_id_pattern_kept_beside_the_grammar_is_its_name_terminal() -> None:
     name = next(t for t in parser().terminals if t.name == "NAME")
     assert name.pattern.value == NAME_PATTERN
+
+
+def test_the_string_pattern_kept_beside_the_grammar_is_its_string_terminal() -> None:
+    string = next(t for t in parser().terminals if t.name == "STRING")
+    assert string.pattern.value == STRING_PATTERN.replace("\\n", "\n")  # Lark reads `\n` as a newline
+
+
+def test_a_long_string_parses_in_memory_proportionate_to_it() -> None:
+    """The textbook string regex kept ~120 bytes of backtracking state per character (issue 17)."""
+    import tracemalloc
+
+    text = 'actor a "' + "x" * 2_000_000 + '"\n'
+    tracemalloc.start()
+    try:
+        result = parse(text, "long.tm")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert result.ok
+    assert peak < 20 * len(text), f"{peak / len(text):.0f} bytes per character"

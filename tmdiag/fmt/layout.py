@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 
 from lark import Token, Tree
 
+from tmdiag.syntax.grammar import STRING_PATTERN
+
 INDENT = "  "
 WIDTH = 120
 
@@ -38,6 +40,7 @@ _KEYWORDS = {
     "boundary_decl": "boundary", "control_decl": "control", "rule_decl": "rule", "assume_decl": "assume",
     "view_decl": "view",
 }  # fmt: skip
+_STRING = re.compile(STRING_PATTERN)
 _PRECEDENCE = {"or_op": 1, "and_op": 2, "not_op": 3, "compare": 4, "in_op": 4}
 
 Node = Tree[Token] | Token
@@ -427,4 +430,4 @@ def _end_line(node: Node) -> int:
 
 
 def _without_strings(text: str) -> str:
-    return re.sub(r'"(?:[^"\\\n]|\\.)*"', '""', text)
+    return _STRING.sub('""', text)

@@ -12,6 +12,9 @@ from tmdiag.syntax import tables
 ELEMENT_KEYWORDS = ("actor", "process", "server", "lambda", "datastore", "external", "llm", "agent")
 # An id or unquoted word: the grammar's NAME terminal (a test holds them equal).
 NAME_PATTERN = r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*"
+# A string: the grammar's STRING terminal (a test holds them equal), written as an unrolled loop:
+# the textbook `"(?:[^"\\]|\\.)*"` costs Python's regex engine ~120 bytes of state per character.
+STRING_PATTERN = r'"[^"\\\n]*(?:\\.[^"\\\n]*)*"'
 KEYWORDS_FOR_STATEMENTS = (
     "import", "model", "team", "data", "threat_agent", "boundary", "actor", "process",
     "server", "lambda", "datastore", "external", "llm", "agent", "control", "risk",

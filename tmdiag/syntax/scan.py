@@ -12,11 +12,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tmdiag.syntax.grammar import KEYWORDS_FOR_STATEMENTS, NAME_PATTERN
+from tmdiag.syntax.grammar import KEYWORDS_FOR_STATEMENTS, NAME_PATTERN, STRING_PATTERN
 
 # Strings (possibly unterminated), comments, words, arrows, whitespace and single characters.
 TOKENS = re.compile(
-    r'(?P<string>"(?:[^"\\\n]|\\.)*"?)|(?P<comment>#[^\n]*)|(?P<word>' + NAME_PATTERN + ")"
+    r"(?P<string>" + STRING_PATTERN + r"?)|(?P<comment>#[^\n]*)|(?P<word>" + NAME_PATTERN + ")"
     r"|(?P<arrow>->)|(?P<space>\s+)|(?P<other>.)",
     re.DOTALL,
 )

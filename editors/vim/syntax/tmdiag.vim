@@ -45,7 +45,7 @@ syn match tmNamedFlow2 /\v:/ contained nextgroup=tmNamedFlow3 skipwhite  " named
 syn match tmNamedFlow3 /\v%(%(threat_agent|datastore|boundary|external|control|crosses|process|assume|enters|import|lambda|server|actor|agent|exits|false|model|reply|data|risk|rule|team|true|view|when|and|llm|not|in|on|or)%([0-9A-Za-z_-])@!)@![A-Za-z_][A-Za-z0-9_]*%(-[A-Za-z0-9_]+)*/ contained nextgroup=tmNamedFlow4 skipwhite  " named-flow
 syn match tmNamedFlow4 /\v-\>/ contained nextgroup=tmNamedFlow5 skipwhite  " named-flow
 syn match tmNamedFlow5 /\v%(%(threat_agent|datastore|boundary|external|control|crosses|process|assume|enters|import|lambda|server|actor|agent|exits|false|model|reply|data|risk|rule|team|true|view|when|and|llm|not|in|on|or)%([0-9A-Za-z_-])@!)@![A-Za-z_][A-Za-z0-9_]*%(-[A-Za-z0-9_]+)*/ contained  " named-flow
-syn match tmString /\v"%([^"\\\n]|\\.)*"/  " string
+syn match tmString /\v"[^"\\\n]*%(\\.[^"\\\n]*)*"/  " string
 syn match tmComment /\v#[^\n]*/  " comment
 
 hi def link tmArrow Operator
