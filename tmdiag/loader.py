@@ -4,8 +4,9 @@ Imports resolve relative to the importing file; `std/...` resolves in tmdiag's s
 An import may not leave the project root: the nearest folder above the entry file holding
 `tmdiag.toml`, `pyproject.toml` or `.git` (else the entry file's own folder).
 
-Files are read through a `Files` source: the disk by default; `tmdiag diff --git` passes one that
-reads a git revision (`tmdiag.diff.git.GitFiles`), so an old version loads with its imports.
+Files are read through a `Files` source: the disk by default (regular files only, bounded:
+`tmdiag.inputs`); `tmdiag diff --git` passes one that reads a git revision
+(`tmdiag.diff.git.GitFiles`), so an old version loads with its imports.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from types import MappingProxyType
 from typing import Protocol
 
 from tmdiag.diagnostics import Diagnostic, Span, closest
+from tmdiag.inputs import read_prefix, size_text
+from tmdiag.limits import MAX_FILE_BYTES, MAX_IMPORT_DEPTH, MAX_IMPORTED_FILES, MAX_MODEL_BYTES, MAX_TOKENS
 from tmdiag.memory import gc_paused
 from tmdiag.model import nodes as n
 from tmdiag.model.build import FileParts, build, number_flows
@@ -26,7 +29,6 @@ from tmdiag.resources import std_root
 from tmdiag.syntax import parse
 
 ROOT_MARKERS = ("tmdiag.toml", "pyproject.toml", ".git")
-MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 class Files(Protocol):
@@ -43,8 +45,8 @@ class DiskFiles:
     """The file system; paths are shown relative to the current folder."""
 
     def read(self, path: Path, limit: int) -> bytes:
-        with path.open("rb") as handle:  # read at most the limit: a device or pipe may never end
-            return handle.read(limit)
+        """At most `limit` bytes of a regular file: a pipe or a device is refused before any read."""
+        return read_prefix(path, limit)
 
     def exists(self, path: Path) -> bool:
         return path.exists()
@@ -109,9 +111,30 @@ class Loader:
         self.std = std_root().resolve()
         self.state = _Loaded([], {}, {}, [], [])
         self.done: set[str] = set()
+        self.bytes_read = 0  # of every file so far (MAX_MODEL_BYTES)
+        self.tokens = 0  # of every file so far (MAX_TOKENS)
+        self.too_many = False  # MAX_IMPORTED_FILES reached (said once)
 
     def load_text(self, text: str, display: str, key: str, stack: tuple[str, ...]) -> None:
-        result = parse(text, display)
+        """Load `text` (the file `key`, shown as `display`) and everything it imports."""
+        self.bytes_read += len(text)
+        self._follow(self._build(text, display), key, stack)
+
+    def load_file(self, path: Path, span: Span | None, stack: tuple[str, ...], given: str | None = None) -> None:
+        """Load the file `path` (resolved; imported at `span`, None for the entry file) and everything it
+        imports; `given`: the entry file as the user wrote it, which names it (a symbolic link keeps the
+        name it was given)."""
+        key = str(path)
+        if key in self.done:
+            return
+        self.done.add(key)
+        parts = self._read(path, span, given)
+        if parts is not None:
+            self._follow(parts, key, stack)
+
+    def _build(self, text: str, display: str) -> FileParts:
+        result = parse(text, display, max_tokens=max(0, MAX_TOKENS - self.tokens))
+        self.tokens += result.tokens
         self.state.sources[display] = text
         self.state.comments[display] = result.comments
         self.state.diagnostics.extend(result.diagnostics)
@@ -124,43 +147,73 @@ class Loader:
                     "E102", "a file has one `model` header", extra.span, related=(("first header", parts.info[0].span),)
                 )
             )
-        for written, span in parts.imports:
-            target = self.resolve(written, Path(key).parent if key else self.root, span)
+        return parts
+
+    def _follow(self, first: FileParts, key: str, stack: tuple[str, ...]) -> None:
+        """Load the imports of `first` depth-first, each file once, with an explicit stack (a chain of
+        thousands of files must not exhaust Python's recursion limit); files go into `order` after
+        the files they import."""
+        frames = [(first, iter(first.imports), key, stack)]
+        while frames:
+            parts, pending, at, chain = frames[-1]
+            step = next(pending, None)
+            if step is None:
+                frames.pop()
+                self.state.order.append(parts)
+                continue
+            written, span = step
+            target = self.resolve(written, Path(at).parent if at else self.root, span)
             self.state.imports.append(n.Import(written, str(target or ""), span))
             if target is None:
                 continue
-            if str(target) in stack:
-                cycle = " -> ".join([*(Path(s).name for s in stack[stack.index(str(target)) :]), target.name])
+            if str(target) in chain:
+                cycle = " -> ".join([*(Path(s).name for s in chain[chain.index(str(target)) :]), target.name])
                 self.state.diagnostics.append(Diagnostic("E302", f"import cycle: {cycle}", span))
                 continue
-            self.load_file(target, span, (*stack, str(target)))
-        self.state.order.append(parts)
+            if str(target) in self.done:
+                continue
+            if len(chain) > MAX_IMPORT_DEPTH:
+                message = f"imports nested deeper than {MAX_IMPORT_DEPTH} files"
+                hint = "import shared files from the entry model instead of through a chain"
+                self.state.diagnostics.append(Diagnostic("E304", message, span, hint=hint))
+                continue
+            if len(self.done) >= MAX_IMPORTED_FILES:
+                if not self.too_many:
+                    message = f"a model reads at most {MAX_IMPORTED_FILES:,} files; `{written}` and later ones skipped"
+                    self.state.diagnostics.append(Diagnostic("E304", message, span))
+                self.too_many = True
+                continue
+            self.done.add(str(target))
+            child = self._read(target, span)
+            if child is not None:
+                frames.append((child, iter(child.imports), str(target), (*chain, str(target))))
 
-    def load_file(self, path: Path, span: Span | None, stack: tuple[str, ...], given: str | None = None) -> None:
-        """Read, parse and merge a file (resolved `path`) and its imports; `given`: the entry file as
-        the user wrote it, which names it (a symbolic link keeps the name it was given)."""
-        key = str(path)
-        if key in self.done:
-            return
-        self.done.add(key)
+    def _read(self, path: Path, span: Span | None, given: str | None = None) -> FileParts | None:
+        """Read, decode, parse and build one file; None when it cannot be read or is not text."""
         display = self.display(Path(os.path.abspath(given)) if given is not None else path)
+        where = span or Span.point(display, 1, 1)
+        budget = MAX_MODEL_BYTES - self.bytes_read
+        limit = min(MAX_FILE_BYTES, budget)
         try:
-            raw = self.files.read(path, MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:
-                raise OSError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+            raw = self.files.read(path, limit + 1)
+            if len(raw) > limit:
+                raise OSError(
+                    f"larger than {size_text(MAX_FILE_BYTES)}" if limit == MAX_FILE_BYTES
+                    else f"the model's files together are larger than {size_text(MAX_MODEL_BYTES)}"
+                )  # fmt: skip
         except OSError as error:
-            where = span or Span.point(display, 1, 1)
             reason = _reason(error)
             self.state.diagnostics.append(Diagnostic("E301", f"cannot read `{display}`: {reason}", where))
-            return
+            return None
+        self.bytes_read += len(raw)
         text, problem = decode(raw, display)
         if problem is not None or text is None:
             # Read but not text: a content error (exit 1, like a syntax error), shown with `�` for bad bytes.
             self.state.diagnostics.append(problem)  # type: ignore[arg-type]
             self.state.sources[display] = raw.removeprefix(codecs.BOM_UTF8).decode("utf-8", errors="replace")
             self.state.comments[display] = ()
-            return
-        self.load_text(text, display, key, stack)
+            return None
+        return self._build(text, display)
 
     def display(self, path: Path) -> str:
         return self.files.display(path)
@@ -197,7 +250,7 @@ class Loader:
                 Diagnostic("E301", f"import `{written}` names a folder, not a .tm file", span)
             )
             return None
-        if not self.files.is_file(target):
+        if not self.files.exists(target):  # a pipe or device exists: reading it refuses it with its kind
             hint = None
             if written.startswith("std/"):  # compare module names: every path shares `std/` and `.tm`
                 modules = [p.stem for p in sorted(self.std.glob("*.tm"))]

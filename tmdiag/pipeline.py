@@ -36,7 +36,7 @@ Step = Callable[[str], None]  # told what is happening now, for a progress displ
 
 # These leave nothing worth validating. After other syntax errors the statements that parsed are
 # validated; references to names written in the broken ones are not reported (model.unparsed_names).
-_PARSE_ERRORS = frozenset({"E004", "E005"})
+_PARSE_ERRORS = frozenset({"E004", "E005", "E008"})
 
 
 PARITY_NOTE = (

@@ -53,7 +53,7 @@ def test_unreadable_model_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: 
     (tmp_path / "good.tm").write_text("actor a\n")
     code, out, _ = run(capsys, "--no-lint", str(big), str(tmp_path / "good.tm"))
     assert code == 2  # an I/O error wins over a clean file
-    assert "big.tm:1:1: error[E301]: cannot read" in out and "larger than 64 MiB" in out
+    assert "big.tm:1:1: error[E301]: cannot read" in out and "larger than 16 MiB" in out
 
 
 def test_a_folder_named_like_a_model_is_expanded(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

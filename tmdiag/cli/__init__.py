@@ -11,6 +11,7 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
+from tmdiag.cli._stdout import Guarded, StdoutFailed
 from tmdiag.version import __version__
 
 # Subcommands in the order `--help` lists them; a module added to this package registers itself.
@@ -52,24 +53,70 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not getattr(args, "run", None):
-        parser.print_help()
-        return EXIT_ERROR
-    from tmdiag.cli._common import Exit
+    real = sys.stdout
+    sys.stdout = Guarded(real)  # type: ignore[assignment]
+    try:
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit:  # --help, --version and usage errors: their output must reach stdout too
+            _flush_or_fail()
+            raise
+        except StdoutFailed as failed:
+            _failed(failed)
+            raise SystemExit(EXIT_ERROR) from None
+        if not getattr(args, "run", None):
+            try:
+                parser.print_help()
+            except StdoutFailed as failed:
+                _failed(failed)
+                return EXIT_ERROR
+            _flush_or_fail()
+            return EXIT_ERROR
+        if args.command == "lsp":  # stdout carries the protocol; the server handles its own streams
+            sys.stdout = real
+            return int(args.run(args))
+        return _run(args)
+    finally:
+        sys.stdout = real
+
+
+def _flush_or_fail() -> None:
+    from tmdiag.cli._common import silence_stdout
 
     try:
-        return int(args.run(args))
+        sys.stdout.flush()
+    except StdoutFailed as failed:
+        _failed(failed)
+        raise SystemExit(EXIT_ERROR) from None
+    except BrokenPipeError:
+        silence_stdout()
+
+
+def _failed(failed: StdoutFailed) -> None:
+    from tmdiag.cli._common import error, silence_stdout
+
+    silence_stdout()
+    error(f"cannot write to standard output: {failed}")
+
+
+def _run(args: argparse.Namespace) -> int:
+    from tmdiag.cli._common import Exit, silence_stdout
+
+    try:
+        code = int(args.run(args))
+        sys.stdout.flush()  # a write that fails fails here at the latest, not in Python's exit
+        return code
     except Exit as stop:
         return stop.code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        from tmdiag.cli._common import silence_stdout
-
         silence_stdout()
         return EXIT_OK
+    except StdoutFailed as failed:
+        _failed(failed)
+        return EXIT_ERROR
 
 
 def entry() -> None:

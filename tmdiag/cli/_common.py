@@ -6,12 +6,14 @@ import argparse
 import contextlib
 import datetime
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from tmdiag.diagnostics import TmdiagError
+from tmdiag.inputs import kind_of
 from tmdiag.output.diagnostics import render_text
 from tmdiag.pipeline import Step as Step
 from tmdiag.pipeline import no_progress as no_progress
@@ -40,6 +42,18 @@ def use_colour(args: argparse.Namespace, stream: TextIO | None = None) -> bool:
         return bool(choice == "always")
     stream = stream or sys.stdout
     return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def path_arg(text: str) -> str:
+    """A path argument: an empty one is a usage error, never the current folder (`tmdiag fmt "$UNSET"`
+    would otherwise rewrite every model below it)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("empty path (is a shell variable unset?)")
+    return text
+
+
+def folder_arg(text: str) -> Path:
+    return Path(path_arg(text))
 
 
 def codes(text: str) -> list[str]:
@@ -72,7 +86,7 @@ def expand_paths(paths: list[str]) -> tuple[list[Path], list[str]]:
 def silence_stdout() -> None:
     """After the reader of our output went away (`| head`): drop what is still to be written, so that
     Python's flush at exit does not fail again with a BrokenPipeError."""
-    with contextlib.suppress(OSError, ValueError):
+    with contextlib.suppress(OSError, ValueError, AttributeError):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
 
@@ -117,13 +131,9 @@ def load_model(args: argparse.Namespace, path: str, consequence: str) -> Loaded:
 def try_load(args: argparse.Namespace, path: str, consequence: str) -> tuple[Loaded | None, int]:
     """`load_model` without raising: (loaded, 0) for a usable model; else, after printing why, what
     was read (None when nothing) and the exit code (`--watch` keeps watching the files read)."""
-    if not path or not Path(path).is_file():
-        if not path:
-            error("empty path: name a .tm file")
-        elif Path(path).is_dir():
-            error(f"{path} is a folder: name the model's .tm file (its imports are read from it)")
-        else:
-            error(f"no such file: {path}")
+    problem = _not_a_model_file(path)
+    if problem:
+        error(problem)
         return None, 2
     from tmdiag import pipeline
 
@@ -131,6 +141,23 @@ def try_load(args: argparse.Namespace, path: str, consequence: str) -> tuple[Loa
     if loaded.model is None or loaded.errors:
         return loaded, refuse(args, loaded, consequence)
     return loaded, 0
+
+
+def _not_a_model_file(path: str) -> str | None:
+    """Why `path` cannot be read as a model, in one line; None when it is a regular file."""
+    if not path:
+        return "empty path: name a .tm file"
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return f"no such file: {path}"
+    except OSError as problem:
+        return f"cannot read {path}: {problem.strerror or problem}"
+    if stat.S_ISDIR(mode):
+        return f"{path} is a folder: name the model's .tm file (its imports are read from it)"
+    if not stat.S_ISREG(mode):
+        return f"cannot read {path}: {kind_of(mode)}, not a regular file"
+    return None
 
 
 @contextlib.contextmanager

@@ -20,6 +20,8 @@ from tmdiag.cli._common import (
     date_arg,
     error,
     expand_paths,
+    folder_arg,
+    path_arg,
     silence_stdout,
     use_colour,
 )
@@ -58,7 +60,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help=".tm files or folders")
+    parser.add_argument("paths", nargs="+", type=path_arg, metavar="PATH", help=".tm files or folders")
     parser.add_argument(
         "--format", choices=("text", "json", "sarif", "github"), default="text", help="output format (default: text)"
     )
@@ -85,7 +87,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
     )
     parser.add_argument(
         "--config",
-        type=Path,
+        type=folder_arg,
         metavar="FILE",
         help="configuration file (default: nearest tmdiag.toml or pyproject.toml [tool.tmdiag])",
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from tmdiag import pipeline
 from tmdiag.cli import EXIT_ERROR, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, progress, try_load
+from tmdiag.cli._common import add_output_options, date_arg, error, path_arg, progress, try_load
 
 EXAMPLES = """\
 examples:
@@ -42,8 +42,9 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         "diagram", help="draw the data-flow diagram (SVG, PNG, DOT, Mermaid)", description=__doc__, epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
-    parser.add_argument("path", metavar="FILE", help="the .tm model")
-    parser.add_argument("-o", "--output", metavar="OUT", help="output file: .svg, .png, .dot or .mmd (default: stdout)")
+    parser.add_argument("path", type=path_arg, metavar="FILE", help="the .tm model")
+    parser.add_argument("-o", "--output", type=path_arg, metavar="OUT",
+                        help="output file: .svg, .png, .dot or .mmd (default: stdout); its folder must exist")  # fmt: skip
     parser.add_argument("--format", choices=FORMATS, help="output format (default: from -o, else svg)")
     parser.add_argument("--style", choices=("dfd", "cloud"), default="dfd",
                         help="dfd: classic data-flow shapes (default); cloud: provider icons")  # fmt: skip
@@ -74,6 +75,10 @@ def run(args: argparse.Namespace) -> int:
     to_stdout = not args.output or args.output == "-"
     if to_stdout and fmt == "png" and sys.stdout.isatty():
         error("refusing to write PNG to a terminal: use -o FILE.png")
+        return EXIT_ERROR
+    folder = Path(args.output).parent if not to_stdout else None
+    if folder is not None and not folder.is_dir():  # a typo in -o must not create folders
+        error(f"no such folder: {folder} (create it first)")
         return EXIT_ERROR
     if args.watch:
         if to_stdout:

@@ -17,9 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, error, expand_paths, use_colour
+from tmdiag.cli._common import add_output_options, error, expand_paths, path_arg, use_colour
 from tmdiag.diagnostics import Diagnostic
 from tmdiag.fmt import SyntaxProblems, UnsafeFormat, format_text
+from tmdiag.inputs import read_bytes, read_stream
+from tmdiag.limits import MAX_FILE_BYTES
 from tmdiag.loader import decode
 from tmdiag.output.diagnostics import render_json, render_text
 from tmdiag.output.files import write_atomic
@@ -55,7 +57,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         "fmt", help="format .tm files in the canonical layout", description=__doc__, epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
-    parser.add_argument("paths", nargs="+", metavar="PATH", help=".tm files or folders; `-` reads stdin")
+    parser.add_argument("paths", nargs="+", type=path_arg, metavar="PATH", help=".tm files or folders; `-` reads stdin")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
     parser.add_argument("--diff", action="store_true", help="write nothing; print a unified diff of the changes")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format of the report")
@@ -66,10 +68,10 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
 def _read(path: Path | None) -> tuple[str | None, Outcome | None]:
     """A file's text (`None`: stdin), decoded as `tmdiag check` decodes it, or why it cannot be."""
     name = STDIN_NAME if path is None else str(path)
-    try:
-        raw = sys.stdin.buffer.read() if path is None else path.read_bytes()
+    try:  # at most the size `check` reads: `fmt --check /dev/zero` must not read until memory runs out
+        raw = read_stream(sys.stdin.buffer, MAX_FILE_BYTES) if path is None else read_bytes(path, MAX_FILE_BYTES)
     except OSError as problem:
-        return None, Outcome(name, "io-error", message=f"cannot read {name}: {problem.strerror or problem}")
+        return None, Outcome(name, "io-error", message=f"cannot read: {problem.strerror or problem}")
     text, diagnostic = decode(raw, name)
     if diagnostic is not None or text is None:
         return None, Outcome(name, "syntax-error", [diagnostic] if diagnostic else [])
@@ -153,7 +155,7 @@ def run(args: argparse.Namespace) -> int:
                 try:
                     _replace(path, formatted)
                 except OSError as problem:
-                    outcome = Outcome(str(path), "io-error", message=f"cannot write {path}: {problem}")
+                    outcome = Outcome(str(path), "io-error", message=f"cannot write: {problem.strerror or problem}")
             outcomes.append(outcome)
     _report(outcomes, sources, args)
     return _exit_code(outcomes, args)

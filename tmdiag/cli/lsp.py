@@ -7,7 +7,7 @@ import logging
 import sys
 
 from tmdiag.cli import EXIT_ERROR
-from tmdiag.cli._common import error
+from tmdiag.cli._common import error, path_arg
 
 EXAMPLES = """\
 examples:
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
     )  # fmt: skip
     parser.add_argument("--stdio", action="store_true", help="use stdin/stdout (the default; accepted for editors)")
     parser.add_argument("--no-threats", action="store_true", help="do not run pytm for threat counts in hovers")
-    parser.add_argument("--log", metavar="FILE", help="write the server's log to FILE (never to stdout)")
+    parser.add_argument("--log", type=path_arg, metavar="FILE", help="write the server's log to FILE (never to stdout)")
     parser.add_argument("--verbose", action="store_true", help="log debug messages")
     return parser
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tmdiag.cli import EXIT_ERROR, EXIT_OK
-from tmdiag.cli._common import Exit, add_output_options, date_arg, error, progress, try_load
+from tmdiag.cli._common import Exit, add_output_options, date_arg, error, folder_arg, path_arg, progress, try_load
 from tmdiag.cli.drift import add_against_option, read_against
 
 if TYPE_CHECKING:
@@ -43,12 +43,13 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         "report", help="write the linked HTML + Markdown report", description=__doc__, epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
-    parser.add_argument("path", metavar="FILE", help="the .tm model")
-    parser.add_argument("-o", "--output", metavar="DIR", default="report", help="output folder (default: report)")
+    parser.add_argument("path", type=path_arg, metavar="FILE", help="the .tm model")
+    parser.add_argument("-o", "--output", type=path_arg, metavar="DIR", default="report",
+                        help="output folder, created when missing (default: report)")  # fmt: skip
     parser.add_argument(
         "--template",
         metavar="DIR",
-        type=Path,
+        type=folder_arg,
         help="folder with your own report.html.j2 and/or report.md.j2 (see docs/report.md)",
     )
     parser.add_argument(

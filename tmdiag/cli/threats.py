@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, load_model, progress, use_colour
+from tmdiag.cli._common import add_output_options, date_arg, error, load_model, path_arg, progress, use_colour
 from tmdiag.cli.drift import add_against_option, read_against
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.output import threats_json
@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         "threats", help="enumerate threats (pytm + custom rules), ranked by risk", description=__doc__,
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
-    parser.add_argument("path", metavar="FILE", help="the .tm model")
+    parser.add_argument("path", type=path_arg, metavar="FILE", help="the .tm model")
     parser.add_argument(
         "--format",
         choices=("text", "json", "csv", "github"),

@@ -18,6 +18,8 @@ from types import MappingProxyType
 from typing import Any
 
 from tmdiag.diagnostics import Severity, TmdiagError, suggestion
+from tmdiag.inputs import read_bytes
+from tmdiag.limits import MAX_CONFIG_BYTES
 
 CONFIG_FILES = ("tmdiag.toml", "pyproject.toml")
 FAIL_ON = ("error", "warning", "info", "never")
@@ -167,10 +169,11 @@ def _line_of(text: str, key: str, pyproject: bool) -> int | None:
 
 def _parse(path: Path) -> tuple[dict[str, Any], str]:
     """A config file's data and text; ConfigError when it cannot be read or is not valid TOML."""
-    try:
-        text = path.read_text(encoding="utf-8")
+    try:  # regular files of at most 1 MiB: a pipe named tmdiag.toml must not block the run
+        text = read_bytes(path, MAX_CONFIG_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot read {_shown(path)}: {error}") from error
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise ConfigError(f"cannot read {_shown(path)}: {reason}") from error
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as error:

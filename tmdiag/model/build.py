@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from lark import Token, Tree
 
 from tmdiag.diagnostics import Diagnostic, Span, TmdiagError
+from tmdiag.limits import MAX_DURATION_DAYS, MAX_EXPRESSION_DEPTH, MAX_NUMBER_DIGITS, MAX_STRING_CHARS
 from tmdiag.model import nodes as n
+from tmdiag.model.text import describe, refused_characters
 
 _DURATION_DAYS = {"h": 0, "d": 1, "w": 7, "y": 365}
+_MAX_CHARACTER_ERRORS = 3  # per string: one binary blob pasted into a label gives three, not thousands
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
 _ESCAPE = re.compile(r"\\(.)")
 # Words that cannot be ids: they start statements (`data -> x` would not parse) or are values.
@@ -25,7 +28,6 @@ RESERVED = frozenset({
     "import", "model", "team", "data", "threat_agent", "boundary", "actor", "process", "server", "lambda",
     "datastore", "external", "llm", "agent", "control", "risk", "assume", "rule", "view", "reply", "true", "false",
 })  # fmt: skip
-MAX_EXPRESSION_DEPTH = 100
 
 
 @dataclass
@@ -347,6 +349,11 @@ class Builder:
             return self.string(token)
         if kind == "number":
             text = str(token)
+            if sum(c.isdigit() for c in text) > MAX_NUMBER_DIGITS:  # int("9" * 5000) raises ValueError
+                assert isinstance(token, Token)
+                self.error("E202", f"number with more than {MAX_NUMBER_DIGITS} digits", self.span(token),
+                           hint="numbers in a model are ports, counts and scores; quote other values")  # fmt: skip
+                return None
             return float(text) if "." in text else int(text)
         if kind == "true":
             return True
@@ -363,8 +370,15 @@ class Builder:
                 return None
         if kind == "duration":
             text = str(token)
-            unit, amount = text[-1], int(text[:-1])
+            unit, digits = text[-1], text[:-1]
+            amount = int(digits) if len(digits) <= MAX_NUMBER_DIGITS else MAX_DURATION_DAYS * 24 + 1
             days = amount // 24 if unit == "h" else amount * _DURATION_DAYS[unit]
+            if days > MAX_DURATION_DAYS:
+                assert isinstance(token, Token)
+                shown = text if len(text) <= 24 else text[:23] + "…"
+                self.error("E202", f"duration `{shown}` is longer than 100 years", self.span(token),
+                           hint="durations are at most `100y` (36500d)")  # fmt: skip
+                return None
             return n.Duration(days, text)
         if kind == "list":
             return tuple(self.value(child) for child in tree.children)
@@ -372,6 +386,7 @@ class Builder:
 
     def string(self, token: Token) -> str:
         inner = str(token)[1:-1]
+        self.check_characters(token, inner)
         if "\\" not in inner:
             return inner
         for match in _ESCAPE.finditer(inner):
@@ -385,6 +400,19 @@ class Builder:
                     hint='strings know `\\"`, `\\\\`, `\\n` and `\\t`; write a backslash as `\\\\`',
                 )
         return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), inner)
+
+    def check_characters(self, token: Token, inner: str) -> None:
+        """E007: a string longer than the limit, or holding characters no output can carry."""
+        line, start = token.line or 1, (token.column or 1) + 1
+        if len(inner) > MAX_STRING_CHARS:
+            where = Span(self.path, line, start - 1, line, start)
+            self.error("E007", f"string of {len(inner):,} characters (at most {MAX_STRING_CHARS:,})", where,
+                       hint="keep long text in documents and link to them")  # fmt: skip
+        found = refused_characters(inner)
+        for offset, char in found[:_MAX_CHARACTER_ERRORS]:
+            column = start + offset
+            self.error("E007", f"{describe(char)} in a string", Span(self.path, line, column, line, column + 1),
+                       hint="strings hold printable text; write a line break as `\\n`, a tab as `\\t`")  # fmt: skip
 
     def declared(self, token: Token) -> str:
         """An id being declared; keywords are refused (E105)."""

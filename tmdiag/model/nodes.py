@@ -7,6 +7,7 @@ Typed accessors (`get`) fall back to the schema's default.
 
 from __future__ import annotations
 
+import datetime
 import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -51,6 +52,13 @@ class Duration:
 
     def __str__(self) -> str:
         return self.text
+
+    def after(self, day: datetime.date) -> datetime.date | None:
+        """`day` plus this duration; None past the calendar's end (`reviewed: 9999-12-01`)."""
+        try:
+            return day + datetime.timedelta(days=self.days)
+        except OverflowError:
+            return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,10 +41,7 @@ def review(model: Model, today: datetime.date) -> dict[str, Any]:
     reviewed = reviewed if isinstance(reviewed, datetime.date) else None
     next_due = None
     if reviewed is not None and isinstance(every, Duration):
-        try:
-            next_due = reviewed + datetime.timedelta(days=every.days)
-        except OverflowError:  # `review_every: 1000000000d`: never due in any calendar
-            next_due = None
+        next_due = every.after(reviewed)
     overdue = next_due is not None and next_due < today
     return {
         "last": reviewed.isoformat() if reviewed else None,

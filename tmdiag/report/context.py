@@ -112,7 +112,7 @@ class _Builder:
             return info.get(key) if info is not None else None
 
         reviewed, every = get("reviewed"), get("review_every")
-        next_due = reviewed + datetime.timedelta(days=every.days) if reviewed and isinstance(every, Duration) else None
+        next_due = every.after(reviewed) if reviewed and isinstance(every, Duration) else None
         overdue = next_due is not None and next_due < self.today
         return {
             "title": self.model.name,

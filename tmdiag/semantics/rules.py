@@ -22,7 +22,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tmdiag.diagnostics import Diagnostic, Fix, Span, did_you_mean, hint_for, suggestion
+from tmdiag.diagnostics import Diagnostic, Fix, Span, a_or_an, did_you_mean, hint_for, suggestion
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
 
@@ -91,7 +91,7 @@ def _resolve_element(kind: str, parts: tuple[str, ...], many: bool = False) -> R
         return Resolved((head, rest[0]), attr_type(spec, many or head == "data"))
     spec = schema.BY_NAME[kind].get(head)
     if spec is None:
-        return _unknown(head, f"a {kind}", [*schema.BY_NAME[kind], "trust", "boundary", "data"])
+        return _unknown(head, a_or_an(kind), [*schema.BY_NAME[kind], "trust", "boundary", "data"])
     if rest:
         return f"`{head}` has no attributes of its own"
     return Resolved((head,), attr_type(spec, many))
@@ -207,8 +207,8 @@ class _Checker:
 
     def operand(self, expr: n.Expr, other: Type | None) -> tuple[Type | None, n.Expr]:
         """Type of one side of a comparison; a bare word becomes a literal when the other side wants one."""
-        if isinstance(expr, n.Literal):
-            return _literal_type(expr.value), expr
+        if isinstance(expr, n.Literal):  # None: a value already reported (an impossible date, a huge number)
+            return (_literal_type(expr.value) if expr.value is not None else None), expr
         if isinstance(expr, n.Path):
             word = expr.parts[0] if len(expr.parts) == 1 else None
             if word is not None and other is not None and other.kind == "enum" and word in other.values:

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from tmdiag.diagnostics import Diagnostic, Fix, Span, hint_for, suggestion
+from tmdiag.diagnostics import Diagnostic, Fix, Span, a_or_an, hint_for, suggestion
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
 from tmdiag.semantics import rules as rule_types
@@ -136,7 +136,7 @@ class Validator:
             return None
         self.error(
             "E104",
-            f"`{name}` is {describe(node)}, not {_a(_WANT_WORDS.get(want, want))}",
+            f"`{name}` is {describe(node)}, not {a_or_an(_WANT_WORDS.get(want, want))}",
             span,
             fix=suggestion(name, pool),
             related=(("declared here", node.id_span),),
@@ -283,8 +283,9 @@ class Validator:
                            hint=f'quote it: "{value}"' if isinstance(value, n.Name) else None)  # fmt: skip
             elif problem := schema.address_problem(value):
                 self.error("E202", problem, span, hint=schema.ADDRESS_FORMS)
-        elif kind == schema.ICON and (not isinstance(value, n.Name) or value.count(".") != 1):
-            self.error("E202", f"`icon` takes a provider and a name like `aws.ec2`, not {_describe_value(value)}", span)
+        elif kind == schema.ICON and (not isinstance(value, n.Name) or value.count(".") not in (1, 2)):
+            self.error("E202", "`icon` takes `provider.name` or `provider.module.name` like `aws.ec2` or "
+                       f"`gcp.compute.gce`, not {_describe_value(value)}", span)  # fmt: skip
 
     def roles(self, member: n.Member) -> None:
         for role, span in zip(member.roles, member.role_spans, strict=False):
@@ -447,10 +448,6 @@ def _name_hint(name: str, pool: list[str], want: str, fix: Fix | None) -> str | 
         plural = {"boundary": "boundaries", "boundary or element": "boundaries and elements"}.get(what, f"{what}s")
         return f"declared {plural}: " + ", ".join(f"`{p}`" for p in pool)
     return None
-
-
-def _a(noun: str) -> str:
-    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 def _fits(node: n.Node, want: str) -> bool:

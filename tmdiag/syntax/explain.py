@@ -15,6 +15,9 @@ from tmdiag.syntax import messages, scan
 from tmdiag.syntax.grammar import NAME_PATTERN
 
 _LAST_WORD = re.compile(rf"({NAME_PATTERN})\s*$")
+# How far back the two patterns above look: searched over a whole statement they take quadratic
+# time (each start position rescans the word), 9 s for a 20 KB word. Words that long are no keyword.
+_LOOK_BACK = 256
 _KEY_COLON = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*\s*:\s*$")
 _STATEMENT_HINT = "a statement starts with a keyword (`boundary`, `process`, …); a flow is `a -> b`"
 _ATTRIBUTE_OUTSIDE_HINT = "attributes go inside a `{ … }` block; `name: a -> b` starts a named flow"
@@ -65,7 +68,8 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
     expected = set(error.accepts or error.expected)
     construct, _ = where.construct(offset)
     before = where.text[where.start : offset]
-    previous = _LAST_WORD.search(before)
+    look_from = max(0, len(before) - _LOOK_BACK)
+    previous = _LAST_WORD.search(before, look_from)
     if token.type == "REPLY":
         return Diagnostic("E001", "a `reply` must directly follow the flow it answers",
                           where.span(offset, len(token)), hint='write `a -> b "Request" reply "Response"`')  # fmt: skip
@@ -100,7 +104,7 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
         hint = "attributes are written `key: value`"
     elif expected == {"ARROW", "COLON"} and construct == "top":
         hint = _STATEMENT_HINT
-    elif expected == {"NAME"} and construct == "top" and _KEY_COLON.search(before):
+    elif expected == {"NAME"} and construct == "top" and _KEY_COLON.search(before, look_from):
         hint = _ATTRIBUTE_OUTSIDE_HINT  # `actor a "A" port: 1`: `port:` read as a flow's name
     elif before.endswith(".") and token.type in ("NUMBER", "DATE", "DURATION"):
         hint = 'a name part cannot start with a digit; quote the value: "python3.12"'

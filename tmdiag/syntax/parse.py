@@ -14,12 +14,11 @@ from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from tmdiag.diagnostics import Diagnostic, Span
+from tmdiag.limits import MAX_NESTING, MAX_SYNTAX_ERRORS, MAX_TOKENS
 from tmdiag.syntax import scan
 from tmdiag.syntax.explain import explain
 from tmdiag.syntax.grammar import NAME_PATTERN, parser
 from tmdiag.syntax.recover import recover
-
-MAX_NESTING = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,18 +36,20 @@ class ParseResult:
     diagnostics: tuple[Diagnostic, ...]
     # Identifiers written in statements that did not parse: names they may have declared.
     unparsed_names: frozenset[str] = frozenset()
+    tokens: int = 0  # words, strings, numbers and symbols counted (comments and spaces are not)
 
     @property
     def ok(self) -> bool:
         return not self.diagnostics
 
 
-MAX_SYNTAX_ERRORS = 100
 _WORD = re.compile(NAME_PATTERN)
 
 
-def parse(text: str, path: str = "<string>") -> ParseResult:
-    """Parse a whole file. Never raises for bad input: problems come back as diagnostics."""
+def parse(text: str, path: str = "<string>", max_tokens: int = MAX_TOKENS) -> ParseResult:
+    """Parse a whole file. Never raises for bad input: problems come back as diagnostics. A file of
+    more than `max_tokens` tokens is refused before parsing (E008): parse trees cost ~500 bytes a
+    token, so the bound keeps memory proportionate on any input."""
     index = scan.LineIndex(text)
     nul = text.find("\x00")
     if nul != -1:
@@ -56,12 +57,12 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
         problem = Diagnostic("E004", "this is not a text file: it contains NUL bytes", Span.point(path, line, column),
                              hint="a .tm file is plain UTF-8 text")  # fmt: skip
         return ParseResult(path, text, (), (), (problem,))
-    comments, depth_error = _scan_comments_and_depth(text, path, index)
-    if depth_error:
-        return ParseResult(path, text, (), comments, (depth_error,))
+    comments, tokens, early_error = _scan(text, path, index, max_tokens)
+    if early_error:
+        return ParseResult(path, text, (), comments, (early_error,), tokens=tokens)
     try:
         tree = parser().parse(text)
-        return ParseResult(path, text, tuple(tree.children), comments, ())  # type: ignore[arg-type]
+        return ParseResult(path, text, tuple(tree.children), comments, (), tokens=tokens)  # type: ignore[arg-type]
     except UnexpectedInput:
         pass
     statements: list[Tree[Token]] = []
@@ -103,7 +104,7 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
             statements.append(statement)  # type: ignore[arg-type]
     if not diagnostics:  # chunks parsed alone but not together: cannot happen, but be safe
         diagnostics.append(Diagnostic("E001", "could not parse this file", Span.point(path, 1, 1)))
-    return ParseResult(path, text, tuple(statements), comments, tuple(diagnostics), frozenset(unparsed))
+    return ParseResult(path, text, tuple(statements), comments, tuple(diagnostics), frozenset(unparsed), tokens)
 
 
 def _shifted(trees: tuple[Tree[Token], ...], offset: int, line: int, column: int) -> list[Tree[Token]]:
@@ -119,30 +120,61 @@ def _parse_joined(text: str, start: int, end: int) -> Tree[Token] | None:
         return None
 
 
-def _scan_comments_and_depth(
-    text: str, path: str, index: scan.LineIndex | None = None
-) -> tuple[tuple[Comment, ...], Diagnostic | None]:
-    index = index or scan.LineIndex(text)
+def _scan(
+    text: str, path: str, index: scan.LineIndex, max_tokens: int = MAX_TOKENS
+) -> tuple[tuple[Comment, ...], int, Diagnostic | None]:
+    """Comments, the number of tokens, and a problem that stops parsing: too deep or too many tokens."""
     comments: list[Comment] = []
     openers: list[int] = []
+    count = 0
     for match in scan.tokens(text):
         kind, value = match.lastgroup, match.group()
+        if kind == "space":
+            continue
         if kind == "comment":
             line, column = index.position(match.start())
             comments.append(Comment(value, Span(path, line, column, line, column + len(value))))
-        elif kind == "other" and value in scan.OPENERS:
+            continue
+        count += 1
+        if count > max_tokens:
+            line, column = index.position(match.start())
+            message = f"too large: more than {MAX_TOKENS:,} words, strings, numbers and symbols"
+            message += "" if max_tokens == MAX_TOKENS else " in the model's files together"
+            return (
+                tuple(comments),
+                count,
+                Diagnostic(
+                    "E008", message, Span.point(path, line, column), hint="split the system into several models"
+                ),
+            )
+        if kind == "other" and value in scan.OPENERS:
             openers.append(match.start())
             if len(openers) > MAX_NESTING:
                 line, column = index.position(match.start())
                 what = "blocks" if value == "{" else "lists" if value == "[" else "parentheses"
                 hint = ("nest boundaries only as deep as the real system" if value == "{"
                         else f"{what} nest at most {MAX_NESTING} deep")  # fmt: skip
-                return tuple(comments), Diagnostic(
-                    "E005", f"{what} nested deeper than {MAX_NESTING} levels", Span.point(path, line, column), hint=hint
+                return (
+                    tuple(comments),
+                    count,
+                    Diagnostic(
+                        "E005",
+                        f"{what} nested deeper than {MAX_NESTING} levels",
+                        Span.point(path, line, column),
+                        hint=hint,
+                    ),
                 )
         elif kind == "other" and value in scan.CLOSERS and openers:
             openers.pop()
-    return tuple(comments), None
+    return tuple(comments), count, None
+
+
+def _scan_comments_and_depth(
+    text: str, path: str, index: scan.LineIndex | None = None
+) -> tuple[tuple[Comment, ...], Diagnostic | None]:
+    """Comments and a problem that stops parsing (the incremental parser's view of `_scan`)."""
+    comments, _, problem = _scan(text, path, index or scan.LineIndex(text))
+    return comments, problem
 
 
 def _shift(tree: Tree[Token], offset: int, base_line: int, base_column: int) -> None:

@@ -58,3 +58,5 @@ boundary cloud "Cloud" {
 }
 
 process outside "A process outside every boundary"
+# An icon is `provider.name` or `provider.module.name` (docs/diagrams.md).
+server vm "GCE VM" { icon: gcp.compute.gce }

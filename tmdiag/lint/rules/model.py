@@ -101,8 +101,8 @@ def review_overdue(model: Model, ctx: Context) -> Iterator[Hit]:
         return
     reviewed, every = info.get("reviewed"), info.get("review_every")
     if isinstance(reviewed, datetime.date) and isinstance(every, Duration):
-        due = reviewed + datetime.timedelta(days=every.days)
-        if due < ctx.today:
+        due = every.after(reviewed)
+        if due is not None and due < ctx.today:
             attr = info.attribute("reviewed")
             yield Hit(
                 attr.span if attr else model_anchor(model),

@@ -1,0 +1,2 @@
+import "c02.tm"
+actor a01 "A1"

@@ -1,0 +1,2 @@
+import "c03.tm"
+actor a02 "A2"

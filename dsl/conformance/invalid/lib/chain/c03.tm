@@ -1,0 +1,2 @@
+import "c04.tm"
+actor a03 "A3"

@@ -1,0 +1,2 @@
+import "c05.tm"
+actor a04 "A4"

@@ -1,0 +1,2 @@
+import "c06.tm"
+actor a05 "A5"

@@ -1,0 +1,2 @@
+import "c07.tm"
+actor a06 "A6"

@@ -1,0 +1,2 @@
+import "c08.tm"
+actor a07 "A7"

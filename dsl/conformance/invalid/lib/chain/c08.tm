@@ -1,0 +1,2 @@
+import "c09.tm"
+actor a08 "A8"

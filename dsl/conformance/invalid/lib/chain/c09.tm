@@ -1,0 +1,2 @@
+import "c10.tm"
+actor a09 "A9"

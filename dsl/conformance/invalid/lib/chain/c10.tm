@@ -1,0 +1,2 @@
+import "c11.tm"
+actor a10 "A10"

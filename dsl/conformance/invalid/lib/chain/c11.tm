@@ -1,0 +1,2 @@
+import "c12.tm"
+actor a11 "A11"

@@ -1,0 +1,2 @@
+import "c13.tm"
+actor a12 "A12"

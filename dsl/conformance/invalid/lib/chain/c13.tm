@@ -1,0 +1,2 @@
+import "c14.tm"
+actor a13 "A13"

@@ -1,0 +1,2 @@
+import "c15.tm"
+actor a14 "A14"

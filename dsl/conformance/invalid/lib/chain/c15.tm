@@ -1,0 +1,2 @@
+import "c16.tm"
+actor a15 "A15"

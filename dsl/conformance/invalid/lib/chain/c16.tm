@@ -1,0 +1,2 @@
+import "c17.tm"
+actor a16 "A16"

@@ -1,0 +1,2 @@
+import "c18.tm"
+actor a17 "A17"

@@ -1,0 +1,2 @@
+import "c19.tm"
+actor a18 "A18"

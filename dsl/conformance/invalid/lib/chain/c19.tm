@@ -1,0 +1,2 @@
+import "c20.tm"
+actor a19 "A19"

@@ -1,0 +1,2 @@
+import "c21.tm"
+actor a20 "A20"

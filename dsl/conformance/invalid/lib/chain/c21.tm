@@ -1,0 +1,2 @@
+import "c22.tm"
+actor a21 "A21"

@@ -1,0 +1,2 @@
+import "c23.tm"
+actor a22 "A22"

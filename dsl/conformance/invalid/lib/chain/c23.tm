@@ -1,0 +1,2 @@
+import "c24.tm"
+actor a23 "A23"

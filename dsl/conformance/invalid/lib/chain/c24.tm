@@ -1,0 +1,2 @@
+import "c25.tm"
+actor a24 "A24"

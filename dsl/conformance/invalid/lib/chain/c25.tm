@@ -1,0 +1,2 @@
+import "c26.tm"
+actor a25 "A25"

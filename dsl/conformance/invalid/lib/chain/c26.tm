@@ -1,0 +1,2 @@
+import "c27.tm"
+actor a26 "A26"

@@ -1,0 +1,2 @@
+import "c28.tm"
+actor a27 "A27"

@@ -1,0 +1,2 @@
+import "c29.tm"
+actor a28 "A28"

@@ -1,0 +1,2 @@
+import "c30.tm"
+actor a29 "A29"

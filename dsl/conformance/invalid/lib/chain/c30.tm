@@ -1,0 +1,2 @@
+import "c31.tm"
+actor a30 "A30"

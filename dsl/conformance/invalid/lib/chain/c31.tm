@@ -1,0 +1,2 @@
+import "c32.tm"
+actor a31 "A31"

@@ -1,0 +1,2 @@
+import "c33.tm"
+actor a32 "A32"

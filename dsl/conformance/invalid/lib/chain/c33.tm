@@ -1,0 +1,2 @@
+import "c34.tm"
+actor a33 "A33"
