@@ -21,6 +21,7 @@ def test_dot_and_svg_are_byte_identical_across_runs_and_hash_seeds(tmp_path: Pat
     outputs: dict[str, set[bytes]] = {}
     for seed in ("0", "1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
+        (tmp_path / seed).mkdir()  # diagram -o never creates folders
         for name in ("dfd.svg", "cloud.svg", "dfd.dot", "hostile.svg"):
             target = tmp_path / seed / name
             source = str(tmp_path / "hostile.tm") if name == "hostile.svg" else CHECKOUT
@@ -76,6 +77,7 @@ def test_big_models_write_views_beside_the_file(tmp_path: Path) -> None:
     import generate
 
     (tmp_path / "big.tm").write_text(generate.to_tm(generate.system(650, n_boundaries=3)), encoding="utf-8")
+    (tmp_path / "out").mkdir()
     done = tmdiag(str(tmp_path / "big.tm"), "-o", str(tmp_path / "out" / "dfd.dot"))
     assert done.returncode == 0, done.stderr
     assert b"drawn as per-boundary views: model has 650 elements" in done.stderr
