@@ -23,7 +23,7 @@ from tmdiag.fmt import SyntaxProblems, UnsafeFormat, format_text
 from tmdiag.inputs import read_bytes, read_stream
 from tmdiag.limits import MAX_FILE_BYTES
 from tmdiag.loader import decode
-from tmdiag.output.diagnostics import render_json, render_text
+from tmdiag.output.diagnostics import printable, render_json, render_text
 from tmdiag.output.files import write_atomic
 
 EXAMPLES = """\
@@ -187,8 +187,9 @@ def _report(outcomes: list[Outcome], sources: dict[str, str], args: argparse.Nam
             error(f"cannot format {o.path}: fix the syntax errors first (file left untouched)")
         elif o.status in ("internal-error", "io-error"):
             error(f"{o.path}: {o.message}")
-        elif o.diff:
-            out.write(_paint_diff(o.diff) if colour else o.diff)
+        elif o.diff:  # on a terminal, control characters from the file must not drive it
+            shown = "".join(printable(line) + "\n" for line in o.diff.splitlines()) if out.isatty() else o.diff
+            out.write(_paint_diff(shown) if colour else shown)
         if o.status == "would-reformat" and args.check and not args.diff:
             print(o.path if args.quiet else f"would reformat {o.path}", file=out)
         elif o.status == "reformatted" and not args.quiet and args.paths != [STDIN]:

@@ -20,7 +20,7 @@ from tmdiag.cli._common import add_output_options, date_arg, error, load_model, 
 from tmdiag.cli.drift import add_against_option, read_against
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.output import threats_json
-from tmdiag.output.diagnostics import render_text, summary
+from tmdiag.output.diagnostics import printable, render_text, summary
 from tmdiag.results import Finding, RiskLevel, Status, Summary
 
 LEVELS = tuple(level.value for level in RiskLevel.highest_first())
@@ -147,8 +147,9 @@ def _print_diagnostics(
 
 def _table(findings: list[Finding], colour: bool, evidence: bool = False) -> str:
     header = ("#", "risk", "threat", "element", "owner", "status")
-    rows = [(str(f.rank), f.risk.value, f"{f.threat_id} {f.title}", f"{f.target_kind} {f.target_id}", f.owner or "-",
-             f.status.value + (f" ({', '.join(f.controls)})" if f.controls else "")) for f in findings]  # fmt: skip
+    rows = [(str(f.rank), f.risk.value, printable(f"{f.threat_id} {f.title}"), f"{f.target_kind} {f.target_id}",
+             f.owner or "-", f.status.value + (f" ({', '.join(f.controls)})" if f.controls else ""))
+            for f in findings]  # fmt: skip
     if not rows:
         return "No findings match.\n"
     widths = [max(len(r[i]) for r in (header, *rows)) for i in range(len(header) - 1)]
@@ -168,8 +169,8 @@ def _table(findings: list[Finding], colour: bool, evidence: bool = False) -> str
         line(row, COLOURS.get(row[1], "") if colour else "")
         if evidence:
             for fact in finding.evidence:
-                out.write(f"{indent}because {fact}\n")
-            out.write(f"{indent}risk: {finding.explanation}\n")
+                out.write(f"{indent}because {printable(fact)}\n")
+            out.write(f"{indent}risk: {printable(finding.explanation)}\n")
     return out.getvalue()
 
 

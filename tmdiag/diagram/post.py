@@ -15,6 +15,7 @@ from tmdiag.diagram.labels import KIND_NAMES, RISK_COLOURS, TRUST_FILL, edge_lin
 from tmdiag.diagram.scene import Edge, Scene, edge_risk, flow_key
 from tmdiag.model.anchors import boundary_anchor, element_anchor, flow_anchor
 from tmdiag.model.nodes import Boundary, Element, Model
+from tmdiag.model.text import for_output
 
 # Removed from what diagrams writes: its padding is huge, and the fixed node size hides long labels.
 _DROP_GRAPH = ("pad", "label", "splines", "rankdir", "nodesep", "ranksep")
@@ -22,8 +23,10 @@ _DROP_GRAPH = ("pad", "label", "splines", "rankdir", "nodesep", "ranksep")
 
 def text(value: str) -> str:
     """Escape one line for a DOT string: backslashes and quotes for DOT, `&` for Graphviz's own
-    entity handling (so `&lt;` written by a user stays `&lt;` on screen)."""
-    return (str(value).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    entity handling (so `&lt;` written by a user stays `&lt;` on screen). Model text is made safe
+    first (`for_output`: XML-legal, isolated for direction), so the SVG is well-formed and a bidi
+    control in one label cannot reorder the rest of a line."""
+    return (for_output(str(value)).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
             .replace("\r", " ").replace("\n", " "))  # fmt: skip
 
 
@@ -226,7 +229,7 @@ class _Context:
 
 def icon_label(image: str, *lines: str) -> str:
     """An HTML-like label: the icon, 28 px, above the escaped text lines."""
-    rows = "".join(f"<TR><TD>{html.escape(line, quote=True)}</TD></TR>" for line in lines)
+    rows = "".join(f"<TR><TD>{html.escape(for_output(line), quote=True)}</TD></TR>" for line in lines)
     source = html.escape(image, quote=True)
     icon = f'<TR><TD FIXEDSIZE="TRUE" WIDTH="28" HEIGHT="28"><IMG SRC="{source}" SCALE="TRUE"/></TD></TR>'
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{icon}{rows}</TABLE>>'

@@ -21,6 +21,7 @@ FAMILIES = {
     "TM5": "Risk ownership",
     "TM6": "AI systems",
     "TM7": "Infrastructure drift",
+    "TM8": "Source text",
     "TM9": "Suppressions",
 }
 

@@ -51,7 +51,8 @@ def render_text(diagnostic: Diagnostic, sources: Mapping[str, str], colour: bool
     def paint(code: str, text: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
 
-    head = f"{span.path}:{span.line}:{span.column}: {paint(_COLOURS[d.severity], f'{d.severity.label}[{d.code}]')}: "
+    label = paint(_COLOURS[d.severity], f"{d.severity.label}[{d.code}]")
+    head = f"{printable(span.path)}:{span.line}:{span.column}: {label}: "
     out = [head + paint(_BOLD, printable(d.message))]
     line = source_line(sources, span.path, span.line)
     if line is not None:

@@ -1,8 +1,13 @@
-"""Escaping: Markdown text that renders as the same text, and SVG safe to inline in the report.
+"""Escaping: HTML and Markdown that render model text as the same text, and SVG safe to inline.
 
-Model labels are user input. In HTML, Jinja's autoescape turns them into text. In Markdown every
-character that could start markup (emphasis, links, images, HTML, tables, headings, math) is
-backslash-escaped and line breaks collapse to spaces, so a label stays one line of plain text.
+Model labels are user input. Every piece of it goes through `tmdiag.model.text.for_output` first
+(characters no output can carry become U+FFFD; text that could reorder what surrounds it is
+isolated for direction, FSI … PDI). In HTML, Jinja's autoescape then turns it into text. In
+Markdown each character that could start markup is escaped in a way both CommonMark (GitHub,
+markdown-it) and Python-Markdown (MkDocs) read back as that character: a backslash where both
+honour it, a character reference where Python-Markdown does not (`&`, `<`, `>`, `|`, `$`, `~`,
+`=`) or where a preprocessor reads the raw text (`{` and `}`: mkdocs-macros runs the page as a
+Jinja template). Line breaks collapse to spaces, so a label stays one line of plain text.
 """
 
 from __future__ import annotations
@@ -11,31 +16,63 @@ import functools
 import re
 import xml.etree.ElementTree as ET
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can start
-# markup anywhere in a line (GFM adds | for tables, ~ for strikethrough, $ for math on GitHub).
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~$&#])")
+from tmdiag.model.text import for_output, xml_safe
+
+# Backslash escapes both CommonMark and Python-Markdown honour (its ESCAPED_CHARS).
+_MD_BACKSLASH = frozenset("\\`*_[]#")
+_MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "$": "&#36;", "~": "&#126;",
+                "{": "&#123;", "}": "&#125;"}  # fmt: skip
+_MD_INLINE = re.compile(r"[\\`*_\[\]#&<>|$~{}]")
 _MD_LINE_START = re.compile(r"^(=|[-+](?=\s|$)|\d+(?=[.)](?:\s|$)))")  # setext, bullet, "1. "
 _BREAKS = re.compile(r"\s*[\r\n]+\s*")
-_MD_ANY = re.compile(r"[\\`*_\[\]<>|~$&#\r\n]|^[-+=\d\s]|\s$")  # anything the slow path would change
+_MD_ANY = re.compile(r"[\\`*_\[\]<>|~$&#{}\r\n]|^[-+=\d\s]|\s$")  # anything the slow path would change
 
 
 def md_escape(value: object) -> Markup:
-    """Text as inert GitHub-flavoured Markdown (safe in table cells and list items)."""
+    """Text as inert Markdown for CommonMark and Python-Markdown (safe in table cells and list items)."""
     if isinstance(value, Markup):
         return value
     return _md_escape_text("" if value is None else str(value))
 
 
+def _md_char(match: re.Match[str]) -> str:
+    char = match.group()
+    return "\\" + char if char in _MD_BACKSLASH else _MD_ENTITIES[char]
+
+
+def _md_line_start(match: re.Match[str]) -> str:
+    lead = match.group(0)
+    if lead[0].isdigit():
+        return lead + "\\"  # `1\. first`
+    return "&#61;" if lead == "=" else "\\" + lead  # Python-Markdown does not read `\=`
+
+
 @functools.lru_cache(maxsize=65536)
 def _md_escape_text(text: str) -> Markup:
+    text = for_output(text)
     if not _MD_ANY.search(text):
         return Markup(text)
     text = _BREAKS.sub(" ", text).strip()
-    text = _MD_INLINE.sub(r"\\\1", text)
-    text = _MD_LINE_START.sub(lambda m: m.group(0) + "\\" if m.group(0)[0].isdigit() else "\\" + m.group(0), text)
+    text = _MD_INLINE.sub(_md_char, text)
+    text = _MD_LINE_START.sub(_md_line_start, text)
     return Markup(text)
+
+
+def html_finalize(value: object) -> object:
+    """Jinja `finalize` for HTML templates: model text made safe for output (autoescape follows)."""
+    return for_output(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+
+
+def html_join(items: object, separator: str = ", ") -> Markup:
+    """Jinja's `join` for HTML templates: each item made safe and escaped on its own (and isolated
+    for direction on its own, so one item cannot reorder the next)."""
+    glue = separator if isinstance(separator, Markup) else escape(separator)
+    return Markup(glue).join(
+        item if isinstance(item, Markup) else escape(for_output(str(item)))
+        for item in items  # type: ignore[attr-defined]
+    )
 
 
 def md_join(items: object, separator: str = ", ") -> Markup:
@@ -84,10 +121,11 @@ def sanitize_svg(data: bytes | str, link_prefix: str = "", id_prefix: str = _ID_
     never collide with the report's own anchors (`#el-web` must open the section, not the node).
     `link_prefix` goes before in-page links (`report.html` for the standalone dfd.svg); `id_prefix`
     replaces `dfd-` when several SVGs share one page (per-boundary views), so their ids stay unique.
-    Parsing and writing are linear; the output is the same for the same input.
+    Parsing and writing are linear; the output is the same for the same input. Characters XML 1.0
+    cannot hold (a control character Graphviz copied from a label) become U+FFFD first.
     """
     try:
-        root = ET.fromstring(data)
+        root = ET.fromstring(xml_safe(data.decode("utf-8", "replace") if isinstance(data, bytes) else data))
     except ET.ParseError as error:
         raise UnsafeSvg(f"diagram is not well-formed SVG: {error}") from error
     if _local(root.tag) != "svg":

@@ -23,16 +23,18 @@ from markupsafe import Markup, escape
 
 from tmdiag.diagnostics import TmdiagError
 from tmdiag.memory import gc_paused
+from tmdiag.model.text import for_output
 from tmdiag.output import threats_json
 from tmdiag.report.context import ReportInputs, build_context, view_file
-from tmdiag.report.escape import md_escape, md_finalize, md_join, sanitize_svg
+from tmdiag.report.escape import html_finalize, html_join, md_escape, md_finalize, md_join, sanitize_svg
 from tmdiag.report.values import RISKS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 HTML_TEMPLATE, MD_TEMPLATE = "report.html.j2", "report.md.j2"
 REPORT_FILES = ("report.html", "report.md", "dfd.svg", "threats.json")
 _UNSAFE_ANCHOR = re.compile(r"[^A-Za-z0-9_.:-]")
-_URL = re.compile(r"https?://[^\s<>\"'`|)\]]+[^\s<>\"'`|)\].,;:]")
+# printable ASCII only: a URL with a bidi control or a look-alike letter stays text, never a link
+_URL = re.compile(r"https?://[!-~]+?(?=[.,;:]*(?:[^!-~]|[<>\"'`|)\]]|$))")
 
 
 class ReportError(TmdiagError):
@@ -50,11 +52,11 @@ def _linkify(text: str) -> Markup:
     """Plain text with http(s) URLs as links; everything else escaped."""
     out, last = [], 0
     for match in _URL.finditer(text):
-        out.append(escape(text[last : match.start()]))
+        out.append(escape(for_output(text[last : match.start()])))
         url = match.group(0)
         out.append(Markup('<a href="{0}" rel="noreferrer noopener">{0}</a>').format(url))
         last = match.end()
-    out.append(escape(text[last:]))
+    out.append(escape(for_output(text[last:])))
     return Markup("").join(out)
 
 
@@ -89,11 +91,9 @@ def environment(kind: str, template_dir: Path | None = None) -> ReportEnvironmen
         "loader": _loader(template_dir), "autoescape": True, "undefined": StrictUndefined,
         "trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True,
     }  # fmt: skip
-    if kind == "md":
-        options["finalize"] = md_finalize
+    options["finalize"] = md_finalize if kind == "md" else html_finalize
     env = ReportEnvironment(**options)
-    if kind == "md":
-        env.filters["join"] = md_join
+    env.filters["join"] = md_join if kind == "md" else html_join
     env.filters["md"] = md_escape
     env.filters["linkify"] = _linkify
     env.filters["risk_rank"] = _risk_rank
