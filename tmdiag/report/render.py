@@ -3,6 +3,9 @@
 User templates (`--template DIR`) run in `jinja2.sandbox.SandboxedEnvironment`: no attribute
 starting with `_`, no access to Python internals, so a template cannot reach `__globals__`,
 `os.environ` or `__class__.__mro__`. The context holds only plain data (see docs/report.md).
+A template reads only regular files whose real path is inside its folder (`_ConfinedLoader`: a
+symbolic link to `/proc/self/environ` or to `/` is refused), `*` and `**` cannot build huge values,
+and a rendered file larger than MAX_OUTPUT_BYTES stops the render.
 """
 
 from __future__ import annotations
@@ -17,11 +20,15 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError
+from jinja2 import BaseLoader, ChoiceLoader, Environment, PrefixLoader, StrictUndefined, TemplateError
+from jinja2.exceptions import SecurityError, TemplateNotFound
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
 from tmdiag.diagnostics import TmdiagError
+from tmdiag.inputs import read_bytes
+from tmdiag.limits import MAX_TEMPLATE_BYTES, MIB
 from tmdiag.memory import gc_paused
 from tmdiag.model.text import for_output
 from tmdiag.output import threats_json
@@ -37,13 +44,45 @@ _UNSAFE_ANCHOR = re.compile(r"[^A-Za-z0-9_.:-]")
 _URL = re.compile(r"https?://[!-~]+?(?=[.,;:]*(?:[^!-~]|[<>\"'`|)\]]|$))")
 
 
+MAX_OUTPUT_BYTES = 1024 * MIB  # one rendered file (the default report of 3,000 elements: ~220 MB)
+_MAX_BUILT = 1_000_000  # items or characters `*` may build in a template
+_MAX_BITS = 64 * 1024  # size of a number `*` and `**` may build; `**` exponents also stay below 100
+
+
 class ReportError(TmdiagError):
     """A report could not be rendered (e.g. a broken or forbidden user template)."""
 
 
+class _ConfinedLoader(BaseLoader):
+    """Templates from one folder, read only when their real path stays inside it (a symbolic link may
+    point elsewhere in the folder, never out of it) and they are regular files of a sane size."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder.resolve()
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Any]:
+        path = self.folder.joinpath(*split_template_path(template))  # refuses `..`
+        try:
+            real = path.resolve(strict=True)
+        except (OSError, RuntimeError) as error:  # missing, or a loop of links
+            raise TemplateNotFound(template) from error
+        if not real.is_relative_to(self.folder):
+            raise ReportError(f"template `{template}` is a link to {real}, outside the template folder {self.folder}")
+        try:
+            source = read_bytes(real, MAX_TEMPLATE_BYTES).decode("utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            raise ReportError(f"cannot read template `{template}` ({real}): {reason}") from error
+        mtime = real.stat().st_mtime
+        return source, str(real), lambda: real.exists() and real.stat().st_mtime == mtime
+
+    def list_templates(self) -> list[str]:
+        return sorted(str(p.relative_to(self.folder)) for p in self.folder.rglob("*") if p.is_file())
+
+
 def _loader(template_dir: Path | None) -> ChoiceLoader:
-    default = FileSystemLoader(str(TEMPLATES))
-    chain: list[Any] = [FileSystemLoader(str(template_dir))] if template_dir else []
+    default = _ConfinedLoader(TEMPLATES)
+    chain: list[Any] = [_ConfinedLoader(template_dir)] if template_dir else []
     # `{% extends "default/report.html.j2" %}` lets a user template override single blocks.
     return ChoiceLoader([*chain, default, PrefixLoader({"default": default})])
 
@@ -76,12 +115,28 @@ def _risk_rank(level: str) -> int:
 
 class ReportEnvironment(SandboxedEnvironment):
     """The sandbox, with `x.key` on the context's plain dicts looked up as a key first (no
-    AttributeError round trip per access). Every other access goes through the sandbox's checks."""
+    AttributeError round trip per access). Every other access goes through the sandbox's checks;
+    `*` and `**` are bounded (`{{ "x" * 10**10 }}` would fill memory, `{{ 9**9**9 }}` take hours)."""
+
+    intercepted_binops = frozenset({"*", "**"})
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict and attribute in obj:
             return obj[attribute]
         return super().getattr(obj, attribute)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, (int, float)):
+            bits = left.bit_length() if isinstance(left, int) else 64
+            if abs(right) >= 100 or bits * abs(right) > _MAX_BITS:
+                raise SecurityError("`**` would build a number too large for a template")
+        if operator == "*":
+            if isinstance(left, int) and isinstance(right, int) and left.bit_length() + right.bit_length() > _MAX_BITS:
+                raise SecurityError("`*` would build a number too large for a template")
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > _MAX_BUILT:
+                    raise SecurityError(f"`*` would build {len(seq) * times:,} items in a template")
+        return super().call_binop(context, operator, left, right)
 
 
 @functools.lru_cache(maxsize=8)
@@ -119,6 +174,9 @@ def _encode(pieces: Iterator[str], batch: int = 8192) -> bytes:
         if len(pending) >= batch:
             out.write("".join(pending).encode("utf-8"))
             pending.clear()
+            if out.tell() > MAX_OUTPUT_BYTES:
+                size = MAX_OUTPUT_BYTES // MIB
+                raise ReportError(f"a rendered file grew larger than {size} MiB; is a template looping?")
     out.write("".join(pending).encode("utf-8"))
     return out.getvalue()
 
