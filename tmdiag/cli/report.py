@@ -137,8 +137,9 @@ def _report(
         return EXIT_ERROR
     try:
         written = write_report(args.output, built.files)
-    except OSError as problem:
-        error(f"cannot write the report into {args.output}: {problem}")
+    except OSError as problem:  # WriteFailed names the file; the earlier report is as it was
+        error(f"cannot write {problem.filename or args.output}: {problem.strerror or problem} "
+              "(nothing written; an earlier report is unchanged)")  # fmt: skip
         return EXIT_ERROR
     summary = built.summary
     if args.format == "json":

@@ -1,16 +1,43 @@
 """Writing output files atomically: a failed run leaves earlier outputs intact.
 
-Every file is first written in full to a temporary file beside its target; only when all of them
-are written are they renamed into place. A failure before that leaves every earlier file as it
-was and no temporary file behind.
+Every file is first written in full (and fsynced) to a temporary file beside its target; only when
+all of them are written are they renamed into place. A failure before that leaves every earlier
+file as it was; a failed rename puts back the files already renamed (WriteFailed names the file).
+Each rename is atomic, so a reader or a `kill -9` never sees a half-written file.
+
+Temporaries carry the writer's process id: `.<name>.tmdiag-<pid>-<random>.tmp` and, for the copy
+of a file being replaced, `.<name>.tmdiag-<pid>.bak`. A writer that was killed leaves them behind;
+the next write of the same file removes them (and those of older tmdiag versions) once their
+writer is gone.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
-import tempfile
-from collections.abc import Mapping
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+
+STALE_AFTER = 60.0  # seconds: a temporary whose writer cannot be told is stale after this
+_TEMPORARY = re.compile(
+    r"^\.(?P<name>.+)\.(?:tmdiag-(?P<pid>\d+)(?:-[A-Za-z0-9]+\.tmp|\.bak)"  # this version
+    r"|(?P<old_pid>\d+)\.bak|[A-Za-z0-9_]{8}\.tmp)$"  # older versions (mkstemp names, pid backups)
+)
+
+
+class WriteFailed(OSError):
+    """A file could not be written; `filename` is the target, never a temporary."""
+
+    def __init__(self, target: Path, cause: OSError):
+        super().__init__(cause.errno or errno.EIO, cause.strerror or str(cause), str(target))
+
+    def __str__(self) -> str:
+        return f"{self.filename}: {self.strerror}"
 
 
 def write_atomic(path: str | Path, data: bytes | str) -> None:
@@ -19,28 +46,32 @@ def write_atomic(path: str | Path, data: bytes | str) -> None:
 
 
 def write_all_atomic(files: Mapping[str | Path, bytes | str]) -> list[Path]:
-    """Write several files, all or nothing; returns the paths written. When a rename fails, the
-    files already renamed are put back as they were (OSError names the file that failed)."""
+    """Write several files, all or nothing; returns the paths written. Folders must exist. Raises
+    WriteFailed naming the file that could not be written; the others are then as they were."""
+    targets = [Path(p) for p in files]
+    for folder, names in _by_folder(targets).items():
+        clean_stale(folder, names)
     staged: list[tuple[str, Path]] = []
-    done: list[tuple[Path, str | None]] = []  # (target, hard link to its earlier content)
+    done: list[tuple[Path, str | None]] = []  # (target, copy of its earlier content)
     try:
-        for path, data in files.items():
-            target = Path(path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            staged.append((_stage(target, data), target))
+        for target, data in zip(targets, files.values(), strict=True):
+            try:
+                staged.append((_stage(target, data), target))
+            except OSError as error:
+                raise WriteFailed(target, error) from error
         for temp, target in staged:
             backup = _keep(target)
             try:
                 os.replace(temp, target)
-            except OSError:
+            except OSError as error:
                 if backup is not None:
                     Path(backup).unlink(missing_ok=True)
-                raise
+                raise WriteFailed(target, error) from error
             done.append((target, backup))
         for _, backup in done:
             if backup is not None:
                 Path(backup).unlink(missing_ok=True)
-        return [target for _, target in staged]
+        return targets
     except BaseException:
         _roll_back(done)
         raise
@@ -49,16 +80,79 @@ def write_all_atomic(files: Mapping[str | Path, bytes | str]) -> list[Path]:
             Path(temp).unlink(missing_ok=True)
 
 
+def clean_stale(folder: Path, names: Iterable[str]) -> list[Path]:
+    """Remove temporaries of the files `names` in `folder` left by writers that are gone (killed,
+    or an older tmdiag); returns what was removed. Other files are never touched."""
+    wanted = set(names)
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMPORARY.match(entry.name)
+        if match is None or match.group("name") not in wanted or not entry.is_file(follow_symlinks=False):
+            continue
+        pid = match.group("pid") or match.group("old_pid")
+        if _stale(entry, int(pid) if pid else None):
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def clean_stale_folders(folder: Path, prefix: str) -> list[Path]:
+    """Remove hidden staging folders `<prefix>*` (of older tmdiag versions) not changed for a while."""
+    removed: list[Path] = []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith(prefix) and entry.is_dir(follow_symlinks=False) and _stale(entry, None):
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _stale(entry: os.DirEntry[str], pid: int | None) -> bool:
+    try:
+        age = time.time() - entry.stat(follow_symlinks=False).st_mtime
+    except OSError:
+        return False
+    if age > STALE_AFTER:
+        return True
+    if pid is None:
+        return False
+    if pid == os.getpid():  # our own leftovers: a killed run before us had our process id
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, another user's
+        return False
+    return False
+
+
+def _by_folder(targets: Iterable[Path]) -> dict[Path, set[str]]:
+    folders: dict[Path, set[str]] = {}
+    for target in targets:
+        folders.setdefault(target.parent, set()).add(target.name)
+    return folders
+
+
 def _keep(target: Path) -> str | None:
-    """A hard link to the file about to be replaced, to put it back if a later rename fails."""
+    """A copy of the file about to be replaced (a hard link, else a real copy), to put it back if a
+    later rename fails; None when there is no such file."""
     if not target.is_file():
         return None
-    backup = str(target.with_name(f".{target.name}.{os.getpid()}.bak"))
+    backup = str(target.with_name(f".{target.name}.tmdiag-{os.getpid()}.bak"))
     try:
         Path(backup).unlink(missing_ok=True)
         os.link(target, backup)
-    except OSError:  # no hard links here: that file cannot be restored
-        return None
+    except OSError:  # no hard links on this file system
+        try:
+            shutil.copy2(target, backup)
+        except OSError:
+            return None
     return backup
 
 
@@ -75,7 +169,8 @@ def _roll_back(done: list[tuple[Path, str | None]]) -> None:
 
 def _stage(target: Path, data: bytes | str) -> str:
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    temp = str(target.with_name(f".{target.name}.tmdiag-{os.getpid()}-{secrets.token_hex(4)}.tmp"))
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
@@ -89,7 +184,7 @@ def _stage(target: Path, data: bytes | str) -> str:
 
 
 def _mode_for(target: Path) -> int:
-    """Keep an existing file's mode; new files get the usual 0666 less the umask (mkstemp uses 0600)."""
+    """Keep an existing file's mode; new files get the usual 0666 less the umask."""
     try:
         return target.stat().st_mode & 0o7777
     except OSError:
