@@ -19,5 +19,6 @@ MAX_SYNTAX_ERRORS = 100  # syntax errors reported per file before giving up (E00
 MAX_STRING_CHARS = 100_000  # characters in one string (E007)
 MAX_NUMBER_DIGITS = 18  # digits in one number: every value fits a 64-bit integer (E202)
 MAX_DURATION_DAYS = 100 * 365  # a duration of at most 100 years (E202)
+MAX_ANALYSED = 30_000  # elements and flows the threat analysis takes on (pytm: ~13-65 KB of memory each)
 MAX_CONFIG_BYTES = 1 * MIB  # tmdiag.toml, pyproject.toml
 MAX_TEMPLATE_BYTES = 4 * MIB  # one report template file (--template)

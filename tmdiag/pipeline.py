@@ -20,7 +20,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from tmdiag.diagnostics import Diagnostic, Severity, TmError
+from tmdiag.diagnostics import Diagnostic, Severity, TmdiagError, TmError
+from tmdiag.limits import MAX_ANALYSED
 from tmdiag.lint.config import LintConfig
 from tmdiag.model.nodes import Model
 from tmdiag.results import Finding, Summary, ThreatAnalysis
@@ -147,6 +148,10 @@ def check(
     return tuple(sorted(found + linted, key=lambda d: (*d.sort_key, d.message)))
 
 
+class TooLarge(TmdiagError):
+    """A model larger than the threat analysis takes on in bounded memory (limits.MAX_ANALYSED)."""
+
+
 @dataclass(frozen=True)
 class Analysis:
     """Everything the analyses found in one model. With lint, `register` ranks the threats and the
@@ -196,6 +201,12 @@ def analyze(
     from tmdiag.threats import analyze as enumerate_threats
 
     model = source.require() if isinstance(source, Loaded) else source
+    size = len(model.elements) + len(model.flows)
+    if size > MAX_ANALYSED:
+        raise TooLarge(
+            f"{model.path} has {size:,} elements and flows; the threat analysis takes at most {MAX_ANALYSED:,} "
+            "(pytm needs 13-65 KB of memory for each): split the model, or check and draw it without threats"
+        )
     checked = source.checked_rules if isinstance(source, Loaded) else None
     day = today or datetime.date.today()
     step(f"Enumerating threats with pytm ({len(model.elements)} elements, {len(model.flows)} flows)…")

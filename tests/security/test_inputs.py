@@ -260,3 +260,18 @@ def test_a_reader_that_goes_away_is_not_an_error() -> None:
     done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
+
+
+def test_a_model_beyond_the_threat_analysis_limit_is_refused_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tmdiag import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_ANALYSED", 3)
+    (tmp_path / "m.tm").write_text('actor a "A"\nprocess b "B"\na -> b\nb -> a\n')
+    for args in (["threats"], ["report", "-o", str(tmp_path / "out"), "--no-diagram"], ["diagram", "--threats"]):
+        assert main([*args, str(tmp_path / "m.tm")]) == 2
+        err = capsys.readouterr().err
+        assert "has 4 elements and flows; the threat analysis takes at most 3" in err
+    assert not (tmp_path / "out").exists()
+    assert main(["check", "-q", "--no-lint", str(tmp_path / "m.tm")]) == 0

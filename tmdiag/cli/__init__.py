@@ -101,7 +101,8 @@ def _failed(failed: StdoutFailed) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from tmdiag.cli._common import Exit, silence_stdout
+    from tmdiag.cli._common import Exit, error, silence_stdout
+    from tmdiag.pipeline import TooLarge
 
     try:
         code = int(args.run(args))
@@ -109,6 +110,9 @@ def _run(args: argparse.Namespace) -> int:
         return code
     except Exit as stop:
         return stop.code
+    except TooLarge as problem:
+        error(str(problem))
+        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

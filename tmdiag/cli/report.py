@@ -129,7 +129,7 @@ def _report(
                                         infrastructure=infra)  # fmt: skip
             built = pipeline.report(analysis, template=args.template, generated=args.date, draw=not args.no_diagram,
                                     mermaid=args.diagram_format == "mermaid", step=step)  # fmt: skip
-    except (ReportError, ConfigError, OSError) as problem:
+    except (ReportError, ConfigError, OSError, pipeline.TooLarge) as problem:
         error(f"{problem} (nothing written)")
         return EXIT_ERROR
     except Exception as problem:  # a bug in an analysis: say so, keep the earlier report
