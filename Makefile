@@ -12,12 +12,16 @@ OUT    ?= out
 EXAMPLE ?= examples/checkout.tm
 BENCH_ARGS ?=
 
-.PHONY: demo test bench lint docs grammars setup system-deps test-deps dist vsix clean help
+FUZZ_COUNT ?= 100000
+FUZZ_JOBS  ?= 2
+
+.PHONY: demo test bench fuzz lint docs grammars setup system-deps test-deps dist vsix clean help
 
 help:
 	@echo "make demo   - set up and build the example report into $(OUT)/"
 	@echo "make test   - set up and run the whole test suite (lint, types, tests)"
 	@echo "make bench  - benchmarks against pytm (speed and memory); BENCH_ARGS=--quick for a short pass"
+	@echo "make fuzz   - long fuzzing run: $(FUZZ_COUNT) mutated and generated models (findings in .fuzz/)"
 	@echo "make lint   - ruff, mypy, and a check that generated files are current"
 	@echo "make docs   - regenerate docs/rules/ and the generated tables in docs/ and dsl/SPEC.md"
 	@echo "make grammars - regenerate editor grammars from grammar/tm.lark"
@@ -66,6 +70,10 @@ test: setup test-deps lint
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+# The normal suite runs 2,000 inputs (tests/fuzz/test_fuzz.py); this is the long run (~1 h on 2 cores).
+fuzz: setup
+	$(PY) -m tests.fuzz --count $(FUZZ_COUNT) --jobs $(FUZZ_JOBS) --out .fuzz
+
 # Files derived from the code (devtools/, not shipped): `make lint` fails when one is out of date.
 docs: $(VENV)/.installed
 	$(PY) -m devtools.generate docs
@@ -84,4 +92,4 @@ vsix:
 	cd editors/vscode && npm ci --silent --no-audit --no-fund && npx vsce package --allow-missing-repository --skip-license
 
 clean:
-	rm -rf $(VENV) $(OUT) .bench .pytest_cache .mypy_cache .ruff_cache dist editors/vscode/*.vsix
+	rm -rf $(VENV) $(OUT) .bench .fuzz .pytest_cache .mypy_cache .ruff_cache dist editors/vscode/*.vsix

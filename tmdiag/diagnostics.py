@@ -102,6 +102,9 @@ def did_you_mean(word: str, candidates: object) -> str | None:
     return hint_for(suggestion(word, candidates))
 
 
+_MAX_FUZZY = 100
+
+
 def closest(word: str, candidates: object) -> str | None:
     """The candidate `word` is most likely a misspelling of, or None."""
     import difflib
@@ -110,6 +113,9 @@ def closest(word: str, candidates: object) -> str | None:
     lowered = {c.lower(): c for c in pool}
     if word.lower() in lowered and lowered[word.lower()] != word:
         return lowered[word.lower()]
+    if len(word) > _MAX_FUZZY:  # difflib is quadratic in the length; nobody misspells 100 characters
+        return None
+    pool = [c for c in pool if len(c) <= _MAX_FUZZY]
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.7)
     if not close and len(word) >= 3:  # short words: one swapped, dropped or doubled letter (`wbe` → `web`)
         close = [c for c in pool if _one_edit(word.lower(), c.lower())][:1]

@@ -21,17 +21,34 @@ from tmdiag.model.text import for_output
 _DROP_GRAPH = ("pad", "label", "splines", "rankdir", "nodesep", "ranksep")
 
 
+MAX_LINE = 300  # characters of one line of a label or tooltip; a longer one ends in "…"
+MAX_QUOTED = 12_000  # UTF-8 bytes of one DOT string: Graphviz refuses strings over 16,384 bytes
+
+
+def _shortened(value: str) -> str:
+    value = str(value)
+    return value if len(value) <= MAX_LINE else value[: MAX_LINE - 1] + "…"
+
+
 def text(value: str) -> str:
     """Escape one line for a DOT string: backslashes and quotes for DOT, `&` for Graphviz's own
     entity handling (so `&lt;` written by a user stays `&lt;` on screen). Model text is made safe
     first (`for_output`: XML-legal, isolated for direction), so the SVG is well-formed and a bidi
-    control in one label cannot reorder the rest of a line."""
-    return (for_output(str(value)).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    control in one label cannot reorder the rest of a line; a line longer than MAX_LINE is cut."""
+    return (for_output(_shortened(value)).replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
             .replace("\r", " ").replace("\n", " "))  # fmt: skip
 
 
 def quoted(*lines: str) -> str:
-    return '"' + "\\n".join(text(line) for line in lines if line != "") + '"'
+    kept: list[str] = []
+    size = 0
+    for line in (text(line) for line in lines if line != ""):
+        size += len(line.encode("utf-8")) + 2
+        if size > MAX_QUOTED:  # a label or tooltip of hundreds of lines: Graphviz would refuse it
+            kept.append("…")
+            break
+        kept.append(line)
+    return '"' + "\\n".join(kept) + '"'
 
 
 def decorate(
@@ -229,7 +246,7 @@ class _Context:
 
 def icon_label(image: str, *lines: str) -> str:
     """An HTML-like label: the icon, 28 px, above the escaped text lines."""
-    rows = "".join(f"<TR><TD>{html.escape(for_output(line), quote=True)}</TD></TR>" for line in lines)
+    rows = "".join(f"<TR><TD>{html.escape(for_output(_shortened(line)), quote=True)}</TD></TR>" for line in lines)
     source = html.escape(image, quote=True)
     icon = f'<TR><TD FIXEDSIZE="TRUE" WIDTH="28" HEIGHT="28"><IMG SRC="{source}" SCALE="TRUE"/></TD></TR>'
     return f'<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="1">{icon}{rows}</TABLE>>'

@@ -1,11 +1,13 @@
 """Model text and the characters it may hold: what the language refuses in strings (E007), and
 model text made safe for every output (XML 1.0 legal, isolated for direction).
 
-Outputs call `for_output(text)`: characters no output may carry become U+FFFD, and text that can
-change the direction of what surrounds it (right-to-left letters, bidi controls such as U+202E,
-the Trojan Source characters of CVE-2021-42574) is balanced and wrapped in FIRST STRONG ISOLATE
-… POP DIRECTIONAL ISOLATE, the plain-text form of HTML's `<bdi>`: it reads in its own direction
-and never reorders the text around it, in HTML, Markdown, SVG and terminals alike.
+Outputs call `for_output(text)`: characters no output may carry become U+FFFD; the explicit bidi
+formatting characters (embeddings, overrides and isolates such as U+202E, the Trojan Source
+characters of CVE-2021-42574) are dropped, since an override can reach past any isolation a
+sentence built around the text could give it; and text that still has a right-to-left letter is
+wrapped in FIRST STRONG ISOLATE … POP DIRECTIONAL ISOLATE, the plain-text form of HTML's `<bdi>`:
+it reads in its own direction and never reorders the text around it, in HTML, Markdown and SVG
+alike. (Lint rule TM701 reports the dropped controls in the source.)
 """
 
 from __future__ import annotations
@@ -19,9 +21,8 @@ import unicodedata
 LRE, RLE, PDF, LRO, RLO = "\u202a", "\u202b", "\u202c", "\u202d", "\u202e"
 LRI, RLI, FSI, PDI = "\u2066", "\u2067", "\u2068", "\u2069"
 BIDI_CONTROLS = frozenset({LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI, "\u200e", "\u200f", "\u061c"})
-_EMBEDDINGS = frozenset({LRE, RLE, LRO, RLO})
-_ISOLATES = frozenset({LRI, RLI, FSI})
-_RTL_CLASSES = frozenset({"R", "AL", "AN", "RLE", "RLO", "LRE", "LRO", "PDF", "RLI", "LRI", "FSI", "PDI"})
+_EXPLICIT = dict.fromkeys(map(ord, (LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI)))  # dropped in outputs
+_RTL_CLASSES = frozenset({"R", "AL", "AN"})
 
 _NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
     f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17)
@@ -60,45 +61,18 @@ def xml_safe(text: str) -> str:
     return _UNSAFE.sub(REPLACEMENT, text) if _UNSAFE.search(text) else text
 
 
-def has_bidi_controls(text: str) -> bool:
-    return not text.isascii() and any(c in BIDI_CONTROLS for c in text)
-
-
 def needs_isolation(text: str) -> bool:
-    """Whether `text` can change the direction of what surrounds it."""
+    """Whether `text` has a right-to-left letter (or digit in Arabic context) that can move its neighbours."""
     return not text.isascii() and any(unicodedata.bidirectional(c) in _RTL_CLASSES for c in text)
 
 
 def isolate(text: str) -> str:
-    """`text` balanced and wrapped in FSI … PDI when it can affect the direction around it."""
-    if not needs_isolation(text):
+    """`text` without explicit bidi formatting characters, wrapped in FSI … PDI when it has a
+    right-to-left letter."""
+    if text.isascii():
         return text
-    return FSI + _balanced(text) + PDI
-
-
-def _balanced(text: str) -> str:
-    """Unmatched PDF/PDI dropped, embeddings and isolates left open closed at the end: nothing in
-    `text` reaches past it (a PDI inside would otherwise close our FSI early)."""
-    out: list[str] = []
-    stack: list[str] = []  # PDF or PDI: what closes each open embedding or isolate
-    for char in text:
-        if char in _EMBEDDINGS:
-            stack.append(PDF)
-        elif char in _ISOLATES:
-            stack.append(PDI)
-        elif char == PDF:
-            if not stack or stack[-1] != PDF:
-                continue
-            stack.pop()
-        elif char == PDI:
-            if PDI not in stack:
-                continue
-            while stack[-1] != PDI:  # a PDI also closes the embeddings opened inside its isolate
-                out.append(stack.pop())
-            stack.pop()
-        out.append(char)
-    out.extend(reversed(stack))
-    return "".join(out)
+    text = text.translate(_EXPLICIT)
+    return FSI + text + PDI if needs_isolation(text) else text
 
 
 @functools.lru_cache(maxsize=65536)

@@ -1,9 +1,9 @@
 """Escaping: HTML and Markdown that render model text as the same text, and SVG safe to inline.
 
 Model labels are user input. Every piece of it goes through `tmdiag.model.text.for_output` first
-(characters no output can carry become U+FFFD; text that could reorder what surrounds it is
-isolated for direction, FSI … PDI). In HTML, Jinja's autoescape then turns it into text. In
-Markdown each character that could start markup is escaped in a way both CommonMark (GitHub,
+(characters no output can carry become U+FFFD, bidi overrides and isolates are dropped, and text
+with right-to-left letters is isolated for direction, FSI … PDI). In HTML, Jinja's autoescape then
+turns it into text. In Markdown each character that could start markup is escaped in a way both CommonMark (GitHub,
 markdown-it) and Python-Markdown (MkDocs) read back as that character: a backslash where both
 honour it, a character reference where Python-Markdown does not (`&`, `<`, `>`, `|`, `$`, `~`,
 `=`) or where a preprocessor reads the raw text (`{` and `}`: mkdocs-macros runs the page as a

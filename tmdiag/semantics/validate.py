@@ -145,7 +145,7 @@ class Validator:
 
     def threat_fix(self, written: str) -> Fix | None:
         """`INP2` and `INPO2` (letter O) mean `INP02`; otherwise the closest id."""
-        match = re.fullmatch(r"([A-Za-z]+?)([0-9Oo]+)", written)
+        match = re.fullmatch(r"([A-Za-z]{1,8}?)([0-9Oo]{1,4})", written)  # bounded: int() of 5,000 digits raises
         if match:
             number = match.group(2).replace("O", "0").replace("o", "0")
             for width in (2, 3, 1):
