@@ -223,7 +223,7 @@ def test_an_invalid_pyproject_is_an_error_like_an_invalid_tmdiag_toml(tmp_path: 
         (tmp_path / name).write_text("[tool.tmdiag\n")
         done = tmdiag_run("check", "m.tm", cwd=tmp_path)
         assert_clean_failure(done, 2)
-        assert f"{name}: not valid TOML" in done.stderr
+        assert f"{name}:1:13: not valid TOML" in done.stderr
         (tmp_path / name).unlink()
 
 
