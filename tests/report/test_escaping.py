@@ -65,6 +65,7 @@ def test_svg_files_hold_no_active_content(hostile_dir: Path) -> None:
         ("R&D shop <v2>", "R&amp;D shop &lt;v2&gt;"),
         ("{{ 7+7 }} {% x %} {# c #}", "&#123;&#123; 7+7 &#125;&#125; &#123;% x %&#125; &#123;\\# c \\#&#125;"),
         ("~~strike~~", "&#126;&#126;strike&#126;&#126;"),
+        ("ping @acme/security", "ping &#64;acme/security"),
         ("Alice\u202e", "Alice"),
         ("\u05e9\u05dc\u05d5\u05dd \u202e1", "\u2068\u05e9\u05dc\u05d5\u05dd 1\u2069"),
         ("W\x0bx\x1b[31m", "W\ufffdx\ufffd\\[31m"),

@@ -224,6 +224,33 @@ def _page(body: str) -> str:
     return f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{body}</body></html>'
 
 
+# ---- GitHub issues (threats --format github) ------------------------------------------------------
+
+
+ISSUE_TAGS = {"p", "table", "thead", "tbody", "tr", "th", "td", "strong", "code", "details", "summary", "ul", "li",
+              "em"}  # fmt: skip
+
+
+def test_github_issue_bodies_are_inert_markdown(cases: list[Case], capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue bodies are Markdown on GitHub: model text makes no markup, no mention, no extra cell."""
+    import json
+
+    gfm = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    for case in cases:
+        for group in ("owner", "risk"):
+            args = ["threats", str(case.folder / "model.tm"), "--format", "github", "--group", group]
+            assert main([*args, "--today", "2026-11-27"]) in (0, 1)
+            issues = json.loads(capsys.readouterr().out)
+            assert issues
+            for issue in issues:
+                html = gfm.render(issue["body"])
+                found = tags(html)
+                assert found.active == [] and set(found.tags) <= ISSUE_TAGS, (case.name, set(found.tags))
+                assert "@" not in issue["body"], (case.name, "a mention")
+                widths = {len(r) for r in _rows(html)}
+                assert len(widths) <= 1, (case.name, "a cell added by model text")
+
+
 # ---- the threats CSV ---------------------------------------------------------------------------
 
 

@@ -6,8 +6,9 @@ with right-to-left letters is isolated for direction, FSI … PDI). In HTML, Jin
 turns it into text. In Markdown each character that could start markup is escaped in a way both CommonMark (GitHub,
 markdown-it) and Python-Markdown (MkDocs) read back as that character: a backslash where both
 honour it, a character reference where Python-Markdown does not (`&`, `<`, `>`, `|`, `$`, `~`,
-`=`) or where a preprocessor reads the raw text (`{` and `}`: mkdocs-macros runs the page as a
-Jinja template). Line breaks collapse to spaces, so a label stays one line of plain text.
+`=`), where a preprocessor reads the raw text (`{` and `}`: mkdocs-macros runs the page as a
+Jinja template) and for `@`, which GitHub turns into a mention that notifies people. Line breaks
+collapse to spaces, so a label stays one line of plain text.
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from tmdiag.model.text import for_output, xml_safe
 # Backslash escapes both CommonMark and Python-Markdown honour (its ESCAPED_CHARS).
 _MD_BACKSLASH = frozenset("\\`*_[]#")
 _MD_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "$": "&#36;", "~": "&#126;",
-                "{": "&#123;", "}": "&#125;"}  # fmt: skip
-_MD_INLINE = re.compile(r"[\\`*_\[\]#&<>|$~{}]")
+                "{": "&#123;", "}": "&#125;", "@": "&#64;"}  # fmt: skip
+_MD_INLINE = re.compile(r"[\\`*_\[\]#&<>|$~{}@]")
 _MD_LINE_START = re.compile(r"^(=|[-+](?=\s|$)|\d+(?=[.)](?:\s|$)))")  # setext, bullet, "1. "
 _BREAKS = re.compile(r"\s*[\r\n]+\s*")
-_MD_ANY = re.compile(r"[\\`*_\[\]<>|~$&#{}\r\n]|^[-+=\d\s]|\s$")  # anything the slow path would change
+_MD_ANY = re.compile(r"[\\`*_\[\]<>|~$&#{}@\r\n]|^[-+=\d\s]|\s$")  # anything the slow path would change
 
 
 def md_escape(value: object) -> Markup:

@@ -12,6 +12,7 @@ from typing import Any
 
 from tmdiag.model.levels import RiskLevel
 from tmdiag.model.nodes import Model
+from tmdiag.model.text import for_output
 from tmdiag.report.escape import md_escape
 from tmdiag.results import Finding
 
@@ -35,9 +36,11 @@ def _per_owner(model: Model, findings: list[Finding], today: datetime.date) -> l
         counts = ", ".join(f"{n} {level}" for level in RiskLevel.highest_first()
                            if (n := sum(1 for f in group if f.risk is level)))  # fmt: skip
         who = _member(model, owner)
-        title = f"Threat model {model.name}: {len(group)} open risk{'s' if len(group) != 1 else ''} for {who}"
+        title = (f"Threat model {for_output(model.name)}: {len(group)} open risk{'s' if len(group) != 1 else ''} "
+                 f"for {for_output(who)}")  # fmt: skip
         lines = [f"Open risks of **{md_escape(model.name)}** owned by {md_escape(who)} ({counts}), highest "
-                 f"first. From `{model.path}`; regenerate with `tmdiag threats {model.path} --format github`.", "",
+                 f"first. From {_code(model.path)}; regenerate with `tmdiag threats {_code(model.path)[1:-1]} "
+                 "--format github`.", "",
                  "| # | risk | threat | on | status | due | ticket |", "|---|---|---|---|---|---|---|"]  # fmt: skip
         for f in group:
             lines.append(_row(f, today))
@@ -52,10 +55,10 @@ def _per_owner(model: Model, findings: list[Finding], today: datetime.date) -> l
 
 
 def _one(model: Model, f: Finding, today: datetime.date) -> dict[str, Any]:
-    title = f"{f.risk.value}: {f.threat_id} {f.title} on {f.target_kind} {f.target_id}"
+    title = f"{f.risk.value}: {f.threat_id} {for_output(f.title)} on {f.target_kind} {f.target_id}"
     lines = ["| risk | threat | on | status | due | ticket |", "|---|---|---|---|---|---|",
              _row(f, today, rank=False), "", *_details(f)]  # fmt: skip
-    lines.append(f"Model: `{model.path}`. Owner: {md_escape(_member(model, f.owner))}.")
+    lines.append(f"Model: {_code(model.path)}. Owner: {md_escape(_member(model, f.owner))}.")
     return {"title": title, "body": "\n".join(lines), "labels": _labels([f]), "owner": f.owner}
 
 
@@ -98,3 +101,8 @@ def _member(model: Model, member_id: str | None) -> str:
         return "nobody (unowned)"
     member = model.member(member_id)
     return f"{member.title} ({member_id})" if member is not None else member_id
+
+
+def _code(text: str) -> str:
+    """A code span of `text` that nothing in it can end (a file name is chosen by whoever wrote the model)."""
+    return "`" + " ".join(for_output(text).replace("`", "'").split()) + "`"
