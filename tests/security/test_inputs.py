@@ -275,3 +275,24 @@ def test_a_model_beyond_the_threat_analysis_limit_is_refused_in_one_line(
         assert "has 4 elements and flows; the threat analysis takes at most 3" in err
     assert not (tmp_path / "out").exists()
     assert main(["check", "-q", "--no-lint", str(tmp_path / "m.tm")]) == 0
+
+
+@pytest.mark.parametrize("where", ["plan", "folder", "device"])
+def test_terraform_inputs_that_are_not_regular_files_are_refused(where: str, tmp_path: Path) -> None:
+    """`import terraform` and `drift --terraform` read plans and .tf files through the same reader."""
+    (tmp_path / "m.tm").write_text('actor a "A"\n')
+    if where == "plan":
+        os.mkfifo(tmp_path / "plan.json")
+        target = "plan.json"
+    elif where == "folder":
+        (tmp_path / "tf").mkdir()
+        os.mkfifo(tmp_path / "tf" / "main.tf")
+        target = "tf"
+    else:
+        target = "/dev/zero"
+    for command in (["import", "terraform", target], ["drift", "m.tm", "--terraform", target]):
+        done = tmdiag_run(*command, cwd=tmp_path, timeout=60)
+        assert "Traceback" not in done.stderr + done.stdout
+        assert done.returncode in (1, 2), (command, done.returncode)
+        said = done.stdout + done.stderr
+        assert "named pipe" in said or "character device" in said, said[-500:]

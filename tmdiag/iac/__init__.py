@@ -53,7 +53,7 @@ def _read(target: Path, shown: str, var_files: tuple[Path, ...]) -> Infrastructu
             ),
         )
         return infra
-    if target.is_file():
+    if target.exists():  # a pipe or device too: reading refuses it, naming what it is
         from tmdiag.iac.plan import read_json
 
         infra = read_json(target, shown)

@@ -19,6 +19,7 @@ from typing import Any
 from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.iac import tfjson
 from tmdiag.iac.resources import UNKNOWN, Infrastructure, Ref, Resource, base_address, is_unknown
+from tmdiag.inputs import InputError, read_bytes
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_MODULE_DEPTH = 16
@@ -123,11 +124,11 @@ class Reader:
         from lark.exceptions import UnexpectedInput
 
         shown = self.display(path)
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                self.problem(shown, 1, 1, f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; not read")
-                return None
-            data = path.read_bytes()
+        try:  # regular files only, read up to the limit: a pipe or /dev/zero must not hang or fill memory
+            data = read_bytes(path, MAX_FILE_BYTES)
+        except InputError as error:
+            self.problem(shown, 1, 1, f"file is {error}; not read")
+            return None
         except OSError as error:
             self.problem(shown, 1, 1, f"cannot read the file: {error.strerror or error}")
             return None

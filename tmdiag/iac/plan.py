@@ -18,6 +18,7 @@ from typing import Any
 from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.iac.mapping import REFERENCE_ATTRIBUTES
 from tmdiag.iac.resources import UNKNOWN, Infrastructure, Ref, Resource, is_unknown
+from tmdiag.inputs import InputError, read_bytes
 
 MAX_BYTES = 1024 * 1024 * 1024
 _ADDRESS = re.compile(r'"address"\s*:\s*"((?:[^"\\]|\\.)*)"')
@@ -90,10 +91,10 @@ def _problem(infra: Infrastructure, path: str, message: str, line: int = 1, colu
 def read_json(path: Path, shown: str | None = None) -> Infrastructure:
     shown = shown or str(path)
     infra = Infrastructure(source=shown)
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            return _problem(infra, shown, "the file is larger than 1 GiB; not read")
-        text = path.read_text(encoding="utf-8-sig")
+    try:  # regular files only, read up to the limit: a pipe or /dev/zero must not hang or fill memory
+        text = read_bytes(path, MAX_BYTES).decode("utf-8-sig")
+    except InputError as error:
+        return _problem(infra, shown, f"cannot read the file: {error} (not read)")
     except (OSError, UnicodeDecodeError) as error:
         return _problem(infra, shown, f"cannot read the file: {error}")
     try:
