@@ -198,7 +198,9 @@ def test_a_file_over_the_limit_exits_2_in_every_command(tmp_path: Path) -> None:
     "args",
     [["check", ""], ["fmt", ""], ["fmt", "--check", " "], ["threats", ""], ["diagram", ""], ["report", ""],
      ["report", "examples/checkout.tm", "-o", ""], ["report", "examples/checkout.tm", "--template", ""],
-     ["diagram", "examples/checkout.tm", "-o", ""], ["check", "--config", "", "examples/checkout.tm"]],
+     ["diagram", "examples/checkout.tm", "-o", ""], ["check", "--config", "", "examples/checkout.tm"],
+     ["import", "terraform", ""], ["import", "terraform", "x.tf", "-o", ""], ["drift", "", "--terraform", "x"],
+     ["drift", "examples/checkout.tm", "--terraform", ""]],
     ids=lambda a: " ".join(repr(x) if not x.strip() else x for x in a),
 )  # fmt: skip
 def test_an_empty_path_is_a_usage_error(args: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, codes, date_arg, error
+from tmdiag.cli._common import add_output_options, codes, date_arg, error, folder_arg, path_arg
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.iac.resources import Infrastructure
 from tmdiag.lint import lint
@@ -44,12 +44,15 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("model", metavar="MODEL", help="the .tm model")
+    parser.add_argument("model", type=path_arg, metavar="MODEL", help="the .tm model")
     where = parser.add_mutually_exclusive_group(required=True)
-    where.add_argument("--terraform", metavar="PATH", help="a folder of .tf files, or `terraform show -json` output")
+    where.add_argument(
+        "--terraform", type=path_arg, metavar="PATH", help="a folder of .tf files, or `terraform show -json` output"
+    )
     where.add_argument("--aws", action="store_true", help="read the live AWS account (read-only; tmdiag[aws])")
-    parser.add_argument("--state", metavar="FILE", help="with --aws: the state (`terraform show -json`) that maps "
-                        "addresses to resource ids (default: match by the `Name` tag or name)")  # fmt: skip
+    parser.add_argument("--state", type=path_arg, metavar="FILE",
+                        help="with --aws: the state (`terraform show -json`) that maps addresses to resource ids "
+                        "(default: match by the `Name` tag or name)")  # fmt: skip
     parser.add_argument("--profile", metavar="NAME", help="with --aws: the AWS profile")
     parser.add_argument("--region", metavar="REGION", help="with --aws: the region (default: the profile's)")
     parser.add_argument("--endpoint-url", metavar="URL", help="with --aws: another endpoint (LocalStack, moto)")
@@ -61,7 +64,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
                         help="comma-separated TM7xx codes or prefixes to run (default: every drift rule)")  # fmt: skip
     parser.add_argument("--ignore", type=codes, metavar="CODES", help="comma-separated codes or prefixes to skip")
     add_var_file_option(parser)
-    parser.add_argument("--config", type=Path, metavar="FILE", help="configuration file (default: the nearest)")
+    parser.add_argument("--config", type=folder_arg, metavar="FILE", help="configuration file (default: the nearest)")
     parser.add_argument("--today", type=date_arg, metavar="DATE", help="date for the rules, YYYY-MM-DD")
     add_output_options(parser)
     return parser
@@ -70,12 +73,13 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
 def add_var_file_option(parser: argparse.ArgumentParser) -> None:
     from tmdiag.iac import VAR_FILE_HELP
 
-    parser.add_argument("--var-file", action="append", default=[], metavar="FILE", dest="var_files", help=VAR_FILE_HELP)
+    parser.add_argument("--var-file", action="append", default=[], type=path_arg, metavar="FILE", dest="var_files",
+                        help=VAR_FILE_HELP)  # fmt: skip
 
 
 def add_against_option(parser: argparse.ArgumentParser) -> None:
     """`--against PATH` for the commands that build the risk register (`threats`, `report`)."""
-    parser.add_argument("--against", metavar="PATH",
+    parser.add_argument("--against", type=path_arg, metavar="PATH",
                         help="also compare the model with this infrastructure (a folder of .tf files or `terraform "
                         "show -json` output): drift that is a risk (TM702-TM708) joins the register")  # fmt: skip
     add_var_file_option(parser)

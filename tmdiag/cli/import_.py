@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_colour_option, error, use_colour
+from tmdiag.cli._common import add_colour_option, error, path_arg, use_colour
 from tmdiag.diagnostics import Severity
 from tmdiag.output.diagnostics import render_text
 from tmdiag.output.files import write_atomic
@@ -70,8 +70,10 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
     for name, (module, summary) in FORMATS.items():
         command = formats.add_parser(name, help=summary, description=summary, epilog=EXAMPLES,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-        command.add_argument("source", metavar="PATH", help=summary)
-        command.add_argument("-o", "--output", metavar="FILE", help="the .tm file to write (default: stdout)")
+        command.add_argument("source", type=path_arg, metavar="PATH", help=summary)
+        command.add_argument(
+            "-o", "--output", type=path_arg, metavar="FILE", help="the .tm file to write (default: stdout)"
+        )
         command.add_argument("--force", action="store_true", help="overwrite an existing output file")
         add_colour_option(command)
         importlib.import_module(module).add_arguments(command)
