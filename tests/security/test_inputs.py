@@ -7,7 +7,9 @@ or forever); no test here measures speed.
 from __future__ import annotations
 
 import datetime
+import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -298,3 +300,37 @@ def test_terraform_inputs_that_are_not_regular_files_are_refused(where: str, tmp
         assert done.returncode in (1, 2), (command, done.returncode)
         said = done.stdout + done.stderr
         assert "named pipe" in said or "character device" in said, said[-500:]
+
+
+def test_messages_use_the_right_article() -> None:
+    """Issue 17: "unknown attribute `colour` for a actor"."""
+    _, diagnostics = check_text(
+        'actor a "A"\nrule R "r" { severity: high, targets: [actor], when: colour == red }\n', "a.tm"
+    )
+    assert diagnostics[0].message == "rule `R`: unknown attribute `colour` for an actor"
+
+
+def test_outputs_are_xml_safe_even_for_a_model_the_language_refuses() -> None:
+    """Control characters are E007, so no command renders them; the API can still be asked to, and
+    every output must stay well-formed (the issue's UnsafeSvg, and an SVG Chromium would not show)."""
+    import xml.etree.ElementTree as ET
+
+    from tmdiag import pipeline
+
+    text = ('model "M\x0b" { scope: "s\x1b[31m" }\nteam { alice "Al\x07ice\ufffe" security_lead }\n'
+            'process web "W\x0bx\x08\x0c" { owner: alice, description: "\x7f\x85\x9b\ufdd0" }\n'
+            'actor u "U\x1b]0;t\x07"\nu -> web "go\U0010ffff"\n')  # fmt: skip
+    loaded = pipeline.load_text(text, "c.tm")
+    assert {d.code for d in loaded.errors} == {"E007"}
+    assert loaded.model is not None
+    built = pipeline.report(pipeline.analyze(loaded.model, today=datetime.date(2026, 11, 27), lint=False))
+    unsafe = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff\U0010ffff]")
+    for name, data in built.files.items():
+        decoded = data.decode("utf-8")
+        if name.endswith(".json"):  # JSON escapes what it must (C0); C1 and non-characters are valid JSON
+            json.loads(decoded)
+            continue
+        assert not unsafe.search(decoded), (name, unsafe.search(decoded))
+        if name.endswith(".svg"):
+            ET.fromstring(decoded)
+    assert "The diagram was not drawn" not in built.files["report.html"].decode()
