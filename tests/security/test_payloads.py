@@ -447,3 +447,16 @@ def test_mkdocs_with_macros_shows_model_text_and_runs_none_of_it(cases: list[Cas
         built, plain = _text(html), _text(markdown.markdown(case.files["report.md"].decode(), extensions=["tables"]))
         for payload in ("{{ 7*7 }}", "{{ environment }}", "{% raw %}", "{# open comment", "R&D shop <v2>"):
             assert built.count(payload) >= plain.count(payload) > 0, (case.name, payload)  # + the page title
+
+
+def test_language_server_hovers_show_labels_as_text() -> None:
+    """Editors render hovers as Markdown: a label must not add a link (`command:` URIs), an image that
+    phones home, or HTML."""
+    from tmdiag.lsp.hover import describe
+
+    label = "[run](command:workbench.action.terminal.new) ![t](http://evil.invalid/t.png) <img src=x> @team"
+    loaded = pipeline.load_text(f'process web "{label}"\n', "h.tm")
+    assert loaded.model is not None
+    html = MarkdownIt("commonmark").render(describe(loaded.model, loaded.model.elements[0], None))
+    assert set(tags(html).tags) <= {"p", "strong", "code"}, html
+    assert shown(label) in _text(html)

@@ -1,4 +1,5 @@
-"""Hover text (Markdown) for ids and attribute keys."""
+"""Hover text (Markdown) for ids and attribute keys. Model text in it is escaped Markdown
+(`tmdiag.output.markdown.md_escape`): a label cannot add links, images or HTML to a hover."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import NamedTuple
 
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
+from tmdiag.output.markdown import md_escape
 
 
 class TargetThreats(NamedTuple):
@@ -43,7 +45,7 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 
 def describe(model: n.Model, node: n.Node, threats: ThreatCounts | None) -> str:
-    title = f"**{_kind_word(node)}** `{node.id}`" + (f" — {node.label}" if node.label else "")
+    title = f"**{_kind_word(node)}** `{node.id}`" + (f" — {md_escape(node.label)}" if node.label else "")
     lines = [title]
     if isinstance(node, n.Element):
         lines.append(_boundary_line(model, node.boundary))
@@ -146,5 +148,5 @@ def _threat_line(target: str, threats: ThreatCounts | None) -> str:
     found = threats.of(target)
     line = f"Open threats: {found.total}" + (" (updating…)" if threats.state == "running" else "")
     if found.top:
-        line += "\n\n" + "\n".join(f"- {t}" for t in found.top)
+        line += "\n\n" + "\n".join(f"- {md_escape(t)}" for t in found.top)
     return line
