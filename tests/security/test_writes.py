@@ -156,3 +156,24 @@ def test_a_temporary_is_never_a_link_someone_planted(tmp_path: Path, monkeypatch
         write_all_atomic({tmp_path / "out.txt": b"data"})
     assert failure.value.filename == str(tmp_path / "out.txt")
     assert victim.read_bytes() == b"keep"
+
+
+def test_a_link_planted_as_an_output_is_replaced_not_written_through(tmp_path: Path) -> None:
+    """`out/report.html -> /etc/passwd` in a checkout: the report replaces the link; the file it
+    pointed at is untouched, and a rollback would put back the link, not a copy of the file."""
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"keep")
+    victim.chmod(0o600)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.html").symlink_to(victim)
+    write_all_atomic({out / "report.html": b"<p>new</p>", out / "report.md": b"new"})
+    assert victim.read_bytes() == b"keep"
+    assert not (out / "report.html").is_symlink() and (out / "report.html").read_bytes() == b"<p>new</p>"
+    assert (out / "report.html").stat().st_mode & 0o777 != 0o600  # not the mode of what the link named
+    (out / "threats.json").mkdir()
+    (out / "report.md").unlink()
+    (out / "report.md").symlink_to(victim)
+    with pytest.raises(WriteFailed):
+        write_all_atomic({out / "report.md": b"x", out / "threats.json": b"{}"})
+    assert (out / "report.md").is_symlink() and victim.read_bytes() == b"keep"  # put back as it was

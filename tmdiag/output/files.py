@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import shutil
+import stat
 import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -142,15 +143,15 @@ def _by_folder(targets: Iterable[Path]) -> dict[Path, set[str]]:
 def _keep(target: Path) -> str | None:
     """A copy of the file about to be replaced (a hard link, else a real copy), to put it back if a
     later rename fails; None when there is no such file."""
-    if not target.is_file():
+    if not (target.is_file() or target.is_symlink()):
         return None
     backup = str(target.with_name(f".{target.name}.tmdiag-{os.getpid()}.bak"))
     try:
         Path(backup).unlink(missing_ok=True)
-        os.link(target, backup)
+        os.link(target, backup, follow_symlinks=False)  # a link planted as the target is kept as a link
     except OSError:  # no hard links on this file system
         try:
-            shutil.copy2(target, backup)
+            shutil.copy2(target, backup, follow_symlinks=False)
         except OSError:
             return None
     return backup
@@ -184,10 +185,12 @@ def _stage(target: Path, data: bytes | str) -> str:
 
 
 def _mode_for(target: Path) -> int:
-    """Keep an existing file's mode; new files get the usual 0666 less the umask."""
-    try:
-        return target.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    """Keep an existing file's mode; new files (and a link planted as the target: never the mode of
+    what it points at) get the usual 0666 less the umask."""
+    with contextlib.suppress(OSError):
+        status = target.lstat()
+        if not stat.S_ISLNK(status.st_mode):
+            return status.st_mode & 0o7777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
