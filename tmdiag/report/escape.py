@@ -19,6 +19,8 @@ from tmdiag.output.markdown import md_escape as md_escape
 
 def html_finalize(value: object) -> object:
     """Jinja `finalize` for HTML templates: model text made safe for output (autoescape follows)."""
+    if type(value) is str and value.isascii() and value.isprintable():  # most text: nothing to do
+        return value
     return for_output(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
