@@ -25,6 +25,7 @@ from tmdiag.limits import MAX_FILE_BYTES, MAX_IMPORT_DEPTH, MAX_IMPORTED_FILES, 
 from tmdiag.memory import gc_paused
 from tmdiag.model import nodes as n
 from tmdiag.model.build import FileParts, build, number_flows
+from tmdiag.model.text import refused_characters
 from tmdiag.resources import std_root
 from tmdiag.syntax import parse
 
@@ -219,6 +220,8 @@ class Loader:
         return self.files.display(path)
 
     def resolve(self, written: str, base: Path, span: Span) -> Path | None:
+        if refused_characters(written):  # E007 says why; no file system takes a lone surrogate or a control
+            return None
         try:
             return self._resolve(written, base, span)
         except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop (Python < 3.13)

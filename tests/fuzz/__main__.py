@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     total.seconds = time.perf_counter() - start
     args.out.mkdir(parents=True, exist_ok=True)
     for n, (key, (text, detail)) in enumerate(sorted(total.findings.items()), 1):
-        (args.out / f"{n}.tm").write_text(text, encoding="utf-8", errors="surrogateescape")
+        (args.out / f"{n}.tm").write_text(text, encoding="utf-8", errors="surrogatepass")  # API text: lone surrogates
         (args.out / f"{n}.txt").write_text(f"{key}\n\n{detail}\n", encoding="utf-8", errors="replace")
     summary = {"count": total.count, "seconds": round(total.seconds, 1), "seed": args.seed,
                "slowest_input_seconds": round(total.slowest, 2), "outcomes": total.outcomes,

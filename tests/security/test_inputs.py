@@ -334,3 +334,11 @@ def test_outputs_are_xml_safe_even_for_a_model_the_language_refuses() -> None:
         if name.endswith(".svg"):
             ET.fromstring(decoded)
     assert "The diagram was not drawn" not in built.files["report.html"].decode()
+
+
+@pytest.mark.parametrize("path", ["lib\ud800.tm", "std/\udfffaws.tm", "a\x0bb.tm", "x\x1b.tm"])
+def test_an_import_path_no_file_system_takes_is_e007_not_a_crash(path: str) -> None:
+    """Fuzz finding (make fuzz): the API takes text with lone
+    surrogates, which reached os.path.realpath through an import and raised UnicodeEncodeError."""
+    _, diagnostics = check_text(f'import "{path}"\nactor a "A"\n', "i.tm")
+    assert diagnostics and {d.code for d in diagnostics} == {"E007"}
