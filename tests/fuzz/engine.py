@@ -11,6 +11,7 @@ Everything is seeded: the same seed and count give the same inputs.
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import random
 import re
@@ -33,7 +34,7 @@ from tmdiag.semantics import threatlib
 
 ROOT = Path(__file__).resolve().parents[2]
 SLOW_SECONDS = 10.0
-DAY = __import__("datetime").date(2026, 11, 27)
+DAY = datetime.date(2026, 11, 27)
 _XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
@@ -179,11 +180,10 @@ def generate(rng: random.Random) -> str:
         elements.append((eid, kind))
         out.append(f"{kind} {eid} {_string(rng)}")
     refs["element"] = [e for e, _ in elements]
-    for agent in range(rng.randint(0, 2)):
+    for _ in range(rng.randint(0, 2)):
         aid = ids.new("ag")
         refs["agent"].append(aid)
         out.append(f"threat_agent {aid} {_string(rng)} {{ {_attributes(rng, 'threat_agent', refs, 0.5)} }}")
-        del agent
     flow_ids: list[str] = []
     if elements:
         for _ in range(rng.randint(0, 8)):
