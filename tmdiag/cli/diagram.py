@@ -44,7 +44,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
     )  # fmt: skip
     parser.add_argument("path", type=path_arg, metavar="FILE", help="the .tm model")
     parser.add_argument("-o", "--output", type=path_arg, metavar="OUT",
-                        help="output file: .svg, .png, .dot or .mmd (default: stdout); its folder must exist")  # fmt: skip
+                        help="output file: .svg, .png, .dot or .mmd (default: stdout); its folder must exist",
+                        )  # fmt: skip
     parser.add_argument("--format", choices=FORMATS, help="output format (default: from -o, else svg)")
     parser.add_argument("--style", choices=("dfd", "cloud"), default="dfd",
                         help="dfd: classic data-flow shapes (default); cloud: provider icons")  # fmt: skip
