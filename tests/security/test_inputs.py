@@ -342,3 +342,22 @@ def test_an_import_path_no_file_system_takes_is_e007_not_a_crash(path: str) -> N
     surrogates, which reached os.path.realpath through an import and raised UnicodeEncodeError."""
     _, diagnostics = check_text(f'import "{path}"\nactor a "A"\n', "i.tm")
     assert diagnostics and {d.code for d in diagnostics} == {"E007"}
+
+
+def test_import_otm_refuses_a_named_pipe(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "otm.json")
+    done = tmdiag_run("import", "otm", "otm.json", cwd=tmp_path, timeout=30)
+    assert_clean_failure(done, 2)
+    assert "a named pipe, not a regular file" in done.stderr
+
+
+def test_the_language_servers_workspace_index_skips_a_named_pipe(tmp_path: Path) -> None:
+    """Workspace symbols read every .tm file below the folder: a pipe must not block the server."""
+    from tmdiag.lsp.workspace import SymbolIndex
+
+    os.mkfifo(tmp_path / "p.tm")
+    (tmp_path / "ok.tm").write_text('process web "Web"\n')
+    index = SymbolIndex()
+    assert index.file_entries(tmp_path / "p.tm") == ([], "")
+    entries, _ = index.file_entries(tmp_path / "ok.tm")
+    assert entries

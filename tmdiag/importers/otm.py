@@ -17,6 +17,7 @@ import argparse
 import datetime
 import json
 import re
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,7 @@ from typing import Any
 
 from tmdiag.diagnostics import Diagnostic, Severity, Span
 from tmdiag.export.otm import PREFIX, SYNTHETIC_ZONE, TRUST_RATINGS
+from tmdiag.inputs import read_prefix, read_stream
 from tmdiag.model import schema
 from tmdiag.model.build import RESERVED
 from tmdiag.syntax.grammar import NAME_PATTERN
@@ -58,9 +60,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def draft_from(args: argparse.Namespace) -> tuple[str | None, list[Diagnostic], dict[str, str]]:
     """The drafted text (None when the document cannot be read), the problems met, the sources to quote."""
     source = Path("/dev/stdin" if args.source == "-" else args.source)
-    try:
-        with source.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+    try:  # a file: regular files only (a named pipe must not block the run); `-`: stdin, bounded
+        raw = read_stream(sys.stdin.buffer, MAX_BYTES + 1) if args.source == "-" else read_prefix(source, MAX_BYTES + 1)
     except OSError as problem:
         return None, [_problem("E601", f"cannot read `{args.source}`: {problem.strerror or problem}", str(source))], {}
     if len(raw) > MAX_BYTES:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lsprotocol import types
 
+from tmdiag.inputs import read_bytes
 from tmdiag.lsp.positions import LineIndex
 from tmdiag.lsp.symbols import ELEMENT_SYMBOLS
 from tmdiag.model import nodes as n
@@ -101,8 +102,8 @@ class SymbolIndex:
             return cached[1], cached[2]
         if status.st_size > MAX_BYTES:
             return [], ""
-        try:
-            text = path.read_text(encoding="utf-8-sig")
+        try:  # regular files only: a named pipe `x.tm` in the workspace must not block the server
+            text = read_bytes(path, MAX_BYTES).decode("utf-8-sig")
         except (OSError, UnicodeDecodeError):
             return [], ""
         result = parse(text, key)
