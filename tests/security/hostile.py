@@ -33,6 +33,7 @@ PAYLOADS: tuple[str, ...] = (
     "R&D shop <v2> &amp; &lt;b&gt; | pipe | *star* _under_ `tick` # hash $math$ ~~strike~~",
     'line one\\nline two\\ttab \\\\ backslash \\" quote',
     "\u05e9\u05dc\u05d5\u05dd \u0645\u0631\u062d\u0628\u0627 2 3",
+    "\\\"\\\"\\\"''' ); __import__('pathlib').Path('pwned-by-export').touch()  # \\n#",  # Python: export --to pytm
 )
 LONG = "L" * 9_990 + " the end"  # a 10,000-character label, in every field of a model of its own
 

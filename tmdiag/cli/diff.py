@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, progress, refuse
+from tmdiag.cli._common import add_output_options, date_arg, error, path_arg, progress, refuse
 from tmdiag.lint.config import LintConfig
 from tmdiag.loader import DISK, Files
 from tmdiag.model.levels import RiskLevel
@@ -43,7 +43,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         "diff", help="what changed for security between two versions", description=__doc__, epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
-    parser.add_argument("paths", nargs="*", metavar="PATH",
+    parser.add_argument("paths", nargs="*", type=path_arg, metavar="PATH",
                         help="OLD NEW (files or folders); with --git: the file or folder (default: .)")  # fmt: skip
     parser.add_argument("--git", metavar="REV", help="compare the working tree with this revision (git show)")
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format")

@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from tmdiag.cli import EXIT_ERROR, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, load_model, progress
+from tmdiag.cli._common import add_output_options, date_arg, error, load_model, path_arg, progress
 
 EXAMPLES = """\
 examples:
@@ -36,9 +36,9 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         "export", help="write the model as OTM, tmdiag JSON or a pytm script", description=__doc__,
         epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )  # fmt: skip
-    parser.add_argument("path", metavar="FILE", help="the .tm model")
+    parser.add_argument("path", type=path_arg, metavar="FILE", help="the .tm model")
     parser.add_argument("--to", choices=("otm", "json", "pytm"), required=True, help="the format to write")
-    parser.add_argument("-o", "--output", metavar="OUT", help="file to write (default: stdout)")
+    parser.add_argument("-o", "--output", type=path_arg, metavar="OUT", help="file to write (default: stdout)")
     parser.add_argument("--today", type=date_arg, default=None, metavar="YYYY-MM-DD",
                         help="the date decisions expire against (default: today)")  # fmt: skip
     parser.add_argument("--project-id", metavar="ID", help="otm: the project id (default: the file's name)")
