@@ -460,3 +460,26 @@ def test_language_server_hovers_show_labels_as_text() -> None:
     html = MarkdownIt("commonmark").render(describe(loaded.model, loaded.model.elements[0], None))
     assert set(tags(html).tags) <= {"p", "strong", "code"}, html
     assert shown(label) in _text(html)
+
+
+def test_mermaid_in_report_md_holds_model_text_only_as_entities(cases: list[Case], baseline: Case) -> None:
+    """`report --diagram-format mermaid` puts the diagram in report.md as Mermaid code, where Markdown
+    escaping does not apply: labels are Mermaid entities, no bidi control, nothing that ends the
+    fence or a string, and no `click` line beyond tmdiag's own."""
+
+    def mermaid(text: str) -> tuple[str, ...]:
+        loaded = pipeline.load_text(text, "m.tm")
+        md = pipeline.report(pipeline.analyze(loaded, today=TODAY), draw=True, mermaid=True).files["report.md"]
+        return tuple(re.findall(r"```mermaid\n(.*?)```", md.decode(), re.DOTALL))
+
+    base = mermaid((baseline.folder / "model.tm").read_text(encoding="utf-8"))
+    assert base, "report.md holds a Mermaid diagram"
+    for case in cases:
+        blocks = mermaid((case.folder / "model.tm").read_text(encoding="utf-8"))
+        assert len(blocks) == len(base), case.name
+        for block, plain in zip(blocks, base, strict=True):
+            assert not set(block) & (BIDI_CONTROLS - {"\u2068", "\u2069"}), case.name
+            clicks = [line.strip() for line in block.splitlines() if line.strip().startswith("click ")]
+            assert len(clicks) == plain.count("click "), case.name
+            assert all(re.fullmatch(r'click \w+ href "#[\w.:-]+"( "[^"]*")?( _\w+)?', c) for c in clicks), case.name
+            assert len(block.splitlines()) == len(plain.splitlines()), f"{case.name}: a label added a line"

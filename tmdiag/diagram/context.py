@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from tmdiag.diagram.labels import RISK_COLOURS, TRUST_FILL, element_lines
 from tmdiag.model.anchors import element_anchor, flow_anchor
 from tmdiag.model.nodes import Element, Flow, Model
+from tmdiag.model.text import for_output
 
 BOX_W, BOX_H, GAP = 190.0, 30.0, 8.0
 FRAME_PAD, FRAME_LABEL = 8.0, 16.0
@@ -109,7 +110,7 @@ def picture(model: Model, element_id: str, flows_by_element: Mapping[str, list[F
         numbers = ", ".join(str(f.number) for f in flows)
         anchor = f"{link_prefix}#{flow_anchor(between.number)}"
         tx, ta = (x1 + 4, "start") if on_left else (x1 - 4, "end")
-        tip = html.escape("; ".join(f"{f.number}. {f.title}" for f in flows))
+        tip = _escaped("; ".join(f"{f.number}. {f.title}" for f in flows))
         out.append(f'<a href="{html.escape(anchor)}"><title>{tip}</title><text x="{tx:.0f}" y="{y - 4:.0f}" '
                    f'font-size="11" text-anchor="{ta}" fill="#2D3436">{html.escape(numbers)}</text></a>')  # fmt: skip
     width = cx + (COLUMN if right.groups or right.hidden else 0) + BOX_W + margin
@@ -117,7 +118,7 @@ def picture(model: Model, element_id: str, flows_by_element: Mapping[str, list[F
             f'orient="auto"><path d="M0,0L10,5L0,10z" fill="#7B8894"/></marker><marker id="{ids}back" '
             'viewBox="0 0 10 10" refX="0" refY="5" markerWidth="7" markerHeight="7" orient="auto">'
             '<path d="M10,0L0,5L10,10z" fill="#7B8894"/></marker></defs>')  # fmt: skip
-    label = html.escape(f"{element.title} and what it exchanges flows with")
+    label = _escaped(f"{element.title} and what it exchanges flows with")
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="context" viewBox="0 0 {width:.0f} {height:.0f}" '
             f'width="{width:.0f}" height="{height:.0f}" role="img" aria-label="{label}" '
             f'font-family="sans-serif">{defs}{"".join(out)}</svg>')  # fmt: skip
@@ -150,7 +151,7 @@ def _column(model: Model, side: _Side, x: float, out: list[str], spots: dict[str
 
 def _frame(x: float, y: float, w: float, h: float, title: str, trust: str, link_prefix: str, boundary_id: str) -> str:
     fill = TRUST_FILL.get(trust, "#FFFFFF")
-    text = html.escape(_cut(f"{title} · {trust}"))
+    text = _escaped(_cut(f"{title} · {trust}"))
     return (f'<a href="{html.escape(link_prefix)}#tb-{html.escape(boundary_id)}"><rect x="{x:.0f}" y="{y:.0f}" '
             f'width="{w:.0f}" height="{h:.0f}" rx="6" fill="{fill}" stroke="#5D6D7E" stroke-dasharray="5,3"/>'
             f'<text x="{x + 6:.0f}" y="{y + 12:.0f}" font-size="11" fill="#2D3436">{text}</text></a>')  # fmt: skip
@@ -160,10 +161,15 @@ def _box(x: float, y: float, text: str, element: Element, link_prefix: str, colo
          bold: bool = False) -> str:  # fmt: skip
     stroke = colour or "#2D3436"
     width = "3" if colour else ("1.6" if bold else "1")
-    tip = html.escape(" ".join(element_lines(element)))
+    tip = _escaped(" ".join(element_lines(element)))
     anchor = html.escape(f"{link_prefix}#{element_anchor(element.id)}")
     weight = ' font-weight="bold"' if bold else ""
     return (f'<a href="{anchor}"><title>{tip}</title><rect x="{x:.0f}" y="{y:.0f}" width="{BOX_W:.0f}" '
             f'height="{BOX_H:.0f}" rx="4" fill="#FFFFFF" stroke="{stroke}" stroke-width="{width}"/>'
             f'<text x="{x + BOX_W / 2:.0f}" y="{y + BOX_H / 2 + 4:.0f}" font-size="12" text-anchor="middle" '
-            f'fill="{colour or "#2D3436"}"{weight}>{html.escape(text)}</text></a>')  # fmt: skip
+            f'fill="{colour or "#2D3436"}"{weight}>{_escaped(text)}</text></a>')  # fmt: skip
+
+
+def _escaped(text: str) -> str:
+    """Model text as SVG text: XML-safe, isolated for direction (tmdiag.model.text), then escaped."""
+    return html.escape(for_output(text))

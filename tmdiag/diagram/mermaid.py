@@ -19,6 +19,7 @@ from tmdiag.diagram.labels import RISK_COLOURS, TRUST_FILL, edge_lines, element_
 from tmdiag.diagram.scene import Scene, edge_risk
 from tmdiag.model.anchors import element_anchor
 from tmdiag.model.nodes import Boundary, Element, Model
+from tmdiag.model.text import for_output
 
 # opening and closing brackets of each kind's shape
 SHAPES: dict[str, tuple[str, str]] = {
@@ -37,8 +38,10 @@ _SAFE = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012345678
 
 
 def text(value: str) -> str:
-    """One label line as Mermaid text: anything but letters, digits and plain punctuation as `#<code>;`."""
-    return "".join(ch if ch in _SAFE or ord(ch) > 127 else f"#{ord(ch)};" for ch in str(value))
+    """One label line as Mermaid text: made safe for output first (tmdiag.model.text: XML-legal,
+    bidi controls dropped, right-to-left text isolated), then anything but letters, digits and plain
+    punctuation as `#<code>;`."""
+    return "".join(ch if ch in _SAFE or ord(ch) > 127 else f"#{ord(ch)};" for ch in for_output(str(value)))
 
 
 def url(value: str) -> str:
