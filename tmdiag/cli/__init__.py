@@ -1,5 +1,8 @@
 """The `tmdiag` command. Thin: each subcommand is a module here with `register` and `run`.
 
+Start-up stays cheap: only the module of the subcommand being run is imported (all of them only
+for `tmdiag --help` and usage errors), and each module imports its heavy parts inside `run`.
+
 Exit codes, like ruff: 0 clean, 1 findings, 2 usage or I/O errors.
 """
 
@@ -7,14 +10,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import sys
 from collections.abc import Sequence
 
 from tmdiag.version import __version__
 
-# Subcommands in the order `--help` lists them; a module added to this package registers itself.
-ORDER = ("check", "threats", "diagram", "report", "diff", "export", "fmt", "rules", "import_", "drift", "lsp")
+# Every subcommand, one entry each: its name → its module in this package, in the order `--help`
+# lists them. A module added to this package without an entry here fails tests/cli/test_registry.py.
+COMMANDS = {
+    "check": "check", "threats": "threats", "diagram": "diagram", "report": "report", "diff": "diff",
+    "export": "export", "fmt": "fmt", "rules": "rules", "import": "import_", "drift": "drift", "lsp": "lsp",
+}  # fmt: skip
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 EPILOG = """\
@@ -30,12 +36,8 @@ exit codes: 0 clean, 1 findings, 2 usage or I/O error
 """
 
 
-def _commands() -> list[str]:
-    found = {m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")}
-    return [c for c in ORDER if c in found] + sorted(found - set(ORDER))
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser with the subcommands named (default: all of them, in `COMMANDS` order)."""
     parser = argparse.ArgumentParser(
         prog="tmdiag",
         description="Threat modeling as code: check, lint, enumerate threats, draw and report .tm models.",
@@ -44,15 +46,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"tmdiag {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _commands():
-        module = importlib.import_module(f"tmdiag.cli.{name}")
+    for name in COMMANDS if commands is None else commands:
+        module = importlib.import_module(f"tmdiag.cli.{COMMANDS[name]}")
         command = module.register(sub)
         command.set_defaults(run=module.run)
     return parser
 
 
+def _needed(argv: Sequence[str]) -> Sequence[str] | None:
+    """The subcommands the parser needs for this command line: the one named; none for `--version`;
+    all (None) when it lists them (`--help`, no arguments, an unknown command)."""
+    at = next((i for i, a in enumerate(argv) if not a.startswith("-")), len(argv))
+    options = set(argv[:at])  # the top-level options: before the subcommand's name
+    if {"-h", "--help"} & options or not argv:
+        return None
+    if at == len(argv):
+        return ()
+    return (argv[at],) if argv[at] in COMMANDS else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_needed(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
