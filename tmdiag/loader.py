@@ -21,9 +21,9 @@ from typing import Protocol
 from tmdiag.diagnostics import Diagnostic, Span, closest
 from tmdiag.memory import gc_paused
 from tmdiag.model import nodes as n
-from tmdiag.model.build import FileParts, build, number_flows
+from tmdiag.model.parts import FileParts, number_flows
+from tmdiag.reader import read
 from tmdiag.resources import std_root
-from tmdiag.syntax import parse
 
 ROOT_MARKERS = ("tmdiag.toml", "pyproject.toml", ".git")
 MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -111,13 +111,20 @@ class Loader:
         self.done: set[str] = set()
 
     def load_text(self, text: str, display: str, key: str, stack: tuple[str, ...]) -> None:
-        result = parse(text, display)
         self.state.sources[display] = text
-        self.state.comments[display] = result.comments
-        self.state.diagnostics.extend(result.diagnostics)
-        self.state.unparsed_names |= result.unparsed_names
-        parts = build(display, result.statements)
-        self.state.diagnostics.extend(parts.diagnostics)
+        fast = read(text, display)  # well-formed text, without Lark
+        if fast is not None:
+            parts, self.state.comments[display] = fast
+        else:  # anything else, with every diagnostic
+            from tmdiag.model.build import build
+            from tmdiag.syntax import parse
+
+            result = parse(text, display)
+            self.state.comments[display] = result.comments
+            self.state.diagnostics.extend(result.diagnostics)
+            self.state.unparsed_names |= result.unparsed_names
+            parts = build(display, result.statements)
+            self.state.diagnostics.extend(parts.diagnostics)
         for extra in parts.info[1:]:
             self.state.diagnostics.append(
                 Diagnostic(

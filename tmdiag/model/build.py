@@ -6,63 +6,25 @@ values here; whether they fit the schema is checked later (analysis.validate).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 from lark import Token, Tree
 
 from tmdiag.diagnostics import Diagnostic, Span, TmdiagError
 from tmdiag.model import nodes as n
+from tmdiag.model.parts import (
+    ESCAPE,
+    ESCAPES,
+    MAX_EXPRESSION_DEPTH,
+    RESERVED,
+    FileParts,
+    duration_days,
+    number,
+    number_flows,
+    unescape,
+)
 
-_DURATION_DAYS = {"h": 0, "d": 1, "w": 7, "y": 365}
-_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
-_ESCAPE = re.compile(r"\\(.)")
-# Words that cannot be ids: they start statements (`data -> x` would not parse) or are values.
-RESERVED = frozenset({
-    "import", "model", "team", "data", "threat_agent", "boundary", "actor", "process", "server", "lambda",
-    "datastore", "external", "llm", "agent", "control", "risk", "assume", "rule", "view", "reply", "true", "false",
-})  # fmt: skip
-MAX_EXPRESSION_DEPTH = 100
-
-
-@dataclass
-class FileParts:
-    """What one file declares, in order. The loader merges the parts of all imported files."""
-
-    path: str
-    info: list[n.ModelInfo] = field(default_factory=list)
-    team: list[n.Member] = field(default_factory=list)
-    data: list[n.DataAsset] = field(default_factory=list)
-    agents: list[n.ThreatAgent] = field(default_factory=list)
-    boundaries: list[n.Boundary] = field(default_factory=list)
-    elements: list[n.Element] = field(default_factory=list)
-    flows: list[n.Flow] = field(default_factory=list)  # numbered later, when merged
-    controls: list[n.Control] = field(default_factory=list)
-    risks: list[n.RiskDecision] = field(default_factory=list)
-    assumptions: list[n.Assumption] = field(default_factory=list)
-    rules: list[n.CustomRule] = field(default_factory=list)
-    views: list[n.View] = field(default_factory=list)
-    imports: list[tuple[str, Span]] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def nodes(self) -> Iterator[n.Node]:
-        """Every declaration, the header first, then group by group (nodes.GROUPS)."""
-        yield from self.info
-        for group in n.GROUPS:
-            yield from getattr(self, group)
-
-    @classmethod
-    def merged(cls, path: str, parts: Iterable[FileParts]) -> FileParts:
-        """The declarations of several files, in the order given (the loader's import order)."""
-        merged = cls(path)
-        for part in parts:
-            merged.info.extend(part.info)
-            for group in n.GROUPS:
-                getattr(merged, group).extend(getattr(part, group))
-        return merged
+__all__ = ["RESERVED", "Builder", "FileParts", "build", "number_flows"]
 
 
 class _TooDeep(TmdiagError):
@@ -346,8 +308,7 @@ class Builder:
             assert isinstance(token, Token)
             return self.string(token)
         if kind == "number":
-            text = str(token)
-            return float(text) if "." in text else int(text)
+            return number(str(token))
         if kind == "true":
             return True
         if kind == "false":
@@ -363,9 +324,7 @@ class Builder:
                 return None
         if kind == "duration":
             text = str(token)
-            unit, amount = text[-1], int(text[:-1])
-            days = amount // 24 if unit == "h" else amount * _DURATION_DAYS[unit]
-            return n.Duration(days, text)
+            return n.Duration(duration_days(text), text)
         if kind == "list":
             return tuple(self.value(child) for child in tree.children)
         raise AssertionError(f"unknown value node {kind}")
@@ -374,8 +333,8 @@ class Builder:
         inner = str(token)[1:-1]
         if "\\" not in inner:
             return inner
-        for match in _ESCAPE.finditer(inner):
-            if match.group(1) not in _ESCAPES:
+        for match in ESCAPE.finditer(inner):
+            if match.group(1) not in ESCAPES:
                 column = (token.column or 1) + 1 + match.start()
                 line = token.line or 1
                 self.error(
@@ -384,7 +343,7 @@ class Builder:
                     Span(self.path, line, column, line, column + 2),
                     hint='strings know `\\"`, `\\\\`, `\\n` and `\\t`; write a backslash as `\\\\`',
                 )
-        return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), inner)
+        return unescape(inner)
 
     def declared(self, token: Token) -> str:
         """An id being declared; keywords are refused (E105)."""
@@ -437,16 +396,3 @@ def build(path: str, statements: tuple[Tree[Token], ...]) -> FileParts:
     for statement in statements:
         builder.statement(statement)
     return builder.parts
-
-
-def number_flows(flows: Iterable[n.Flow], first: int = 1) -> tuple[n.Flow, ...]:
-    """Number flows in model order from `first`; unnamed ones get the id `flow-<n>`, and a reply
-    points at the number of the request it follows."""
-    numbered: list[n.Flow] = []
-    for number, flow in enumerate(flows, first):
-        reply_to = flow.reply_to
-        if reply_to == -1:  # a reply follows its request (or the request's earlier replies)
-            request = next((f for f in reversed(numbered) if not f.is_reply), None)
-            reply_to = request.number if request else None
-        numbered.append(dataclasses.replace(flow, number=number, id=flow.id or f"flow-{number}", reply_to=reply_to))
-    return tuple(numbered)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import os
-
-from lark import Lark
+from typing import TYPE_CHECKING
 
 from tmdiag.resources import data_path
+
+if TYPE_CHECKING:
+    from lark import Lark
 
 ELEMENT_KEYWORDS = ("actor", "process", "server", "lambda", "datastore", "external", "llm", "agent")
 # An id or unquoted word: the grammar's NAME terminal (a test holds them equal).
@@ -37,6 +39,8 @@ def _cache_path() -> str | bool:
 @functools.cache
 def parser(strict: bool = False) -> Lark:
     """The LALR parser. `strict=True` (tests) also checks for conflicts and collisions."""
+    from lark import Lark  # here: well-formed files are read without Lark (tmdiag.reader)
+
     options = dict(parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=False)
     if strict:
         return Lark(grammar_text(), strict=True, **options)  # type: ignore[arg-type]

@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from lark import Token, Tree
-from lark.exceptions import UnexpectedInput
+from typing import TYPE_CHECKING
 
 from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.syntax import scan
-from tmdiag.syntax.explain import explain
 from tmdiag.syntax.grammar import NAME_PATTERN, parser
-from tmdiag.syntax.recover import recover
+
+if TYPE_CHECKING:
+    from lark import Token, Tree
 
 MAX_NESTING = 64
 
@@ -59,6 +58,11 @@ def parse(text: str, path: str = "<string>") -> ParseResult:
     comments, depth_error = _scan_comments_and_depth(text, path, index)
     if depth_error:
         return ParseResult(path, text, (), comments, (depth_error,))
+    from lark.exceptions import UnexpectedInput  # imported here: see grammar.parser
+
+    from tmdiag.syntax.explain import explain
+    from tmdiag.syntax.recover import recover
+
     try:
         tree = parser().parse(text)
         return ParseResult(path, text, tuple(tree.children), comments, ())  # type: ignore[arg-type]
@@ -113,6 +117,8 @@ def _shifted(trees: tuple[Tree[Token], ...], offset: int, line: int, column: int
 
 
 def _parse_joined(text: str, start: int, end: int) -> Tree[Token] | None:
+    from lark.exceptions import UnexpectedInput
+
     try:
         return parser().parse(text[start:end])
     except UnexpectedInput:
@@ -147,6 +153,7 @@ def _scan_comments_and_depth(
 
 def _shift(tree: Tree[Token], offset: int, base_line: int, base_column: int) -> None:
     """Move positions of a chunk's tree to where the chunk stands in the whole file."""
+    from lark import Token
 
     def line(n: int) -> int:
         return n + base_line - 1
