@@ -31,7 +31,6 @@ from tmdiag.lint.drift import addresses as drift_links
 from tmdiag.lint.registry import judged_codes
 from tmdiag.output.diagnostics import render_json, render_text, summary
 from tmdiag.pipeline import load
-from tmdiag.register import as_decided, lint_decisions
 
 EXAMPLES = """\
 examples:
@@ -167,9 +166,13 @@ def run(args: argparse.Namespace) -> int:
             sources.update(model.sources)
             if not args.no_lint and not any(d.code.startswith("E0") for d in found):
                 elsewhere = {a for other, named in links.items() if other != file for a in named}
-                linted = as_decided(model, lint(model, config, today, infrastructure, elsewhere), today)
-                if not any(d.severity >= Severity.ERROR for d in found):  # decisions on lint rules: stale?
-                    linted += lint_decisions(model, linted, today, judged_codes(infrastructure is not None))
+                linted = lint(model, config, today, infrastructure, elsewhere)
+                if model.risks:  # decisions cover lint findings, or are stale
+                    from tmdiag.register import as_decided, lint_decisions
+
+                    linted = as_decided(model, linted, today)
+                    if not any(d.severity >= Severity.ERROR for d in found):  # decisions on lint rules: stale?
+                        linted += lint_decisions(model, linted, today, judged_codes(infrastructure is not None))
                 found = sorted(found + linted, key=lambda d: (*d.sort_key, d.message))
         failed = failed or any(
             d.severity >= Severity.ERROR if d.code[0] == "E" else config.fails(d.severity) for d in found
