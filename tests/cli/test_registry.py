@@ -83,3 +83,13 @@ def test_check_imports_neither_other_subcommands_nor_reports_nor_pytm() -> None:
     }
     heavy = {"jinja2", "pytm", "diagrams", "tmdiag.report", "tmdiag.threats.adapter", "rich"}
     assert not heavy & modules
+
+
+def test_a_process_writes_all_its_output_before_it_exits(capsys: pytest.CaptureFixture[str]) -> None:
+    # `tmdiag` leaves without freeing its objects (cli._exit_now): the output must be complete
+    args = ["threats", "--format", "json", "--today", "2026-11-27", "examples/checkout.tm"]
+    code = main(args)
+    expected = capsys.readouterr().out
+    done = subprocess.run([sys.executable, "-m", "tmdiag", *args], cwd=ROOT, capture_output=True, check=False)
+    assert (done.returncode, done.stdout.decode()) == (code, expected)
+    assert json.loads(expected)["findings"]

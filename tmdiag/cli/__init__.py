@@ -9,9 +9,11 @@ Exit codes, like ruff: 0 clean, 1 findings, 2 usage or I/O errors.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Iterator, Sequence
 
@@ -24,6 +26,7 @@ COMMANDS = {
     "export": "export", "fmt": "fmt", "rules": "rules", "import": "import_", "drift": "drift", "lsp": "lsp",
 }  # fmt: skip
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+SERVING = frozenset({"lsp"})  # commands that run until their client leaves: they exit the usual way
 
 EPILOG = """\
 examples:
@@ -68,6 +71,11 @@ def _needed(argv: Sequence[str]) -> Sequence[str] | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    return _main(argv)[0]
+
+
+def _main(argv: Sequence[str] | None) -> tuple[int, str | None]:
+    """The exit code, and the command that ran."""
     whole_process = argv is None  # `tmdiag …`, not a caller in Python (tests)
     argv = list(sys.argv[1:] if argv is None else argv)
     with _collecting_later(freeze=whole_process):
@@ -75,7 +83,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
-        return EXIT_ERROR
+        return EXIT_ERROR, None
+    return _run(args), args.command
+
+
+def _run(args: argparse.Namespace) -> int:
     from tmdiag.cli._common import Exit
 
     try:
@@ -108,4 +120,23 @@ def _collecting_later(freeze: bool) -> Iterator[None]:
 
 
 def entry() -> None:
-    sys.exit(main())
+    code, command = _main(None)
+    if command in SERVING:
+        sys.exit(code)
+    _exit_now(code)
+
+
+def _exit_now(code: int) -> None:
+    """Exit once the output is out and the exit handlers ran, without freeing every object first:
+    after a big run (90,000 findings) that teardown alone takes ~0.6 s. (mypy exits the same way.)"""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BrokenPipeError:  # the reader went away (`| head`): what is left cannot be written
+            from tmdiag.cli._common import silence_stdout
+
+            silence_stdout()
+        except (OSError, ValueError):
+            pass
+    atexit._run_exitfuncs()
+    os._exit(code)
