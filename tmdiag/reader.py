@@ -24,6 +24,7 @@ import re
 
 from tmdiag.diagnostics import Span
 from tmdiag.model import nodes as n
+from tmdiag.model import parts
 from tmdiag.model.parts import ESCAPE, ESCAPES, MAX_EXPRESSION_DEPTH, FileParts, duration_days, number, unescape
 from tmdiag.syntax.parse import Comment
 
@@ -277,16 +278,17 @@ class _Reader:
     def boundary(self) -> None:
         # Read depth-first, then added breadth-first as the tree builder does: a boundary, its
         # elements, then the boundaries inside it, level by level.
-        queue: list[tuple[_Boundary, str | None, int]] = [(self._boundary(), None, 0)]
+        queue: list[tuple[_Boundary, str | None, int, object]] = [(self._boundary(), None, 0, None)]
         while queue:
-            (id_, span, id_span, label, attributes, items), parent, depth = queue.pop(0)
-            self.parts.boundaries.append(n.Boundary("boundary", id_, span, id_span, label, attributes, parent, depth))
+            (id_, span, id_span, label, attributes, items), parent, depth, inherited = queue.pop(0)
+            node, trust = parts.boundary(id_, span, id_span, label, attributes, parent, depth, inherited)
+            self.parts.boundaries.append(node)
             for item in items:
                 if len(item) == 2:
                     kind, (element, span_, id_span_, label_, attributes_) = item  # type: ignore[misc]
                     self.parts.elements.append(n.Element(kind, element, span_, id_span_, label_, attributes_, id_))
                 else:
-                    queue.append((item, id_, depth + 1))  # type: ignore[arg-type]
+                    queue.append((item, id_, depth + 1, trust))  # type: ignore[arg-type]
 
     def _boundary(self) -> _Boundary:
         first = self.i

@@ -12,6 +12,7 @@ from lark import Token, Tree
 
 from tmdiag.diagnostics import Diagnostic, Span, TmdiagError
 from tmdiag.model import nodes as n
+from tmdiag.model import parts
 from tmdiag.model.parts import (
     ESCAPE,
     ESCAPES,
@@ -115,19 +116,11 @@ class Builder:
             label = self.label_of(node.children[1:])
             items = list(body.children) if body else []
             attributes = self.attributes_of([c for c in items if isinstance(c, Tree) and c.data == "attr"])
-            boundary = n.Boundary(
-                "boundary",
-                self.declared(id_token),
-                self.span(node),
-                self.span(id_token),
-                label,
-                attributes,
-                parent_id,
-                level,
-                inherited if isinstance(inherited, str) else None,
-            )
+            boundary, trust = parts.boundary(
+                self.declared(id_token), self.span(node), self.span(id_token), label, attributes, parent_id, level,
+                inherited,
+            )  # fmt: skip
             self.parts.boundaries.append(boundary)
-            trust = boundary.get("trust") if boundary.has("trust") or inherited is not None else None
             for child in items:
                 if isinstance(child, Tree) and child.data == "element_decl":
                     self._element_decl(child, str(id_token))

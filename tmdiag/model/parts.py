@@ -41,6 +41,23 @@ def number(text: str) -> int | float:
     return float(text) if "." in text else int(text)
 
 
+def boundary(
+    id_: str,
+    span: Span,
+    id_span: Span,
+    label: str | None,
+    attributes: tuple[n.Attribute, ...],
+    parent: str | None,
+    depth: int,
+    inherited: object,
+) -> tuple[n.Boundary, object]:
+    """A boundary node, and the trust the boundaries nested in it inherit (its own, stated or
+    inherited in turn; None for an outermost one that states none). `inherited`: its parent's."""
+    node = n.Boundary("boundary", id_, span, id_span, label, attributes, parent, depth,
+                      inherited if isinstance(inherited, str) else None)  # fmt: skip
+    return node, node.get("trust") if node.has("trust") or inherited is not None else None
+
+
 @dataclass
 class FileParts:
     """What one file declares, in order. The loader merges the parts of all imported files."""
