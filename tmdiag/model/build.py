@@ -2,6 +2,9 @@
 
 The model is built from trees; it never calls the parser. Values are converted to Python
 values here; whether they fit the schema is checked later (analysis.validate).
+
+tmdiag/reader.py builds the same parts straight from well-formed text (the loader's fast path):
+a change here is a change there (tests/model/test_reader.py compares the two on every .tm file).
 """
 
 from __future__ import annotations
