@@ -10,9 +10,7 @@ needs: forked processes start with it); both are module-level functions (a proce
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
-import signal
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -56,6 +54,8 @@ def each(
     if processes <= 1:
         yield from map(work, items)
         return
+    import multiprocessing  # here: a single file needs no pool, and start-up counts
+
     forking = "fork" in multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if forking else "spawn")
     start = (_start, (None, ())) if forking else (_start, (setup, setup_args))
@@ -65,6 +65,8 @@ def each(
 
 
 def _start(setup: Callable[..., None] | None, setup_args: tuple[Any, ...]) -> None:
+    import signal
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops the pool
     if setup is not None:
         setup(*setup_args)

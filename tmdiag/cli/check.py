@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from tmdiag.cli._against import add_var_file_option
 from tmdiag.cli._common import (
     add_output_options,
     codes,
@@ -26,11 +27,9 @@ from tmdiag.cli._common import (
     use_colour,
 )
 from tmdiag.cli._parallel import add_jobs_option, each
-from tmdiag.cli.drift import add_var_file_option
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.lint import lint
 from tmdiag.lint.config import FAIL_ON, ConfigError, LintConfig, load_config, read_config
-from tmdiag.lint.drift import addresses as drift_links
 from tmdiag.lint.registry import all_rules, judged_codes
 from tmdiag.output.diagnostics import render_json, render_text, summary
 from tmdiag.pipeline import load
@@ -148,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
     diagnostics: list[Diagnostic] = []
     infrastructure = None
     if args.against:
-        from tmdiag.cli.drift import read_terraform
+        from tmdiag.cli._against import read_terraform
 
         infrastructure, problems, usable = read_terraform(args.against, args.var_files)
         diagnostics.extend(problems)
@@ -186,6 +185,8 @@ def _work(files: list[Path], infrastructure: Infrastructure | None) -> list[_Fil
     (one infrastructure, several models: what one links, the others need not report as unmodeled, TM708)."""
     if infrastructure is None:
         return [(file, frozenset(), None) for file in files]
+    from tmdiag.lint.drift import addresses as drift_links
+
     every = [(file, load(file)) for file in files]
     links = {file: drift_links(loaded.model) for file, loaded in every if loaded.model}
     return [
