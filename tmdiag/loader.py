@@ -24,10 +24,10 @@ from tmdiag.inputs import read_prefix, size_text
 from tmdiag.limits import MAX_FILE_BYTES, MAX_IMPORT_DEPTH, MAX_IMPORTED_FILES, MAX_MODEL_BYTES, MAX_TOKENS
 from tmdiag.memory import gc_paused
 from tmdiag.model import nodes as n
-from tmdiag.model.build import FileParts, build, number_flows
+from tmdiag.model.parts import FileParts, number_flows
 from tmdiag.model.text import refused_characters
+from tmdiag.reader import read
 from tmdiag.resources import std_root
-from tmdiag.syntax import parse
 
 ROOT_MARKERS = ("tmdiag.toml", "pyproject.toml", ".git")
 
@@ -134,14 +134,23 @@ class Loader:
             self._follow(parts, key, stack)
 
     def _build(self, text: str, display: str) -> FileParts:
-        result = parse(text, display, max_tokens=max(0, MAX_TOKENS - self.tokens))
-        self.tokens += result.tokens
         self.state.sources[display] = text
-        self.state.comments[display] = result.comments
-        self.state.diagnostics.extend(result.diagnostics)
-        self.state.unparsed_names |= result.unparsed_names
-        parts = build(display, result.statements)
-        self.state.diagnostics.extend(parts.diagnostics)
+        budget = max(0, MAX_TOKENS - self.tokens)
+        fast = read(text, display, budget)  # well-formed text, without Lark
+        if fast is not None:
+            parts, self.state.comments[display], tokens = fast
+            self.tokens += tokens
+        else:  # anything else, with every diagnostic
+            from tmdiag.model.build import build
+            from tmdiag.syntax import parse
+
+            result = parse(text, display, max_tokens=budget)
+            self.tokens += result.tokens
+            self.state.comments[display] = result.comments
+            self.state.diagnostics.extend(result.diagnostics)
+            self.state.unparsed_names |= result.unparsed_names
+            parts = build(display, result.statements)
+            self.state.diagnostics.extend(parts.diagnostics)
         for extra in parts.info[1:]:
             self.state.diagnostics.append(
                 Diagnostic(

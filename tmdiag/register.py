@@ -120,7 +120,7 @@ def build(model: n.Model, threats: ThreatAnalysis, lint: Sequence[Diagnostic], t
     order = {node.id: i for i, node in enumerate((*model.elements, *model.flows, *model.boundaries, *model.data))}
     listed.sort(key=lambda f: (-f.risk.order, -f.score, SOURCE_ORDER.get(f.source, 3),
                                order.get(f.target_id, len(order)), f.threat_id))  # fmt: skip
-    ranked = tuple(dataclasses.replace(f, rank=i) for i, f in enumerate(listed, 1))
+    ranked = tuple(f if f.rank == i else f.ranked(i) for i, f in enumerate(listed, 1))
     by_target: dict[str, list[str]] = {}
     for f in ranked:
         by_target.setdefault(f.target_id, []).append(f.threat_id)

@@ -125,6 +125,15 @@ class Finding:
         """Still unresolved after its due date, on `today`."""
         return self.is_open and self.due is not None and self.due < today
 
+    def ranked(self, rank: int) -> Finding:
+        """This finding at another place in the ranking (`dataclasses.replace`, without its cost)."""
+        return Finding(
+            self.threat, self.target_id, self.target_kind, self.target_label, self.target_anchor, self.span,
+            self.evidence, self.likelihood, self.impact, self.risk, self.score, self.status, self.owner,
+            self.decision, self.controls, self.explanation, rank, self.expired, self.assumption, self.mitigated_by,
+            self.overdue,
+        )  # fmt: skip
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready data; the threat's long texts are in the catalogue, under `threat_id`."""
         return {

@@ -162,3 +162,19 @@ def test_the_context_writes_each_system_once_as_tm_and_as_a_pytm_script(tmp_path
     assert system.info["flows"] == 200 and system.info["boundary links"] > 0
     zoned = ctx.zoned(3000)
     assert zoned.boundaries == 76 and zoned.links > 3000  # the overview-heavy shape of issue 12
+
+
+def test_the_diff_family_writes_two_versions_a_hundred_changes_apart(tmp_path: Path) -> None:
+    from bench.families import diff
+    from tmdiag import pipeline
+
+    spec = generate.system(300)
+    new = diff.changed(spec)
+    assert len(new.flows) == len(spec.flows)  # 20 removed, 20 added
+    flipped = sum(a[:4] == b[:4] and a[4] != b[4] for a, b in zip(spec.flows, new.flows, strict=False))
+    moved = sum(a != b for a, b in zip(spec.elements, new.elements, strict=True))
+    assert (flipped, moved) == (diff.CHANGES["encryption"], diff.CHANGES["moved elements"])
+    (case,) = diff.cases(Context(tmp_path, sizes=[300]))
+    old_path, new_path = case.commands[0].argv[2:4]
+    assert [len(pipeline.load(p).require().flows) for p in (old_path, new_path)] == [600, 600]
+    assert [r.numerator for r in case.ratios] == [case.commands[0].label]

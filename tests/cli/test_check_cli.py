@@ -104,7 +104,7 @@ def test_the_console_script_runs() -> None:
         [sys.executable, "-m", "tmdiag", "check", "examples/"], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("All good: 4 files checked")
+    assert result.stdout.startswith("All good: 5 files checked")
 
 
 def test_a_problem_in_a_file_imported_by_several_models_is_reported_once(

@@ -63,7 +63,7 @@ CASES: dict[str, Callable[[Path], Path]] = {
 
 
 def rendered(path: Path) -> str:
-    model, diagnostics = check_file(path)
+    model, diagnostics = check_file(path, lint=False)
     sources = model.sources if model is not None else {}
     return "\n\n".join(render_text(d, sources) for d in diagnostics) + "\n"
 

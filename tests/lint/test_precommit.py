@@ -10,7 +10,7 @@ from pathlib import Path
 
 import yaml
 
-from tmdiag.cli import ORDER
+from tmdiag.cli import COMMANDS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,7 +23,7 @@ def test_hooks_manifest() -> None:
     for hook in hooks.values():
         assert {"id", "name", "entry", "language"} <= set(hook) and hook["language"] == "python"
         assert re.search(hook["files"], "models/shop.tm") and not re.search(hook["files"], "shop.tm.bak")
-        assert hook["entry"].split()[1] in ORDER
+        assert hook["entry"].split()[1] in COMMANDS
     drift = hooks["tmdiag-drift"]  # runs on Terraform changes too, on the folders its args name
     assert drift["entry"] == "tmdiag check" and drift["pass_filenames"] is False
     for changed in ("infra/security.tf", "infra/main.tf.json", "infra/prod.tfvars", "infra/x.auto.tfvars.json"):

@@ -19,7 +19,7 @@ MODULES = {info.name for info in pkgutil.iter_modules(tmdiag.__path__) if info.n
 PERMITTED = {
     ("pytm",): {"threats"},
     ("diagrams", "jinja2"): {"diagram", "report"},
-    ("tmdiag.syntax",): {"syntax", "cli", "lsp", "api", "pipeline", "loader", "fmt", "importers"},
+    ("tmdiag.syntax",): {"syntax", "cli", "lsp", "api", "pipeline", "loader", "reader", "fmt", "importers"},
     ("lark",): {"syntax", "model", "fmt", "lsp", "iac", "cli", "api", "pipeline", "loader", "importers"},
 }
 

@@ -77,6 +77,20 @@ def test_enumeration_matches_pytm_resolve() -> None:
     assert ours == [(f.threat_id, id(f.element)) for f in compiled.tm.findings]
 
 
+@pytest.mark.parametrize("parity", [True, False])
+def test_conditions_hold_exactly_where_pytm_threat_apply_says(parity: bool) -> None:
+    import pytm
+
+    adapter.build(load_model(MODELS / "assistant.tm"), parity=parity)  # the objects: pytm.TM._elements
+    holds = adapter.Conditions().holds
+    threats = [t if parity else errata.corrected(t) for t in pytm.TM._threats]
+    pairs = [(t, obj) for obj in pytm.TM._elements for t in threats]
+    matched = [(t, obj) for t, obj in pairs if adapter._targets(t, type(obj))]  # as threats_by_class groups them
+    assert [holds(t, obj) for t, obj in matched] == [t.apply(obj) for t, obj in matched]
+    assert not any(t.apply(obj) for t, obj in pairs if (t, obj) not in matched)
+    assert sum(holds(t, obj) for t, obj in matched) > 40
+
+
 def test_generated_system_matches_raw_pytm() -> None:
     import generate
 

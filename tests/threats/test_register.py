@@ -4,14 +4,16 @@ most specific wins), `in_progress` counts as open. Each behaviour from issue 11,
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 
 from tests.threats.conftest import load_text
 from tmdiag import pipeline
 from tmdiag.cli import main
+from tmdiag.diagnostics import Span
 from tmdiag.model.levels import RiskLevel, Status
-from tmdiag.results import Finding
+from tmdiag.results import Finding, Threat
 
 TODAY = datetime.date(2026, 11, 27)
 TEAM = 'team { ann "Ann" security_lead  bob "Bob" developer  carl "Carl" sre  dee "Dee" business_owner }\n'
@@ -203,3 +205,13 @@ def test_lint_rules_read_what_control_kinds_and_boundary_facts_imply() -> None:
     guarded = load_text(base + 'control guard "Guardrails" { kind: content_filtering, on: [bot], owner: ann }\n')
     assert not any(d.code == "TM601" for d in lint(guarded, today=TODAY))
     assert guarded.flag(guarded.element("bot"), "content_filtering")  # type: ignore[arg-type]
+
+
+def test_a_finding_ranked_elsewhere_keeps_every_other_field() -> None:
+    threat = Threat("T1", "t", "d", "x", "m", "r", "high", "low", "pytm")
+    values = {f.name: f"{f.name}-value" for f in dataclasses.fields(Finding)}
+    values.update(threat=threat, span=Span("m.tm", 1, 1, 1, 2), evidence=("e",), risk=RiskLevel.HIGH, score=12,
+                  status=Status.OPEN, decision=None, controls=("c",), rank=3, expired=True, mitigated_by=("m",),
+                  overdue=True)  # fmt: skip
+    finding = Finding(**values)
+    assert finding.ranked(7) == dataclasses.replace(finding, rank=7)

@@ -11,9 +11,12 @@ import argparse
 import datetime
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from tmdiag.cli._against import add_var_file_option
 from tmdiag.cli._common import (
     add_output_options,
     codes,
@@ -25,15 +28,17 @@ from tmdiag.cli._common import (
     silence_stdout,
     use_colour,
 )
-from tmdiag.cli.drift import add_var_file_option
+from tmdiag.cli._parallel import add_jobs_option, each
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.lint import lint
 from tmdiag.lint.config import FAIL_ON, ConfigError, LintConfig, load_config, read_config
-from tmdiag.lint.drift import addresses as drift_links
-from tmdiag.lint.registry import judged_codes
+from tmdiag.lint.registry import all_rules, judged_codes
 from tmdiag.output.diagnostics import render_json, render_text, summary
 from tmdiag.pipeline import load
-from tmdiag.register import as_decided, lint_decisions
+
+if TYPE_CHECKING:
+    from tmdiag.iac.resources import Infrastructure
+    from tmdiag.pipeline import Loaded
 
 EXAMPLES = """\
 examples:
@@ -45,6 +50,7 @@ examples:
   tmdiag check --select TM2,TM4 --ignore TM209  only boundary, flow and cloud rules
   tmdiag check --fail-on warning --today 2026-11-27 model.tm
   tmdiag check --against infra/ model.tm        lint and infrastructure drift in one gate
+  tmdiag check -j 4 models/                     in 4 processes (default: one per core)
 
 exit codes: 0 clean, 1 findings at or above --fail-on (validation errors always),
             2 usage, configuration or I/O error
@@ -99,6 +105,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
         "output): the drift rules TM7xx, as `tmdiag drift` runs them",
     )
     add_var_file_option(parser)
+    add_jobs_option(parser, "check files")
     add_output_options(parser)
     return parser
 
@@ -134,8 +141,7 @@ def run(args: argparse.Namespace) -> int:
             error("no .tm files found")
         return EXIT_ERROR
     try:
-        configs = _Configs(args)
-        configs(files[0])  # report a bad configuration before any output
+        _Configs(args)(files[0])  # report a bad configuration before any output
     except ConfigError as problem:
         error(str(problem))
         return EXIT_ERROR
@@ -143,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
     diagnostics: list[Diagnostic] = []
     infrastructure = None
     if args.against:
-        from tmdiag.cli.drift import read_terraform
+        from tmdiag.cli._against import read_terraform
 
         infrastructure, problems, usable = read_terraform(args.against, args.var_files)
         diagnostics.extend(problems)
@@ -153,31 +159,15 @@ def run(args: argparse.Namespace) -> int:
     shown: set[Diagnostic] = set()  # a file imported by several models named is reported once
     sources: dict[str, str] = dict(infrastructure.texts) if infrastructure is not None else {}
     io_failure = failed = False
-    every = [(file, load(file)) for file in files]
-    # one infrastructure, several models: what one links, the others need not report as unmodeled (TM708)
-    links = {file: drift_links(loaded.model) for file, loaded in every if infrastructure and loaded.model}
-    for file, loaded in every:
-        model, found = loaded.model, list(loaded.diagnostics)
-        try:
-            config = configs(file)
-        except ConfigError as problem:
-            error(str(problem))
+    for result in each(_check, _work(files, infrastructure), _jobs(args), _prepare, args, today, infrastructure):
+        if result.config_error is not None:
+            error(result.config_error)
             return EXIT_ERROR
-        if model is None:
-            io_failure = True
-        else:
-            sources.update(model.sources)
-            if not args.no_lint and not any(d.code.startswith("E0") for d in found):
-                elsewhere = {a for other, named in links.items() if other != file for a in named}
-                linted = as_decided(model, lint(model, config, today, infrastructure, elsewhere), today)
-                if not any(d.severity >= Severity.ERROR for d in found):  # decisions on lint rules: stale?
-                    linted += lint_decisions(model, linted, today, judged_codes(infrastructure is not None))
-                found = sorted(found + linted, key=lambda d: (*d.sort_key, d.message))
-        failed = failed or any(
-            d.severity >= Severity.ERROR if d.code[0] == "E" else config.fails(d.severity) for d in found
-        )
-        diagnostics.extend(d for d in found if d not in shown)
-        shown.update(found)
+        io_failure = io_failure or result.unreadable
+        failed = failed or result.failed
+        sources.update(result.sources)
+        diagnostics.extend(d for d in result.diagnostics if d not in shown)
+        shown.update(result.diagnostics)
     failed = failed or any(d.severity >= Severity.ERROR for d in diagnostics if d.code.startswith("E5"))
     try:
         print_diagnostics(args, diagnostics, sources, len(files))
@@ -186,6 +176,77 @@ def run(args: argparse.Namespace) -> int:
     if io_failure:
         return EXIT_ERROR
     return EXIT_FINDINGS if failed else EXIT_OK
+
+
+def _jobs(args: argparse.Namespace) -> int:
+    return 1 if args.against else args.jobs  # with infrastructure, the models are read before they are linted
+
+
+def _work(files: list[Path], infrastructure: Infrastructure | None) -> list[_File]:
+    """Each file, with what it needs from the others: read here first when there is infrastructure
+    (one infrastructure, several models: what one links, the others need not report as unmodeled, TM708)."""
+    if infrastructure is None:
+        return [(file, frozenset(), None) for file in files]
+    from tmdiag.lint.drift import addresses as drift_links
+
+    every = [(file, load(file)) for file in files]
+    links = {file: drift_links(loaded.model) for file, loaded in every if loaded.model}
+    return [
+        (file, frozenset(a for other, named in links.items() if other != file for a in named), loaded)
+        for file, loaded in every
+    ]
+
+
+_File = tuple[Path, frozenset[str], "Loaded | None"]  # a file, what other models link, the file as read
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """What checking one file found (made in whichever process checked it)."""
+
+    diagnostics: list[Diagnostic]
+    sources: dict[str, str]  # every file read, for the source lines of diagnostics
+    unreadable: bool = False
+    failed: bool = False  # findings at or above the configured severity
+    config_error: str | None = None
+
+
+_SETUP: tuple[argparse.Namespace, _Configs, datetime.date, Infrastructure | None] | None = None
+
+
+def _prepare(args: argparse.Namespace, today: datetime.date, infrastructure: Infrastructure | None) -> None:
+    global _SETUP
+    _SETUP = (args, _Configs(args), today, infrastructure)
+    if not args.no_lint:
+        all_rules()  # loaded once, before processes are forked
+
+
+def _check(work: _File) -> _Checked:
+    assert _SETUP is not None
+    args, configs, today, infrastructure = _SETUP
+    file, elsewhere, loaded = work
+    loaded = loaded or load(file)
+    model, found = loaded.model, list(loaded.diagnostics)
+    try:
+        config = configs(file)
+    except ConfigError as problem:
+        return _Checked([], {}, config_error=str(problem))
+    if model is None:
+        return _Checked(found, {}, unreadable=True, failed=_fails(found, config))
+    if not args.no_lint and not any(d.code.startswith("E0") for d in found):
+        linted = lint(model, config, today, infrastructure, elsewhere)
+        if model.risks:  # decisions cover lint findings, or are stale
+            from tmdiag.register import as_decided, lint_decisions
+
+            linted = as_decided(model, linted, today)
+            if not any(d.severity >= Severity.ERROR for d in found):  # decisions on lint rules: stale?
+                linted += lint_decisions(model, linted, today, judged_codes(infrastructure is not None))
+        found = sorted(found + linted, key=lambda d: (*d.sort_key, d.message))
+    return _Checked(found, dict(model.sources), failed=_fails(found, config))
+
+
+def _fails(found: list[Diagnostic], config: LintConfig) -> bool:
+    return any(d.severity >= Severity.ERROR if d.code[0] == "E" else config.fails(d.severity) for d in found)
 
 
 def print_diagnostics(

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from tmdiag.cli._common import add_output_options, error, expand_paths, path_arg, use_colour
+from tmdiag.cli._parallel import add_jobs_option, each
 from tmdiag.diagnostics import Diagnostic
 from tmdiag.fmt import SyntaxProblems, UnsafeFormat, format_text
 from tmdiag.inputs import read_bytes, read_stream
@@ -25,6 +26,7 @@ from tmdiag.limits import MAX_FILE_BYTES
 from tmdiag.loader import decode
 from tmdiag.output.diagnostics import printable, render_json, render_text
 from tmdiag.output.files import write_atomic
+from tmdiag.syntax.grammar import parser
 
 EXAMPLES = """\
 examples:
@@ -34,6 +36,7 @@ examples:
   tmdiag fmt --check -q models/       only the paths of files that would change
   tmdiag fmt --diff model.tm          show what would change, write nothing
   cat model.tm | tmdiag fmt -         stdin to stdout
+  tmdiag fmt -j 1 models/             in this process only (default: one process per core)
 
 exit codes: 0 formatted (or nothing to change), 1 files would change (--check) or have
 syntax errors (left untouched), 2 usage, I/O or internal errors (files left untouched)
@@ -61,6 +64,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
     parser.add_argument("--diff", action="store_true", help="write nothing; print a unified diff of the changes")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format of the report")
+    add_jobs_option(parser, "format files")
     add_output_options(parser)
     return parser
 
@@ -144,21 +148,36 @@ def run(args: argparse.Namespace) -> int:
         if not files:
             error("no .tm files found")
             return EXIT_ERROR
-        for path in files:
-            text, failed = _read(path)
-            if failed is not None or text is None:
-                outcomes.append(failed or Outcome(str(path), "io-error"))
-                continue
-            sources[str(path)] = text.removeprefix("\ufeff")
-            outcome, formatted = format_one(str(path), text, args)
-            if formatted is not None and outcome.status == "reformatted":
-                try:
-                    _replace(path, formatted)
-                except OSError as problem:
-                    outcome = Outcome(str(path), "io-error", message=f"cannot write: {problem.strerror or problem}")
+        for outcome, text in each(_format_file, files, args.jobs, _prepare, args):
+            if text is not None:
+                sources[outcome.path] = text
             outcomes.append(outcome)
     _report(outcomes, sources, args)
     return _exit_code(outcomes, args)
+
+
+_ARGS: argparse.Namespace | None = None
+
+
+def _prepare(args: argparse.Namespace) -> None:
+    global _ARGS
+    _ARGS = args
+    parser()  # the grammar, loaded once before processes are forked
+
+
+def _format_file(path: Path) -> tuple[Outcome, str | None]:
+    """Format one file in place (unless checking); its outcome and its text as read."""
+    assert _ARGS is not None
+    text, failed = _read(path)
+    if failed is not None or text is None:
+        return failed or Outcome(str(path), "io-error"), None
+    outcome, formatted = format_one(str(path), text, _ARGS)
+    if formatted is not None and outcome.status == "reformatted":
+        try:
+            _replace(path, formatted)
+        except OSError as problem:
+            outcome = Outcome(str(path), "io-error", message=f"cannot write: {problem.strerror or problem}")
+    return outcome, text.removeprefix("\ufeff")
 
 
 def _exit_code(outcomes: list[Outcome], args: argparse.Namespace) -> int:

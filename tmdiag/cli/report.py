@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tmdiag.cli import EXIT_ERROR, EXIT_OK
+from tmdiag.cli._against import add_against_option, read_against
 from tmdiag.cli._common import Exit, add_output_options, date_arg, error, folder_arg, path_arg, progress, try_load
-from tmdiag.cli.drift import add_against_option, read_against
 
 if TYPE_CHECKING:
     from tmdiag.iac.resources import Infrastructure

@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from typing import TextIO
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from tmdiag.cli._against import add_against_option, read_against
 from tmdiag.cli._common import add_output_options, date_arg, error, load_model, path_arg, progress, use_colour
-from tmdiag.cli.drift import add_against_option, read_against
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.output import threats_json
 from tmdiag.output.diagnostics import printable, render_text, summary

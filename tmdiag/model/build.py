@@ -2,69 +2,37 @@
 
 The model is built from trees; it never calls the parser. Values are converted to Python
 values here; whether they fit the schema is checked later (analysis.validate).
+
+tmdiag/reader.py builds the same parts straight from well-formed text (the loader's fast path):
+a change here is a change there (tests/model/test_reader.py compares the two on every .tm file).
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
-import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 
 from lark import Token, Tree
 
 from tmdiag.diagnostics import Diagnostic, Span, TmdiagError
 from tmdiag.limits import MAX_DURATION_DAYS, MAX_EXPRESSION_DEPTH, MAX_NUMBER_DIGITS, MAX_STRING_CHARS
 from tmdiag.model import nodes as n
+from tmdiag.model import parts
+from tmdiag.model.parts import (
+    ESCAPE,
+    ESCAPES,
+    RESERVED,
+    FileParts,
+    duration_days,
+    number,
+    number_flows,
+    number_too_long,
+    unescape,
+)
 from tmdiag.model.text import describe, refused_characters
 
-_DURATION_DAYS = {"h": 0, "d": 1, "w": 7, "y": 365}
+__all__ = ["RESERVED", "Builder", "FileParts", "build", "number_flows"]
+
 _MAX_CHARACTER_ERRORS = 3  # per string: one binary blob pasted into a label gives three, not thousands
-_ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\"}
-_ESCAPE = re.compile(r"\\(.)")
-# Words that cannot be ids: they start statements (`data -> x` would not parse) or are values.
-RESERVED = frozenset({
-    "import", "model", "team", "data", "threat_agent", "boundary", "actor", "process", "server", "lambda",
-    "datastore", "external", "llm", "agent", "control", "risk", "assume", "rule", "view", "reply", "true", "false",
-})  # fmt: skip
-
-
-@dataclass
-class FileParts:
-    """What one file declares, in order. The loader merges the parts of all imported files."""
-
-    path: str
-    info: list[n.ModelInfo] = field(default_factory=list)
-    team: list[n.Member] = field(default_factory=list)
-    data: list[n.DataAsset] = field(default_factory=list)
-    agents: list[n.ThreatAgent] = field(default_factory=list)
-    boundaries: list[n.Boundary] = field(default_factory=list)
-    elements: list[n.Element] = field(default_factory=list)
-    flows: list[n.Flow] = field(default_factory=list)  # numbered later, when merged
-    controls: list[n.Control] = field(default_factory=list)
-    risks: list[n.RiskDecision] = field(default_factory=list)
-    assumptions: list[n.Assumption] = field(default_factory=list)
-    rules: list[n.CustomRule] = field(default_factory=list)
-    views: list[n.View] = field(default_factory=list)
-    imports: list[tuple[str, Span]] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-    def nodes(self) -> Iterator[n.Node]:
-        """Every declaration, the header first, then group by group (nodes.GROUPS)."""
-        yield from self.info
-        for group in n.GROUPS:
-            yield from getattr(self, group)
-
-    @classmethod
-    def merged(cls, path: str, parts: Iterable[FileParts]) -> FileParts:
-        """The declarations of several files, in the order given (the loader's import order)."""
-        merged = cls(path)
-        for part in parts:
-            merged.info.extend(part.info)
-            for group in n.GROUPS:
-                getattr(merged, group).extend(getattr(part, group))
-        return merged
 
 
 class _TooDeep(TmdiagError):
@@ -155,19 +123,11 @@ class Builder:
             label = self.label_of(node.children[1:])
             items = list(body.children) if body else []
             attributes = self.attributes_of([c for c in items if isinstance(c, Tree) and c.data == "attr"])
-            boundary = n.Boundary(
-                "boundary",
-                self.declared(id_token),
-                self.span(node),
-                self.span(id_token),
-                label,
-                attributes,
-                parent_id,
-                level,
-                inherited if isinstance(inherited, str) else None,
-            )
+            boundary, trust = parts.boundary(
+                self.declared(id_token), self.span(node), self.span(id_token), label, attributes, parent_id, level,
+                inherited,
+            )  # fmt: skip
             self.parts.boundaries.append(boundary)
-            trust = boundary.get("trust") if boundary.has("trust") or inherited is not None else None
             for child in items:
                 if isinstance(child, Tree) and child.data == "element_decl":
                     self._element_decl(child, str(id_token))
@@ -349,12 +309,12 @@ class Builder:
             return self.string(token)
         if kind == "number":
             text = str(token)
-            if sum(c.isdigit() for c in text) > MAX_NUMBER_DIGITS:  # int("9" * 5000) raises ValueError
+            if number_too_long(text):  # int("9" * 5000) raises ValueError
                 assert isinstance(token, Token)
                 self.error("E202", f"number with more than {MAX_NUMBER_DIGITS} digits", self.span(token),
                            hint="numbers in a model are ports, counts and scores; quote other values")  # fmt: skip
                 return None
-            return float(text) if "." in text else int(text)
+            return number(text)
         if kind == "true":
             return True
         if kind == "false":
@@ -370,9 +330,7 @@ class Builder:
                 return None
         if kind == "duration":
             text = str(token)
-            unit, digits = text[-1], text[:-1]
-            amount = int(digits) if len(digits) <= MAX_NUMBER_DIGITS else MAX_DURATION_DAYS * 24 + 1
-            days = amount // 24 if unit == "h" else amount * _DURATION_DAYS[unit]
+            days = duration_days(text)
             if days > MAX_DURATION_DAYS:
                 assert isinstance(token, Token)
                 shown = text if len(text) <= 24 else text[:23] + "…"
@@ -389,8 +347,8 @@ class Builder:
         self.check_characters(token, inner)
         if "\\" not in inner:
             return inner
-        for match in _ESCAPE.finditer(inner):
-            if match.group(1) not in _ESCAPES:
+        for match in ESCAPE.finditer(inner):
+            if match.group(1) not in ESCAPES:
                 column = (token.column or 1) + 1 + match.start()
                 line = token.line or 1
                 self.error(
@@ -399,7 +357,7 @@ class Builder:
                     Span(self.path, line, column, line, column + 2),
                     hint='strings know `\\"`, `\\\\`, `\\n` and `\\t`; write a backslash as `\\\\`',
                 )
-        return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), inner)
+        return unescape(inner)
 
     def check_characters(self, token: Token, inner: str) -> None:
         """E007: a string longer than the limit, or holding characters no output can carry."""
@@ -465,16 +423,3 @@ def build(path: str, statements: tuple[Tree[Token], ...]) -> FileParts:
     for statement in statements:
         builder.statement(statement)
     return builder.parts
-
-
-def number_flows(flows: Iterable[n.Flow], first: int = 1) -> tuple[n.Flow, ...]:
-    """Number flows in model order from `first`; unnamed ones get the id `flow-<n>`, and a reply
-    points at the number of the request it follows."""
-    numbered: list[n.Flow] = []
-    for number, flow in enumerate(flows, first):
-        reply_to = flow.reply_to
-        if reply_to == -1:  # a reply follows its request (or the request's earlier replies)
-            request = next((f for f in reversed(numbered) if not f.is_reply), None)
-            reply_to = request.number if request else None
-        numbered.append(dataclasses.replace(flow, number=number, id=flow.id or f"flow-{number}", reply_to=reply_to))
-    return tuple(numbered)

@@ -347,14 +347,22 @@ class Model:
 
     def boundary_chain(self, boundary_id: str | None) -> tuple[Boundary, ...]:
         """The boundary and its ancestors, innermost first."""
-        chain: list[Boundary] = []
-        while boundary_id is not None:
-            node = self.boundary(boundary_id)
-            if node is None or node in chain:
-                break
-            chain.append(node)
-            boundary_id = node.parent
-        return tuple(chain)
+        chain = self._chains.get(boundary_id)
+        if chain is None:
+            found: list[Boundary] = []
+            current = boundary_id
+            while current is not None:
+                node = self.boundary(current)
+                if node is None or any(node is b for b in found):
+                    break
+                found.append(node)
+                current = node.parent
+            chain = self._chains[boundary_id] = tuple(found)
+        return chain
+
+    @functools.cached_property
+    def _chains(self) -> dict[str | None, tuple[Boundary, ...]]:
+        return {}  # boundary id -> its chain, filled as asked (lint asks once per flow end)
 
     def children(self, boundary_id: str | None) -> tuple[tuple[Boundary, ...], tuple[Element, ...]]:
         """Boundaries and elements directly inside a boundary (None: the top level)."""

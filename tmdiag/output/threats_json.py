@@ -20,6 +20,7 @@ from tmdiag.output.diagnostics import to_dict as diagnostic_dict
 from tmdiag.results import Finding, Summary, catalogue
 
 FORMAT_VERSION = 2
+CHUNK = 2000  # items per write
 
 
 def model_dict(model: Model, today: datetime.date) -> dict[str, Any]:
@@ -66,9 +67,7 @@ def write(
 ) -> None:
     """Write the document. `summary` counts the whole register when `findings` is a filtered view."""
 
-    def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
+    dump = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # as json.dumps, without a new encoder each time
     counts = summary if summary is not None else Summary.of(findings)
     out.write("{\n")
     out.write(f'  "format_version": {FORMAT_VERSION},\n')
@@ -98,10 +97,22 @@ def _write_table(out: TextIO, key: str, rows: list[tuple[str, Any]], dump: Any) 
 
 
 def _write_list(out: TextIO, key: str, items: Iterable[Any], dump: Any, last: bool = False) -> None:
+    """`"key": [` and one item per line, written a chunk at a time (a write per item is slow when
+    the stream is unbuffered)."""
     end = "\n" if last else ",\n"
-    first = True
+    lines: list[str] = []
+    opened = False
+
+    def flush() -> None:
+        nonlocal opened
+        out.write((",\n    " if opened else f'  "{key}": [\n    ') + ",\n    ".join(lines))
+        opened = True
+        lines.clear()
+
     for item in items:
-        out.write(f'  "{key}": [\n    ' if first else ",\n    ")
-        out.write(dump(item))
-        first = False
-    out.write(f'  "{key}": []{end}' if first else f"\n  ]{end}")
+        lines.append(dump(item))
+        if len(lines) == CHUNK:
+            flush()
+    if lines:
+        flush()
+    out.write(f"\n  ]{end}" if opened else f'  "{key}": []{end}')

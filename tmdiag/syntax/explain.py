@@ -118,6 +118,7 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
     return Diagnostic("E001", message, where.span(offset, len(str(token))), hint=hint)
 
 
+_LOOK = 256
 _VALUE_WORD = rf"(?:{NAME_PATTERN}|-?[0-9][A-Za-z0-9_.-]*)"
 _SPACED = re.compile(rf"({NAME_PATTERN})[ \t]*:[ \t]*({_VALUE_WORD}(?:[ \t]+{_VALUE_WORD})+)[ \t]*(?=[,}}#]|$)")
 
@@ -126,7 +127,10 @@ def _spaced_value(where: _Where, word_offset: int) -> Diagnostic | None:
     """`os: Amazon Linux`: the second word was read as the next attribute's key. Point at the value."""
     line_start = where.text.rfind("\n", 0, word_offset) + 1
     line_end = where.text.find("\n", word_offset)
-    line = where.text[line_start : len(where.text) if line_end < 0 else line_end]
+    line_end = len(where.text) if line_end < 0 else line_end
+    # At most _LOOK characters either side: _SPACED tried at every start of a 20 KB word is quadratic.
+    line_start, line_end = max(line_start, word_offset - _LOOK), min(line_end, word_offset + _LOOK)
+    line = where.text[line_start:line_end]
     comment = next((m.start() for m in scan.tokens(line) if m.lastgroup == "comment"), len(line))
     line = line[:comment]
     for match in _SPACED.finditer(line):

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import functools
-
-from lark import Lark
+from typing import TYPE_CHECKING
 
 from tmdiag.resources import data_path
-from tmdiag.syntax import tables
+
+if TYPE_CHECKING:
+    from lark import Lark
 
 ELEMENT_KEYWORDS = ("actor", "process", "server", "lambda", "datastore", "external", "llm", "agent")
 # An id or unquoted word: the grammar's NAME terminal (a test holds them equal).
@@ -31,6 +32,10 @@ def parser(strict: bool = False) -> Lark:
     """The LALR parser. `strict=True` (tests) builds it from the grammar and checks for conflicts
     and collisions. Nothing is read from or written to a cache folder (Lark's cache is a pickle:
     whoever can write it could run code in tmdiag); the shipped tables are JSON (tables.py)."""
+    from lark import Lark  # here: well-formed files are read without Lark (tmdiag.reader)
+
+    from tmdiag.syntax import tables
+
     grammar = grammar_text()
     if strict:
         return Lark(grammar, strict=True, **tables.OPTIONS)

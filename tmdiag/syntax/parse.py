@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-
-from lark import Token, Tree
-from lark.exceptions import UnexpectedInput
+from typing import TYPE_CHECKING
 
 from tmdiag.diagnostics import Diagnostic, Span
 from tmdiag.limits import MAX_NESTING, MAX_SYNTAX_ERRORS, MAX_TOKENS
 from tmdiag.syntax import scan
-from tmdiag.syntax.explain import explain
 from tmdiag.syntax.grammar import NAME_PATTERN, parser
-from tmdiag.syntax.recover import recover
+
+if TYPE_CHECKING:
+    from lark import Token, Tree
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +59,11 @@ def parse(text: str, path: str = "<string>", max_tokens: int = MAX_TOKENS) -> Pa
     comments, tokens, early_error = _scan(text, path, index, max_tokens)
     if early_error:
         return ParseResult(path, text, (), comments, (early_error,), tokens=tokens)
+    from lark.exceptions import UnexpectedInput  # imported here: see grammar.parser
+
+    from tmdiag.syntax.explain import explain
+    from tmdiag.syntax.recover import recover
+
     try:
         tree = parser().parse(text)
         return ParseResult(path, text, tuple(tree.children), comments, (), tokens=tokens)  # type: ignore[arg-type]
@@ -114,6 +118,8 @@ def _shifted(trees: tuple[Tree[Token], ...], offset: int, line: int, column: int
 
 
 def _parse_joined(text: str, start: int, end: int) -> Tree[Token] | None:
+    from lark.exceptions import UnexpectedInput
+
     try:
         return parser().parse(text[start:end])
     except UnexpectedInput:
@@ -179,6 +185,7 @@ def _scan_comments_and_depth(
 
 def _shift(tree: Tree[Token], offset: int, base_line: int, base_column: int) -> None:
     """Move positions of a chunk's tree to where the chunk stands in the whole file."""
+    from lark import Token
 
     def line(n: int) -> int:
         return n + base_line - 1

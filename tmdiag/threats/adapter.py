@@ -10,7 +10,7 @@ pytm keeps its state on the `TM` class, so every compile starts with `TM.reset()
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -284,36 +284,70 @@ def enumerate_threats(compiled: Compiled) -> Iterator[tuple[pytm.Threat, Any, tu
     protections stated for it, with those that close it.
 
     This is `TM.resolve()`'s loop (elements in creation order; out-of-scope ones skipped; each
-    threat applied with pytm's own `Threat.apply`) without building pytm `Finding` objects, which
-    cost more than the conditions. Exclusions, overrides and responses are tmdiag's business.
+    threat's condition evaluated as pytm's `Threat.apply` does, see `Conditions`) without building
+    pytm `Finding` objects, which cost more than the conditions. Exclusions, overrides and
+    responses are tmdiag's business.
     """
     table = threats_by_class(parity=compiled.parity)
+    holds = Conditions().holds
     for obj in pytm.TM._elements:
         if id(obj) not in compiled.nodes or not obj.inScope:
             continue
         applicable = table.get(type(obj), ())
-        fired = [threat for threat in applicable if threat.apply(obj)]
+        fired = [threat for threat in applicable if holds(threat, obj)]
         for threat in fired:
             yield threat, obj, ()
         protections = compiled.protections.get(id(obj))
         if protections:
-            for threat, closing in _closed(obj, applicable, fired, protections):
+            for threat, closing in _closed(obj, applicable, fired, protections, holds):
                 yield threat, obj, closing
 
 
-def _closed(obj: Any, applicable: Sequence[pytm.Threat], fired: Sequence[pytm.Threat],
-            protections: Sequence[Protection]) -> Iterator[tuple[pytm.Threat, tuple[Protection, ...]]]:  # fmt: skip
+class Conditions:
+    """pytm's `Threat.apply` for threats already matched to the target's class (`threats_by_class`
+    matches as `apply` does): the compiled condition evaluated with `target` bound, False when it
+    fails. Prepared once instead of on every call: each threat's compiled condition (a pydantic
+    private attribute) and one copy of pytm's evaluation globals (a condition is an expression:
+    it reads them, it cannot change them)."""
+
+    def __init__(self) -> None:
+        self.globals = dict(pytm.Threat._build_eval_globals())
+        self.codes: dict[int, Any] = {}
+
+    def holds(self, threat: pytm.Threat, obj: Any) -> bool:
+        key = id(threat)
+        if key not in self.codes:
+            self.codes[key] = threat._compiled_condition
+        code = self.codes[key]
+        if code is None:
+            return False
+        try:
+            return bool(eval(code, self.globals, {"target": obj}))  # pytm's compiled, checked condition
+        except Exception:
+            return False
+
+
+Holds = Callable[[pytm.Threat, Any], bool]  # Conditions.holds
+
+
+def _closed(
+    obj: Any,
+    applicable: Sequence[pytm.Threat],
+    fired: Sequence[pytm.Threat],
+    protections: Sequence[Protection],
+    holds: Holds,
+) -> Iterator[tuple[pytm.Threat, tuple[Protection, ...]]]:
     """Threats that hold on `obj` with every protection taken away but do not hold as stated, each
     with the protections that close it on their own (else those its condition reads)."""
     held = {id(t) for t in fired}
     with _values(obj, [(p.field, p.baseline) for p in protections]):
-        would = [t for t in applicable if id(t) not in held and t.apply(obj)]
+        would = [t for t in applicable if id(t) not in held and holds(t, obj)]
     for threat in would:
         read = [p for p in protections if p.field.rpartition(".")[2] in threat.condition] or list(protections)
         alone = []
         for protection in read:
             with _values(obj, [(p.field, p.baseline) for p in protections if p is not protection]):
-                if not threat.apply(obj):
+                if not holds(threat, obj):
                     alone.append(protection)
         yield threat, tuple(alone or read)
 
