@@ -126,25 +126,29 @@ def check(
     lint: LintConfig | bool = True,
     today: datetime.date | None = None,
     infrastructure: Infrastructure | None = None,
+    elsewhere: frozenset[str] = frozenset(),
 ) -> tuple[Diagnostic, ...]:
     """What `tmdiag check` reports for one model, sorted: the load diagnostics, then (unless the
     file did not parse) the lint findings with the model's decisions applied, and (when there are no
     errors) its stale decisions on lint rules. `lint` as for `analyze`; `infrastructure` turns on
-    the drift rules."""
+    the drift rules; `elsewhere`: resource addresses other models link (not unmodeled here, TM708)."""
     found = list(loaded.diagnostics)
     model = loaded.model
     if model is None or lint is False or any(d.code.startswith("E0") for d in found):
         return tuple(found)
     from tmdiag.lint import lint as run_lint
     from tmdiag.lint import load_config
-    from tmdiag.lint.registry import judged_codes
-    from tmdiag.register import as_decided, lint_decisions
 
     day = today or datetime.date.today()
     config = lint if isinstance(lint, LintConfig) else load_config(Path(model.path).resolve().parent)
-    linted = as_decided(model, run_lint(model, config, day, infrastructure), day)
-    if not any(d.severity >= Severity.ERROR for d in found):
-        linted += lint_decisions(model, linted, day, judged_codes(infrastructure is not None))
+    linted = run_lint(model, config, day, infrastructure, elsewhere)
+    if model.risks:  # decisions cover lint findings, or are stale (the register is imported only then)
+        from tmdiag.lint.registry import judged_codes
+        from tmdiag.register import as_decided, lint_decisions
+
+        linted = as_decided(model, linted, day)
+        if not any(d.severity >= Severity.ERROR for d in found):
+            linted += lint_decisions(model, linted, day, judged_codes(infrastructure is not None))
     return tuple(sorted(found + linted, key=lambda d: (*d.sort_key, d.message)))
 
 

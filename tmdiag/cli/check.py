@@ -30,11 +30,10 @@ from tmdiag.cli._common import (
 )
 from tmdiag.cli._parallel import add_jobs_option, each
 from tmdiag.diagnostics import Diagnostic, Severity
-from tmdiag.lint import lint
 from tmdiag.lint.config import FAIL_ON, ConfigError, LintConfig, load_config, read_config
-from tmdiag.lint.registry import all_rules, judged_codes
+from tmdiag.lint.registry import all_rules
 from tmdiag.output.diagnostics import render_json, render_text, summary
-from tmdiag.pipeline import load
+from tmdiag.pipeline import check, load
 
 if TYPE_CHECKING:
     from tmdiag.iac.resources import Infrastructure
@@ -233,15 +232,8 @@ def _check(work: _File) -> _Checked:
         return _Checked([], {}, config_error=str(problem))
     if model is None:
         return _Checked(found, {}, unreadable=True, failed=_fails(found, config))
-    if not args.no_lint and not any(d.code.startswith("E0") for d in found):
-        linted = lint(model, config, today, infrastructure, elsewhere)
-        if model.risks:  # decisions cover lint findings, or are stale
-            from tmdiag.register import as_decided, lint_decisions
-
-            linted = as_decided(model, linted, today)
-            if not any(d.severity >= Severity.ERROR for d in found):  # decisions on lint rules: stale?
-                linted += lint_decisions(model, linted, today, judged_codes(infrastructure is not None))
-        found = sorted(found + linted, key=lambda d: (*d.sort_key, d.message))
+    found = list(check(loaded, lint=not args.no_lint and config, today=today, infrastructure=infrastructure,
+                       elsewhere=elsewhere))  # fmt: skip
     return _Checked(found, dict(model.sources), failed=_fails(found, config))
 
 
