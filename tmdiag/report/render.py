@@ -4,8 +4,9 @@ User templates (`--template DIR`) run in `jinja2.sandbox.SandboxedEnvironment`: 
 starting with `_`, no access to Python internals, so a template cannot reach `__globals__`,
 `os.environ` or `__class__.__mro__`. The context holds only plain data (see docs/report.md).
 A template reads only regular files whose real path is inside its folder (`_ConfinedLoader`: a
-symbolic link to `/proc/self/environ` or to `/` is refused), `*` and `**` cannot build huge values,
-and a rendered file larger than MAX_OUTPUT_BYTES stops the render.
+symbolic link to `/proc/self/environ` or to `/` is refused), `*`, `**`, widths and counts passed to
+methods and filters (`center`, `ljust`, format widths) cannot build huge values, and a rendered file
+larger than MAX_OUTPUT_BYTES stops the render.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ class ReportEnvironment(SandboxedEnvironment):
     AttributeError round trip per access). Every other access goes through the sandbox's checks;
     `*` and `**` are bounded (`{{ "x" * 10**10 }}` would fill memory, `{{ 9**9**9 }}` take hours)."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "%"})
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if type(obj) is dict and attribute in obj:
@@ -136,7 +137,49 @@ class ReportEnvironment(SandboxedEnvironment):
             for seq, times in ((left, right), (right, left)):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int) and len(seq) * times > _MAX_BUILT:
                     raise SecurityError(f"`*` would build {len(seq) * times:,} items in a template")
+        if operator == "%" and isinstance(left, str):
+            _check_format(left)
         return super().call_binop(context, operator, left, right)
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        """Method calls: a width or count argument cannot build a huge string (`'x'.ljust(10**9)`),
+        nor can a format width (`'{:>999999999}'.format(1)`)."""
+        _check_sizes(args, kwargs)
+        method = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
+        text = getattr(method, "__self__", None)
+        if getattr(method, "__name__", "") in ("format", "format_map") and isinstance(text, str):
+            _check_format(text)
+        return super().call(__context, __obj, *args, **kwargs)
+
+
+_FORMAT_WIDTH = re.compile(r"\d{7,}")  # a width or precision of a million or more in a format string
+
+
+def _check_sizes(args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _MAX_BUILT:
+            raise SecurityError(f"a template may not pass {value:,} to a function (at most {_MAX_BUILT:,})")
+
+
+def _check_format(text: str) -> None:
+    if _FORMAT_WIDTH.search(text):
+        raise SecurityError("a format width or precision over a million characters in a template")
+
+
+def _bounded(name: str, function: Any) -> Any:
+    """A built-in filter whose numeric arguments (widths, lengths) are bounded like method calls."""
+
+    @functools.wraps(function)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        _check_sizes(args[1:], kwargs)  # the first argument is the value filtered
+        if name == "format" and args and isinstance(args[0], str):
+            _check_format(args[0])
+        return function(*args, **kwargs)
+
+    return bounded
+
+
+_SIZED_FILTERS = ("center", "indent", "wordwrap", "truncate", "format", "batch", "slice")
 
 
 @functools.lru_cache(maxsize=8)
@@ -148,6 +191,8 @@ def environment(kind: str, template_dir: Path | None = None) -> ReportEnvironmen
     }  # fmt: skip
     options["finalize"] = md_finalize if kind == "md" else html_finalize
     env = ReportEnvironment(**options)
+    for name in _SIZED_FILTERS:
+        env.filters[name] = _bounded(name, env.filters[name])
     env.filters["join"] = md_join if kind == "md" else html_join
     env.filters["md"] = md_escape
     env.filters["linkify"] = _linkify
@@ -203,6 +248,8 @@ def _render(inputs: ReportInputs, template_dir: Path | None) -> dict[str, bytes]
     except TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if getattr(error, "lineno", None) else ""  # type: ignore[attr-defined]
         raise ReportError(f"template {where}{type(error).__name__}: {error.message or error}") from error
+    except OverflowError as error:  # the sandbox's bound on range(): the template's doing, not a bug
+        raise ReportError(f"template SecurityError: {error}") from error
     standalone = sanitize_svg(inputs.diagram_svg, link_prefix="report.html") if inputs.diagram_svg else ""
     files["dfd.svg"] = (standalone or _EMPTY_SVG).encode("utf-8")
     for bid, data in inputs.diagram_views:
