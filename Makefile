@@ -70,7 +70,7 @@ test: setup test-deps lint
 bench: setup
 	$(PY) bench/run.py $(BENCH_ARGS)
 
-# The normal suite runs 2,000 inputs (tests/fuzz/test_fuzz.py); this is the long run (~1 h on 2 cores).
+# The normal suite runs 2,000 inputs (tests/fuzz/test_fuzz.py); this is the long run (~40 min on 2 idle cores; `make fuzz FUZZ_COUNT=2000` for a short one).
 fuzz: setup
 	$(PY) -m tests.fuzz --count $(FUZZ_COUNT) --jobs $(FUZZ_JOBS) --out .fuzz
 

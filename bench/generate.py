@@ -167,3 +167,46 @@ def to_pytm_script(spec: Spec) -> str:
         else:
             out.append(flow)
     return "\n".join(out) + "\n" + PYTM_SCRIPT_TAIL
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(
+        prog="bench/generate.py",
+        description="Write a generated system as a .tm model (the benchmarks' systems), or as a pytm script.",
+        epilog="examples:\n  bench/generate.py 3000 -o big.tm\n"
+        "  bench/generate.py 3000 --boundaries 76 --run 3 -o zoned.tm\n"
+        "  bench/generate.py 300 --realistic -o site.tm      nested VPCs, mostly local flows (legibility)\n"
+        "  bench/generate.py 1000 --pytm -o big_pytm.py      the same system as a plain pytm script",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("elements", type=int, help="number of elements (about two flows each)")
+    parser.add_argument("--boundaries", type=int, default=10, help="trust boundaries (default 10)")
+    parser.add_argument("--run", type=int, default=1, help="consecutive elements sharing a boundary (default 1)")
+    parser.add_argument("--realistic", action="store_true", help="the legibility bench's realistic shape instead")
+    parser.add_argument("--pytm", action="store_true", help="write a plain pytm script instead of .tm")
+    parser.add_argument("-o", "--output", metavar="FILE", help="file to write (default: stdout)")
+    args = parser.parse_args(argv)
+    if args.realistic:
+        from bench.realistic import realistic
+
+        text = realistic(args.elements)
+    else:
+        spec = system(args.elements, args.boundaries, args.run)
+        text = to_pytm_script(spec) if args.pytm else to_tm(spec)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    import os
+    import sys
+
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # `bench.…` from a checkout
+    raise SystemExit(main())

@@ -26,14 +26,14 @@ from bench.harness.runner import run_case
 EXAMPLES = """\
 examples:
   bench/run.py                              the full run (~15 minutes on 2 cores)
-  bench/run.py --quick                      a 1-2 minute pass over every family at small sizes
+  bench/run.py --quick                      every family at small sizes (1-2 minutes on an idle machine)
   bench/run.py --only check,threats --sizes 100,1000
   bench/run.py --only many --files 200 --runs 5
   bench/run.py --quick --json > results.json
   bench/run.py --list                       the families and what each measures
   bench/compare.py bench/baseline/2026-11-30-before.json .bench/results-<time>.json
 
-Raw results are always written to .bench/results-<UTC time>.json (or --out FILE).
+Raw results are always written to the checkout's .bench/results-<UTC time>.json (or --out FILE).
 """
 
 
@@ -75,11 +75,12 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument("--skip", type=_names, metavar="F[,F]", default=[], help="leave these families out")
     cli.add_argument("--sizes", type=_numbers, metavar="N[,N]", help="model sizes in elements (default 100,1000,3000)")
     cli.add_argument("--files", type=_numbers, metavar="N[,N]", help="file counts for `many` (default 200,2000)")
-    cli.add_argument("--quick", action="store_true", help="small sizes and few runs: a 1-2 minute pass")
+    cli.add_argument("--quick", action="store_true", help="small sizes and few runs: 1-2 minutes on an idle machine")
     cli.add_argument("--runs", type=int, metavar="N", help="interleaved runs per case (default: each case's own)")
     cli.add_argument("--timeout", type=float, metavar="S", help="seconds a process may run (default: per case)")
     cli.add_argument("--json", action="store_true", help="print the results as JSON on stdout (tables on stderr)")
-    cli.add_argument("--out", type=Path, metavar="FILE", help="raw results file (default .bench/results-<time>.json)")
+    cli.add_argument("--out", type=Path, metavar="FILE",
+                     help="raw results file (default: the checkout's .bench/results-<time>.json)")  # fmt: skip
     cli.add_argument("--list", action="store_true", help="list the families and exit")
     return cli
 

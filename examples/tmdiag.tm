@@ -1,6 +1,6 @@
 # tmdiag: the threat model of tmdiag itself, as it runs in CI on a pull request or on a developer's
 # machine. What an attacker controls: models and the files they import, report templates, the
-# configuration and the custom rules in models. What they must never reach: the runner's secrets
+# configuration, the custom rules in models, and the Terraform (and plans) that import and drift read. What they must never reach: the runner's secrets
 # and files outside the project, code execution, the report readers' browsers, and the integrity of
 # earlier reports. docs/security.md explains each control and the limits.
 
@@ -27,6 +27,10 @@ data template  "Report templates" { classification: restricted, description: "Ji
 data ci_secret "CI secrets"       { classification: secret, credentials: true, lifetime: short, impact: critical }
 data report    "Report files"     { classification: restricted, description: "report.html, report.md, dfd.svg, threats.json" }
 data diagram   "Diagram source"   { classification: restricted, description: "DOT text handed to Graphviz" }
+data terraform "Terraform" {
+  classification: restricted
+  description: ".tf files, variable files, plan and state JSON read by import terraform, drift and --against"
+}
 
 threat_agent contributor "Hostile contributor" {
   skill: high, motive: financial, enters: [outside]
@@ -62,9 +66,9 @@ boundary runner "CI runner or developer machine" {
   }
   external graphviz "Graphviz dot" { description: "Lays out the diagram in a subprocess with a time limit" }
   datastore checkout "Repository checkout" {
-    description: "Models, imports, templates, tmdiag.toml: all of it from the pull request"
+    description: "Models, imports, templates, tmdiag.toml, Terraform: all of it from the pull request"
     kind: file_system
-    stores: [model_text, template]
+    stores: [model_text, template, terraform]
   }
   datastore environment "Process environment" {
     description: "CI secrets the runner exports to every step"
@@ -87,11 +91,11 @@ boundary readers "Report readers" {
 }
 
 author -> ci "Open a pull request" {
-  protocol: https, data: [model_text, template], authenticated: true, encrypted: true
+  protocol: https, data: [model_text, template, terraform], authenticated: true, encrypted: true
 }
-ci -> checkout "Check out the pull request" { protocol: git, data: [model_text, template] }
-read: checkout -> cli "Read models, imports, templates, configuration" {
-  protocol: file, data: [model_text, template]
+ci -> checkout "Check out the pull request" { protocol: git, data: [model_text, template, terraform] }
+read: checkout -> cli "Read models, imports, templates, configuration, Terraform" {
+  protocol: file, data: [model_text, template, terraform]
 }
 # tmdiag: ignore[TM203] reason: the environment is inherited in memory by the process, never sent anywhere
 environment -> cli    "Inherit the environment"    { protocol: process, data: [ci_secret] }

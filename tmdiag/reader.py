@@ -78,9 +78,7 @@ def read(text: str, path: str, max_tokens: int = MAX_TOKENS) -> tuple[FileParts,
     if "\x00" in text:
         return None
     try:
-        reader = _Reader(text, path)
-        if reader.tokens > max_tokens:
-            return None  # E008
+        reader = _Reader(text, path, max_tokens)  # beyond max_tokens: the Lark path says E008 before parsing
         parts, comments = reader.run()
         return parts, comments, reader.tokens
     except (_NotPlain, IndexError, RecursionError):  # IndexError: the text ended inside a statement
@@ -88,7 +86,7 @@ def read(text: str, path: str, max_tokens: int = MAX_TOKENS) -> tuple[FileParts,
 
 
 class _Reader:
-    def __init__(self, text: str, path: str):
+    def __init__(self, text: str, path: str, max_tokens: int = MAX_TOKENS):
         self.path = path
         self.parts = FileParts(path)
         kinds: list[str] = []
@@ -107,6 +105,8 @@ class _Reader:
             kinds.append(value if kind == "p" else kind)
             values.append(value)
             starts.append(match.start(kind))
+            if len(starts) > max_tokens:  # stop early: the token lists of a huge file cost ~100 bytes a token
+                raise _NotPlain
         if text[at:].strip(_SPACE):  # a character no token starts with
             raise _NotPlain
         self.lines = [0]

@@ -178,3 +178,24 @@ def test_the_diff_family_writes_two_versions_a_hundred_changes_apart(tmp_path: P
     old_path, new_path = case.commands[0].argv[2:4]
     assert [len(pipeline.load(p).require().flows) for p in (old_path, new_path)] == [600, 600]
     assert [r.numerator for r in case.ratios] == [case.commands[0].label]
+
+
+def test_generate_writes_a_model_from_the_command_line(tmp_path: Path) -> None:
+    """New-user trial: `bench/generate.py --help` printed nothing (performance.md sends users there)."""
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "bench/generate.py", "--help"], cwd=root, capture_output=True, text=True)
+    assert done.returncode == 0 and "bench/generate.py 3000 -o big.tm" in done.stdout
+    for extra in ([], ["--realistic"]):
+        out = tmp_path / f"m{len(extra)}.tm"
+        subprocess.run([sys.executable, "bench/generate.py", "60", *extra, "-o", str(out)], cwd=root, check=True)
+        checked = subprocess.run([sys.executable, "-m", "tmdiag", "check", "--no-lint", str(out)], capture_output=True)
+        assert checked.returncode == 0, checked.stdout
+
+
+def test_a_profiler_gets_its_results_written(tmp_path: Path) -> None:
+    """tmdiag leaves with os._exit, except under a profiler (performance.md's recipe wrote nothing)."""
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "out.prof"
+    subprocess.run([sys.executable, "-m", "cProfile", "-o", str(out), "-m", "tmdiag", "check", "examples/checkout.tm"],
+                   cwd=root, capture_output=True, check=False)  # fmt: skip
+    assert out.stat().st_size > 10_000

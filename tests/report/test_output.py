@@ -156,3 +156,12 @@ def test_small_reports_repeat_mitigations_big_ones_link_them(example_dir: Path) 
     first = html.split('<article class="threat"', 2)[1]
     assert '<div class="label">Mitigations</div>' in first and 'href="#lib-' in first
     assert 'id="library"' in html and html.count('<article class="libentry"') >= 1
+
+
+def test_an_output_that_is_a_file_is_refused_first(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """New-user trial: `report -o afile` said "File exists" after building the whole report."""
+    (tmp_path / "afile").write_text("mine")
+    assert report(EXAMPLE, tmp_path / "afile") == 2
+    err = capsys.readouterr().err
+    assert "is a file: name a folder" in err and err.count("\n") == 1
+    assert (tmp_path / "afile").read_text() == "mine"

@@ -168,7 +168,7 @@ def _collecting_later(freeze: bool) -> Iterator[None]:
 
 def entry() -> None:
     code, command = _main(None)
-    if command in SERVING:
+    if command in SERVING or sys.getprofile() or sys.gettrace():  # a profiler or coverage writes at exit
         sys.exit(code)
     _exit_now(code)
 

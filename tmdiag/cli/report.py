@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -105,6 +106,9 @@ def _build(args: argparse.Namespace) -> tuple[int, list[str]]:
         config = load_config(Path(args.path).resolve().parent)
     except ConfigError as problem:
         error(f"{problem} (nothing written{kept})")
+        return EXIT_ERROR, []
+    if os.path.exists(args.output) and not os.path.isdir(args.output):  # said before the work, not after it
+        error(f"-o {args.output} is a file: name a folder (a report is several files; nothing written)")
         return EXIT_ERROR, []
     loaded, code = try_load(args, args.path, f"no report written{kept}")
     if loaded is None or code:
