@@ -61,19 +61,24 @@ def server_command() -> str:
 
 def with_our_server(config: str) -> str:
     """The documented config, starting this checkout's server instead of `tmdiag` on PATH."""
-    return config.replace('{ "tmdiag", "lsp" }', server_command()).replace(
-        "/path/to/tmdiag/editors/vim", str(PLUGIN)
-    ).replace("require(\"tmdiag\").setup()", f"require(\"tmdiag\").setup({{ cmd = {server_command()} }})")
+    return (
+        config.replace('{ "tmdiag", "lsp" }', server_command())
+        .replace("/path/to/tmdiag/editors/vim", str(PLUGIN))
+        .replace('require("tmdiag").setup()', f'require("tmdiag").setup({{ cmd = {server_command()} }})')
+    )
 
 
-def session(nvim: str, init: str, model: str, tmp_path: Path, name: str = "model.tm") -> dict[str, object]:
+def session(
+    nvim: str, init: str, model: str, tmp_path: Path, name: str = "model.tm", probe: str = "web -> db"
+) -> dict[str, object]:
+    """Open `model` in Neovim with `init`; what session.lua saw (hover and highlighting at `probe`)."""
     (tmp_path / "tmdiag.toml").write_text("", encoding="utf-8")
     path = tmp_path / name
     path.write_text(model, encoding="utf-8")
     config = tmp_path / "init.lua"
     config.write_text(init, encoding="utf-8")  # Neovim turns on filetypes and syntax after it, as for a user
     out = tmp_path / "out.json"
-    env = {**os.environ, "TMDIAG_OUT": str(out), "XDG_CONFIG_HOME": str(tmp_path / "config"),
+    env = {**os.environ, "TMDIAG_OUT": str(out), "TMDIAG_PROBE": probe, "XDG_CONFIG_HOME": str(tmp_path / "config"),
            "XDG_DATA_HOME": str(tmp_path / "data"), "XDG_STATE_HOME": str(tmp_path / "state")}  # fmt: skip
     # the config runs before the file is read: runtimepath and filetype detection are in place for it
     command = [nvim, "--headless", "-i", "NONE", "-u", str(config), str(path), "-c", f"luafile {SESSION}"]
@@ -113,7 +118,9 @@ def test_the_plugin_folder_works(prefix: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("prefix", "marker"), [("0.11", "Neovim 0.11+"), ("0.11", "Neovim 0.8+"), ("0.7", "Neovim 0.7")])
+@pytest.mark.parametrize(
+    ("prefix", "marker"), [("0.11", "Neovim 0.11+"), ("0.11", "Neovim 0.8+"), ("0.7", "Neovim 0.7")]
+)
 def test_the_documented_configs_without_the_plugin_folder_work(prefix: str, marker: str, tmp_path: Path) -> None:
     version = need(prefix)
     detection = docs_block("Neovim 0.8+, filetypes")
@@ -159,3 +166,20 @@ def test_vim_itself_detects_and_highlights(tmp_path: Path) -> None:
                 f"call writefile([&filetype, synIDattr(synID(7, 1, 1), 'name'), &commentstring], '{out}')", "qa!"]  # fmt: skip
     subprocess.run([vim, "-Nu", "NONE", "-es", *[a for c in commands for a in ("-c", c)]], timeout=60, check=False)
     assert out.read_text().split("\n")[:3] == ["tmdiag", "tmFlow1", "# %s"]
+
+
+SUPPRESSED = """\
+boundary internet "Internet" { trust: untrusted  actor user "User" }
+boundary prod "Prod" { trust: high  process alb "ALB" { clasification: secret } }
+login: user -> alb "Log in to the photo sharing service with a password" { protocol: https, port: 443, tls: 1.3, encrypted: true }  # tmdiag: ignore[TM201] reason: login is how users authenticate
+"""
+
+
+@pytest.mark.slow
+def test_formatting_keeps_a_suppression_on_its_statement(tmp_path: Path) -> None:
+    """The report's first problem, through `vim.lsp.buf.format()`: the comment stays on the first line."""
+    version = need("0.11")
+    found = session(NVIMS[version], with_our_server(docs_block("Neovim 0.7+")), SUPPRESSED, tmp_path, probe="login")
+    formatted = str(found["formatted"]).splitlines()
+    assert formatted[-3].endswith("{  # tmdiag: ignore[TM201] reason: login is how users authenticate")
+    assert formatted[-1] == "}"

@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 from tmdiag.api import check_file, check_text
+from tmdiag.fmt import format_text
 from tmdiag.lint import lint
 from tmdiag.lint.config import LintConfig
 
@@ -125,6 +126,26 @@ def test_several_codes_in_one_comment_each_count_as_used() -> None:
     assert codes(text, LintConfig(select=("TM206", "TM207", "TM9"))) == [("TM902", 2)]  # TM207 suppresses nothing
 
 
-def test_a_comment_beside_an_attribute_of_a_multi_line_flow_does_not_reach_the_flow() -> None:
+def test_a_comment_beside_an_attribute_of_a_multi_line_flow_covers_the_flow() -> None:
+    """A suppression covers the statements with code on its line, wherever their findings are reported."""
     text = SELF_FLOW + 'api -> api "Retry" {\n  port: 1  # tmdiag: ignore[TM206] reason: retry loop\n}\n'
-    assert codes(text) == [("TM206", 2), ("TM902", 3)]
+    assert codes(text) == []
+
+
+def test_a_comment_on_a_closing_brace_covers_nothing() -> None:
+    text = SELF_FLOW + 'api -> api "Retry" {\n  port: 1\n}  # tmdiag: ignore[TM206] reason: retry loop\n'
+    assert codes(text) == [("TM206", 2), ("TM902", 4)]
+
+
+def test_a_statement_opened_up_by_fmt_stays_covered() -> None:
+    """`tmdiag fmt` opens a long one-line block: findings on its attributes stay suppressed."""
+    one_line = (
+        'boundary prod "Prod" { trust: high\n'
+        f'  process app "App" {{ admin: true, description: "{"x" * 80}" }}'
+        "  # tmdiag: ignore[TM404] reason: SSO MFA\n}\n"
+    )
+    select = LintConfig(select=("TM404", "TM9"))
+    assert codes(one_line.replace("# tmdiag:", "# was:"), select) == [("TM404", 2)]  # on the attribute
+    opened = format_text(one_line)
+    assert "{  # tmdiag: ignore[TM404]" in opened and "\n    admin: true" in opened
+    assert codes(one_line, select) == codes(opened, select) == []

@@ -113,7 +113,11 @@ def format_one(name: str, text: str, args: argparse.Namespace) -> tuple[Outcome,
     except SyntaxProblems as problems:
         return Outcome(name, "syntax-error", problems.diagnostics), None
     except UnsafeFormat as problem:
-        message = f"internal error: {problem}; the file was left untouched (please report this bug)"
+        message = (
+            f"internal error: {problem}; the file was left untouched (please report this bug)"
+            if problem.bug
+            else f"not formatted: {problem}"
+        )
         return Outcome(name, "internal-error", message=message), None
     if formatted == text:
         return Outcome(name, "unchanged"), None

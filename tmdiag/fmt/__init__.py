@@ -8,8 +8,8 @@ something else, or would change again when formatted; the file must be left as i
 from __future__ import annotations
 
 from tmdiag.diagnostics import Diagnostic, TmdiagError
-from tmdiag.fmt.assemble import place_comments, render, settle_blank_lines
-from tmdiag.fmt.equivalence import first_difference, meaning
+from tmdiag.fmt.assemble import pinned_lines, place_comments, render, settle_blank_lines
+from tmdiag.fmt.equivalence import first_difference, meaning, moved_suppression, suppression_targets
 from tmdiag.fmt.layout import Printer
 from tmdiag.memory import gc_paused
 from tmdiag.model.build import FileParts, build
@@ -25,7 +25,12 @@ class SyntaxProblems(TmdiagError):
 
 
 class UnsafeFormat(TmdiagError):
-    """The formatter would change the model or is not stable on this file: a bug in tmdiag."""
+    """The formatter would change the model or is not stable on this file: a bug in tmdiag (`bug`),
+    or a file it cannot lay out without changing what a suppression covers (the message says why)."""
+
+    def __init__(self, message: str, *, bug: bool = True):
+        super().__init__(message)
+        self.bug = bug
 
 
 def _parse(text: str, path: str) -> tuple[ParseResult, FileParts]:
@@ -41,7 +46,7 @@ def _parse(text: str, path: str) -> tuple[ParseResult, FileParts]:
 
 def layout(result: ParseResult) -> str:
     """The canonical text of a parsed file (no safety checks)."""
-    printer = Printer(result.text)
+    printer = Printer(result.text, pinned_lines(result.text, result.comments))
     try:
         printer.statements(result.statements)
     except RecursionError:
@@ -72,6 +77,9 @@ def _format(text: str, path: str, verify: bool) -> str:
     before, after = meaning(original, original_parts), meaning(again, again_parts)
     if before != after:
         raise UnsafeFormat(f"the formatted text means something else ({first_difference(before, after)})")
+    moved = moved_suppression(suppression_targets(original, original_parts), suppression_targets(again, again_parts))
+    if moved:
+        raise UnsafeFormat(moved[0], bug=moved[1])
     if layout(again) != formatted:
         raise UnsafeFormat("formatting is not stable on this file (a second run changes it again)")
     return formatted

@@ -1,9 +1,10 @@
 """From laid-out lines to text: put comments back, settle blank lines, align columns.
 
 Comments are not in the parse tree. A comment that followed code on its source line stays at the
-end of the output line holding that code; a comment on a line of its own goes on a line of its
-own just before the code that followed it (indented like that code, or one level deeper when
-the code is a closing `}`/`]`). Their order never changes.
+end of the output line holding the first code of that source line (so a suppression stays on the
+first line of its statement when a long one-line block is opened up); a comment on a line of its
+own goes on a line of its own just before the code that followed it (indented like that code, or
+one level deeper when the code is a closing `}`/`]`). Their order never changes.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import bisect
 from collections.abc import Callable, Sequence
 
 from tmdiag.fmt.layout import INDENT, Line
+from tmdiag.lint.suppress import is_suppression
 from tmdiag.syntax import Comment
 
 
@@ -22,6 +24,14 @@ def _line_starts(text: str) -> list[int]:
         starts.append(position + 1)
         position = text.find("\n", position + 1)
     return starts
+
+
+def pinned_lines(source: str, comments: Sequence[Comment]) -> frozenset[int]:
+    """Source lines that end in a suppression after code: the layout keeps what they hold together."""
+    lines = source.split("\n")
+    return frozenset(
+        c.span.line for c in comments if is_suppression(c.text) and lines[c.span.line - 1][: c.span.column - 1].strip()
+    )
 
 
 def place_comments(
@@ -42,7 +52,7 @@ def place_comments(
         position = bisect.bisect_left(offsets, offset)
         trailing = bool(source[line_start:offset].strip()) and position > 0
         if trailing:
-            target = index[position - 1][1]
+            target = _first_code(index, source, bisect.bisect_left(offsets, line_start), position)
         else:
             target = index[position][1] if position < len(index) else len(lines)
         place = (target, int(trailing))
@@ -66,6 +76,16 @@ def place_comments(
                 line.comment = found[-1][0]
             result.append(line)
     return result
+
+
+def _first_code(index: list[tuple[int, int]], source: str, first: int, end: int) -> int:
+    """The output line of the first code on a trailing comment's source line that opens something
+    (not a `}`, `]` or `,` closing what came before): when a long line is opened up, its comment
+    stays with the statement it began with (`a -> b "…" {  # tmdiag: ignore[…]`)."""
+    for offset, line in index[first:end]:
+        if source[offset] not in "}],":
+            return line
+    return index[end - 1][1]
 
 
 def _comment_line(text: str, reference: Line | None, blank: bool) -> Line:

@@ -64,8 +64,9 @@ class Line:
 
 
 class Printer:
-    def __init__(self, text: str):
+    def __init__(self, text: str, pinned: frozenset[int] = frozenset()):
         self.source = text
+        self.pinned = pinned  # source lines that end in a suppression (a one-line team there stays one line)
         self.lines: list[Line] = []
 
     # ---- emitting ---------------------------------------------------------------------------
@@ -192,24 +193,40 @@ class Printer:
         if not members and not self.has_comment_inside(opening, tree.meta.end_pos):
             self.add(" {}", tree.meta.end_pos - 1)
             return
+        one_line = tree.meta.line == tree.meta.end_line and tree.meta.line in self.pinned
+        if one_line and not any(_has_block(m) for m in members):
+            # `team { … }  # tmdiag: ignore[TM102] …`: the suppression covers every member, so they stay
+            self.add(" {", opening)
+            for member in members:
+                self.add(" " + " ".join(c for c in self.member_cells(member) if c))
+                self.anchor(member)
+            self.add(" }", tree.meta.end_pos - 1)
+            return
         self.open_block(opening)
         for member in members:
-            id_token = member.children[0]
-            self.start(indent + 1, str(id_token), member.meta.start_pos, align="member")
-            rest = member.children[1:]
-            if isinstance(rest[0], Token) and rest[0].type == "STRING":
-                self.add(str(rest[0]), rest[0].start_pos, cell=True)
-                rest = rest[1:]
-            else:
-                self.add("", cell=True)
-            role = rest[0]
-            assert isinstance(role, Tree)
-            names = [str(t) for t in role.children]
-            self.add(names[0] if len(names) == 1 and _is_bare_role(role) else f"[{', '.join(names)}]", cell=True)
-            self.anchor(role)
-            if len(rest) > 1:
-                self.block(rest[1], indent + 1)  # type: ignore[arg-type]
+            id_token, label, roles = self.member_cells(member)
+            self.start(indent + 1, id_token, member.meta.start_pos, align="member")
+            self.add(label, cell=True)
+            self.add(roles, cell=True)
+            has_block = _has_block(member)
+            for child in member.children[:-1] if has_block else member.children:
+                self.anchor(child)
+            if has_block:
+                self.block(member.children[-1], indent + 1)  # type: ignore[arg-type]
         self.close_block(tree, indent)
+
+    def member_cells(self, member: Tree[Token]) -> list[str]:
+        """A team member's id, label ("" when none) and role(s)."""
+        rest = member.children[1:]
+        label = ""
+        if isinstance(rest[0], Token) and rest[0].type == "STRING":
+            label = str(rest[0])
+            rest = rest[1:]
+        role = rest[0]
+        assert isinstance(role, Tree)
+        names = [str(t) for t in role.children]
+        roles = names[0] if len(names) == 1 and _is_bare_role(role) else f"[{', '.join(names)}]"
+        return [str(member.children[0]), label, roles]
 
     def flow(self, tree: Tree[Token], indent: int) -> None:
         children = tree.children
@@ -417,6 +434,11 @@ def _brace_after(source: str, start: int) -> int:
         if match.group() == "{":
             return start + match.start()
     raise AssertionError("a block without `{`")
+
+
+def _has_block(member: Tree[Token]) -> bool:
+    last = member.children[-1]
+    return isinstance(last, Tree) and last.data == "block"
 
 
 def _is_bare_role(role: Tree[Token]) -> bool:

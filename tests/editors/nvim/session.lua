@@ -34,7 +34,7 @@ local function run()
     local code = d.code or (d.user_data and d.user_data.lsp and d.user_data.lsp.code) or ""
     table.insert(out.diagnostics, { lnum = d.lnum, col = d.col, code = code, message = d.message })
   end
-  local row, col = position_of("web -> db")
+  local row, col = position_of(os.getenv("TMDIAG_PROBE") or "web -> db")
   local id = vim.fn.synID(row + 1, col + 1, 1)
   out.syntax_group = vim.fn.synIDattr(id, "name") .. " " .. vim.fn.synIDattr(vim.fn.synIDtrans(id), "name")
   local params = { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = { line = row, character = col } }
