@@ -123,11 +123,27 @@ def test_the_plugin_folder_works(prefix: str, tmp_path: Path) -> None:
 )
 def test_the_documented_configs_without_the_plugin_folder_work(prefix: str, marker: str, tmp_path: Path) -> None:
     version = need(prefix)
-    detection = docs_block("Neovim 0.8+, filetypes")
-    # the plugin folder only for the syntax file (and, on 0.7, detection): the LSP config is the doc's
-    syntax = f"vim.opt.runtimepath:append('{PLUGIN}')\n"
-    init = (detection if prefix != "0.7" else "") + syntax + with_our_server(docs_block(marker))
+    detection = docs_block("Neovim 0.8+, filetypes" if prefix != "0.7" else "Neovim 0.7, filetypes")
+    init = detection + syntax_only(tmp_path) + with_our_server(docs_block(marker))
     check_session(session(NVIMS[version], init, MODEL, tmp_path), version)
+
+
+def syntax_only(tmp_path: Path) -> str:
+    """A runtimepath line for the plugin folder's syntax file alone: detection and LSP are the doc's."""
+    folder = tmp_path / "syntax-only"
+    shutil.copytree(PLUGIN / "syntax", folder / "syntax")
+    return f"vim.opt.runtimepath:append('{folder}')\n"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("prefix", "marker"), [("0.11", "Neovim 0.8+"), ("0.7", "Neovim 0.7")])
+def test_the_documented_keys_without_the_plugin_folder_work(prefix: str, marker: str, tmp_path: Path) -> None:
+    """lsp.md's `tmdiag_keys`: `gd`, `CTRL-]` and `K` do what the docs say on 0.7 and later."""
+    version = need(prefix)
+    detection = docs_block("Neovim 0.8+, filetypes" if prefix != "0.7" else "Neovim 0.7, filetypes")
+    found = plugin_session(NVIMS[version], tmp_path, detection + with_our_server(docs_block(marker)), health=False)
+    assert found["filetype"] == "tmdiag" and found["clients"] == 1
+    assert found["gd_line"] == 1 and found["tag_line"] == 1 and found["hover_float"] is True
 
 
 @pytest.mark.parametrize("prefix", ["0.11", "0.7"])
@@ -183,3 +199,87 @@ def test_formatting_keeps_a_suppression_on_its_statement(tmp_path: Path) -> None
     formatted = str(found["formatted"]).splitlines()
     assert formatted[-3].endswith("{  # tmdiag: ignore[TM201] reason: login is how users authenticate")
     assert formatted[-1] == "}"
+
+
+PLUGIN_PROBE = HERE / "nvim" / "plugin.lua"
+NAVIGATION = """\
+team { alice "Alice" security_lead }
+model "Shop" { owner: alice }
+process web "Web" { clasification: secret }
+"""
+
+
+def plugin_session(nvim: str, project: Path, init: str, wait_ms: int = 20000, health: bool = True) -> dict[str, object]:
+    """plugin.lua in `project/model.tm`, with a PATH that has no `tmdiag` (as after `make setup`)."""
+    (project / "model.tm").write_text(NAVIGATION, encoding="utf-8")
+    (project / "tmdiag.toml").write_text("", encoding="utf-8")
+    config = project / "init.lua"
+    config.write_text(init, encoding="utf-8")
+    out = project / "out.json"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(project), "TMDIAG_OUT": str(out), "TMDIAG_PROBE": "alice }",
+           "TMDIAG_WAIT": str(wait_ms), "TMDIAG_HEALTH": "1" if health else "0", "XDG_CONFIG_HOME": str(project / "x"), "XDG_DATA_HOME": str(project / "x"),
+           "XDG_STATE_HOME": str(project / "x"), "XDG_CACHE_HOME": str(project / "x")}  # fmt: skip
+    assert shutil.which("tmdiag", path=env["PATH"]) is None
+    command = [nvim, "--headless", "-i", "NONE", "-u", str(config), "model.tm", "-c", f"luafile {PLUGIN_PROBE}"]
+    result = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=120)
+    assert out.exists(), f"Neovim wrote nothing: {result.stdout}{result.stderr}"
+    found = json.loads(out.read_text(encoding="utf-8"))
+    assert "error" not in found, found.get("error")
+    found["stderr"] = result.stdout + result.stderr
+    return found  # type: ignore[no-any-return]
+
+
+def project_venv(project: Path) -> Path:
+    """`project/.venv/bin/tmdiag`, a real command running this checkout's tmdiag."""
+    command = project / ".venv" / "bin" / "tmdiag"
+    command.parent.mkdir(parents=True)
+    command.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m tmdiag "$@"\n', encoding="utf-8")
+    command.chmod(0o755)
+    return command
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("prefix", ["0.11", "0.7"])
+def test_the_plugin_finds_the_server_in_the_project_venv(prefix: str, tmp_path: Path) -> None:
+    """Item 2 of the report: after `make setup` tmdiag is in .venv/bin, not on PATH."""
+    version = need(prefix)
+    command = project_venv(tmp_path)
+    found = plugin_session(
+        NVIMS[version], tmp_path, f'vim.opt.runtimepath:append("{PLUGIN}")\nrequire("tmdiag").setup()\n'
+    )
+    assert found["filetype"] == "tmdiag" and found["clients"] == 1, found
+    assert f"server for {tmp_path}: {command} lsp (from the project's .venv), tmdiag " in str(found["health"])
+    # the keys Neovim 0.11 maps by default, and `gd`, work on every version (item 3)
+    maps = found["maps"]
+    assert maps["gd"] == "tmdiag: go to definition"  # type: ignore[index]
+    if prefix == "0.7":
+        assert maps == {"gd": "tmdiag: go to definition", "K": "tmdiag: hover", "grn": "tmdiag: rename",
+                        "gra": "tmdiag: code action", "grr": "tmdiag: references", "gO": "tmdiag: outline"}  # fmt: skip
+    assert found["omnifunc"] == "v:lua.vim.lsp.omnifunc" and found["tagfunc"] == "v:lua.vim.lsp.tagfunc"
+    assert found["gd_line"] == 1 and found["tag_line"] == 1  # `owner: alice` → the team member on line 1
+    assert found["hover_float"] is True
+
+
+@pytest.mark.parametrize("prefix", ["0.11", "0.7"])
+def test_a_missing_server_is_one_clear_message(prefix: str, tmp_path: Path) -> None:
+    """No .venv, nothing on PATH: one message naming the fix, no Lua traceback (0.7), not silence (0.11)."""
+    version = need(prefix)
+    init = f'vim.opt.runtimepath:append("{PLUGIN}")\nrequire("tmdiag").setup()\n'
+    found = plugin_session(NVIMS[version], tmp_path, init, wait_ms=1500)
+    expected = f"tmdiag: no server found (neither {tmp_path}/.venv/bin/tmdiag nor tmdiag on PATH): install it"
+    assert found["clients"] == 0
+    assert str(found["messages"]).count(expected) == 1, found["messages"]
+    assert "setup({ cmd = { '/path/to/tmdiag', 'lsp' } })" in str(found["messages"])
+    assert "Error" not in str(found["messages"]) + str(found["stderr"])  # no traceback
+    assert "ERROR" in str(found["health"]) and expected.removeprefix("tmdiag: ") in str(found["health"])
+
+
+@pytest.mark.parametrize("prefix", ["0.11", "0.7"])
+def test_a_cmd_that_is_not_executable_is_named(prefix: str, tmp_path: Path) -> None:
+    version = need(prefix)
+    init = (
+        f'vim.opt.runtimepath:append("{PLUGIN}")\nrequire("tmdiag").setup({{ cmd = {{ "/nowhere/tmdiag", "lsp" }} }})\n'
+    )
+    found = plugin_session(NVIMS[version], tmp_path, init, wait_ms=1500)
+    assert "setup({ cmd = … }) is not executable: /nowhere/tmdiag" in str(found["messages"])
+    assert found["clients"] == 0
