@@ -71,6 +71,16 @@ def _needed(argv: Sequence[str]) -> Sequence[str] | None:
     return (argv[at],) if argv[at] in COMMANDS else None
 
 
+def _parse(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """The arguments; an unknown option is reported with its command's usage, not the top level's."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        command = subparsers.choices.get(args.command) if args.command else None
+        (command or parser).error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     return _main(argv)[0]
 
@@ -85,7 +95,7 @@ def _main(argv: Sequence[str] | None) -> tuple[int, str | None]:
         with _collecting_later(freeze=whole_process):
             parser = build_parser(_needed(argv))
         try:
-            args = parser.parse_args(argv)
+            args = _parse(parser, argv)
         except SystemExit:  # --help, --version and usage errors: their output must reach stdout too
             _flush_or_fail()
             raise

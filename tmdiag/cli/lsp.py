@@ -18,6 +18,11 @@ examples:
 Editors start it themselves: see docs/lsp.md for VS Code and Neovim.
 """
 
+TTY_NOTE = (
+    "tmdiag lsp: this is the language server; it speaks LSP on stdin/stdout and editors start it "
+    "(docs/lsp.md). Ctrl-C or Ctrl-D quits.\n"
+)
+
 
 def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # type: ignore[type-arg]
     parser = sub.add_parser(
@@ -43,6 +48,10 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_ERROR
     else:
         logging.basicConfig(stream=sys.stderr, level=logging.ERROR)
+
+    if sys.stdin.isatty():  # typed by hand: say what this is instead of waiting silently
+        sys.stderr.write(TTY_NOTE)
+        sys.stderr.flush()
 
     def configure(server: TmLanguageServer) -> None:
         server.threats_enabled = not args.no_threats
