@@ -50,10 +50,11 @@ class Fix:
 
     replacement: str
     span: Span | None = None
+    label: str | None = None  # what the quick fix is called; default "Change to `replacement`"
 
     @property
     def title(self) -> str:
-        return f"Change to `{self.replacement}`"
+        return self.label or f"Change to `{self.replacement}`"
 
 
 @dataclass(frozen=True, slots=True)

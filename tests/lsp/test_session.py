@@ -321,3 +321,29 @@ async def test_formatting_leaves_broken_text_alone(client: LanguageClient):
             break
         await asyncio.sleep(0.01)
     assert any("not formatted: the file has syntax errors" in m.message for m in client.messages)
+
+
+async def test_a_missing_brace_keeps_symbols_and_offers_the_brace(client: LanguageClient):
+    """The trial's missing `}` (issue 15, item 4): one error where the block ends, a quick fix adding
+    `}`, and the boundary's elements and the flows after it still in the outline."""
+    uri = (ROOT / "tests/syntax/braces/missing-close.tm").as_uri()
+    text = (ROOT / "tests/syntax/braces/missing-close.tm").read_text(encoding="utf-8")
+    found = await open_doc(client, uri, text)
+    syntax = [d for d in found if d.code.startswith("E00")]
+    assert [(d.code, d.range.start) for d in syntax] == [("E003", types.Position(5, 16))]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(doc(uri), syntax[0].range, types.CodeActionContext(diagnostics=syntax))
+    )
+    assert actions and isinstance(actions[0], types.CodeAction) and actions[0].title == "Add `}`"
+    edit = (actions[0].edit.changes or {})[uri][0] if actions[0].edit else None
+    assert edit is not None and edit.new_text == " }" and edit.range.start == types.Position(5, 16)
+    symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(doc(uri)))
+    names: set[str] = set()
+    pending = list(symbols or [])
+    while pending:
+        symbol = pending.pop()
+        if isinstance(symbol, types.DocumentSymbol):
+            names.add(symbol.name)
+            pending.extend(symbol.children or [])
+    assert {"aws", "alb", "priv", "app", "rds"} <= names
+    assert {"user → alb", "alb → app", "app → rds"} <= names

@@ -71,7 +71,8 @@ def rest(d: Diagnostic, locate: Locate) -> str:
         text += ',"relatedInformation":[' + ",".join(related) + "]"
     if d.fix is not None:  # read back by the quick-fix handler; no range: the diagnostic's own
         fix_range = f',"range":{locate(d.fix.span)[1]}' if d.fix.span is not None else ""
-        text += f',"data":{{"fix":{{"replacement":{json.dumps(d.fix.replacement)}{fix_range}}}}}'
+        title = f',"title":{json.dumps(d.fix.label)}' if d.fix.label else ""
+        text += f',"data":{{"fix":{{"replacement":{json.dumps(d.fix.replacement)}{fix_range}{title}}}}}'
     return text
 
 

@@ -633,7 +633,7 @@ def make_server() -> TmLanguageServer:
             edit = types.TextEdit(where, replacement)
             actions.append(
                 types.CodeAction(
-                    title=f"Change to `{replacement}`",
+                    title=str(fix.get("title") or f"Change to `{replacement}`"),
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[diagnostic],
                     edit=types.WorkspaceEdit(changes={params.text_document.uri: [edit]}),

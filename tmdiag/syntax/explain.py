@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import re
 
+from lark import Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
 from tmdiag.diagnostics import Diagnostic, Fix, Span, hint_for
-from tmdiag.syntax import messages, scan
+from tmdiag.syntax import braces, messages, scan
 from tmdiag.syntax.grammar import NAME_PATTERN
 
 _LAST_WORD = re.compile(rf"({NAME_PATTERN})\s*$")
@@ -43,11 +44,13 @@ class _Where:
 
 
 def explain(
-    error: UnexpectedInput, text: str, start: int, end: int, index: scan.LineIndex, path: str,
+    error: UnexpectedInput | braces.Repair, text: str, start: int, end: int, index: scan.LineIndex, path: str,
     item_end: int | None = None,
 ) -> Diagnostic:  # fmt: skip
     """`item_end`: the error is in one item of a block, which ends there (see `tmdiag.syntax.recover`)."""
     where = _Where(text, start, end, index, path)
+    if isinstance(error, braces.Repair):
+        return _missing_brace(error, where)
     if (
         item_end is not None
         and isinstance(error, UnexpectedToken)
@@ -89,6 +92,8 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
             kinds = f"element kinds: {messages.element_kinds()}"
             return Diagnostic("E001", message, where.span(word_offset, len(word)), hint=hint_for(fix) or kinds,
                               fix=fix)  # fmt: skip
+    if token.type == "ARROW" and construct in ("boundary", "block") and previous:
+        return _flow_inside(previous.group(1), where, offset, token)
     if expected == {"COLON"}:
         words = [m for m in scan.tokens(where.text, where.start, offset) if m.lastgroup in ("word", "comment")]
         last_word = next((m for m in reversed(words) if m.lastgroup == "word"), None)
@@ -119,6 +124,19 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
 
 
 _LOOK = 256
+
+
+def _flow_inside(source: str, where: _Where, offset: int, token: Token) -> Diagnostic:
+    """`app -> rds` inside a boundary (or an element's block): flows are top-level statements."""
+    _, opener = where.construct(offset)
+    header = braces.header_words(where.text, opener.offset) if opener is not None else ""
+    inside = f" inside `{header}`" if header else ""
+    message = f"a flow (`{source} -> …`) cannot be written{inside}: flows are top-level statements"
+    after = f"the closing `}}` of `{header}`" if header else "the closing `}`"
+    hint = f"move it after {after}: a flow names its ends by id, wherever they are declared"
+    return Diagnostic("E001", message, where.span(offset, len(str(token))), hint=hint)
+
+
 _VALUE_WORD = rf"(?:{NAME_PATTERN}|-?[0-9][A-Za-z0-9_.-]*)"
 _SPACED = re.compile(rf"({NAME_PATTERN})[ \t]*:[ \t]*({_VALUE_WORD}(?:[ \t]+{_VALUE_WORD})+)[ \t]*(?=[,}}#]|$)")
 
@@ -161,6 +179,35 @@ def _item_ends_early(error: UnexpectedToken, where: _Where, item_end: int) -> Di
         hint = "attributes are written `key: value`"
     message = f"expected {messages.expected_words(expected, construct)}{after}"
     return Diagnostic("E001", message, where.span(item_end), hint=hint)
+
+
+def _missing_brace(repair: braces.Repair, where: _Where) -> Diagnostic:
+    """A `}` or `{` the indentation shows missing (see `tmdiag.syntax.braces`), with a fix adding it."""
+    at = where.start + repair.offset
+    line, column = where.index.position(at)
+    point = Span.point(where.path, line, column)
+    shown = where.index.position(where.start + repair.shown_by)[0] if repair.shown_by is not None else None
+    if repair.inserted != braces.OPEN:
+        braces_added = repair.inserted.strip()
+        opened = [where.span(where.start + h) for h in repair.headers]
+        named = [
+            _of(braces.header_words(where.text, where.start + h), span.line)
+            for h, span in zip(repair.headers, opened, strict=True)
+        ]
+        verb = "is" if len(named) == 1 else "are"
+        message = f"the `{{`{' and'.join(named)} {verb} never closed"
+        because = f": line {shown} is not indented inside it" if shown is not None else ""
+        return Diagnostic("E003", message, point, hint=f"add `{braces_added}` at the end of line {line}{because}",
+                          related=tuple(("`{` opened here", span) for span in opened),
+                          fix=Fix(repair.inserted, point, f"Add `{braces_added}`"))  # fmt: skip
+    header = braces.header_words(where.text, where.start + repair.headers[0])
+    message = f"missing `{{` after `{header}`: the lines indented below it are its attributes"
+    hint = f"add `{{` at the end of line {line}" + (f" (line {shown} is indented under it)" if shown else "")
+    return Diagnostic("E001", message, point, hint=hint, fix=Fix(braces.OPEN, point, "Add `{`"))
+
+
+def _of(header: str, line: int) -> str:
+    return f" of `{header}` on line {line}" if header else f" on line {line}"
 
 
 def _unexpected_character(error: UnexpectedCharacters, where: _Where) -> Diagnostic:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from lark import Token, Tree
 from lark.exceptions import UnexpectedInput
 
-from tmdiag.syntax import scan
+from tmdiag.syntax import braces, scan
 from tmdiag.syntax.grammar import NAME_PATTERN, parser
 
 MAX_ITEMS = 2000  # items tried per statement; a bigger broken block is reported as one error
@@ -32,7 +32,7 @@ class Problem:
     """A parse error, with the text it was found in: the statement's own, or the statement with every
     other item blanked out (the same length, so offsets are the statement's)."""
 
-    error: UnexpectedInput
+    error: UnexpectedInput | braces.Repair
     text: str
     item_end: int | None = None  # where the broken item ends in `text` (None: a whole statement)
 
@@ -47,6 +47,25 @@ class Recovered:
 
 
 def recover(text: str, limit: int, error: UnexpectedInput | None = None) -> Recovered | None:
+    """`_recover`, after adding the braces the indentation shows missing (see `tmdiag.syntax.braces`):
+    each added brace is one error, and the statement loads as its indentation reads."""
+    found = braces.repairs(text)[:limit]
+    if not found:
+        return _recover(text, limit, error)
+    repaired = braces.apply(text, found)
+    added = tuple(Problem(repair, text) for repair in found)
+    recovered = _recover(repaired, limit - len(found))
+    if recovered is None:
+        try:
+            parser().parse(repaired)
+        except UnexpectedInput as failed:
+            return Recovered((), (*added, Problem(failed, repaired)), frozenset(_WORD.findall(text)))
+        return None  # cannot happen: _recover gives up only on a text that does not parse
+    braces.unshift(recovered.trees, found)
+    return Recovered(recovered.trees, (*added, *recovered.errors), recovered.unparsed_names)
+
+
+def _recover(text: str, limit: int, error: UnexpectedInput | None = None) -> Recovered | None:
     """Recover the statement `text`, which does not parse (`error`: how it failed, when known),
     reporting at most `limit` errors.
 
