@@ -12,6 +12,7 @@ from tmdiag.cli.rules import example_output
 from tmdiag.lint.registry import all_rules
 from tmdiag.lint.rule import FAMILIES, Rule
 from tmdiag.lint.suppress import META
+from tmdiag.lint.waiting import FROM_ABSENCE
 
 FOLDER = Path("docs/rules")
 # The same table is in docs/cli.md ("Which command catches what").
@@ -133,6 +134,11 @@ def index_page(rules: list[Rule]) -> str:
         "suppression without a reason suppresses nothing, whichever rules are selected. A configuration "
         "key tmdiag does not know (`fail_on`, "
         "`selct`) and a `pyproject.toml` that is not valid TOML are usage errors (exit 2).\n\n"
+        "While the model has errors (a typo in a value or a flow's end), the findings they cause wait "
+        "until they are fixed: TM902 (the suppressed finding cannot be judged), and findings of rules "
+        "that conclude from absence (" + ", ".join(sorted(FROM_ABSENCE)) + ") that name what an error's "
+        'line or message names (`rds` "has no flows" beside `app -> rsd`: did you mean `rds`?). After a '
+        "syntax error, lint waits altogether.\n\n"
         "## Which gate catches what\n\n" + GATES + "\n"
         "## In CI\n\n"
         "`tmdiag check` exits 0 when clean, 1 on findings at or above `--fail-on` (default `error`; "

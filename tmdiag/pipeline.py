@@ -138,10 +138,11 @@ def check(
         return tuple(found)
     from tmdiag.lint import lint as run_lint
     from tmdiag.lint import load_config
+    from tmdiag.lint.waiting import shown_while_broken
 
     day = today or datetime.date.today()
     config = lint if isinstance(lint, LintConfig) else load_config(Path(model.path).resolve().parent)
-    linted = run_lint(model, config, day, infrastructure, elsewhere)
+    linted = shown_while_broken(run_lint(model, config, day, infrastructure, elsewhere), found, model.sources)
     if model.risks:  # decisions cover lint findings, or are stale (the register is imported only then)
         from tmdiag.lint.registry import judged_codes
         from tmdiag.register import as_decided, lint_decisions

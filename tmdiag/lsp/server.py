@@ -400,7 +400,10 @@ def _run_lint(model: object, document: Document) -> list[Diagnostic]:
         config = load_config(document.fs_path) if document.fs_path else None
     except ConfigError as error:
         return [Diagnostic("E000", f"lint configuration: {error}", Span.point(document.path, 1, 1), Severity.WARNING)]
-    return lint(model, config)  # type: ignore[arg-type]
+    from tmdiag.lint.waiting import shown_while_broken
+
+    found = lint(model, config)  # type: ignore[arg-type]
+    return shown_while_broken(found, document.analyse().diagnostics, model.sources)  # type: ignore[attr-defined]
 
 
 def _imported_problems(found: list[Diagnostic], document: Document) -> list[Diagnostic]:
