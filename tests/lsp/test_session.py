@@ -347,3 +347,31 @@ async def test_a_missing_brace_keeps_symbols_and_offers_the_brace(client: Langua
             pending.extend(symbol.children or [])
     assert {"aws", "alb", "priv", "app", "rds"} <= names
     assert {"user → alb", "alb → app", "app → rds"} <= names
+
+
+async def hover_value(client: LanguageClient, uri: str, at: types.Position) -> str:
+    result = await client.text_document_hover_async(types.HoverParams(doc(uri), at))
+    assert result is not None and isinstance(result.contents, types.MarkupContent)
+    return result.contents.value
+
+
+async def test_hover_says_analysing_while_threats_are_computed(client: LanguageClient):
+    """Right after opening, before pytm's first result: "analysing…", not "not analysed (not analysed yet)"."""
+    uri = (ROOT / "tests/lsp/fresh-checkout.tm").as_uri()  # never written: a new document, no analysis yet
+    text = CHECKOUT.read_text(encoding="utf-8")
+    await open_doc(client, uri, text)
+    value = await hover_value(client, uri, position_of(text, "web -> db", 1))
+    assert "Open threats: analysing…" in value and "not analysed" not in value
+
+
+async def test_hover_says_why_threats_are_not_analysed(client: LanguageClient):
+    uri = (ROOT / "tests/lsp/broken-threats.tm").as_uri()
+    text = 'process web "Web" {\n  encrypted: true\n\nprocess db "DB"\nweb -> db "Query"\n'
+    await open_doc(client, uri, text)
+    at = position_of(text, "web -> db")
+    for _ in range(40):  # the request starts on the event loop right after the open
+        value = await hover_value(client, uri, at)
+        if "analysing" not in value:
+            break
+        await asyncio.sleep(0.05)
+    assert "Open threats: not analysed (the file has syntax errors)" in value

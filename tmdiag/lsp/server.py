@@ -356,7 +356,10 @@ class TmLanguageServer(LanguageServer):
     def _start_threats(self, opened: OpenDocument) -> None:
         opened.threats_timer = None
         document = opened.document
-        if opened.threats is None or self.open.get(opened.uri) is not opened or document.analyse().syntax_errors:
+        if opened.threats is None or self.open.get(opened.uri) is not opened:
+            return
+        if document.analyse().syntax_errors:
+            opened.threats.skip("the file has syntax errors")
             return
         fs_path = document.fs_path or Path.cwd() / "untitled.tm"
         opened.threats.request(document.text, str(fs_path), project_root(fs_path))

@@ -55,7 +55,7 @@ class ThreatRunner:
 
     def __init__(self, post: Callable[[Callable[[], None]], None]):
         self.post = post  # schedules a callback on the server's event loop
-        self.counts = ThreatCounts({}, "unavailable", "not analysed yet")
+        self.counts = ThreatCounts({}, "running")  # created when an analysis is asked for: hovers say "analysing…"
         self._process: BaseProcess | None = None
         self._queued: tuple[str, str, str] | None = None
         self._lock = threading.Lock()
@@ -94,6 +94,13 @@ class ThreatRunner:
             if queued is not None:
                 self._start(*queued)
         self.on_done()
+
+    def skip(self, note: str) -> None:
+        """The analysis asked for will not run (the file has syntax errors): say why instead of "analysing…"."""
+        with self._lock:
+            if self._process is None and self.counts.state == "running":
+                state = "done" if self.counts.by_target else "unavailable"
+                self.counts = ThreatCounts(self.counts.by_target, state, note)
 
     def stop(self) -> None:
         with self._lock:
