@@ -116,3 +116,28 @@ async def test_a_statement_being_typed_keeps_its_keywords_and_strings(client: La
     found = {(line, word): kind for line, word, kind, _ in decode(result.data, legend, text)}
     assert found[(0, "prod")] == "namespace" and found[(1, "trust")] == "property"
     assert found[(2, "process")] in ("type", "keyword") and found[(2, '"Web"')] == "string"
+
+
+def test_every_view_attribute_is_a_property_even_the_keywords():
+    """`data:` and `risk:` in a view are keys, not the `data`/`risk` statements (issue 15, item 12)."""
+    from tmdiag.lsp import tokens
+    from tmdiag.lsp.document import Document
+
+    text = (
+        'boundary pay "Pay" { process api "API"  datastore log "Log" }\nexternal psp "PSP"\napi -> psp "Charge"\n'
+        'view v "V" {\n  include: [pay, psp]\n  exclude: [log]\n  depth: 1\n  direction: right\n'
+        "  data: true\n  risk: false\n}\n"
+    )
+    data, lines, found = tokens.document_tokens(Document(text, "v.tm")), text.splitlines(), {}
+    line = column = 0
+    for i in range(0, len(data), 5):
+        line, column = line + data[i], data[i + 1] if data[i] else column + data[i + 1]
+        found[(line, lines[line][column : column + data[i + 2]])] = (tokens.TYPES[data[i + 3]], data[i + 4])
+    declaration = tokens.DECLARATION
+    assert {k: found.get(k) for k in [(3, "view"), (3, "v"), (4, "pay"), (4, "psp"), (5, "log")]} == {
+        (3, "view"): ("keyword", 0), (3, "v"): ("type", declaration), (4, "pay"): ("namespace", 0),
+        (4, "psp"): ("class", 0), (5, "log"): ("class", 0),
+    }  # fmt: skip
+    for number, key in enumerate(["include", "exclude", "depth", "direction", "data", "risk"], start=4):
+        assert found[(number, key)] == ("property", 0), key
+    assert found[(7, "right")] == ("enumMember", 0) and found[(8, "true")] == ("keyword", 0)
