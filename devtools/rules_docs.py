@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tmdiag.cli.rules import example_output
+from tmdiag.cli.rules import example_output, example_text
 from tmdiag.lint.registry import all_rules
 from tmdiag.lint.rule import FAMILIES, Rule
 from tmdiag.lint.suppress import META
@@ -77,12 +77,12 @@ def rule_page(rule: Rule) -> str:
 def _example(rule: Rule) -> str:
     if not rule.example_iac:
         return (
-            f"## Example\n\nThis model triggers {rule.code}:\n\n```tm\n{rule.example}```\n\n"
+            f"## Example\n\nThis model triggers {rule.code}:\n\n```tm\n{example_text(rule)}```\n\n"
             f"`tmdiag check example.tm` reports:\n\n```text\n{example_output(rule)}```\n\n"
         )
     return (
         f"## Example\n\nThis model, compared with the Terraform below, triggers {rule.code}:\n\n"
-        f"```tm\n{rule.example}```\n\n`infra/main.tf`:\n\n```hcl\n{rule.example_iac}```\n\n"
+        f"```tm\n{example_text(rule)}```\n\n`infra/main.tf`:\n\n```hcl\n{rule.example_iac}```\n\n"
         f"`tmdiag drift example.tm --terraform infra/` (or `tmdiag check --against infra/ example.tm`) "
         f"reports:\n\n```text\n{example_output(rule)}```\n\n"
     )

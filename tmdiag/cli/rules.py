@@ -52,7 +52,7 @@ def as_dict(rule: Rule) -> dict[str, object]:
         "summary": rule.summary,
         "rationale": rule.rationale,
         "fix": rule.fix,
-        "example": rule.example,
+        "example": example_text(rule),
         "risk": {"likelihood": rule.risk[0], "impact": rule.risk[1]} if rule.risk else None,
         "help_uri": help_uri(rule.code),
     }
@@ -65,6 +65,13 @@ def _indent(text: str) -> str:
 EXAMPLE_DATE = datetime.date(2026, 1, 1)  # fixed, so the output (and docs/rules/) does not change with the calendar
 
 
+def example_text(rule: Rule) -> str:
+    """The rule's example in `tmdiag fmt`'s layout, as users see it (copied, it stays as it is)."""
+    from tmdiag.fmt import format_text
+
+    return format_text(rule.example, "example.tm")
+
+
 def example_output(rule: Rule) -> str:
     """What `tmdiag check` prints for the rule's example (only this rule's findings)."""
     infrastructure = None
@@ -72,7 +79,7 @@ def example_output(rule: Rule) -> str:
         from tmdiag.iac import read_example
 
         infrastructure = read_example(rule.example_iac)
-    model, _ = check_text(rule.example, "example.tm", lint=False)
+    model, _ = check_text(example_text(rule), "example.tm", lint=False)
     found = [d for d in lint(model, LintConfig(), EXAMPLE_DATE, infrastructure) if d.code == rule.code]
     return "\n\n".join(render_text(d, model.sources) for d in found) + "\n"
 
@@ -85,7 +92,7 @@ def _suppress_line(rule: Rule) -> str:
 
 def explain(rule: Rule, colour: bool = False) -> str:
     bold, reset = ("\x1b[1m", "\x1b[0m") if colour else ("", "")
-    example = _indent(rule.example)
+    example = _indent(example_text(rule))
     if rule.example_iac:
         example += f"\n\n{bold}compared with infra/main.tf:{reset}\n\n{_indent(rule.example_iac)}"
     command = "tmdiag drift example.tm --terraform infra/" if rule.example_iac else "tmdiag check"
