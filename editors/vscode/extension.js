@@ -10,6 +10,7 @@ const { LanguageClient, TransportKind } = require("vscode-languageclient/node");
 const { resolveTmdiag, serverArgs } = require("./lib/executable");
 const { renderDiagram, buildReport } = require("./lib/run");
 const { diagramHtml } = require("./lib/webview");
+const { classify } = require("./lib/detect");
 
 const INSTALL_DOCS = "https://github.com/tmdiag/tmdiag/blob/main/docs/cli.md";
 let client = null;
@@ -124,8 +125,18 @@ async function showReport(context) {
   });
 }
 
+// `.tm` is also Tcl's module extension: a file whose first statement is not tmdiag's goes back to
+// Tcl (when a Tcl extension is installed) or plain text, as the Vim detection does.
+async function handBack(document) {
+  if (document.languageId !== "tmdiag" || classify(document.getText()) !== "other") return;
+  const languages = await vscode.languages.getLanguages();
+  await vscode.languages.setTextDocumentLanguage(document, languages.includes("tcl") ? "tcl" : "plaintext");
+}
+
 async function activate(context) {
   output = vscode.window.createOutputChannel("tmdiag");
+  context.subscriptions.push(vscode.workspace.onDidOpenTextDocument(handBack));
+  await Promise.all(vscode.workspace.textDocuments.map(handBack));
   context.subscriptions.push(
     output,
     vscode.commands.registerCommand("tmdiag.showDiagram", showDiagram),

@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -71,7 +70,14 @@ def test_each_snippet_expands_to_valid_tm(name: str) -> None:
     assert SNIPPETS[name]["prefix"] and SNIPPETS[name]["description"]
 
 
+def bundle() -> None:
+    """dist/extension.js, as `vsce package` builds it before packaging (`vscode:prepublish`)."""
+    node_modules()
+    subprocess.run(["npm", "run", "--silent", "bundle"], cwd=EXTENSION, check=True, timeout=120, capture_output=True)
+
+
 def test_the_manifest_points_at_files_that_exist() -> None:
+    bundle()
     contributes = MANIFEST["contributes"]
     paths = [MANIFEST["main"], *(g["path"] for g in contributes["grammars"]), *(s["path"] for s in contributes["snippets"]),
              *(lang["configuration"] for lang in contributes["languages"])]  # fmt: skip
@@ -79,3 +85,34 @@ def test_the_manifest_points_at_files_that_exist() -> None:
         assert (EXTENSION / relative).is_file(), relative
     lock = json.loads((EXTENSION / "package-lock.json").read_text(encoding="utf-8"))
     assert lock["packages"][""]["dependencies"] == MANIFEST["dependencies"]
+
+
+NODE_BUILTINS = {"assert", "buffer", "child_process", "crypto", "events", "fs", "net", "os", "path", "stream",
+                 "string_decoder", "url", "util", "tty", "http", "https", "zlib", "readline", "worker_threads"}  # fmt: skip
+
+
+def test_the_extension_is_one_bundled_file() -> None:
+    """esbuild bundles the extension and its dependencies (vsce warned about 327 files): the package
+    holds the bundle and the contributed files, no node_modules, and the bundle needs only `vscode`
+    and node's own modules."""
+    bundle()
+    code = (EXTENSION / "dist/extension.js").read_text(encoding="utf-8")
+    required = set(re.findall(r'require\("([^"]+)"\)', code))
+    assert "vscode" in required and required - {"vscode"} <= NODE_BUILTINS | {f"node:{m}" for m in NODE_BUILTINS}
+    assert subprocess.run(["node", "--check", "dist/extension.js"], cwd=EXTENSION, timeout=60).returncode == 0
+    listed = subprocess.run(
+        ["npx", "vsce", "ls"], cwd=EXTENSION, capture_output=True, text=True, timeout=120, check=True
+    )
+    files = set(listed.stdout.split())
+    assert "dist/extension.js" in files and "package.json" in files and "README.md" in files
+    assert not any(f.startswith(("node_modules/", "lib/", "test/")) for f in files) and len(files) <= 10, files
+
+
+def test_the_detection_knows_every_statement_keyword() -> None:
+    from tmdiag.syntax.grammar import KEYWORDS_FOR_STATEMENTS
+
+    source = (EXTENSION / "lib/detect.js").read_text(encoding="utf-8")
+    listed = re.search(r"const KEYWORDS = \[(.*?)\];", source, re.DOTALL)
+    assert listed is not None
+    assert sorted(re.findall(r'"(\w+)"', listed.group(1))) == sorted(KEYWORDS_FOR_STATEMENTS)
+    assert "firstLine" in MANIFEST["contributes"]["languages"][0]
