@@ -336,7 +336,7 @@ async def test_a_missing_brace_keeps_symbols_and_offers_the_brace(client: Langua
     )
     assert actions and isinstance(actions[0], types.CodeAction) and actions[0].title == "Add `}`"
     edit = (actions[0].edit.changes or {})[uri][0] if actions[0].edit else None
-    assert edit is not None and edit.new_text == " }" and edit.range.start == types.Position(5, 16)
+    assert edit is not None and edit.new_text == " }" and edit.range.start == edit.range.end == types.Position(5, 16)
     symbols = await client.text_document_document_symbol_async(types.DocumentSymbolParams(doc(uri)))
     names: set[str] = set()
     pending = list(symbols or [])

@@ -22,13 +22,12 @@ def parsed(name: str) -> tuple[str, list[Diagnostic], list[str]]:
 
 
 def fixed(text: str, diagnostic: Diagnostic) -> str:
-    """The text with the diagnostic's quick fix applied (a point: an insertion)."""
+    """The text with the diagnostic's quick fix applied: its replacement written over its span."""
     assert diagnostic.fix is not None and diagnostic.fix.span is not None
-    lines = text.splitlines(keepends=True)
     span = diagnostic.fix.span
-    line = lines[span.line - 1]
-    lines[span.line - 1] = line[: span.column - 1] + diagnostic.fix.replacement + line[span.column - 1 :]
-    return "".join(lines)
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    start, end = starts[span.line - 1] + span.column - 1, starts[span.end_line - 1] + span.end_column - 1
+    return text[:start] + diagnostic.fix.replacement + text[end:]
 
 
 def test_a_missing_closing_brace_is_found_where_the_indentation_ends():

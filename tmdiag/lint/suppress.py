@@ -22,10 +22,10 @@ import dataclasses
 import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from tmdiag.diagnostics import Diagnostic, Severity, Span
+from tmdiag.diagnostics import Diagnostic, Fix, Severity, Span
 from tmdiag.lint.registry import get
 from tmdiag.model.nodes import GROUPS, Flow, Model, Node
 
@@ -250,14 +250,15 @@ def apply(model: Model, diagnostics: list[Diagnostic], enabled: Iterable[str]) -
             continue  # it suppresses nothing because it has no reason: TM901 says so, not TM902
         for code in s.codes:
             if code in active and (number, code) not in used:
-                problems.append(
-                    _meta(
-                        "TM902",
-                        f"suppression of {code} suppresses nothing on line {s.target_line}",
-                        s.span,
-                        "remove it, or move it to the line of the finding",
-                    )
+                unused = _meta(
+                    "TM902",
+                    f"suppression of {code} suppresses nothing on line {s.target_line}",
+                    s.span,
+                    "remove it, or move it to the line of the finding",
                 )
+                if len(s.codes) == 1:  # the whole comment goes (with several codes, which one is a choice)
+                    unused = replace(unused, fix=Fix("", s.span, "Remove the suppression"))
+                problems.append(unused)
     return kept + [p for p in problems if p.code in active]
 
 

@@ -221,7 +221,10 @@ class Validator:
         wrong = f"`{spec.name}` takes {_TYPE_WORDS[kind]}, not {_describe_value(value)}"
         if kind == schema.BOOL:
             if not isinstance(value, bool):
-                self.error("E202", wrong, span, hint=f"write `{spec.name}: true` or `{spec.name}: false`")
+                word = str(value).lower() if isinstance(value, (n.Name, str)) else ""
+                meant = {"true": "true", "yes": "true", "on": "true", "false": "false", "no": "false", "off": "false"}
+                fix = Fix(meant[word]) if word in meant else None  # `True`, `"yes"`, `off`: the boolean meant
+                self.error("E202", wrong, span, hint=f"write `{spec.name}: true` or `{spec.name}: false`", fix=fix)
         elif kind == schema.INT:
             if isinstance(value, bool) or not isinstance(value, int):
                 self.error("E202", wrong, span)

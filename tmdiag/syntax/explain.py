@@ -13,7 +13,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 
 from tmdiag.diagnostics import Diagnostic, Fix, Span, hint_for
 from tmdiag.syntax import braces, messages, scan
-from tmdiag.syntax.grammar import NAME_PATTERN
+from tmdiag.syntax.grammar import ELEMENT_KEYWORDS, NAME_PATTERN
 
 _LAST_WORD = re.compile(rf"({NAME_PATTERN})\s*$")
 # How far back the two patterns above look: searched over a whole statement they take quadratic
@@ -76,6 +76,18 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
     if token.type == "REPLY":
         return Diagnostic("E001", "a `reply` must directly follow the flow it answers",
                           where.span(offset, len(token)), hint='write `a -> b "Request" reply "Response"`')  # fmt: skip
+    if token.type in ("NAME", "NUMBER", "DATE", "DURATION") and construct != "top":
+        spaced = _spaced_value(where, offset)  # `os: PS 12`: the second word read as the next key
+        if spaced is not None and spaced.fix is not None and re.search("[A-Za-z]", spaced.fix.replacement):
+            return spaced  # (`port: 443 443` is two numbers, not a text)
+    if expected <= {"ARROW", "COLON"} and construct in ("top", "boundary"):
+        label = _unquoted_label(where, offset)  # `actor user End user`
+        if label is not None:
+            return label
+    if token.type == "STRING" and before.rstrip().endswith("->"):
+        message = f"unexpected string {messages.shorten(str(token))}; a flow's ends are ids"
+        hint = 'write the id the element was declared with (`process web "Web app"`: `web`), not its label'
+        return Diagnostic("E001", message, where.span(offset, len(str(token))), hint=hint)
     if previous and expected <= {"ARROW", "COLON"} and construct in ("top", "boundary"):
         # `proces web` / `bucket logs`: a word where a keyword belongs, read as the start of a flow or attribute
         word, word_offset = previous.group(1), where.start + previous.start(1)
@@ -107,6 +119,12 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
         hint = 'each member has a role: `alice "Alice Ng" security_lead` (or `[developer, sre]`)'
     elif expected == {"COLON"}:
         hint = "attributes are written `key: value`"
+        if previous and token.type != "RBRACE":  # `kind sql`: offer the colon after the key
+            key_end = where.start + previous.end(1)
+            line, column = where.index.position(key_end)
+            point = Span(where.path, line, column, line, column)  # an insertion
+            fix = Fix(":", point, f"Write `{previous.group(1)}: {messages.shorten(str(token))}`")
+            return Diagnostic("E001", message, where.span(offset, len(str(token))), hint=hint, fix=fix)
     elif expected == {"ARROW", "COLON"} and construct == "top":
         hint = _STATEMENT_HINT
     elif expected == {"NAME"} and construct == "top" and _KEY_COLON.search(before, look_from):
@@ -162,6 +180,27 @@ def _spaced_value(where: _Where, word_offset: int) -> Diagnostic | None:
     return None
 
 
+_LABELLED = ("boundary", "data", "threat_agent", "control", "view")  # `keyword id "label"`, besides elements
+_UNQUOTED_LABEL = re.compile(
+    rf"^[ \t]*({'|'.join(sorted((*ELEMENT_KEYWORDS, *_LABELLED), key=len, reverse=True))})[ \t]+({NAME_PATTERN})"
+    rf"[ \t]+([^\"{{}}#\n]*?[^\"{{}}#\s])[ \t]*(?=[{{#]|$)",
+    re.MULTILINE,
+)
+
+
+def _unquoted_label(where: _Where, offset: int) -> Diagnostic | None:
+    """`actor user End user`: a label without quotes (its words read as the start of a flow)."""
+    line_start = where.text.rfind("\n", 0, offset) + 1
+    found = _UNQUOTED_LABEL.match(where.text, line_start)
+    if found is None or not found.start(3) <= offset < found.end(3) or "->" in found.group(3):
+        return None
+    label = found.group(3)
+    span = where.span(found.start(3), len(label))
+    return Diagnostic("E001", f"a label is written in quotes: `{label}`", span,
+                      hint=f'write `{found.group(1)} {found.group(2)} "{label}"`',
+                      fix=Fix(f'"{label}"', span, "Quote the label"))  # fmt: skip
+
+
 def _item_ends_early(error: UnexpectedToken, where: _Where, item_end: int) -> Diagnostic:
     """The item stops before it is complete (`bob "Bob"` without a role): point just after it."""
     expected = set(error.accepts or error.expected)
@@ -186,6 +225,7 @@ def _missing_brace(repair: braces.Repair, where: _Where) -> Diagnostic:
     at = where.start + repair.offset
     line, column = where.index.position(at)
     point = Span.point(where.path, line, column)
+    insert = Span(where.path, line, column, line, column)  # the fix adds the brace, replacing nothing
     shown = where.index.position(where.start + repair.shown_by)[0] if repair.shown_by is not None else None
     if repair.inserted != braces.OPEN:
         braces_added = repair.inserted.strip()
@@ -199,11 +239,11 @@ def _missing_brace(repair: braces.Repair, where: _Where) -> Diagnostic:
         because = f": line {shown} is not indented inside it" if shown is not None else ""
         return Diagnostic("E003", message, point, hint=f"add `{braces_added}` at the end of line {line}{because}",
                           related=tuple(("`{` opened here", span) for span in opened),
-                          fix=Fix(repair.inserted, point, f"Add `{braces_added}`"))  # fmt: skip
+                          fix=Fix(repair.inserted, insert, f"Add `{braces_added}`"))  # fmt: skip
     header = braces.header_words(where.text, where.start + repair.headers[0])
     message = f"missing `{{` after `{header}`: the lines indented below it are its attributes"
     hint = f"add `{{` at the end of line {line}" + (f" (line {shown} is indented under it)" if shown else "")
-    return Diagnostic("E001", message, point, hint=hint, fix=Fix(braces.OPEN, point, "Add `{`"))
+    return Diagnostic("E001", message, point, hint=hint, fix=Fix(braces.OPEN, insert, "Add `{`"))
 
 
 def _of(header: str, line: int) -> str:
@@ -231,7 +271,21 @@ def _unexpected_character(error: UnexpectedCharacters, where: _Where) -> Diagnos
         f"unexpected character {messages.describe_char(char)}; expected {expected}",
         where.span(offset),
         hint=messages.character_hint(rest, allowed),
+        fix=_character_fix(where, offset, char, allowed),
     )
+
+
+_SINGLE_QUOTED = re.compile(r"'([^'\n\"\\]*)'")
+
+
+def _character_fix(where: _Where, offset: int, char: str, allowed: set[str]) -> Fix | None:
+    """`kind = sql` → `kind: sql`; `'User'` → `"User"`."""
+    if char == "=" and "COLON" in allowed and where.text[offset + 1 : offset + 2] not in ("=", ">"):
+        return Fix(":", where.span(offset), "Change `=` to `:`")
+    quoted = _SINGLE_QUOTED.match(where.text, offset) if char == "'" else None
+    if quoted is not None:
+        return Fix(f'"{quoted.group(1)}"', where.span(offset, len(quoted.group())), "Use double quotes")
+    return None
 
 
 def _unexpected_end(expected: set[str], where: _Where) -> Diagnostic:

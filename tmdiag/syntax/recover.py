@@ -55,12 +55,8 @@ def recover(text: str, limit: int, error: UnexpectedInput | None = None) -> Reco
     repaired = braces.apply(text, found)
     added = tuple(Problem(repair, text) for repair in found)
     recovered = _recover(repaired, limit - len(found))
-    if recovered is None:
-        try:
-            parser().parse(repaired)
-        except UnexpectedInput as failed:
-            return Recovered((), (*added, Problem(failed, repaired)), frozenset(_WORD.findall(text)))
-        return None  # cannot happen: _recover gives up only on a text that does not parse
+    if recovered is None or any(_at_added(p, found) for p in recovered.errors):
+        return _recover(text, limit, error)  # the guess made things worse: as without it
     braces.unshift(recovered.trees, found)
     return Recovered(recovered.trees, (*added, *recovered.errors), recovered.unparsed_names)
 
@@ -100,6 +96,19 @@ def _recover(text: str, limit: int, error: UnexpectedInput | None = None) -> Rec
 
 
 Range = tuple[int, int]
+
+
+def _at_added(problem: Problem, found: list[braces.Repair]) -> bool:
+    """Whether a parse error of the repaired text is at a brace the repair added (a wrong guess)."""
+    if isinstance(problem.error, braces.Repair):
+        return False
+    offset, shift = _offset(problem.error, problem.text), 0
+    for repair in sorted(found, key=lambda r: r.offset):
+        start = repair.offset + shift
+        if start <= offset < start + len(repair.inserted):
+            return True
+        shift += len(repair.inserted)
+    return False
 
 
 def _offset(error: UnexpectedInput, text: str) -> int:
