@@ -86,8 +86,8 @@ def _unexpected_token(error: UnexpectedToken, where: _Where) -> Diagnostic:
             return label
     if token.type == "STRING" and before.rstrip().endswith("->"):
         message = f"unexpected string {messages.shorten(str(token))}; a flow's ends are ids"
-        hint = 'write the id the element was declared with (`process web "Web app"`: `web`), not its label'
-        return Diagnostic("E001", message, where.span(offset, len(str(token))), hint=hint)
+        ids_hint = 'write the id the element was declared with (`process web "Web app"`: `web`), not its label'
+        return Diagnostic("E001", message, where.span(offset, len(str(token))), hint=ids_hint)
     if previous and expected <= {"ARROW", "COLON"} and construct in ("top", "boundary"):
         # `proces web` / `bucket logs`: a word where a keyword belongs, read as the start of a flow or attribute
         word, word_offset = previous.group(1), where.start + previous.start(1)
