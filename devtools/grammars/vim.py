@@ -36,7 +36,7 @@ GROUPS: dict[str, tuple[str, str | None]] = {
     "constant.numeric.duration": ("tmDuration", "Number"),
     "constant.numeric": ("tmNumber", "Number"),
     "keyword.operator.comparison": ("tmCompare", "Operator"),
-    "variable.other": ("tmName", None),
+    "variable.other": ("tmName", "Constant"),  # enum values, roles, icons, team member ids
     "punctuation.section.block": ("tmBrace", None),
     "punctuation.section.brackets": ("tmBracket", None),
     "punctuation.separator": ("tmPunctuation", None),

@@ -60,6 +60,7 @@ hi def link tmElementKind Type
 hi def link tmFlowName Function
 hi def link tmKey Label
 hi def link tmKeyword Keyword
+hi def link tmName Constant
 hi def link tmNumber Number
 hi def link tmOperatorWord Operator
 hi def link tmReference Identifier
