@@ -120,7 +120,21 @@ def closest(word: str, candidates: object) -> str | None:
     close = difflib.get_close_matches(word, pool, n=1, cutoff=0.7)
     if not close and len(word) >= 3:  # short words: one swapped, dropped or doubled letter (`wbe` → `web`)
         close = [c for c in pool if _one_edit(word.lower(), c.lower())][:1]
+    if not close and len(word) >= 3:  # spelt as it sounds: `foto` → `photo`, `cach` → `cache`
+        sound = _sounds(word)
+        close = [c for c in pool if _sounds(c) == sound or _one_edit(sound, _sounds(c))][:1]
     return close[0] if close else None
+
+
+_SOUNDS = (("ph", "f"), ("ck", "k"), ("c", "k"), ("q", "k"), ("z", "s"), ("y", "i"), ("w", "v"))
+
+
+def _sounds(word: str) -> str:
+    """A word as it sounds, roughly (English spelling): digraphs folded, doubled letters single."""
+    folded = word.lower().replace("_", "").replace("-", "")
+    for spelt, sound in _SOUNDS:
+        folded = folded.replace(spelt, sound)
+    return "".join(c for i, c in enumerate(folded) if i == 0 or c != folded[i - 1])
 
 
 def _one_edit(a: str, b: str) -> bool:

@@ -375,3 +375,18 @@ async def test_hover_says_why_threats_are_not_analysed(client: LanguageClient):
             break
         await asyncio.sleep(0.05)
     assert "Open threats: not analysed (the file has syntax errors)" in value
+
+
+async def test_lint_findings_an_error_causes_wait_in_the_editor(client: LanguageClient):
+    """`app -> rsd` (did you mean `rds`): the server publishes the error and lint, but not "`rds` has
+    no flows" (TM208) or "`profile` is never carried" (TM304) (issue 15, item 8 of the report)."""
+    from tests.lint.test_waiting import CLEAN
+
+    uri = (ROOT / "tests/lsp/waiting.tm").as_uri()
+    found = await open_doc(client, uri, CLEAN.replace("app -> rds", "app -> rsd"))
+    for _ in range(20):  # lint comes in a later publish
+        if any(str(d.code).startswith("TM") for d in found):
+            break
+        found = await published(client, uri)
+    codes = {str(d.code) for d in found}
+    assert {"E101", "TM105"} <= codes and not {"TM208", "TM304"} & codes, codes

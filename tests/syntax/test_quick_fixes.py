@@ -61,3 +61,9 @@ def test_an_unused_suppression_can_be_removed():
     assert len(unused) == 1 and unused[0].fix is not None and unused[0].fix.title == "Remove the suppression"
     assert apply(text, unused[0]) == HEAD + 'process api "API"  \n'
     assert not [d for d in check_text(apply(text, unused[0]), "m.tm")[1] if d.code == "TM902"]
+
+
+def test_a_name_spelt_as_it_sounds_gets_a_did_you_mean():
+    found = errors(HEAD + 'q -> q "x" { data: [foto] }\n')
+    assert [(d.code, d.hint) for d in found] == [("E101", "did you mean `photo`?")]
+    assert found[0].fix is not None and found[0].fix.replacement == "photo"
