@@ -187,6 +187,12 @@ def token_rules(vocab: Vocabulary) -> tuple[TokenRule, ...]:
             Segment(name, "constant.other.threat-id", "Name.Constant"), _SPACE,
             Segment("on", "keyword.other", "Keyword"), _SPACE, reference,
         )))  # fmt: skip
+    boundary_operators = tuple(w for w in vocab.operators if w in ("crosses", "enters", "exits"))
+    if boundary_operators and "boundary" in vocab.declarations:  # `crosses boundary`: no declaration there
+        rules.append(TokenRule("any-boundary", (
+            Segment(_BEFORE + _words(boundary_operators), "keyword.operator.logical", "Operator.Word"), _SPACE,
+            Segment("boundary" + _AFTER, "keyword.other", "Keyword"),
+        )))  # fmt: skip
     rules += [
         TokenRule("key", (
             Segment(_BEFORE + f"(?!{_words(vocab.non_key_keywords)}(?![\\w-])){name}",

@@ -131,7 +131,7 @@ def _scope_of(textmate_tokens: dict[Path, Tokens], line: int, word: str, occurre
         (20, ">=", 0, "keyword.operator.comparison.tm"),
         (20, " in ", 0, "source.tm"),
         (20, "crosses", 0, "keyword.operator.logical.tm"),
-        (20, "boundary", 0, "keyword.other.declaration.tm"),
+        (20, "boundary", 0, "keyword.other.tm"),  # a condition word, not a declaration
         (22, "lambda", 0, "storage.type.element.tm"),
         (22, "lambda", 1, "variable.other.tm"),  # `aws.lambda` is a dotted name, not a keyword
         (22, "data-x", 0, "variable.other.tm"),

@@ -33,6 +33,8 @@ syn match tmElement1 /\v%([0-9A-Za-z_.-])@1<!%(datastore|external|process|lambda
 syn match tmElement2 /\v%(%(threat_agent|datastore|boundary|external|control|crosses|process|assume|enters|import|lambda|server|actor|agent|exits|false|model|reply|data|risk|rule|team|true|view|when|and|llm|not|in|on|or)%([0-9A-Za-z_-])@!)@![A-Za-z_][A-Za-z0-9_]*%(-[A-Za-z0-9_]+)*/ contained  " element
 syn match tmKey1 /\v%([0-9A-Za-z_.-])@1<!%(%(false|true|when|and|not|in|or)%([0-9A-Za-z_-])@!)@![A-Za-z_][A-Za-z0-9_]*%(-[A-Za-z0-9_]+)*\ze%(\s*)%(:)/ nextgroup=tmKey2 skipwhite  " key
 syn match tmKey2 /\v:/ contained  " key
+syn match tmAnyBoundary1 /\v%([0-9A-Za-z_.-])@1<!%(crosses|enters|exits)\ze%(\s+)%(boundary%([0-9A-Za-z_.-])@!)/ nextgroup=tmAnyBoundary2 skipwhite  " any-boundary
+syn match tmAnyBoundary2 /\vboundary%([0-9A-Za-z_.-])@!/ contained  " any-boundary
 syn match tmRisk1 /\v%([0-9A-Za-z_.-])@1<!risk\ze%(\s+)%([A-Za-z_][A-Za-z0-9_]*%(-[A-Za-z0-9_]+)*)%(\s+)%(on)%(\s+)%(%(%(threat_agent|datastore|boundary|external|control|crosses|process|assume|enters|import|lambda|server|actor|agent|exits|false|model|reply|data|risk|rule|team|true|view|when|and|llm|not|in|on|or)%([0-9A-Za-z_-])@!)@![A-Za-z_][A-Za-z0-9_]*%(-[A-Za-z0-9_]+)*)/ nextgroup=tmRisk2 skipwhite  " risk
 syn match tmRisk2 /\v[A-Za-z_][A-Za-z0-9_]*%(-[A-Za-z0-9_]+)*/ contained nextgroup=tmRisk3 skipwhite  " risk
 syn match tmRisk3 /\von/ contained nextgroup=tmRisk4 skipwhite  " risk
@@ -72,6 +74,8 @@ hi def link tmElement1 tmElementKind
 hi def link tmElement2 tmDeclaredId
 hi def link tmKey1 tmKey
 hi def link tmKey2 tmColon
+hi def link tmAnyBoundary1 tmOperatorWord
+hi def link tmAnyBoundary2 tmKeyword
 hi def link tmRisk1 tmDeclaration
 hi def link tmRisk2 tmThreatId
 hi def link tmRisk3 tmKeyword
