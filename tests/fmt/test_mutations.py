@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tmdiag.fmt import SyntaxProblems, format_text
+from tmdiag.fmt import SyntaxProblems, UnsafeFormat, format_text
 
 ROOT = Path(__file__).resolve().parents[2]
 FILES = sorted(
@@ -49,4 +49,8 @@ def test_mutated_files_format_safely(seed: int) -> None:
         formatted = format_text(mutated, path.name)  # raises UnsafeFormat on any safety failure
     except SyntaxProblems:
         return  # a join put code after a comment or split a flow: not this test's business
+    except UnsafeFormat as refused:
+        if refused.bug:
+            raise
+        return  # a join put a suppression beside several statements: fmt leaves such a line alone, saying why
     assert format_text(formatted, path.name) == formatted
