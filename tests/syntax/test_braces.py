@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from lark import Token
 
 from tmdiag.diagnostics import Diagnostic
 from tmdiag.syntax.incremental import IncrementalParse
@@ -94,7 +95,7 @@ def test_a_flow_inside_a_boundary_says_flows_are_top_level():
     assert statements == ["element_decl", "boundary_decl", "flow_decl"]  # the rest of the boundary loads
 
 
-@pytest.mark.parametrize("name", ["missing-close.tm", "missing-open.tm", "flow-inside.tm"])
+@pytest.mark.parametrize("name", ["missing-close.tm", "missing-open.tm", "flow-inside.tm", "misspelt-keyword.tm"])
 def test_the_editor_parse_says_the_same(name: str):
     text = (HERE / name).read_text(encoding="utf-8")
     whole, editor = parse(text, name), IncrementalParse(text, name)
@@ -103,3 +104,16 @@ def test_the_editor_parse_says_the_same(name: str):
     assert [
         (s.data, s.meta.line, s.meta.column, s.meta.start_pos, s.meta.end_pos) for s in editor.statements()
     ] == shape
+
+
+def test_a_misspelt_keyword_does_not_hide_the_errors_inside():
+    """`boundry priv { … datastor rds … }`: both are reported in one run, and the boundary loads."""
+    text, found, statements = parsed("misspelt-keyword.tm")
+    assert [(d.code, d.span.line, d.span.column, d.hint) for d in found] == [
+        ("E001", 2, 1, "did you mean `boundary`?"), ("E001", 5, 3, "did you mean `datastore`?"),
+    ]  # fmt: skip
+    assert statements == ["element_decl", "boundary_decl", "flow_decl"]
+    boundary = parse(text).statements[1]
+    ids = [t for t in boundary.scan_values(lambda v: isinstance(v, Token) and v == "priv")]
+    assert [(t.line, t.column, t.start_pos) for t in ids] == [(2, 9, text.index("priv"))]  # where it is written
+    assert boundary.meta.end_pos == len(text.split("\nuser")[0])  # the closing brace, in the file as written

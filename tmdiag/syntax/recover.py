@@ -48,7 +48,73 @@ class Recovered:
 
 def recover(text: str, limit: int, error: UnexpectedInput | None = None) -> Recovered | None:
     """`_recover`, after adding the braces the indentation shows missing (see `tmdiag.syntax.braces`):
-    each added brace is one error, and the statement loads as its indentation reads."""
+    each added brace is one error, and the statement loads as its indentation reads. A statement
+    whose keyword is misspelt (`boundry priv { … }`) is read with the keyword meant, so the errors
+    inside it are reported too (and its elements load)."""
+    return _with_braces(text, limit, error) or _respelt(text, limit, error)
+
+
+_FIRST_WORD = re.compile(rf"({NAME_PATTERN})[ \t]")
+
+
+def _respelt(text: str, limit: int, error: UnexpectedInput | None) -> Recovered | None:
+    from tmdiag.syntax.grammar import KEYWORDS_FOR_STATEMENTS
+    from tmdiag.syntax.messages import keyword_suggestion
+
+    first = _FIRST_WORD.match(text)  # only a statement with a block hides errors inside it
+    fix = keyword_suggestion(first.group(1)) if first and limit > 1 and "{" in text else None
+    if first is None or fix is None or fix.replacement not in KEYWORDS_FOR_STATEMENTS:
+        return None
+    if error is None:
+        try:
+            parser().parse(text)
+        except UnexpectedInput as failed:
+            error = failed
+    if error is None:
+        return None
+    keyword, delta = fix.replacement, len(fix.replacement) - first.end(1)
+    meant = keyword + text[first.end(1) :]
+    try:
+        inner = Recovered(tuple(c for c in parser().parse(meant).children if isinstance(c, Tree)), (), frozenset())
+    except UnexpectedInput as failed:
+        found = _with_braces(meant, limit - 1, failed)
+        if found is None:
+            return None
+        inner = found
+    if any(
+        p.text[: _offset(p.error, p.text)].count("\n") == 0
+        for p in inner.errors
+        if isinstance(p.error, UnexpectedInput)
+    ):
+        return None  # an error on the keyword's own line: its columns would be the respelt text's
+    _move_back(inner.trees, len(keyword), delta)
+    return Recovered(inner.trees, (Problem(error, text), *inner.errors), inner.unparsed_names | {first.group(1)})
+
+
+def _move_back(trees: tuple[Tree[Token], ...], after: int, delta: int) -> None:
+    """Positions of a statement read with its keyword respelt (`delta` characters longer), in the text
+    as written: offsets past the keyword, and columns on its line."""
+
+    def offset(value: int) -> int:
+        return value - delta if value >= after else value
+
+    def column(line: int | None, value: int) -> int:
+        return value - delta if line == 1 and value > after else value
+
+    for tree in trees:
+        for subtree in tree.iter_subtrees():
+            meta = subtree.meta
+            if not meta.empty:
+                meta.column, meta.end_column = column(meta.line, meta.column), column(meta.end_line, meta.end_column)
+                meta.start_pos, meta.end_pos = offset(meta.start_pos), offset(meta.end_pos)
+            for child in subtree.children:
+                if isinstance(child, Token) and child.start_pos is not None:
+                    child.column = column(child.line, child.column or 1)
+                    child.end_column = column(child.end_line, child.end_column or 1)
+                    child.start_pos, child.end_pos = offset(child.start_pos), offset(child.end_pos or child.start_pos)
+
+
+def _with_braces(text: str, limit: int, error: UnexpectedInput | None) -> Recovered | None:
     found = braces.repairs(text)[:limit]
     if not found:
         return _recover(text, limit, error)
