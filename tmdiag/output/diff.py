@@ -47,6 +47,10 @@ def value_text(value: Any) -> str:
     return str(value)
 
 
+_GROWTH_WORDS = {"crosses": "crosses", "carried_across": "carried across a boundary by", "stored_in": "stored in"}
+_INGRESS_WORDS = {WEAKENED: "widened", STRENGTHENED: "narrowed"}
+
+
 def _list(items: Sequence[Any]) -> str:
     return ", ".join(str(i) for i in items)
 
@@ -55,39 +59,43 @@ def describe(change: Change) -> str:
     """One line saying what changed, in words."""
     word = SECTIONS.get(change.section, change.section)
     what = f"{word} {change.subject}" if change.section != "model" else "model header"
+    if change.section == "assumptions":  # keyed by its text
+        what = f'{word} "{change.subject}"'
     old, new = change.old, change.new
     aspect = change.aspect
     if aspect == "exists":
-        facts = _summary_facts(old if new is None else new)
+        facts = _summary_facts(old if new is None else new, change.subject)
         return f"{'added' if old is None else 'removed'} {what}" + (f" ({facts})" if facts else "")
     if aspect == "id":
         return f"{word} {old} renamed to {new}"
     if aspect == "boundary":
         before, after = (value_text(v) if v else "the top level" for v in (old, new))
         return f"{what} moved from {before} to {after}"
-    if aspect == "crosses":
-        return f"{what} now crosses {_list(new) or 'no boundary'} (was: {_list(old) or 'none'})"
     if aspect == "into_lower_trust":
         return f"{what} {'now goes' if new else 'no longer goes'} into a zone of lower trust"
-    if aspect in ("carried_across", "stored_in"):
-        gained = [x for x in new or [] if x not in (old or [])]
-        lost = [x for x in old or [] if x not in (new or [])]
-        verb = "carried across a boundary by" if aspect == "carried_across" else "stored in"
-        parts = [f"newly {verb} {_list(gained)}"] if gained else []
-        parts += [f"no longer {verb} {_list(lost)}"] if lost else []
-        return f"{what}: " + "; ".join(parts)
+    if aspect in _GROWTH_WORDS:  # old: what it lost, new: what it gained (one of them)
+        verb = _GROWTH_WORDS[aspect]
+        return f"{what}: newly {verb} {_list(new)}" if new else f"{what}: no longer {verb} {_list(old)}"
+    if aspect in ("on", "mitigates") and change.section == "controls":
+        return (
+            f"{what}: {aspect} now includes {_list(new)}"
+            if new
+            else f"{what}: {aspect} no longer includes {_list(old)}"
+        )
     if aspect == "stale":
-        return f"{what} {'went stale: it matches no finding' if new else 'matches a finding again'}"
+        return f"{what} {'went stale: it matches no finding any more' if new else 'matches a finding again'}"
     if aspect == "expired":
         return f"{what} {'has expired: the finding is open again' if new else 'no longer expired'}"
+    if aspect == "ingress" and change.effect in _INGRESS_WORDS:
+        return f"{what}: ingress {_INGRESS_WORDS[change.effect]} {value_text(old)} → {value_text(new)}"
     return f"{what}: {aspect} {value_text(old)} → {value_text(new)}"
 
 
-def _summary_facts(summary: Any) -> str:
+def _summary_facts(summary: Any, subject: str) -> str:
     if not isinstance(summary, dict):
         return ""
     facts: list[str] = []
-    if summary.get("label") and "source" not in summary:  # a flow's key holds its label
+    if summary.get("label") and "source" not in summary and summary["label"] != subject:  # a flow's key holds its label
         facts.append(f'"{summary["label"]}"')
     if "source" in summary:
         facts.append(f"{summary['source']} → {summary['sink']}")
@@ -107,6 +115,10 @@ def _summary_facts(summary: Any) -> str:
         facts.append(str(summary["classification"]))
     if summary.get("status"):
         facts.append(str(summary["status"]))
+    if summary.get("stale"):
+        facts.append("stale: it matches no finding")
+    if summary.get("expired"):
+        facts.append("expired")
     return ", ".join(facts)
 
 
@@ -294,7 +306,8 @@ def _risk_table(findings: Sequence[FindingChange]) -> list[str]:
 def _details(diff: ModelDiff) -> list[str]:
     if not diff.changes:
         return []
-    out = ["", f"<details><summary>{len(diff.changes)} model changes</summary>", ""]
+    count = len(diff.changes)
+    out = ["", f"<details><summary>{count} model change{'s' if count != 1 else ''}</summary>", ""]
     category = None
     for lines, change in enumerate(ordered(diff.changes)):
         if lines >= MAX_DETAIL_LINES:
