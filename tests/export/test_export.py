@@ -4,6 +4,7 @@ run with plain pytm in a subprocess, finds what raw pytm finds for the model."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
@@ -43,7 +44,7 @@ def test_otm_is_valid_and_complete(path: Path, otm_schema: dict, capsys: pytest.
     document = json.loads(export(capsys, path, "otm"))
     jsonschema.Draft7Validator(otm_schema).validate(document)
     model = pipeline.load(path).require()
-    analysis = pipeline.analyze(model, lint=False)
+    analysis = pipeline.analyze(model, today=datetime.date.fromisoformat(TODAY))  # the register
     assert [c["id"] for c in document["components"]] == [e.id for e in model.elements]
     assert [f["id"] for f in document["dataflows"]] == [f.id for f in model.flows]
     assert [z["id"] for z in document["trustZones"] if z["type"] != "synthetic"] == [b.id for b in model.boundaries]
@@ -58,7 +59,9 @@ def test_otm_is_valid_and_complete(path: Path, otm_schema: dict, capsys: pytest.
             == {"untrusted": 0, "low": 25, "medium": 50, "high": 75, "full": 100}[str(boundary.get("trust"))]
         )
     instances = [t for c in [*document["components"], *document["dataflows"]] for t in c["threats"]]
-    assert sorted(i["threat"] for i in instances) == sorted(t["id"] for t in document["threats"])
+    on_components_and_flows = {f"{f.threat_id}@{f.target_id}" for f in analysis.findings
+                                if model.element(f.target_id) or model.flow(f.target_id)}  # fmt: skip
+    assert sorted(i["threat"] for i in instances) == sorted(on_components_and_flows)
     mitigations = {m["id"] for m in document["mitigations"]}
     assert {c.id for c in model.controls} <= mitigations
     assert all(m["mitigation"] in mitigations for i in instances for m in i["mitigations"])
@@ -94,6 +97,66 @@ def test_export_import_export_is_stable(path: Path, tmp_path: Path, capsys: pyte
     assert format_text(text) == text
     capsys.readouterr()
     assert export(capsys, drafted, "otm", "--project-id", "p") == first
+
+
+REGISTER_CASES = [*EXAMPLES, ROOT / "tests" / "diff" / "cases" / "after.tm", ROOT / "tests/export/cases/suppressed.tm",
+                  ROOT / "tests/lint/rules/TM202/fires.tm"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", REGISTER_CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_exports_carry_the_register_of_tmdiag_threats(path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The same findings as `tmdiag threats --format json`: lint findings that are risks included
+    (was: `--to json` and `--to otm` left them out, 87 findings against 89)."""
+    main(["threats", str(path), "--format", "json", "--today", TODAY])
+    register = json.loads(capsys.readouterr().out)["findings"]
+    expected = sorted((f["threat_id"], f["target"]["id"], f["status"]) for f in register)
+    model_json = json.loads(export(capsys, path, "json"))["threats"]["findings"]
+    assert sorted((f["threat_id"], f["target"]["id"], f["status"]) for f in model_json) == expected
+    otm = json.loads(export(capsys, path, "otm"))["threats"]
+    assert sorted((t["attributes"]["threat_id"], t["attributes"]["target"], t["attributes"]["status"])
+                  for t in otm) == expected  # fmt: skip
+    if path.name in ("after.tm", "fires.tm"):
+        assert any(f["threat_id"].startswith("TM") for f in register)  # lint risks are in it
+
+
+def test_suppressions_survive_the_otm_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Inline suppressions on statements, attribute lines, a reply, a team member: an export keeps
+    them, an import writes them back where they cover the same findings, the register is the same."""
+    case = ROOT / "tests" / "export" / "cases" / "suppressed.tm"
+    first = export(capsys, case, "otm", "--project-id", "p")
+    assert "not carried" not in capsys.readouterr().err
+    otm = tmp_path / "s.otm.json"
+    otm.write_text(first, encoding="utf-8")
+    drafted = tmp_path / "s.tm"
+    assert main(["import", "otm", str(otm), "-o", str(drafted)]) == 0
+    text = drafted.read_text(encoding="utf-8")
+    assert text.count("# tmdiag: ignore[") == case.read_text(encoding="utf-8").count("# tmdiag: ignore[") == 7
+    assert "    # tmdiag: ignore[TM401] reason: bastion, session-recorded\n    ingress:" in text  # on its attribute
+    capsys.readouterr()
+    assert export(capsys, drafted, "otm", "--project-id", "p") == first
+    main(["check", str(drafted), "--today", TODAY])
+    assert "TM902" not in capsys.readouterr().out  # each one still suppresses something
+
+
+def test_a_suppression_otm_cannot_carry_is_warned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = tmp_path / "m.tm"
+    text = 'process a "A"\n# tmdiag: ignore[TM201] reason: no such flow any more\n'
+    model.write_text(
+        text + 'rule CUST1 "Custom" { severity: medium, targets: [process], when: true }\n', encoding="utf-8"
+    )
+    main(["export", str(model), "--to", "otm", "--today", TODAY])
+    assert f"{model}:2: this suppression covers no statement OTM has a place for" in capsys.readouterr().err
+
+
+def test_one_value_and_a_list_of_one_export_alike(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = 'process web "Web"\ncontrol waf "WAF" {{ kind: waf, on: {on}, mitigates: {threats} }}\n'
+    outs = []
+    for on, threats in (("web", "INP02"), ("[web]", "[INP02]")):
+        path = tmp_path / "m.tm"
+        path.write_text(text.format(on=on, threats=threats), encoding="utf-8")
+        outs.append(export(capsys, path, "otm", "--project-id", "p"))
+    assert outs[0] == outs[1]
+    assert '"on": "[\\"web\\"]"' in outs[0]
 
 
 def test_exports_are_deterministic(capsys: pytest.CaptureFixture[str]) -> None:

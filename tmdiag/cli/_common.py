@@ -95,6 +95,10 @@ def error(message: str) -> None:
     print(f"tmdiag: error: {message}", file=sys.stderr)
 
 
+def warning(message: str) -> None:
+    print(f"tmdiag: warning: {message}", file=sys.stderr)
+
+
 class Exit(TmdiagError):
     """Stop the command with this exit code; what to say was said already."""
 

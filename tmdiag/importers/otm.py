@@ -25,6 +25,7 @@ from typing import Any
 
 from tmdiag.diagnostics import Diagnostic, Severity, Span
 from tmdiag.export.otm import PREFIX, SYNTHETIC_ZONE, TRUST_RATINGS
+from tmdiag.importers import suppressions
 from tmdiag.inputs import read_prefix, read_stream
 from tmdiag.model import schema
 from tmdiag.model.build import RESERVED
@@ -291,6 +292,10 @@ class _Reader:
                         "their type; left out", at)  # fmt: skip
         return lines
 
+    def notes(self, attributes: Any, where: str, at: object) -> suppressions.Comments:
+        """The inline suppressions the object carries (`tmdiag export` keeps them)."""
+        return suppressions.read(attributes, lambda message: self.report("E602", f"{where}: {message}", at))
+
     # ---- the document ----------------------------------------------------------------------
     def read(self, document: dict[str, Any], name: str | None) -> str:
         out: list[str] = []
@@ -374,7 +379,9 @@ class _Reader:
                 and project["owner"]:  # fmt: skip
             self.report("E605", f"project owner `{project['owner'][:80]}` is not a team member; not imported", None,
                         Severity.INFO, hint="add them to `team` and set `owner:` in the model header")  # fmt: skip
-        return [f"model {quote(title)} {{", *lines, "}", ""]
+        notes = self.notes(project.get("attributes"), "project", None)
+        lines = notes.place(lines)
+        return [notes.before(f"model {quote(title)} {{"), *lines, "}", ""]
 
     def team(self, members: list[Any]) -> list[str]:
         lines = []
@@ -390,7 +397,9 @@ class _Reader:
             label = member.get("name") if isinstance(member.get("name"), str) else None
             block = f" {{ {', '.join(attrs)} }}" if attrs else ""
             role = roles[0] if len(roles) == 1 else "[" + ", ".join(roles) + "]"
-            lines.append(f"  {self.ids[member['id']]}{' ' + quote(label) if label else ''} {role}{block}")
+            notes = self.notes(member, f"team member `{self.ids[member['id']]}`", None)
+            line = f"{self.ids[member['id']]}{' ' + quote(label) if label else ''} {role}{block}"
+            lines.append(notes.before(line, "  ") if notes.statement else "  " + line)
         return ["team {", *lines, "}", ""] if lines else []
 
     def asset(self, asset: dict[str, Any]) -> str:
@@ -407,7 +416,9 @@ class _Reader:
             if isinstance(rating, int | float) and not isinstance(rating, bool) and rating != 50:
                 words = {"public": 0, "restricted": 25, "sensitive": 60, "secret": 80, "top_secret": 100}
                 lines.append(f"classification: {min(words, key=lambda w: abs(words[w] - rating))}")
-        return self.statement("data", data_id, self.string(asset, "name", "asset", asset["id"]), lines)
+        notes = self.notes(asset.get("attributes"), f"asset `{data_id}`", asset["id"])
+        lines = notes.place(lines)
+        return notes.before(self.statement("data", data_id, self.string(asset, "name", "asset", asset["id"]), lines))
 
     @staticmethod
     def statement(keyword: str, node_id: str, label: str | None, lines: list[str], indent: str = "") -> str:
@@ -422,9 +433,11 @@ class _Reader:
             if not isinstance(agent, dict) or agent.get("id") not in self.ids:
                 continue
             attrs = {k: v for k, v in agent.items() if k not in ("id", "name")}
-            lines = self.attributes("threat_agent", attrs, f"threat agent `{agent['id']}`", None)
+            where = f"threat agent `{agent['id']}`"
+            notes = self.notes(agent, where, None)
+            lines = notes.place(self.attributes("threat_agent", attrs, where, None))
             label = agent.get("name") if isinstance(agent.get("name"), str) else None
-            out.append(self.statement("threat_agent", self.ids[agent["id"]], label, lines))
+            out.append(notes.before(self.statement("threat_agent", self.ids[agent["id"]], label, lines)))
         return out
 
     def parent_zone(self, item: dict[str, Any], what: str) -> tuple[str | None, str | None]:
@@ -495,9 +508,12 @@ class _Reader:
 
         def write(zone: dict[str, Any], indent: str) -> None:
             zone_id = self.ids[zone["id"]]
-            lines = self.zone_attributes(zone, zone_id)
+            notes = self.notes(zone.get("attributes"), f"trust zone `{zone_id}`", zone["id"])
+            lines = notes.place(self.zone_attributes(zone, zone_id))
             label = self.string(zone, "name", f"trust zone `{zone_id}`", zone["id"])
-            out.append(f"{indent}boundary {zone_id}" + (f" {quote(label)}" if label else "") + " {")
+            out.append(
+                notes.before(f"{indent}boundary {zone_id}" + (f" {quote(label)}" if label else "") + " {", indent)
+            )
             out.extend(f"{indent}  {line}" for line in lines)
             for element in members.get(zone_id, []):
                 out.append("\n".join(f"{indent}  {line}" for line in element.split("\n")))
@@ -567,10 +583,15 @@ class _Reader:
             text = self.value(schema.BY_NAME[kind]["tags"], [t for t in tags if isinstance(t, str)])
             if text and text != "[]":
                 lines.append(f"tags: {text}")
-        return self.statement(kind, element_id, self.string(component, "name", where, component["id"]), lines)
+        notes = self.notes(component.get("attributes"), where, component["id"])
+        lines = notes.place(lines)
+        return notes.before(
+            self.statement(kind, element_id, self.string(component, "name", where, component["id"]), lines)
+        )
 
     def flows(self, flows: list[dict[str, Any]], flow_ids: dict[str, str | None]) -> list[str]:
-        statements: list[list[str]] = []
+        statements: list[tuple[suppressions.Comments, list[str]]] = []
+        comments: dict[str, suppressions.Comments] = {}
         by_otm: dict[str, list[str]] = {}
         written: dict[str, tuple[str, str]] = {}
         for flow in flows:
@@ -601,11 +622,18 @@ class _Reader:
                 if text and text != "[]":
                     lines.append(f"tags: {text}")
             label = self.string(flow, "name", where, flow["id"])
-            block = (" {\n" + "".join(f"  {line}\n" for line in lines) + "}") if lines else ""
             attributes = flow.get("attributes")
+            notes = self.notes(attributes, where, flow["id"])
+            lines = notes.place(lines)
+            block = (" {\n" + "".join(f"  {line}\n" for line in lines) + "}") if lines else ""
             request = attributes.get(PREFIX + "reply_to") if isinstance(attributes, dict) else None
             if isinstance(request, str) and request in by_otm and written[request] == (sink, source):
-                by_otm[request].append(f"reply{' ' + quote(label) if label else ''}{block}")
+                parts = by_otm[request]
+                if notes.statement and parts[-1].endswith("}"):  # before the `} reply` line: in the block above
+                    parts[-1] = parts[-1][:-1] + "".join(f"  {c}\n" for c in notes.statement) + "}"
+                else:  # the reply starts on the request's line
+                    comments[request].statement += notes.statement
+                parts.append(f"reply{' ' + quote(label) if label else ''}{block}")
                 continue
             if request is not None:
                 self.report("E603", f"{where}: it replies to `{str(request)[:80]}`, which is not the flow it "
@@ -619,8 +647,9 @@ class _Reader:
                             Severity.INFO)  # fmt: skip
             by_otm[flow["id"]] = parts
             written[flow["id"]] = (source, sink)
-            statements.append(parts)
-        return [" ".join(parts) for parts in statements]
+            comments[flow["id"]] = notes
+            statements.append((notes, parts))
+        return [notes.before(" ".join(parts)) for notes, parts in statements]
 
     def controls(self, controls: list[dict[str, Any]], components: list[dict[str, Any]],
                  flows: list[dict[str, Any]]) -> list[str]:  # fmt: skip
@@ -647,7 +676,10 @@ class _Reader:
                                 "control needs `on:`)", control["id"])  # fmt: skip
                     continue
                 lines.append(f"on: [{', '.join(targets)}]")
-            out.append(self.statement("control", control_id, self.string(control, "name", where, control["id"]), lines))
+            notes = self.notes(control.get("attributes"), where, control["id"])
+            lines = notes.place(lines)
+            label = self.string(control, "name", where, control["id"])
+            out.append(notes.before(self.statement("control", control_id, label, lines)))
         return out
 
     def decisions(self, decisions: list[dict[str, Any]]) -> list[str]:
@@ -659,9 +691,10 @@ class _Reader:
                 self.report("E603", f"decision `{decision['id'][:80]}` names no threat id or no known target; left "
                             "out", decision["id"])  # fmt: skip
                 continue
-            lines = self.attributes("risk", attributes, f"decision `{threat} on {target}`", decision["id"])
+            notes = self.notes(attributes, f"decision `{threat} on {target}`", decision["id"])
+            lines = notes.place(self.attributes("risk", attributes, f"decision `{threat} on {target}`", decision["id"]))
             body = (" {\n" + "".join(f"  {line}\n" for line in lines) + "}") if lines else ""
-            out.append(f"risk {threat} on {target}{body}")
+            out.append(notes.before(f"risk {threat} on {target}{body}"))
         return out
 
     def decision_ends(self, attributes: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -685,9 +718,10 @@ class _Reader:
                 self.report("E602", "an assumption without `text`; left out", None)
                 continue
             attrs = {k: v for k, v in item.items() if k != "text"}
-            lines = self.attributes("assume", attrs, "assumption", None)
+            notes = self.notes(item, "assumption", None)
+            lines = notes.place(self.attributes("assume", attrs, "assumption", None))
             body = (" {\n" + "".join(f"  {line}\n" for line in lines) + "}") if lines else ""
-            out.append(f"assume {quote(item['text'][:MAX_STRING])}{body}")
+            out.append(notes.before(f"assume {quote(item['text'][:MAX_STRING])}{body}"))
         return out
 
     def rules(self, project: dict[str, Any]) -> list[str]:
