@@ -192,10 +192,12 @@ def test_check_json_matches_its_schema(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def parity_pairs(path: Path) -> set[tuple[str, str]]:
-    """What `tmdiag threats --pytm-parity` finds (exactly raw pytm), excluded findings included."""
+    """What `tmdiag threats --pytm-parity` finds (exactly raw pytm), excluded findings included;
+    nothing else (no custom rule: k8s-shop and serverless-assistant import std rules)."""
     analysis = pipeline.analyze(pipeline.load(path), lint=False, parity=True)
     found = (*analysis.threats.findings, *analysis.threats.excluded)
-    return {(f.threat_id, f.target_label) for f in found if f.source == "pytm"}
+    assert {f.source for f in found} == {"pytm"}
+    return {(f.threat_id, f.target_label) for f in found}
 
 
 @pytest.mark.slow
