@@ -105,15 +105,34 @@ def test_not_a_git_work_tree_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_errors_on_either_side_name_the_side(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A version with errors is not a finding: exit 2 (not 1, the gate's), the side named on stderr
+    and in the output; the old side's hint checks that revision, not the working-tree file."""
     (repo / "models" / "shop.tm").write_text(MODEL.replace('process app "App"', 'proces app "App"'), encoding="utf-8")
-    assert main(["diff", "--git", "HEAD", "models/shop.tm"]) == 1
-    err = capsys.readouterr().err
-    assert "error[E001]" in err and "the new version (models/shop.tm)" in err
+    assert main(["diff", "--git", "HEAD", "models/shop.tm", "--fail-on-new", "high"]) == 2
+    captured = capsys.readouterr()
+    assert "error[E001]" in captured.err and "models/shop.tm has 1 error; the new version cannot be compared" in (
+        captured.err)  # fmt: skip
+    assert "run `tmdiag check models/shop.tm`" in captured.err
+    assert "not compared: the new version (models/shop.tm) has 1 error" in captured.out
+    assert "new open risk" not in captured.err  # not confused with the gate
     git(repo, "commit", "-qam", "broken")
     (repo / "models" / "shop.tm").write_text(MODEL, encoding="utf-8")
-    assert main(["diff", "--git", "HEAD", "models/shop.tm"]) == 1
+    assert main(["diff", "--git", "HEAD", "models/shop.tm"]) == 2
     err = capsys.readouterr().err
-    assert "HEAD:models/shop.tm:5:3: error[E001]" in err and "the old version (HEAD:models/shop.tm)" in err
+    assert "HEAD:models/shop.tm:5:3: error[E001]" in err and "HEAD:models/shop.tm has 1 error; the old version" in err
+    commit = git(repo, "rev-parse", "--short=12", "HEAD").strip()
+    hint = (
+        f"`git worktree add --detach /tmp/tmdiag-{commit} {commit} && tmdiag check /tmp/tmdiag-{commit}/models/shop.tm`"
+    )
+    assert hint in err  # was: `run tmdiag check …/shop.tm`, the fixed working-tree copy
+    code, document = diff_json(capsys, "--git", "HEAD", "models/shop.tm")
+    assert code == 2
+    [model] = document["models"]
+    assert model["error"]["side"] == "old" and model["error"]["first"].startswith(
+        "HEAD:models/shop.tm:5:3: error[E001]"
+    )
+    assert main(["diff", "--git", "HEAD", "models/shop.tm", "--format", "markdown", "--fail-on-new", "never"]) == 2
+    assert "The old version (the base) has 1 error and cannot be compared" in capsys.readouterr().out
 
 
 def test_usage_errors(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -83,6 +83,17 @@ class ModelDiff:
         return ModelDiff(self.new, self.old, tuple(changes), tuple(findings), back)
 
 
+@dataclass(frozen=True)
+class Uncompared:
+    """A pair that could not be compared: one version has errors (not a finding: no diff exists)."""
+
+    old: str
+    new: str
+    side: str  # "old" or "new": the version with errors
+    errors: int
+    first: str  # its first error on one line: `path:line:column: error[CODE]: message`
+
+
 def compare(old: Side, new: Side, old_name: str = "", new_name: str = "") -> ModelDiff:
     return _Comparison(old, new).run(old_name or old.model.path, new_name or new.model.path)
 

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from tmdiag.diff import STRENGTHENED, WEAKENED, Change, FindingChange, ModelDiff
+from tmdiag.diff import STRENGTHENED, WEAKENED, Change, FindingChange, ModelDiff, Uncompared
 from tmdiag.diff.keys import SECTIONS
 from tmdiag.model.levels import RiskLevel
 from tmdiag.model.schema import ELEMENT_KINDS
@@ -154,19 +154,22 @@ def summary(diff: ModelDiff) -> dict[str, Any]:
         "changes": len(diff.changes), "weakened": effects[WEAKENED], "strengthened": effects[STRENGTHENED],
         "findings": {kind: kinds[kind] for kind in ("new", "resolved", "risk", "status")},
         "new_open_by_risk": {level.value: new_open[level] for level in RiskLevel.highest_first()},
+        "new_open_at_or_above": {level.value: sum(f.adds_open_risk(level) for f in diff.findings)
+                                 for level in RiskLevel.highest_first()},
     }  # fmt: skip
 
 
 def _merge(summaries: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    total: dict[str, Any] = {"changes": 0, "weakened": 0, "strengthened": 0,
-                             "findings": Counter(), "new_open_by_risk": Counter()}  # fmt: skip
+    total: dict[str, Any] = {"changes": 0, "weakened": 0, "strengthened": 0, "findings": Counter(),
+                             "new_open_by_risk": Counter(), "new_open_at_or_above": Counter()}  # fmt: skip
     for s in summaries:
         for key in ("changes", "weakened", "strengthened"):
             total[key] += s[key]
-        total["findings"].update(s["findings"])
-        total["new_open_by_risk"].update(s["new_open_by_risk"])
+        for key in ("findings", "new_open_by_risk", "new_open_at_or_above"):
+            total[key].update(s[key])
     total["findings"] = {k: total["findings"][k] for k in ("new", "resolved", "risk", "status")}
-    total["new_open_by_risk"] = {lv.value: total["new_open_by_risk"][lv.value] for lv in RiskLevel.highest_first()}
+    for key in ("new_open_by_risk", "new_open_at_or_above"):
+        total[key] = {lv.value: total[key][lv.value] for lv in RiskLevel.highest_first()}
     return total
 
 
@@ -189,6 +192,20 @@ def headline(s: dict[str, Any]) -> str:
     return ", ".join(parts) + f"; {changes}" + (f" ({', '.join(effects)})" if effects else "")
 
 
+Result = ModelDiff | Uncompared  # one pair of versions: compared, or not (a version has errors)
+
+
+def _compared(results: Sequence[Result]) -> list[ModelDiff]:
+    return [r for r in results if isinstance(r, ModelDiff)]
+
+
+def uncompared_text(result: Uncompared) -> str:
+    """Why a pair was not compared, in one sentence."""
+    count = f"{result.errors} error{'s' if result.errors != 1 else ''}"
+    name = result.old if result.side == "old" else result.new
+    return f"the {result.side} version ({name}) has {count}; first: {result.first}"
+
+
 # ---- text ------------------------------------------------------------------------------------
 
 _MARK = {"added": "+", "removed": "-", "renamed": "~", "changed": "~"}
@@ -196,16 +213,27 @@ _EFFECT = {WEAKENED: "  [weakens]", STRENGTHENED: "  [strengthens]"}
 _FMARK = {"new": "+", "resolved": "-", "risk": "~", "status": "~"}
 
 
-def render_text(diffs: Sequence[ModelDiff], colour: bool = False) -> str:
+def render_text(results: Sequence[Result], colour: bool = False, quiet: bool = False) -> str:
+    """The text report; `quiet`: only the changes and the problems (no headlines, no summary line,
+    nothing for pairs without changes)."""
     out: list[str] = []
     red, green, bold, reset = ("\x1b[31m", "\x1b[32m", "\x1b[1m", "\x1b[0m") if colour else ("", "", "", "")
-    for diff in diffs:
+    diffs = _compared(results)
+    for diff in results:
+        if quiet and isinstance(diff, ModelDiff) and diff.empty:
+            continue
         out.append(f"{bold}{diff.old or '(none)'} → {diff.new or '(none)'}{reset}")
+        if isinstance(diff, Uncompared):
+            out.append(f"{red}  not compared: {uncompared_text(diff)}{reset}" if colour
+                       else f"  not compared: {uncompared_text(diff)}")  # fmt: skip
+            out.append("")
+            continue
         if diff.empty:
             out.append("  no changes")
             out.append("")
             continue
-        out.append("  " + headline(summary(diff)))
+        if not quiet:
+            out.append("  " + headline(summary(diff)))
         category = None
         for change in ordered(diff.changes):
             if change.category != category:
@@ -222,9 +250,12 @@ def render_text(diffs: Sequence[ModelDiff], colour: bool = False) -> str:
                 line = f"    {_FMARK[finding.kind]} {finding_text(finding)}"
                 out.append(f"{paint}{line}{reset}" if paint else line)
         out.append("")
-    if len(diffs) > 1:
-        out.append(f"{len(diffs)} models: " + headline(_merge([summary(d) for d in diffs])))
-    return "\n".join(_printable(line) for line in out).rstrip("\n") + "\n"
+    if len(results) > 1 and not quiet:
+        out.append(f"{len(results)} models: " + headline(_merge([summary(d) for d in diffs])))
+        if len(diffs) < len(results):
+            out.append(f"{len(results) - len(diffs)} not compared (a version has errors)")
+    text = "\n".join(_printable(line) for line in out).rstrip("\n")
+    return text + "\n" if text else ""
 
 
 def _raised(finding: FindingChange) -> bool:
@@ -238,17 +269,18 @@ def _printable(text: str) -> str:
 # ---- JSON ------------------------------------------------------------------------------------
 
 
-def render_json(diffs: Sequence[ModelDiff]) -> str:
-    summaries = [summary(d) for d in diffs]
-    document = {
-        "format_version": FORMAT_VERSION,
-        "summary": _merge(summaries),
-        "models": [
-            {"old": d.old or None, "new": d.new or None, "summary": s,
-             "changes": [c.to_dict() for c in ordered(d.changes)], "findings": [f.to_dict() for f in d.findings]}
-            for d, s in zip(diffs, summaries, strict=True)
-        ],
-    }  # fmt: skip
+def render_json(results: Sequence[Result]) -> str:
+    models: list[dict[str, Any]] = []
+    for d in results:
+        if isinstance(d, Uncompared):
+            error = {"side": d.side, "errors": d.errors, "first": d.first}
+            models.append({"old": d.old or None, "new": d.new or None, "summary": _merge([]), "changes": [],
+                           "findings": [], "error": error})  # fmt: skip
+            continue
+        models.append({"old": d.old or None, "new": d.new or None, "summary": summary(d),
+                       "changes": [c.to_dict() for c in ordered(d.changes)],
+                       "findings": [f.to_dict() for f in d.findings], "error": None})  # fmt: skip
+    document = {"format_version": FORMAT_VERSION, "summary": _merge([m["summary"] for m in models]), "models": models}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -267,7 +299,9 @@ def md(text: object) -> str:
 _ICON = {"new": "🆕 new", "resolved": "✅ resolved", "risk": "↕️ risk", "status": "🔁 status"}
 
 
-def render_markdown(diffs: Sequence[ModelDiff], fail_level: RiskLevel | None = None) -> str:
+def render_markdown(results: Sequence[Result], fail_level: RiskLevel | None = None) -> str:
+    diffs = _compared(results)
+    broken = [r for r in results if isinstance(r, Uncompared)]
     total = _merge([summary(d) for d in diffs])
     out = ["### Threat model changes", ""]
     blocking = [f for d in diffs for f in d.findings if fail_level is not None and f.adds_open_risk(fail_level)]
@@ -275,17 +309,40 @@ def render_markdown(diffs: Sequence[ModelDiff], fail_level: RiskLevel | None = N
     if fail_level is not None:
         verdict = (f"❌ {len(blocking)} new open risk{'s' if len(blocking) != 1 else ''} at or above {fail_level} · "
                    if blocking else f"✅ nothing new at or above {fail_level} · ")  # fmt: skip
-    if all(d.empty for d in diffs):
+        if broken and not blocking:
+            verdict = "⚠️ not every version could be compared · "
+    if all(d.empty for d in diffs) and not broken:
         out.append(f"{verdict}No security-relevant changes.")
         return "\n".join(out) + "\n"
-    out.append(f"{verdict}**{headline(total)}**")
-    for diff in diffs:
+    if any(not d.empty for d in diffs):
+        out.append(f"{verdict}**{headline(total)}**")
+    else:
+        out.append(
+            "⚠️ Not every version could be compared"
+            + ("; no security-relevant changes in the others." if diffs else ".")
+        )
+    for diff in results:
+        if isinstance(diff, Uncompared):
+            out += ["", f"#### {md(diff.old or '(none)')} → {md(diff.new or '(none)')}", "", _uncompared_md(diff)]
+            continue
         if diff.empty:
             continue
         out += ["", f"#### {md(diff.old or '(none)')} → {md(diff.new or '(none)')}", ""]
         out += _risk_table(diff.findings)
         out += _details(diff)
     return "\n".join(out) + "\n"
+
+
+def _uncompared_md(result: Uncompared) -> str:
+    count = f"{result.errors} error{'s' if result.errors != 1 else ''}"
+    if result.side == "old":
+        return (f"⚠️ **The old version (the base) has {count} and cannot be compared**, so nothing is gated "
+                f"on it; first: {md(result.first)}. If this change fixes the model, the next comparison will show "
+                "what changed; `tmdiag check` reports on this version.")  # fmt: skip
+    return (
+        f"❌ **This version has {count} and cannot be compared**; first: {md(result.first)}. "
+        "Fix it (`tmdiag check` lists every error)."
+    )
 
 
 def _risk_table(findings: Sequence[FindingChange]) -> list[str]:
