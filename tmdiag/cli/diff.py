@@ -207,16 +207,15 @@ def _disk_files(folder: Path) -> list[Path]:
 
 
 def _entries(folder: Path, files: Files, candidates: list[Path]) -> dict[str, Path]:
-    """Models in a folder by their path below it: the .tm files no other file there imports."""
+    """Models in a folder by their path below it: the .tm files no other file there imports (as
+    `tmdiag check` finds them)."""
+    from tmdiag.cli._common import entry_models
     from tmdiag.loader import load_path
 
-    imported: set[str] = set()
-    for path in candidates:
-        model, _ = load_path(path, files)
-        if model is not None:
-            imported.update(i.resolved for i in model.imports if i.resolved)
+    models = [(path, load_path(path, files)[0]) for path in candidates]
+    found = [(path, {i.resolved for i in m.imports if i.resolved} if m else set()) for path, m in models]
     root = folder.resolve()
-    return {p.relative_to(root).as_posix(): p for p in candidates if str(p) not in imported}
+    return {p.relative_to(root).as_posix(): p for p in entry_models(found)}
 
 
 def _paired(
