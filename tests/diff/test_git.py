@@ -154,3 +154,36 @@ def test_two_folders_pair_entry_models(tmp_path: Path, capsys: pytest.CaptureFix
     code, document = diff_json(capsys, str(tmp_path / "a"), str(tmp_path / "b"))
     assert code == 0 and len(document["models"]) == 1
     assert document["models"][0]["new"].endswith("shop.tm")
+
+
+def test_a_renamed_model_is_compared_with_its_old_self(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`git mv shop.tm checkout.tm` is a rename, not a removed and an added model: git's rename
+    detection pairs them, in folder mode and when the new file is named."""
+    git(repo, "mv", "models/shop.tm", "models/checkout.tm")
+    code, document = diff_json(capsys, "--git", "HEAD")
+    assert code == 0
+    [model] = document["models"]  # was: two, everything removed and everything added
+    assert (model["old"], model["new"]) == ("HEAD:models/shop.tm", "models/checkout.tm")
+    assert model["changes"] == [] and model["findings"] == []
+    code, document = diff_json(capsys, "--git", "HEAD", "models/checkout.tm")
+    assert code == 0 and document["models"][0]["old"] == "HEAD:models/shop.tm"
+    assert document["models"][0]["changes"] == []
+    git(repo, "commit", "-qm", "renamed")  # a committed rename, compared with the revision before it
+    code, document = diff_json(capsys, "--git", "HEAD~1", "models")
+    assert [(m["old"], m["new"]) for m in document["models"]] == [("HEAD~1:models/shop.tm", "models/checkout.tm")]
+
+
+def test_folders_pair_a_moved_model_by_its_header_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name, file in (("a", "shop.tm"), ("b", "checkout.tm")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "shared.tm").write_text(SHARED_V1, encoding="utf-8")
+        (folder / file).write_text(MODEL, encoding="utf-8")
+        (folder / "tmdiag.toml").write_text("", encoding="utf-8")
+    (tmp_path / "b" / "other.tm").write_text('model "Other" {}\nprocess solo "Solo"\n', encoding="utf-8")
+    code, document = diff_json(capsys, str(tmp_path / "a"), str(tmp_path / "b"))
+    assert code == 0
+    pairs = {(m["old"] or "").rpartition("/")[2]: (m["new"] or "").rpartition("/")[2] for m in document["models"]}
+    assert pairs == {"shop.tm": "checkout.tm", "": "other.tm"}  # `model "Shop"` on both sides; other.tm is new
+    moved = next(m for m in document["models"] if m["new"].endswith("checkout.tm"))
+    assert moved["changes"] == []

@@ -8,7 +8,7 @@ import datetime
 import os
 import stat
 import sys
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -81,27 +81,6 @@ def expand_paths(paths: list[str]) -> tuple[list[Path], list[str]]:
         else:
             missing.append(raw)
     return files, missing
-
-
-def resolved(path: Path) -> Path:
-    """The absolute path with links followed; as it is when they loop (the loader reports that)."""
-    try:
-        return path.resolve()
-    except (OSError, RuntimeError):
-        return path.absolute()
-
-
-def entry_models(found: Sequence[tuple[Path, Collection[str]]], named: Collection[Path] = ()) -> list[Path]:
-    """The files to check or compare as models, from each file and the files it imports (resolved
-    paths): those no other file among `found` imports (an imported file is checked as part of its
-    importers, with what it imports and is imported into), the files `named` on the command line,
-    and any file imported only in a cycle of imports. Model order is kept."""
-    imports = {path: set(targets) for path, targets in found}
-    key = {path: str(resolved(path)) for path, _ in found}
-    imported = {target for path, targets in imports.items() for target in targets if target != key[path]}
-    entries = [path for path, _ in found if key[path] not in imported or path in named]
-    reached = {target for path in entries for target in imports[path]} | {key[p] for p in entries}
-    return [path for path, _ in found if path in entries or key[path] not in reached]
 
 
 def silence_stdout() -> None:

@@ -21,12 +21,10 @@ from tmdiag.cli._common import (
     add_output_options,
     codes,
     date_arg,
-    entry_models,
     error,
     expand_paths,
     folder_arg,
     path_arg,
-    resolved,
     silence_stdout,
     use_colour,
 )
@@ -34,6 +32,7 @@ from tmdiag.cli._parallel import add_jobs_option, each
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.lint.config import FAIL_ON, ConfigError, LintConfig, load_config, read_config
 from tmdiag.lint.registry import all_rules
+from tmdiag.loader import entry_models, imported_files, resolved
 from tmdiag.output.diagnostics import render_json, render_text, summary
 from tmdiag.pipeline import check, load
 
@@ -162,9 +161,9 @@ def run(args: argparse.Namespace) -> int:
     io_failure = failed = False
     files = list({resolved(file): file for file in reversed(files)}.values())[::-1]  # each file once
     results = list(each(_check, _work(files, infrastructure), _jobs(args), _prepare, args, today, infrastructure))
-    problem = next((r.config_error for r in results if r.config_error is not None), None)
-    if problem is not None:
-        error(problem)
+    config_error = next((r.config_error for r in results if r.config_error is not None), None)
+    if config_error is not None:
+        error(config_error)
         return EXIT_ERROR
     # a file another one imports is checked as part of it (with what it imports and is imported
     # into), not on its own: `shared/common.tm` has no header and carries no data by itself
@@ -248,8 +247,7 @@ def _check(work: _File) -> _Checked:
         return _Checked(found, {}, unreadable=True, failed=_fails(found, config), read=frozenset([loaded.path]))
     found = list(check(loaded, lint=not args.no_lint and config, today=today, infrastructure=infrastructure,
                        elsewhere=elsewhere))  # fmt: skip
-    imports = frozenset(i.resolved for i in model.imports if i.resolved)
-    return _Checked(found, dict(model.sources), failed=_fails(found, config), imports=imports,
+    return _Checked(found, dict(model.sources), failed=_fails(found, config), imports=imported_files(model),
                     read=frozenset(model.sources))  # fmt: skip
 
 

@@ -13,14 +13,16 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from tmdiag.cli._common import add_output_options, date_arg, error, path_arg, progress, refuse
-from tmdiag.lint.config import LintConfig
-from tmdiag.loader import DISK, Files
 from tmdiag.model.levels import RiskLevel
+
+if TYPE_CHECKING:
+    from tmdiag.diff.pairs import Version
+    from tmdiag.lint.config import LintConfig
 
 LEVELS = tuple(level.value for level in RiskLevel.highest_first())
 
@@ -55,15 +57,6 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
                         help="the date decisions expire against, on both sides (default: today)")  # fmt: skip
     add_output_options(parser)
     return parser
-
-
-@dataclass(frozen=True)
-class Version:
-    """One side of a pair: a file as `files` has it (absent: None)."""
-
-    path: Path | None
-    files: Files
-    name: str
 
 
 def run(args: argparse.Namespace) -> int:
@@ -158,77 +151,18 @@ def _check_hint(version: Version) -> str | None:
 
 
 def _pairs(args: argparse.Namespace) -> list[tuple[Version, Version]] | None:
-    if args.git is not None:
-        return _git_pairs(args)
-    if len(args.paths) != 2:
-        error("name two versions: `tmdiag diff OLD NEW`, or compare with git: `tmdiag diff --git REV [PATH]`")
-        return None
-    old, new = (Path(p) for p in args.paths)
-    for path in (old, new):
-        if not path.exists():
-            error(f"no such file or folder: {path}")
+    from tmdiag.diff.pairs import PairError, files_pairs, git_pairs
+
+    try:
+        if args.git is not None:
+            if len(args.paths) > 1:
+                error("--git compares one file or folder with a revision: `tmdiag diff --git REV [PATH]`")
+                return None
+            return git_pairs(args.git, args.paths[0] if args.paths else ".")
+        if len(args.paths) != 2:
+            error("name two versions: `tmdiag diff OLD NEW`, or compare with git: `tmdiag diff --git REV [PATH]`")
             return None
-    if old.is_dir() != new.is_dir():
-        error("compare a file with a file, or a folder with a folder")
+        return files_pairs(Path(args.paths[0]), Path(args.paths[1]))
+    except PairError as problem:
+        error(str(problem))
         return None
-    if not old.is_dir():
-        return [(Version(old, DISK, str(old)), Version(new, DISK, str(new)))]
-    return _paired(_entries(old, DISK, _disk_files(old)), _entries(new, DISK, _disk_files(new)), DISK, DISK,
-                   str(old), str(new))  # fmt: skip
-
-
-def _git_pairs(args: argparse.Namespace) -> list[tuple[Version, Version]] | None:
-    from tmdiag.diff.git import GitFiles
-
-    if len(args.paths) > 1:
-        error("--git compares one file or folder with a revision: `tmdiag diff --git REV [PATH]`")
-        return None
-    raw = args.paths[0] if args.paths else "."
-    path = Path(raw).resolve()
-    folder = path if path.is_dir() else path.parent
-    if not folder.is_dir():
-        error(f"no such file or folder: {raw}")
-        return None
-    git = GitFiles(folder, args.git)
-    if path.is_dir() or git.is_dir(path):
-        olds = _entries(path, git, git.files_below(path))
-        news = _entries(path, DISK, _disk_files(path)) if path.is_dir() else {}
-        return _paired(olds, news, git, DISK, f"{args.git}:{git.display(path).partition(':')[2]}", raw)
-    if not path.exists() and not git.is_file(path):
-        error(f"no such file, now or at {args.git}: {raw}")
-        return None
-    old = Version(path if git.is_file(path) else None, git, git.display(path))
-    new = Version(path if path.exists() else None, DISK, raw)
-    return [(old, new)]
-
-
-def _disk_files(folder: Path) -> list[Path]:
-    return sorted(p.resolve() for p in folder.rglob("*.tm") if ".venv" not in p.parts)
-
-
-def _entries(folder: Path, files: Files, candidates: list[Path]) -> dict[str, Path]:
-    """Models in a folder by their path below it: the .tm files no other file there imports (as
-    `tmdiag check` finds them)."""
-    from tmdiag.cli._common import entry_models
-    from tmdiag.loader import load_path
-
-    models = [(path, load_path(path, files)[0]) for path in candidates]
-    found = [(path, {i.resolved for i in m.imports if i.resolved} if m else set()) for path, m in models]
-    root = folder.resolve()
-    return {p.relative_to(root).as_posix(): p for p in entry_models(found)}
-
-
-def _paired(
-    olds: dict[str, Path], news: dict[str, Path], old_files: Files, new_files: Files, old_name: str, new_name: str
-) -> list[tuple[Version, Version]] | None:
-    if not olds and not news:
-        error(f"no .tm models in {new_name} or {old_name}")
-        return None
-    pairs = []
-    for rel in sorted(set(olds) | set(news)):
-        old, new = olds.get(rel), news.get(rel)
-        pairs.append((
-            Version(old, old_files, old_files.display(old) if old else f"{old_name}/{rel}"),
-            Version(new, new_files, new_files.display(new) if new else f"{new_name}/{rel}"),
-        ))  # fmt: skip
-    return pairs

@@ -98,3 +98,26 @@ class GitFiles:
     def display(self, path: Path) -> str:
         rel = self.relative(path)
         return DISK.display(path) if rel is None else f"{self.revision}:{rel}"
+
+    def renames(self, path: Path) -> dict[str, str]:
+        """Files below `path` that git sees renamed between the revision and the working tree
+        (`git mv`, a committed rename): {old path: new path}, relative to the work tree."""
+        rel = self.relative(path)
+        if rel is None:
+            return {}
+        try:
+            out = _git(self.root, "diff", "-M", "--name-status", "-z", self.commit, "--", rel or ".")
+        except GitError:
+            return {}
+        fields = out.decode("utf-8", errors="surrogateescape").split("\0")
+        found: dict[str, str] = {}
+        i = 0
+        while i < len(fields) and fields[i]:
+            status = fields[i]
+            if status.startswith(("R", "C")) and i + 2 < len(fields):
+                if status.startswith("R"):
+                    found[fields[i + 1]] = fields[i + 2]
+                i += 3
+            else:
+                i += 2
+        return found
