@@ -119,7 +119,7 @@ def test_the_action_on_a_pull_request_that_adds_risk(pull_request: Path) -> None
     assert "❌" in comment and "origin/main:models/shop.tm → models/shop.tm" in comment
     assert "element web renamed to storefront" in comment
     assert "### Threat model changes" in (pull_request / ".summary.md").read_text(encoding="utf-8")
-    assert results["gate"]["code"] == 1 and "adds 11 open risk(s) at or above high" in results["gate"]["stdout"]
+    assert results["gate"]["code"] == 1 and "adds 13 open risk(s) at or above high" in results["gate"]["stdout"]
     document = json.loads((pull_request / "tmdiag-diff.json").read_text(encoding="utf-8"))
     assert int(results["diff"]["new-risks"]) == document["summary"]["new_open_at_or_above"]["high"]
 

@@ -161,7 +161,7 @@ def test_fail_on_new_says_why_and_accepts_never(capsys: pytest.CaptureFixture[st
     args = ["diff", str(BEFORE), str(AFTER), "--today", "2026-11-27"]
     assert main([*args, "--fail-on-new", "high"]) == 1
     err = capsys.readouterr().err
-    assert err == "tmdiag: error: 11 new open risks at or above high (--fail-on-new high)\n"  # was: silent exit 1
+    assert err == "tmdiag: error: 13 new open risks at or above high (--fail-on-new high)\n"  # was: silent exit 1
     assert main([*args, "--fail-on-new", "never"]) == 0  # like `threats --fail-on never`
     assert capsys.readouterr().err == ""
 
