@@ -239,3 +239,11 @@ def test_not_otm_says_what_is_wrong(tmp_path: Path, raw: str, message: str, caps
     source.write_text(raw, encoding="utf-8")
     assert main(["import", "otm", str(source), "-o", str(tmp_path / "x.tm")]) == 2
     assert f"not an OTM document: {message}" in capsys.readouterr().err  # was: "an object with `project` is expected"
+
+
+def test_each_format_has_its_own_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for fmt, own, other in (("otm", "import otm model.otm.json", "--var-file"), ("terraform", "--var-file", "otm")):
+        with pytest.raises(SystemExit):
+            main(["import", fmt, "--help"])
+        text = capsys.readouterr().out
+        assert own in text and other not in text.partition("examples:")[2]  # was: every format's examples
