@@ -5,6 +5,7 @@ side, not a git work tree, folders) gets a clear message and the documented exit
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -187,3 +188,23 @@ def test_folders_pair_a_moved_model_by_its_header_name(tmp_path: Path, capsys: p
     assert pairs == {"shop.tm": "checkout.tm", "": "other.tm"}  # `model "Shop"` on both sides; other.tm is new
     moved = next(m for m in document["models"] if m["new"].endswith("checkout.tm"))
     assert moved["changes"] == []
+
+
+def test_a_revision_missing_from_a_shallow_clone_says_what_to_run(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(repo, "branch", "feature/x")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--single-branch", "-b", "main", f"file://{repo}", str(clone))
+    monkeypatch.chdir(clone)
+    for revision in ("HEAD~1", "feature/x", "origin/feature/x"):
+        assert main(["diff", "--git", revision, "models/shop.tm"]) == 2
+        err = capsys.readouterr().err
+        command = re.search(r"`(git fetch [^`]*)`", err)
+        assert command, err  # was: `unknown revision` and `git log --oneline` (no such commit there)
+        git(clone, *command.group(1).split()[1:])  # what it says to run fetches the revision
+        assert main(["diff", "--git", revision, "models/shop.tm"]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    git(clone, "branch", "-q", "-D", "feature/x")
+    assert main(["diff", "--git", "feature/x", "models/shop.tm"]) == 2  # only origin/feature/x is there now
+    assert "did you mean `origin/feature/x`?" in capsys.readouterr().err
