@@ -116,17 +116,19 @@ def test_ingress_compared_as_address_sets_per_port() -> None:
     forward, backward = both(base, mixed)
     widened, narrowed = only(forward, "elements", "web", "ingress")
     assert (widened.effect, narrowed.effect) == (WEAKENED, STRENGTHENED)
-    assert describe(widened) == ("element web: ingress widened [10.0.1.0/24:443] → "
-                                 "[10.0.1.0/24:443, 10.0.1.0/25:443, 10.9.0.0/16:443]")  # fmt: skip
-    assert describe(narrowed).startswith("element web: ingress narrowed [10.0.1.0/24:443, 10.0.1.0/25:443, 10.9")
+    # the entries added and removed, not both whole lists (was: `widened [a] → [a, b, c]`)
+    assert describe(widened) == "element web: ingress widened: added 10.0.1.0/25:443, 10.9.0.0/16:443"
+    assert describe(narrowed) == "element web: ingress narrowed: removed 10.0.1.0/24:443"
     assert [c.effect for c in only(backward, "elements", "web", "ingress")] == [WEAKENED, STRENGTHENED]
 
 
 def test_a_boundary_trust_change_is_the_boundarys_not_a_move() -> None:
     old = 'boundary partner "Partner" { trust: low  external analytics "Analytics" }\n'
     forward, backward = both(old, old.replace("trust: low", "trust: untrusted"))
-    assert lines(forward) == {"boundary partner: trust low → untrusted": WEAKENED}  # was: `analytics moved …`
-    assert lines(backward) == {"boundary partner: trust untrusted → low": STRENGTHENED}
+    assert lines(forward) == {
+        "boundary partner: trust lowered from low to untrusted": WEAKENED
+    }  # not `analytics moved`
+    assert lines(backward) == {"boundary partner: trust raised from untrusted to low": STRENGTHENED}
 
 
 def test_words_for_added_decisions_assumptions_and_one_change() -> None:
@@ -147,3 +149,51 @@ def test_neutral_changes_stay_neutral_both_ways() -> None:
     old = 'process web "Web" { description: "a" }\n'
     forward, backward = both(old, old.replace('"a"', '"b"'))
     assert [c.effect for c in forward.changes] == [c.effect for c in backward.changes] == [NEUTRAL]
+
+
+def test_ingress_opened_to_the_world_says_so() -> None:
+    base = 'process web "Web" { ingress: ["10.0.1.0/24:443"] }\n'
+    forward, backward = both(base, base.replace('"10.0.1.0/24:443"', '"10.0.1.0/24:443", "0.0.0.0/0:443"'))
+    assert lines(forward) == {"element web: ingress widened to the world: added 0.0.0.0/0:443": WEAKENED}
+    assert lines(backward) == {
+        "element web: ingress narrowed, no longer open to the world: removed 0.0.0.0/0:443": STRENGTHENED
+    }
+    v6, _ = both(base, base.replace('"10.0.1.0/24:443"', '"::/0:443"'))
+    assert [line for line in lines(v6) if "widened" in line] == [
+        "element web: ingress widened to the world: added ::/0:443"  # then narrowed: 10.0.1.0/24 removed
+    ]
+    near, _ = both(base, base.replace("10.0.1.0/24", "10.0.0.0/8"))
+    assert list(lines(near)) == ["element web: ingress widened: added 10.0.0.0/8:443; removed 10.0.1.0/24:443"]
+
+
+def test_attribute_changes_in_words() -> None:
+    old = (
+        'model "M" { scope: "s", reviewed: 2026-01-01 }\n'
+        'boundary prod "Prod" { trust: high, audit_log: true, mfa: required\n'
+        '  process web "Web" { owner: ann }\n  datastore db "DB"\n}\n'
+        'team { ann "Ann" security_lead\n bob "Bob" developer }\n'
+        'web -> db "Save" { protocol: postgres, tls: 1.3, encrypted: true }\n'
+    )
+    new = (old.replace("audit_log: true", "audit_log: false").replace("mfa: required", "mfa: optional")
+           .replace("owner: ann", "owner: bob").replace("tls: 1.3", "tls: 1.0").replace("2026-01-01", "2026-06-01")
+           .replace("encrypted: true", "encrypted: true, port: 5432"))  # fmt: skip
+    forward, backward = both(old, new)
+    text = render_text([forward])
+    for line in ("boundary prod: audit_log turned off", "boundary prod: mfa lowered from required to optional",
+                 "element web: owner changed from ann to bob", "model header: review date changed from 2026-01-01 to "
+                 "2026-06-01", 'flow web -> db "Save": tls lowered from 1.3 to 1.0',
+                 'flow web -> db "Save": port set to 5432'):  # fmt: skip
+        assert line in text, text
+    back = render_text([backward])
+    assert "boundary prod: audit_log turned on" in back and 'flow web -> db "Save": port removed (was 5432)' in back
+    assert "true → false" not in text and "→ optional" not in text  # was: `audit_log true → false`
+
+
+def test_a_model_on_one_side_only_is_named_in_the_header() -> None:
+    model = side('process web "Web"\n')
+    added = compare(Side.empty(today=TODAY), model, "", "new.tm")
+    assert render_text([added]).startswith("(no old version: the model is new) → new.tm\n")  # was: `(none) → new.tm`
+    assert "#### (no new version: the model was removed)" not in render_markdown([added])
+    removed = compare(model, Side.empty(today=TODAY), "HEAD~1:old.tm", "")
+    assert render_text([removed]).startswith("HEAD~1:old.tm → (no new version: the model was removed)\n")
+    assert r"#### HEAD\~1:old.tm → (no new version: the model was removed)" in render_markdown([removed])

@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from tmdiag.diff import STRENGTHENED, WEAKENED, Change, FindingChange, ModelDiff, Uncompared
+from tmdiag.diff.effects import ORDERED
 from tmdiag.diff.keys import SECTIONS
+from tmdiag.model import schema
 from tmdiag.model.levels import RiskLevel
 from tmdiag.model.schema import ELEMENT_KINDS
 
@@ -87,8 +89,57 @@ def describe(change: Change) -> str:
     if aspect == "expired":
         return f"{what} {'has expired: the finding is open again' if new else 'no longer expired'}"
     if aspect == "ingress" and change.effect in _INGRESS_WORDS:
-        return f"{what}: ingress {_INGRESS_WORDS[change.effect]} {value_text(old)} → {value_text(new)}"
-    return f"{what}: {aspect} {value_text(old)} → {value_text(new)}"
+        return f"{what}: {_ingress_words(change)}"
+    return f"{what}: {_attribute_words(aspect, old, new)}"
+
+
+# Aspects that are not attributes written in a model, and the words for them.
+_ASPECT_WORDS = {
+    "reviewed": "review date",
+    "until": "valid until",
+    "review_every": "review interval",
+    "label": "label",
+    "kind": "kind",
+}
+_PORTS = frozenset(a.name for specs in schema.BY_NAME.values() for a in specs.values() if a.type == schema.PORT)
+
+
+def _attribute_words(aspect: str, old: Any, new: Any) -> str:
+    """`audit_log turned off`, `mfa lowered from required to optional`, `owner set to carol`."""
+    name = _ASPECT_WORDS.get(aspect, aspect)
+    if aspect in _PORTS:  # -1 is pytm's "no port": unset
+        old, new = (None if v == -1 else v for v in (old, new))
+    if (isinstance(old, bool) or isinstance(new, bool)) and bool(old) != bool(new):
+        return f"{name} turned {'on' if new else 'off'}" + ("" if old is not None else " (was unset)")
+    if old is None:
+        return f"{name} set to {value_text(new)}"
+    if new is None:
+        return f"{name} removed (was {value_text(old)})"
+    order = ORDERED.get(aspect)
+    if order and str(old) in order and str(new) in order:
+        way = "raised" if order.index(str(new)) > order.index(str(old)) else "lowered"
+        return f"{name} {way} from {value_text(old)} to {value_text(new)}"
+    return f"{name} changed from {value_text(old)} to {value_text(new)}"
+
+
+def _ingress_words(change: Change) -> str:
+    """Ingress as a set of `CIDR:port` entries: which were added and which removed; `to the world`
+    when an added entry lets in every address (0.0.0.0/0, ::/0)."""
+    old, new = [str(r) for r in change.old or ()], [str(r) for r in change.new or ()]
+    added, removed = [r for r in new if r not in old], [r for r in old if r not in new]
+    verb = _INGRESS_WORDS[change.effect]
+    if change.effect == WEAKENED and any(_whole_internet(r) for r in added):
+        verb += " to the world"
+    elif change.effect == STRENGTHENED and any(_whole_internet(r) for r in removed):
+        verb += ", no longer open to the world"
+    entries = [f"added {_list(added)}"] if added else []
+    entries += [f"removed {_list(removed)}"] if removed else []
+    return f"ingress {verb}: {'; '.join(entries)}"
+
+
+def _whole_internet(rule: str) -> bool:
+    parsed = schema.parse_ingress(rule)
+    return isinstance(parsed, schema.Ingress) and parsed.network.prefixlen == 0
 
 
 def _summary_facts(summary: Any, subject: str) -> str:
@@ -199,6 +250,14 @@ def _compared(results: Sequence[Result]) -> list[ModelDiff]:
     return [r for r in results if isinstance(r, ModelDiff)]
 
 
+def pair_title(result: Result) -> str:
+    """`HEAD~1:shop.tm → shop.tm`: the old side, then the new, each as shown (a revision's file as
+    `REV:path`); a side that does not exist is said so (a model added or removed)."""
+    old = result.old or "(no old version: the model is new)"
+    new = result.new or "(no new version: the model was removed)"
+    return f"{old} → {new}"
+
+
 def uncompared_text(result: Uncompared) -> str:
     """Why a pair was not compared, in one sentence."""
     count = f"{result.errors} error{'s' if result.errors != 1 else ''}"
@@ -222,7 +281,7 @@ def render_text(results: Sequence[Result], colour: bool = False, quiet: bool = F
     for diff in results:
         if quiet and isinstance(diff, ModelDiff) and diff.empty:
             continue
-        out.append(f"{bold}{diff.old or '(none)'} → {diff.new or '(none)'}{reset}")
+        out.append(f"{bold}{pair_title(diff)}{reset}")
         if isinstance(diff, Uncompared):
             out.append(f"{red}  not compared: {uncompared_text(diff)}{reset}" if colour
                        else f"  not compared: {uncompared_text(diff)}")  # fmt: skip
@@ -323,11 +382,11 @@ def render_markdown(results: Sequence[Result], fail_level: RiskLevel | None = No
         )
     for diff in results:
         if isinstance(diff, Uncompared):
-            out += ["", f"#### {md(diff.old or '(none)')} → {md(diff.new or '(none)')}", "", _uncompared_md(diff)]
+            out += ["", f"#### {md(pair_title(diff))}", "", _uncompared_md(diff)]
             continue
         if diff.empty:
             continue
-        out += ["", f"#### {md(diff.old or '(none)')} → {md(diff.new or '(none)')}", ""]
+        out += ["", f"#### {md(pair_title(diff))}", ""]
         out += _risk_table(diff.findings)
         out += _details(diff)
     return "\n".join(out) + "\n"
