@@ -337,7 +337,7 @@ def render_json(results: Sequence[Result]) -> str:
                            "findings": [], "error": error})  # fmt: skip
             continue
         models.append({"old": d.old or None, "new": d.new or None, "summary": summary(d),
-                       "changes": [c.to_dict() for c in ordered(d.changes)],
+                       "changes": [{**c.to_dict(), "text": describe(c)} for c in ordered(d.changes)],
                        "findings": [f.to_dict() for f in d.findings], "error": None})  # fmt: skip
     document = {"format_version": FORMAT_VERSION, "summary": _merge([m["summary"] for m in models]), "models": models}
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
