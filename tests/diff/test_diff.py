@@ -176,3 +176,23 @@ def test_quiet_prints_only_changes_and_problems(capsys: pytest.CaptureFixture[st
     assert quiet.splitlines() == [line for line in full.splitlines() if "new open risks" not in line]
     assert main(["diff", str(BEFORE), str(BEFORE), "-q"]) == 0
     assert capsys.readouterr().out == ""  # nothing changed: nothing to say
+
+
+def test_quiet_is_documented_for_diff_and_folders_drop_the_total(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["diff", "--help"])
+    assert "print only the changes" in " ".join(capsys.readouterr().out.split())  # was: "print only problems"
+    for name, text in (("old", BEFORE.read_text(encoding="utf-8")), ("new", AFTER.read_text(encoding="utf-8"))):
+        for model in ("a.tm", "b.tm"):
+            (tmp_path / name).mkdir(exist_ok=True)
+            (tmp_path / name / model).write_text(text, encoding="utf-8")
+    (tmp_path / "new" / "b.tm").write_text(BEFORE.read_text(encoding="utf-8"), encoding="utf-8")
+    args = ["diff", str(tmp_path / "old"), str(tmp_path / "new"), "--today", "2026-11-27", "--color", "never"]
+    assert main(args) == 0
+    assert "2 models: " in capsys.readouterr().out
+    assert main([*args, "-q"]) == 0
+    quiet = capsys.readouterr().out
+    first, *rest = quiet.splitlines()
+    assert first.endswith("/new/a.tm") and not any("models: " in line or "/b.tm" in line for line in rest)

@@ -31,9 +31,9 @@ def add_colour_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_output_options(parser: argparse.ArgumentParser) -> None:
+def add_output_options(parser: argparse.ArgumentParser, quiet: str = "print only problems, no summary") -> None:
     add_colour_option(parser)
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems, no summary")
+    parser.add_argument("-q", "--quiet", action="store_true", help=quiet)
 
 
 def use_colour(args: argparse.Namespace, stream: TextIO | None = None) -> bool:

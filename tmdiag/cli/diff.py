@@ -34,6 +34,7 @@ examples:
   tmdiag diff --git origin/main --format markdown > comment.md   a pull-request comment
   tmdiag diff --git origin/main --fail-on-new high   CI gate: exit 1 on a new open high/critical risk
   tmdiag diff v1/ v2/ --format json                  folders: entry models paired by path
+  tmdiag diff --git main -q                          only the changed lines
 
 exit codes: 0 compared (changes or not), 1 --fail-on-new was hit (a line on stderr says how many),
             2 not compared: a version has errors (its diagnostics on stderr, the side named; the
@@ -55,7 +56,8 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
                         "(critical, high, medium, low, info; never: only report)")  # fmt: skip
     parser.add_argument("--today", type=date_arg, default=None, metavar="YYYY-MM-DD",
                         help="the date decisions expire against, on both sides (default: today)")  # fmt: skip
-    add_output_options(parser)
+    add_output_options(parser, quiet="text: print only the changes (no headline or totals, nothing for a pair "
+                       "without changes)")  # fmt: skip
     return parser
 
 

@@ -74,7 +74,7 @@ def describe(change: Change) -> str:
         before, after = (value_text(v) if v else "the top level" for v in (old, new))
         return f"{what} moved from {before} to {after}"
     if aspect == "into_lower_trust":
-        return f"{what} {'now goes' if new else 'no longer goes'} into a zone of lower trust"
+        return f"{what}: {'now goes' if new else 'no longer goes'} into a zone of lower trust"
     if aspect in _GROWTH_WORDS:  # old: what it lost, new: what it gained (one of them)
         verb = _GROWTH_WORDS[aspect]
         return f"{what}: newly {verb} {_list(new)}" if new else f"{what}: no longer {verb} {_list(old)}"
