@@ -168,3 +168,17 @@ def test_a_folder_holding_a_loop_of_symbolic_links_exits_2(capsys: pytest.Captur
     code, out, _ = run(capsys, "--no-lint", str(tmp_path))
     assert code == 2
     assert out.count("error[E301]: cannot read") == 2 and "a loop of symbolic links" in out
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_files_named_twice_are_checked_once_in_the_order_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, jobs: str
+) -> None:
+    (tmp_path / "tmdiag.toml").write_text("")
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.tm").write_text(f"data {name}_token {{ classification: secrt }}\n")
+    b, a = str(tmp_path / "b.tm"), str(tmp_path / "a.tm")
+    code, out, _ = run(capsys, "--no-lint", "-j", jobs, b, a, b, str(tmp_path))
+    assert code == 1 and out.count("error[E203]") == 2
+    assert out.index("b_token") < out.index("a_token")  # b named first
+    assert out.endswith("Found 2 errors in 2 models.\n")

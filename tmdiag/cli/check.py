@@ -159,7 +159,10 @@ def run(args: argparse.Namespace) -> int:
     shown: set[Diagnostic] = set()  # a file imported by several models named is reported once
     sources: dict[str, str] = dict(infrastructure.texts) if infrastructure is not None else {}
     io_failure = failed = False
-    files = list({resolved(file): file for file in reversed(files)}.values())[::-1]  # each file once
+    unique: dict[Path, Path] = {}
+    for file in files:  # each file once (named, and found under a folder named too), in the order given
+        unique.setdefault(resolved(file), file)
+    files = list(unique.values())
     results = list(each(_check, _work(files, infrastructure), _jobs(args), _prepare, args, today, infrastructure))
     config_error = next((r.config_error for r in results if r.config_error is not None), None)
     if config_error is not None:
