@@ -15,6 +15,7 @@ import codecs
 import dataclasses
 import errno
 import os
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
@@ -332,3 +333,29 @@ def load_text(text: str, path: str = "<string>", root: str | Path | None = None)
     with gc_paused():
         loader.load_text(text.removeprefix("\ufeff"), path, key or str(base / "_"), (key,))
         return loader.model(path), loader.state.diagnostics
+
+
+def resolved(path: Path) -> Path:
+    """The absolute path with links followed; as it is when they loop (loading reports that)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
+
+
+def imported_files(model: n.Model | None) -> frozenset[str]:
+    """The files a model imports (resolved paths); none when it could not be read."""
+    return frozenset(i.resolved for i in model.imports if i.resolved) if model else frozenset()
+
+
+def entry_models(found: Sequence[tuple[Path, Collection[str]]], named: Collection[Path] = ()) -> list[Path]:
+    """The files that are models among `found` (each file and the files it imports, resolved:
+    `imported_files`): those no other file there imports — an imported file is checked or compared
+    as part of its importers — the files in `named` (named on the command line), and any file
+    imported only in a cycle of imports. Model order is kept."""
+    imports = {path: set(targets) for path, targets in found}
+    key = {path: str(resolved(path)) for path, _ in found}
+    imported = {target for path, targets in imports.items() for target in targets if target != key[path]}
+    entries = [path for path, _ in found if key[path] not in imported or path in named]
+    reached = {target for path in entries for target in imports[path]} | {key[p] for p in entries}
+    return [path for path, _ in found if path in entries or key[path] not in reached]

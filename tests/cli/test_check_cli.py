@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 def test_clean_model_exits_0_with_a_one_line_summary(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "examples/checkout.tm")
     assert code == 0
-    assert out == "All good: 1 file checked, no problems.\n"
+    assert out == "All good: 1 model checked (2 files), no problems.\n"  # checkout.tm and std/aws.tm
 
 
 def test_errors_exit_1_with_positions_carets_and_hints(capsys: pytest.CaptureFixture[str]) -> None:
@@ -31,7 +32,7 @@ def test_errors_exit_1_with_positions_carets_and_hints(capsys: pytest.CaptureFix
     assert code == 1
     assert "e201-unknown-attributes.tm:2:20: error[E201]: unknown attribute `clasification` for a data asset" in out
     assert "     = help: did you mean `classification`?" in out
-    assert out.rstrip().endswith("Found 7 errors in 1 file.")
+    assert out.rstrip().endswith("Found 7 errors in 1 model.")
 
 
 def test_missing_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -60,14 +61,37 @@ def test_a_folder_named_like_a_model_is_expanded(capsys: pytest.CaptureFixture[s
     (tmp_path / "dir.tm").mkdir()
     (tmp_path / "dir.tm" / "inner.tm").write_text("actor a\n")
     code, out, _ = run(capsys, "--no-lint", str(tmp_path / "dir.tm"))
-    assert (code, out) == (0, "All good: 1 file checked, no problems.\n")  # dir.tm/inner.tm was checked
+    assert (code, out) == (0, "All good: 1 model checked, no problems.\n")  # dir.tm/inner.tm was checked
 
 
 def test_folder_expansion_checks_every_tm_file_below(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--no-lint", str(VALID))
-    expected = len(list(VALID.rglob("*.tm")))
+    found = len(list(VALID.rglob("*.tm")))
     assert code == 0
-    assert out == f"All good: {expected} files checked, no problems.\n"
+    match = re.fullmatch(r"All good: (\d+) models checked \((\d+) files\), no problems.\n", out)
+    assert match, out
+    models, files = (int(g) for g in match.groups())
+    assert models < found <= files  # files imported by others are checked with them, not as models
+
+
+def test_a_folder_checks_imported_files_with_their_importers(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`tmdiag check threat-model/`: `shared/common.tm`, imported by the model, is not a model of its
+    own (was: TM103 no model header, TM304 data never carried, reported on it alone)."""
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "common.tm").write_text('team { ann "Ann" security_lead }\n'
+                                                  'data card "Card" { classification: secret }\n')  # fmt: skip
+    (tmp_path / "shop.tm").write_text(
+        'import "shared/common.tm"\nmodel "Shop" { scope: "x", owner: ann }\n'
+        'process a "A"\nprocess b "B"\na -> b "Pay" { data: [card], encrypted: true }\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, str(tmp_path), "--select", "TM103,TM304")
+    assert "common.tm" not in out and code == 0
+    assert out == "All good: 1 model checked (2 files), no problems.\n"
+    code, out, _ = run(capsys, str(tmp_path / "shared" / "common.tm"), "--select", "TM103,TM304")
+    assert "TM103" in out and "TM304" in out  # named on its own: checked on its own
 
 
 def test_json_format_shape(capsys: pytest.CaptureFixture[str]) -> None:
@@ -104,7 +128,7 @@ def test_the_console_script_runs() -> None:
         [sys.executable, "-m", "tmdiag", "check", "examples/"], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("All good: 5 files checked")
+    assert result.stdout.startswith("All good: 5 models checked (8 files)")  # with their std imports
 
 
 def test_a_problem_in_a_file_imported_by_several_models_is_reported_once(
@@ -117,7 +141,7 @@ def test_a_problem_in_a_file_imported_by_several_models_is_reported_once(
     code, out, _ = run(capsys, "--no-lint", str(tmp_path))
     assert code == 1
     assert out.count("error[E203]") == 1
-    assert out.endswith("Found 1 error in 3 files.\n")
+    assert out.endswith("Found 1 error in 2 models (3 files).\n")  # shared.tm: part of a and b
 
 
 def test_output_cut_short_by_a_closed_pipe_keeps_the_exit_code(tmp_path: Path) -> None:
@@ -144,3 +168,17 @@ def test_a_folder_holding_a_loop_of_symbolic_links_exits_2(capsys: pytest.Captur
     code, out, _ = run(capsys, "--no-lint", str(tmp_path))
     assert code == 2
     assert out.count("error[E301]: cannot read") == 2 and "a loop of symbolic links" in out
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_files_named_twice_are_checked_once_in_the_order_given(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, jobs: str
+) -> None:
+    (tmp_path / "tmdiag.toml").write_text("")
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.tm").write_text(f"data {name}_token {{ classification: secrt }}\n")
+    b, a = str(tmp_path / "b.tm"), str(tmp_path / "a.tm")
+    code, out, _ = run(capsys, "--no-lint", "-j", jobs, b, a, b, str(tmp_path))
+    assert code == 1 and out.count("error[E203]") == 2
+    assert out.index("b_token") < out.index("a_token")  # b named first
+    assert out.endswith("Found 2 errors in 2 models.\n")

@@ -155,3 +155,44 @@ def test_markdown_is_inert_for_hostile_labels(tmp_path: Path, capsys: pytest.Cap
     assert "<img" not in out and "<script>" not in out
     assert not re.search(r"(?<!\\)\]\(", out) and not re.search(r"(?<!\\)@admin", out)  # no link, no mention
     assert "&lt;img" in out and "\\|" in out and "\\*\\*b" in out
+
+
+def test_fail_on_new_says_why_and_accepts_never(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["diff", str(BEFORE), str(AFTER), "--today", "2026-11-27"]
+    assert main([*args, "--fail-on-new", "high"]) == 1
+    err = capsys.readouterr().err
+    assert err == "tmdiag: error: 13 new open risks at or above high (--fail-on-new high)\n"  # was: silent exit 1
+    assert main([*args, "--fail-on-new", "never"]) == 0  # like `threats --fail-on never`
+    assert capsys.readouterr().err == ""
+
+
+def test_quiet_prints_only_changes_and_problems(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["diff", str(BEFORE), str(AFTER), "--today", "2026-11-27", "--color", "never"]
+    assert main(args) == 0
+    full = capsys.readouterr().out
+    assert main([*args, "-q"]) == 0
+    quiet = capsys.readouterr().out  # was: the same as without -q
+    assert "new open risks" in full and "new open risks" not in quiet
+    assert quiet.splitlines() == [line for line in full.splitlines() if "new open risks" not in line]
+    assert main(["diff", str(BEFORE), str(BEFORE), "-q"]) == 0
+    assert capsys.readouterr().out == ""  # nothing changed: nothing to say
+
+
+def test_quiet_is_documented_for_diff_and_folders_drop_the_total(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["diff", "--help"])
+    assert "print only the changes" in " ".join(capsys.readouterr().out.split())  # was: "print only problems"
+    for name, text in (("old", BEFORE.read_text(encoding="utf-8")), ("new", AFTER.read_text(encoding="utf-8"))):
+        for model in ("a.tm", "b.tm"):
+            (tmp_path / name).mkdir(exist_ok=True)
+            (tmp_path / name / model).write_text(text, encoding="utf-8")
+    (tmp_path / "new" / "b.tm").write_text(BEFORE.read_text(encoding="utf-8"), encoding="utf-8")
+    args = ["diff", str(tmp_path / "old"), str(tmp_path / "new"), "--today", "2026-11-27", "--color", "never"]
+    assert main(args) == 0
+    assert "2 models: " in capsys.readouterr().out
+    assert main([*args, "-q"]) == 0
+    quiet = capsys.readouterr().out
+    first, *rest = quiet.splitlines()
+    assert first.endswith("/new/a.tm") and not any("models: " in line or "/b.tm" in line for line in rest)

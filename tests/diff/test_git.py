@@ -5,6 +5,7 @@ side, not a git work tree, folders) gets a clear message and the documented exit
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -105,15 +106,34 @@ def test_not_a_git_work_tree_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
 
 def test_errors_on_either_side_name_the_side(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A version with errors is not a finding: exit 2 (not 1, the gate's), the side named on stderr
+    and in the output; the old side's hint checks that revision, not the working-tree file."""
     (repo / "models" / "shop.tm").write_text(MODEL.replace('process app "App"', 'proces app "App"'), encoding="utf-8")
-    assert main(["diff", "--git", "HEAD", "models/shop.tm"]) == 1
-    err = capsys.readouterr().err
-    assert "error[E001]" in err and "the new version (models/shop.tm)" in err
+    assert main(["diff", "--git", "HEAD", "models/shop.tm", "--fail-on-new", "high"]) == 2
+    captured = capsys.readouterr()
+    assert "error[E001]" in captured.err and "models/shop.tm has 1 error; the new version cannot be compared" in (
+        captured.err)  # fmt: skip
+    assert "run `tmdiag check models/shop.tm`" in captured.err
+    assert "not compared: the new version (models/shop.tm) has 1 error" in captured.out
+    assert "new open risk" not in captured.err  # not confused with the gate
     git(repo, "commit", "-qam", "broken")
     (repo / "models" / "shop.tm").write_text(MODEL, encoding="utf-8")
-    assert main(["diff", "--git", "HEAD", "models/shop.tm"]) == 1
+    assert main(["diff", "--git", "HEAD", "models/shop.tm"]) == 2
     err = capsys.readouterr().err
-    assert "HEAD:models/shop.tm:5:3: error[E001]" in err and "the old version (HEAD:models/shop.tm)" in err
+    assert "HEAD:models/shop.tm:5:3: error[E001]" in err and "HEAD:models/shop.tm has 1 error; the old version" in err
+    commit = git(repo, "rev-parse", "--short=12", "HEAD").strip()
+    hint = (
+        f"`git worktree add --detach /tmp/tmdiag-{commit} {commit} && tmdiag check /tmp/tmdiag-{commit}/models/shop.tm`"
+    )
+    assert hint in err  # was: `run tmdiag check …/shop.tm`, the fixed working-tree copy
+    code, document = diff_json(capsys, "--git", "HEAD", "models/shop.tm")
+    assert code == 2
+    [model] = document["models"]
+    assert model["error"]["side"] == "old" and model["error"]["first"].startswith(
+        "HEAD:models/shop.tm:5:3: error[E001]"
+    )
+    assert main(["diff", "--git", "HEAD", "models/shop.tm", "--format", "markdown", "--fail-on-new", "never"]) == 2
+    assert "The old version (the base) has 1 error and cannot be compared" in capsys.readouterr().out
 
 
 def test_usage_errors(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -135,3 +155,56 @@ def test_two_folders_pair_entry_models(tmp_path: Path, capsys: pytest.CaptureFix
     code, document = diff_json(capsys, str(tmp_path / "a"), str(tmp_path / "b"))
     assert code == 0 and len(document["models"]) == 1
     assert document["models"][0]["new"].endswith("shop.tm")
+
+
+def test_a_renamed_model_is_compared_with_its_old_self(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`git mv shop.tm checkout.tm` is a rename, not a removed and an added model: git's rename
+    detection pairs them, in folder mode and when the new file is named."""
+    git(repo, "mv", "models/shop.tm", "models/checkout.tm")
+    code, document = diff_json(capsys, "--git", "HEAD")
+    assert code == 0
+    [model] = document["models"]  # was: two, everything removed and everything added
+    assert (model["old"], model["new"]) == ("HEAD:models/shop.tm", "models/checkout.tm")
+    assert model["changes"] == [] and model["findings"] == []
+    code, document = diff_json(capsys, "--git", "HEAD", "models/checkout.tm")
+    assert code == 0 and document["models"][0]["old"] == "HEAD:models/shop.tm"
+    assert document["models"][0]["changes"] == []
+    git(repo, "commit", "-qm", "renamed")  # a committed rename, compared with the revision before it
+    code, document = diff_json(capsys, "--git", "HEAD~1", "models")
+    assert [(m["old"], m["new"]) for m in document["models"]] == [("HEAD~1:models/shop.tm", "models/checkout.tm")]
+
+
+def test_folders_pair_a_moved_model_by_its_header_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for name, file in (("a", "shop.tm"), ("b", "checkout.tm")):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "shared.tm").write_text(SHARED_V1, encoding="utf-8")
+        (folder / file).write_text(MODEL, encoding="utf-8")
+        (folder / "tmdiag.toml").write_text("", encoding="utf-8")
+    (tmp_path / "b" / "other.tm").write_text('model "Other" {}\nprocess solo "Solo"\n', encoding="utf-8")
+    code, document = diff_json(capsys, str(tmp_path / "a"), str(tmp_path / "b"))
+    assert code == 0
+    pairs = {(m["old"] or "").rpartition("/")[2]: (m["new"] or "").rpartition("/")[2] for m in document["models"]}
+    assert pairs == {"shop.tm": "checkout.tm", "": "other.tm"}  # `model "Shop"` on both sides; other.tm is new
+    moved = next(m for m in document["models"] if m["new"].endswith("checkout.tm"))
+    assert moved["changes"] == []
+
+
+def test_a_revision_missing_from_a_shallow_clone_says_what_to_run(
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(repo, "branch", "feature/x")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--depth", "1", "--single-branch", "-b", "main", f"file://{repo}", str(clone))
+    monkeypatch.chdir(clone)
+    for revision in ("HEAD~1", "feature/x", "origin/feature/x"):
+        assert main(["diff", "--git", revision, "models/shop.tm"]) == 2
+        err = capsys.readouterr().err
+        command = re.search(r"`(git fetch [^`]*)`", err)
+        assert command, err  # was: `unknown revision` and `git log --oneline` (no such commit there)
+        git(clone, *command.group(1).split()[1:])  # what it says to run fetches the revision
+        assert main(["diff", "--git", revision, "models/shop.tm"]) == 0, capsys.readouterr().err
+    capsys.readouterr()
+    git(clone, "branch", "-q", "-D", "feature/x")
+    assert main(["diff", "--git", "feature/x", "models/shop.tm"]) == 2  # only origin/feature/x is there now
+    assert "did you mean `origin/feature/x`?" in capsys.readouterr().err

@@ -180,3 +180,70 @@ def test_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     source.write_text(json.dumps(FOREIGN), encoding="utf-8")
     assert main(["import", "otm", str(source), "-o", str(existing)]) == 2
     assert "exists; pass --force" in capsys.readouterr().err
+
+
+def test_edges_a_user_met(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What a user found importing OTM from other tools: each is imported, or reported where it is."""
+    zone = {"trustZone": "2ab4effa-40b7-4cd2-ba81-8247d29a6f2d"}
+    document = hostile(components=[
+        # a description some tools keep in `attributes` (was: dropped silently)
+        {"id": "api", "name": "API", "type": "web-service", "parent": zone,
+         "attributes": {"description": "Public order API"}},
+        # wrong types (was: accepted, 42 as a label, a list as a type)
+        {"id": "n42", "name": 42, "type": ["list"], "parent": zone},
+        {"id": "web-service", "name": "Web Service", "type": "web-service", "parent": zone,
+         "threats": [{"threat": "t1", "state": "exposed",
+                      "mitigations": [{"mitigation": "m1", "state": "required"},
+                                      {"mitigation": "m2", "state": "implemented"}]}]},
+    ], mitigations=[{"name": "Mitigation 1", "id": "m1", "riskReduction": 50},
+                    {"name": "Mitigation 2", "id": "m2", "riskReduction": 50}],
+        dataflows=[])  # fmt: skip
+    document["trustZones"][0]["risk"]["trustRating"] = float("inf")  # 1e400 in the JSON text
+    raw = json.dumps(document).replace("Infinity", "1e400")
+    code, text, err = run_import(tmp_path, document, capsys, raw=raw)
+    assert code == 0, err  # drafted; the problems are warnings
+    assert 'description: "Public order API"' in text
+    assert "`name` should be a string, not a number (42); left out" in err
+    assert "`type` should be a string, not a list; drafted as a process" in err
+    assert "`trustRating` should be a number from 0 to 100, not inf; left out" in err
+    assert "trust: untrusted" not in text.split("boundary private")[0]  # was: 1e400 → untrusted
+    assert 'control m2 "Mitigation 2"' in text and "on: [web-service]" in text  # implemented: a control
+    assert "control m1 " not in text  # required: not in place (was: a control)
+    assert '# not in place yet (OTM mitigation state), so no control there: m1 "Mitigation 1" on web-service ' \
+           "(required)" in text  # fmt: skip
+    assert "m1` is not implemented on web-service (state `required`)" in err
+    assert err.count("`name` should be a string") == 1  # each problem once
+
+
+def test_a_cycle_of_zones_is_reported_at_a_zone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    document = hostile(trustZones=[
+        {"id": "a", "name": "A", "risk": {"trustRating": 10}, "parent": {"trustZone": "b"}},
+        {"id": "b", "name": "B", "risk": {"trustRating": 10}, "parent": {"trustZone": "a"}},
+    ], components=[])  # fmt: skip
+    raw = json.dumps(document, indent=2)
+    code, _, err = run_import(tmp_path, document, capsys, raw=raw)
+    assert code == 1  # a cycle is an error, broken in the draft
+    line = next(i for i, text in enumerate(raw.splitlines(), 1) if text.strip() == '"id": "a",')
+    assert f"in.otm.json:{line}:" in err.split("error[E604]")[0].splitlines()[-1]  # was: 1:1
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [('{"project": "x"}', "`project` should be an object with `name` and `id`, not a string"),
+     ('{"otmVersion": "0.2.0"}', "it has no `project` (an OTM document has `otmVersion` and `project`; this one "
+                                 "has `otmVersion`)"),
+     ("[1]", "the document should be an object with `otmVersion` and `project`, not a list")],
+)  # fmt: skip
+def test_not_otm_says_what_is_wrong(tmp_path: Path, raw: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    source = tmp_path / "in.json"
+    source.write_text(raw, encoding="utf-8")
+    assert main(["import", "otm", str(source), "-o", str(tmp_path / "x.tm")]) == 2
+    assert f"not an OTM document: {message}" in capsys.readouterr().err  # was: "an object with `project` is expected"
+
+
+def test_each_format_has_its_own_help(capsys: pytest.CaptureFixture[str]) -> None:
+    for fmt, own, other in (("otm", "import otm model.otm.json", "--var-file"), ("terraform", "--var-file", "otm")):
+        with pytest.raises(SystemExit):
+            main(["import", fmt, "--help"])
+        text = capsys.readouterr().out
+        assert own in text and other not in text.partition("examples:")[2]  # was: every format's examples

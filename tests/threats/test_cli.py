@@ -149,3 +149,17 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) 
     done = tmdiag(str(model), "--format", "csv", "--no-lint")
     rows = list(csv.DictReader(io.StringIO(done.stdout)))
     assert [r["title"] for r in rows] == ['\'=HYPERLINK("http://evil")']
+
+
+@pytest.mark.parametrize("example", ["k8s-shop", "serverless-assistant"])
+def test_parity_is_pytm_alone_even_with_custom_rules(example: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--pytm-parity` is exactly raw pytm 1.4: no custom-rule findings (was: K8S003, AI002, AWS005
+    listed), and a decision on a custom rule is not stale for it (it cannot judge custom rules)."""
+    path = f"examples/{example}.tm"
+    assert main(["threats", path, "--pytm-parity", "--format", "json", "--today", "2026-11-27"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert {f["source"] for f in document["findings"]} == {"pytm"}
+    assert not [d for d in document["diagnostics"] if d["code"] == "E406"]
+    main(["threats", path, "--format", "json", "--today", "2026-11-27"])
+    default = json.loads(capsys.readouterr().out)
+    assert "custom" in {f["source"] for f in default["findings"]}  # the example has custom rules to drop

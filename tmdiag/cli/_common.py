@@ -31,9 +31,9 @@ def add_colour_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def add_output_options(parser: argparse.ArgumentParser) -> None:
+def add_output_options(parser: argparse.ArgumentParser, quiet: str = "print only problems, no summary") -> None:
     add_colour_option(parser)
-    parser.add_argument("-q", "--quiet", action="store_true", help="print only problems, no summary")
+    parser.add_argument("-q", "--quiet", action="store_true", help=quiet)
 
 
 def use_colour(args: argparse.Namespace, stream: TextIO | None = None) -> bool:
@@ -95,6 +95,10 @@ def error(message: str) -> None:
     print(f"tmdiag: error: {message}", file=sys.stderr)
 
 
+def warning(message: str) -> None:
+    print(f"tmdiag: warning: {message}", file=sys.stderr)
+
+
 class Exit(TmdiagError):
     """Stop the command with this exit code; what to say was said already."""
 
@@ -103,7 +107,14 @@ class Exit(TmdiagError):
         self.code = code
 
 
-def refuse(args: argparse.Namespace, loaded: Loaded, consequence: str, stream: TextIO | None = None) -> int:
+def refuse(
+    args: argparse.Namespace,
+    loaded: Loaded,
+    consequence: str,
+    stream: TextIO | None = None,
+    hint: str | None = None,
+    name: str | None = None,
+) -> int:
     """Print why a model cannot be used: its errors, each with its source line from the files that
     were loaded (imports included), then one line saying what was not done. Returns the exit code:
     2 when the model could not be read, 1 when it has errors. Diagnostics go to stderr: the
@@ -116,7 +127,8 @@ def refuse(args: argparse.Namespace, loaded: Loaded, consequence: str, stream: T
     if loaded.model is None:
         return 2
     count = f"{len(shown)} error{'s' if len(shown) != 1 else ''}"
-    print(f"tmdiag: error: {loaded.path} has {count}; {consequence} (run `tmdiag check {loaded.path}`)", file=stream)
+    how = hint or f"run `tmdiag check {name or loaded.path}`"
+    print(f"tmdiag: error: {name or loaded.path} has {count}; {consequence} ({how})", file=stream)
     return 1
 
 

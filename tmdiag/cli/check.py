@@ -32,6 +32,7 @@ from tmdiag.cli._parallel import add_jobs_option, each
 from tmdiag.diagnostics import Diagnostic, Severity
 from tmdiag.lint.config import FAIL_ON, ConfigError, LintConfig, load_config, read_config
 from tmdiag.lint.registry import all_rules
+from tmdiag.loader import entry_models, imported_files, resolved
 from tmdiag.output.diagnostics import render_json, render_text, summary
 from tmdiag.pipeline import check, load
 
@@ -158,10 +159,23 @@ def run(args: argparse.Namespace) -> int:
     shown: set[Diagnostic] = set()  # a file imported by several models named is reported once
     sources: dict[str, str] = dict(infrastructure.texts) if infrastructure is not None else {}
     io_failure = failed = False
-    for result in each(_check, _work(files, infrastructure), _jobs(args), _prepare, args, today, infrastructure):
-        if result.config_error is not None:
-            error(result.config_error)
-            return EXIT_ERROR
+    unique: dict[Path, Path] = {}
+    for file in files:  # each file once (named, and found under a folder named too), in the order given
+        unique.setdefault(resolved(file), file)
+    files = list(unique.values())
+    results = list(each(_check, _work(files, infrastructure), _jobs(args), _prepare, args, today, infrastructure))
+    config_error = next((r.config_error for r in results if r.config_error is not None), None)
+    if config_error is not None:
+        error(config_error)
+        return EXIT_ERROR
+    # a file another one imports is checked as part of it (with what it imports and is imported
+    # into), not on its own: `shared/common.tm` has no header and carries no data by itself
+    named = {resolved(Path(raw)) for raw in args.paths if Path(raw).is_file()}
+    entries = set(entry_models([(f, r.imports) for f, r in zip(files, results, strict=True)],
+                               {f for f in files if resolved(f) in named}))  # fmt: skip
+    checked = [r for f, r in zip(files, results, strict=True) if f in entries]
+    read = {path for r in checked for path in r.read}
+    for result in checked:
         io_failure = io_failure or result.unreadable
         failed = failed or result.failed
         sources.update(result.sources)
@@ -169,7 +183,7 @@ def run(args: argparse.Namespace) -> int:
         shown.update(result.diagnostics)
     failed = failed or any(d.severity >= Severity.ERROR for d in diagnostics if d.code.startswith("E5"))
     try:
-        print_diagnostics(args, diagnostics, sources, len(files))
+        print_diagnostics(args, diagnostics, sources, len(read), len(checked))
     except BrokenPipeError:  # `tmdiag check … | head`: the exit code still tells what was found
         silence_stdout()
     if io_failure:
@@ -208,6 +222,8 @@ class _Checked:
     unreadable: bool = False
     failed: bool = False  # findings at or above the configured severity
     config_error: str | None = None
+    imports: frozenset[str] = frozenset()  # the files it imports (resolved): which files are models
+    read: frozenset[str] = frozenset()  # every file read for it, as displayed
 
 
 _SETUP: tuple[argparse.Namespace, _Configs, datetime.date, Infrastructure | None] | None = None
@@ -231,10 +247,11 @@ def _check(work: _File) -> _Checked:
     except ConfigError as problem:
         return _Checked([], {}, config_error=str(problem))
     if model is None:
-        return _Checked(found, {}, unreadable=True, failed=_fails(found, config))
+        return _Checked(found, {}, unreadable=True, failed=_fails(found, config), read=frozenset([loaded.path]))
     found = list(check(loaded, lint=not args.no_lint and config, today=today, infrastructure=infrastructure,
                        elsewhere=elsewhere))  # fmt: skip
-    return _Checked(found, dict(model.sources), failed=_fails(found, config))
+    return _Checked(found, dict(model.sources), failed=_fails(found, config), imports=imported_files(model),
+                    read=frozenset(model.sources))  # fmt: skip
 
 
 def _fails(found: list[Diagnostic], config: LintConfig) -> bool:
@@ -242,7 +259,11 @@ def _fails(found: list[Diagnostic], config: LintConfig) -> bool:
 
 
 def print_diagnostics(
-    args: argparse.Namespace, diagnostics: list[Diagnostic], sources: Mapping[str, str], files: int
+    args: argparse.Namespace,
+    diagnostics: list[Diagnostic],
+    sources: Mapping[str, str],
+    files: int,
+    models: int | None = None,
 ) -> None:
     if args.format == "json":
         sys.stdout.write(render_json(diagnostics))
@@ -259,4 +280,4 @@ def print_diagnostics(
         for d in diagnostics:
             print(render_text(d, sources, colour) + "\n")
         if not args.quiet:
-            print(summary(diagnostics, files))
+            print(summary(diagnostics, files, models))

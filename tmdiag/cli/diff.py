@@ -13,14 +13,16 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tmdiag.cli import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from tmdiag.cli._common import add_output_options, date_arg, error, path_arg, progress, refuse
-from tmdiag.lint.config import LintConfig
-from tmdiag.loader import DISK, Files
 from tmdiag.model.levels import RiskLevel
+
+if TYPE_CHECKING:
+    from tmdiag.diff.pairs import Version
+    from tmdiag.lint.config import LintConfig
 
 LEVELS = tuple(level.value for level in RiskLevel.highest_first())
 
@@ -32,9 +34,11 @@ examples:
   tmdiag diff --git origin/main --format markdown > comment.md   a pull-request comment
   tmdiag diff --git origin/main --fail-on-new high   CI gate: exit 1 on a new open high/critical risk
   tmdiag diff v1/ v2/ --format json                  folders: entry models paired by path
+  tmdiag diff --git main -q                          only the changed lines
 
-exit codes: 0 compared (changes or not), 1 --fail-on-new was hit or a side has errors,
-            2 usage or I/O error (no such file, unknown revision, not a git work tree)
+exit codes: 0 compared (changes or not), 1 --fail-on-new was hit (a line on stderr says how many),
+            2 not compared: a version has errors (its diagnostics on stderr, the side named; the
+            output says which), or a usage or I/O error (no such file, unknown revision, not git)
 """
 
 
@@ -47,22 +51,14 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
                         help="OLD NEW (files or folders); with --git: the file or folder (default: .)")  # fmt: skip
     parser.add_argument("--git", metavar="REV", help="compare the working tree with this revision (git show)")
     parser.add_argument("--format", choices=("text", "json", "markdown"), default="text", help="output format")
-    parser.add_argument("--fail-on-new", choices=LEVELS, default=None, metavar="LEVEL",
+    parser.add_argument("--fail-on-new", choices=(*LEVELS, "never"), default=None, metavar="LEVEL",
                         help="exit 1 when the change adds an open risk at or above LEVEL "
-                        "(critical, high, medium, low, info)")  # fmt: skip
+                        "(critical, high, medium, low, info; never: only report)")  # fmt: skip
     parser.add_argument("--today", type=date_arg, default=None, metavar="YYYY-MM-DD",
                         help="the date decisions expire against, on both sides (default: today)")  # fmt: skip
-    add_output_options(parser)
+    add_output_options(parser, quiet="text: print only the changes (no headline or totals, nothing for a pair "
+                       "without changes)")  # fmt: skip
     return parser
-
-
-@dataclass(frozen=True)
-class Version:
-    """One side of a pair: a file as `files` has it (absent: None)."""
-
-    path: Path | None
-    files: Files
-    name: str
 
 
 def run(args: argparse.Namespace) -> int:
@@ -76,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     if pairs is None:
         return EXIT_ERROR
     today = args.today or datetime.date.today()
-    from tmdiag.diff import compare
+    from tmdiag.diff import Uncompared, compare
     from tmdiag.lint.config import ConfigError, load_config
 
     new_paths = [new.path for _, new in pairs if new.path is not None]
@@ -86,125 +82,89 @@ def run(args: argparse.Namespace) -> int:
         error(str(problem))
         return EXIT_ERROR
 
-    diffs = []
-    failed = False
+    results: list = []  # type: ignore[type-arg]
     with progress(args) as step:
         for old, new in pairs:
             step(f"Comparing {old.name} with {new.name}…")
-            sides = [_side(args, version, which, today, config) for version, which in ((old, "old"), (new, "new"))]
-            if sides[0] is None or sides[1] is None:
-                failed = True
-                continue
-            diffs.append(compare(sides[0], sides[1], old.name if old.path else "", new.name if new.path else ""))
-    if failed:
-        return EXIT_FINDINGS
-    level = RiskLevel(args.fail_on_new) if args.fail_on_new else None
-    _print(args, diffs, level)
-    if level is not None and any(f.adds_open_risk(level) for d in diffs for f in d.findings):
-        return EXIT_FINDINGS
+            names = (old.name if old.path else "", new.name if new.path else "")
+            sides = [
+                _side(args, version, which, today, config, names) for version, which in ((old, "old"), (new, "new"))
+            ]
+            broken = next((s for s in sides if isinstance(s, Uncompared)), None)
+            results.append(broken or compare(sides[0], sides[1], *names))
+    level = RiskLevel(args.fail_on_new) if args.fail_on_new not in (None, "never") else None
+    _print(args, results, level)
+    if any(isinstance(r, Uncompared) for r in results):
+        return EXIT_ERROR  # not compared: no diff exists to gate on (said on stderr and in the output)
+    if level is not None:
+        added = sum(f.adds_open_risk(level) for r in results for f in r.findings)
+        if added:
+            error(f"{added} new open risk{'s' if added != 1 else ''} at or above {level} (--fail-on-new {level})")
+            return EXIT_FINDINGS
     return EXIT_OK
 
 
-def _print(args: argparse.Namespace, diffs: list, level: RiskLevel | None) -> None:  # type: ignore[type-arg]
+def _print(args: argparse.Namespace, results: list, level: RiskLevel | None) -> None:  # type: ignore[type-arg]
     from tmdiag.cli._common import use_colour
     from tmdiag.output import diff as output
 
     if args.format == "json":
-        sys.stdout.write(output.render_json(diffs))
+        sys.stdout.write(output.render_json(results))
     elif args.format == "markdown":
-        sys.stdout.write(output.render_markdown(diffs, level))
+        sys.stdout.write(output.render_markdown(results, level))
     else:
-        sys.stdout.write(output.render_text(diffs, use_colour(args)))
+        sys.stdout.write(output.render_text(results, use_colour(args), quiet=args.quiet))
 
 
-def _side(args: argparse.Namespace, version: Version, which: str, today: datetime.date, config: LintConfig):  # type: ignore[no-untyped-def]
-    """The version loaded and analysed, or None after printing why it cannot be (the side named)."""
+def _side(  # type: ignore[no-untyped-def]
+    args: argparse.Namespace, version: Version, which: str, today: datetime.date, config: LintConfig,
+    names: tuple[str, str],
+):  # fmt: skip
+    """The version loaded and analysed, or `Uncompared` after printing why it cannot be (the side named)."""
     from tmdiag import pipeline
-    from tmdiag.diff import Side
+    from tmdiag.diff import Side, Uncompared
 
     if version.path is None:
         return Side.empty(today=today)
     loaded = pipeline.load(version.path, files=version.files)
     if loaded.model is None or loaded.errors:
-        refuse(args, loaded, f"the {which} version ({version.name}) cannot be compared")
-        return None
+        shown = loaded.errors or loaded.diagnostics
+        refuse(args, loaded, f"the {which} version cannot be compared", hint=_check_hint(version), name=version.name)
+        first = shown[0] if shown else None
+        line = f"{first.span.path}:{first.span.line}:{first.span.column}: error[{first.code}]: {first.message}" \
+            if first is not None else f"{version.name} cannot be read"  # fmt: skip
+        return Uncompared(*names, which, len(shown), line)
     analysis = pipeline.analyze(loaded, today=today, lint=config)  # the register: threats and lint risks
     return Side(analysis.model, analysis.findings, today, analysis.excluded)
 
 
-def _pairs(args: argparse.Namespace) -> list[tuple[Version, Version]] | None:
-    if args.git is not None:
-        return _git_pairs(args)
-    if len(args.paths) != 2:
-        error("name two versions: `tmdiag diff OLD NEW`, or compare with git: `tmdiag diff --git REV [PATH]`")
-        return None
-    old, new = (Path(p) for p in args.paths)
-    for path in (old, new):
-        if not path.exists():
-            error(f"no such file or folder: {path}")
-            return None
-    if old.is_dir() != new.is_dir():
-        error("compare a file with a file, or a folder with a folder")
-        return None
-    if not old.is_dir():
-        return [(Version(old, DISK, str(old)), Version(new, DISK, str(new)))]
-    return _paired(_entries(old, DISK, _disk_files(old)), _entries(new, DISK, _disk_files(new)), DISK, DISK,
-                   str(old), str(new))  # fmt: skip
-
-
-def _git_pairs(args: argparse.Namespace) -> list[tuple[Version, Version]] | None:
+def _check_hint(version: Version) -> str | None:
+    """How to check the version on its own: a revision is checked in a worktree of its own (its
+    imports come with it); a file on disk with `tmdiag check` (refuse's default)."""
     from tmdiag.diff.git import GitFiles
 
-    if len(args.paths) > 1:
-        error("--git compares one file or folder with a revision: `tmdiag diff --git REV [PATH]`")
+    if not isinstance(version.files, GitFiles) or version.path is None:
         return None
-    raw = args.paths[0] if args.paths else "."
-    path = Path(raw).resolve()
-    folder = path if path.is_dir() else path.parent
-    if not folder.is_dir():
-        error(f"no such file or folder: {raw}")
+    files = version.files
+    rel = files.relative(version.path) or version.name
+    folder = f"/tmp/tmdiag-{files.commit[:12]}"
+    worktree = f"git worktree add --detach {folder} {files.commit[:12]}"
+    return f"to check that version: `{worktree} && tmdiag check {folder}/{rel}`"
+
+
+def _pairs(args: argparse.Namespace) -> list[tuple[Version, Version]] | None:
+    from tmdiag.diff.pairs import PairError, files_pairs, git_pairs
+
+    try:
+        if args.git is not None:
+            if len(args.paths) > 1:
+                error("--git compares one file or folder with a revision: `tmdiag diff --git REV [PATH]`")
+                return None
+            return git_pairs(args.git, args.paths[0] if args.paths else ".")
+        if len(args.paths) != 2:
+            error("name two versions: `tmdiag diff OLD NEW`, or compare with git: `tmdiag diff --git REV [PATH]`")
+            return None
+        return files_pairs(Path(args.paths[0]), Path(args.paths[1]))
+    except PairError as problem:
+        error(str(problem))
         return None
-    git = GitFiles(folder, args.git)
-    if path.is_dir() or git.is_dir(path):
-        olds = _entries(path, git, git.files_below(path))
-        news = _entries(path, DISK, _disk_files(path)) if path.is_dir() else {}
-        return _paired(olds, news, git, DISK, f"{args.git}:{git.display(path).partition(':')[2]}", raw)
-    if not path.exists() and not git.is_file(path):
-        error(f"no such file, now or at {args.git}: {raw}")
-        return None
-    old = Version(path if git.is_file(path) else None, git, git.display(path))
-    new = Version(path if path.exists() else None, DISK, raw)
-    return [(old, new)]
-
-
-def _disk_files(folder: Path) -> list[Path]:
-    return sorted(p.resolve() for p in folder.rglob("*.tm") if ".venv" not in p.parts)
-
-
-def _entries(folder: Path, files: Files, candidates: list[Path]) -> dict[str, Path]:
-    """Models in a folder by their path below it: the .tm files no other file there imports."""
-    from tmdiag.loader import load_path
-
-    imported: set[str] = set()
-    for path in candidates:
-        model, _ = load_path(path, files)
-        if model is not None:
-            imported.update(i.resolved for i in model.imports if i.resolved)
-    root = folder.resolve()
-    return {p.relative_to(root).as_posix(): p for p in candidates if str(p) not in imported}
-
-
-def _paired(
-    olds: dict[str, Path], news: dict[str, Path], old_files: Files, new_files: Files, old_name: str, new_name: str
-) -> list[tuple[Version, Version]] | None:
-    if not olds and not news:
-        error(f"no .tm models in {new_name} or {old_name}")
-        return None
-    pairs = []
-    for rel in sorted(set(olds) | set(news)):
-        old, new = olds.get(rel), news.get(rel)
-        pairs.append((
-            Version(old, old_files, old_files.display(old) if old else f"{old_name}/{rel}"),
-            Version(new, new_files, new_files.display(new) if new else f"{new_name}/{rel}"),
-        ))  # fmt: skip
-    return pairs

@@ -4,6 +4,9 @@
   project, trust zones, components, data flows, assets, threats with the finding's risk, and
   mitigations from controls and decisions (docs/export.md maps every field).
 - `json`: tmdiag's own model JSON with the findings (docs/schemas/model.schema.json).
+
+Both carry the register `tmdiag threats` shows: pytm's library, custom rules and the lint findings
+that are risks, ranked and decided together.
 - `pytm`: a standalone pytm 1.4 script of the model; run with plain pytm, it finds what raw pytm
   finds (pytm's library, before tmdiag's decisions and custom rules).
 
@@ -18,7 +21,7 @@ import sys
 from pathlib import Path
 
 from tmdiag.cli import EXIT_ERROR, EXIT_OK
-from tmdiag.cli._common import add_output_options, date_arg, error, load_model, path_arg, progress
+from tmdiag.cli._common import add_output_options, date_arg, error, load_model, path_arg, progress, warning
 
 EXAMPLES = """\
 examples:
@@ -47,8 +50,14 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
 
 
 def run(args: argparse.Namespace) -> int:
+    from tmdiag.lint.config import ConfigError
+
     loaded = load_model(args, args.path, "nothing exported")
-    text = render(args, loaded)
+    try:
+        text = render(args, loaded)
+    except ConfigError as problem:
+        error(str(problem))
+        return EXIT_ERROR
     if not args.output or args.output == "-":
         sys.stdout.write(text)
         return EXIT_OK
@@ -73,12 +82,16 @@ def render(args: argparse.Namespace, loaded) -> str:  # type: ignore[no-untyped-
 
         return pytm_script.render(model)
     today = args.today or datetime.date.today()
-    with progress(args) as step:
-        analysis = pipeline.analyze(loaded, today=today, lint=False, step=step)
+    with progress(args) as step:  # the register `tmdiag threats` shows: threats and the lint findings that are risks
+        analysis = pipeline.analyze(loaded, today=today, step=step)
     if args.to == "otm":
         from tmdiag.export import otm
 
-        return otm.render(model, analysis.threats, args.project_id or Path(args.path).stem.removesuffix(".otm"))
+        for where in otm.Suppressions(model, today).left:
+            warning(f"{where}: this suppression covers no statement OTM has a place for; not carried into the export")
+        project = args.project_id or Path(args.path).stem.removesuffix(".otm")
+        return otm.render(model, analysis.findings, project, today)
     from tmdiag.export import model_json
 
-    return model_json.render(model, analysis.threats, today)
+    return model_json.render(model, analysis.today, analysis.findings, summary=analysis.summary,
+                             excluded=analysis.excluded, diagnostics=analysis.diagnostics)  # fmt: skip

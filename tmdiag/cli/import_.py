@@ -30,31 +30,43 @@ FORMATS = {
     "otm": ("tmdiag.importers.otm", "an Open Threat Model (OTM 0.2.0) JSON document; - reads stdin"),
 }
 
-EXAMPLES = """\
-examples:
+TERRAFORM_EXAMPLES = """\
   tmdiag import terraform infra/ -o model.tm          draft from the .tf files (and local modules)
   terraform show -json plan.out > plan.json
   tmdiag import terraform plan.json -o model.tm       draft from a plan (values known after apply are noted)
   tmdiag import terraform infra/                      print the draft
   tmdiag import terraform infra/ --var-file prod.tfvars   with one environment's variable values
+"""
+OTM_EXAMPLES = """\
   tmdiag import otm model.otm.json -o model.tm        draft from OTM (IriusRisk, Threat Dragon, StartLeft, …)
+  tmdiag import otm model.otm.json --name "Shop"      print the draft, with another model name
   tmdiag export model.tm --to otm | tmdiag import otm - -o again.tm
-
-Then review the draft, `tmdiag check model.tm`, and keep it honest with `tmdiag drift model.tm --terraform infra/`
-(Terraform) or `tmdiag diff` (any two versions).
-
+"""
+EXIT_CODES = """
 exit codes: 0 drafted, 1 drafted but some input could not be read (diagnostics on stderr),
             2 usage or I/O error (nothing written)
 """
+EPILOGS = {
+    "terraform": f"examples:\n{TERRAFORM_EXAMPLES}\nThen review the draft, `tmdiag check model.tm`, and keep it "
+    "honest with\n`tmdiag drift model.tm --terraform infra/`. docs/iac.md\n" + EXIT_CODES,
+    "otm": f"examples:\n{OTM_EXAMPLES}\nWhat OTM has that tmdiag cannot represent is reported (E605), never "
+    "dropped silently;\nthe field-by-field mapping is in docs/export.md. Then review the draft, `tmdiag check "
+    "model.tm`.\n" + EXIT_CODES,
+}
+EXAMPLES = (f"examples:\n{TERRAFORM_EXAMPLES}{OTM_EXAMPLES}\nThen review the draft, `tmdiag check model.tm`, and "
+            "keep it honest with `tmdiag drift model.tm --terraform infra/`\n(Terraform) or `tmdiag diff` (any two "
+            "versions).\n" + EXIT_CODES)  # fmt: skip
 
 
 DESCRIPTION = """\
 Draft a .tm model from another description of the system, laid out as `tmdiag fmt` writes it:
   terraform  a folder of .tf/.tf.json files (local modules followed), or the JSON of `terraform show -json`
              for a plan or a state; docs/iac.md
-  otm        an Open Threat Model JSON document (IriusRisk, Threat Dragon, StartLeft, `tmdiag export`)
-What the source says that tmdiag cannot draw is listed in comments at the end of the draft; nothing
-is written when the source cannot be read at all.
+  otm        an Open Threat Model JSON document (IriusRisk, Threat Dragon, StartLeft, `tmdiag export`);
+             docs/export.md
+What the source says that tmdiag cannot represent is reported (terraform: also in comments at the end
+of the draft); nothing is written when the source cannot be read at all. `tmdiag import FORMAT --help`
+for one format.
 """
 
 
@@ -68,7 +80,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
     )
     formats = parser.add_subparsers(dest="format", metavar="FORMAT", required=True)
     for name, (module, summary) in FORMATS.items():
-        command = formats.add_parser(name, help=summary, description=summary, epilog=EXAMPLES,
+        command = formats.add_parser(name, help=summary, description=summary, epilog=EPILOGS[name],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
         command.add_argument("source", type=path_arg, metavar="PATH", help=summary)
         command.add_argument(

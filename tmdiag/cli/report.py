@@ -66,7 +66,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
     parser.add_argument(
         "--pytm-parity",
         action="store_true",
-        help="threats exactly as raw pytm 1.4 finds them (no errata, no facts closing threats)",
+        help="threats exactly as raw pytm 1.4 finds them (no errata, no facts closing threats, no custom rules)",
     )
     parser.add_argument(
         "--diagram-format",

@@ -73,7 +73,7 @@ def register(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:  # typ
                         help="threats only: leave out what the lint rules find (open security groups, …)")  # fmt: skip
     parser.add_argument("--pytm-parity", action="store_true",
                         help="exactly raw pytm 1.4's findings: its own conditions (no errata) and check(), "
-                             "no facts closing threats (docs/threats.md)")  # fmt: skip
+                             "no facts closing threats, no custom rules, no lint (docs/threats.md)")  # fmt: skip
     parser.add_argument("-e", "--evidence", action="store_true",
                         help="text: print each finding's evidence and risk explanation under its row")  # fmt: skip
     add_against_option(parser)

@@ -11,8 +11,9 @@ revision (entry file and imports): `git`. Docs: docs/diff.md.
 """
 
 from tmdiag.diff.changes import NEUTRAL, STRENGTHENED, WEAKENED, Change, FindingChange, FindingState
-from tmdiag.diff.compare import ModelDiff, Side, compare
+from tmdiag.diff.compare import ModelDiff, Side, Uncompared, compare
 
 __all__ = [
-    "NEUTRAL", "STRENGTHENED", "WEAKENED", "Change", "FindingChange", "FindingState", "ModelDiff", "Side", "compare",
+    "NEUTRAL", "STRENGTHENED", "WEAKENED", "Change", "FindingChange", "FindingState", "ModelDiff", "Side",
+    "Uncompared", "compare",
 ]  # fmt: skip

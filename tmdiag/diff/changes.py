@@ -13,6 +13,8 @@ from tmdiag.model.levels import RiskLevel, Status
 # How a change bears on security. Derived from (aspect, old, new) by tmdiag.diff.effects.
 WEAKENED, STRENGTHENED, NEUTRAL = "weakened", "strengthened", "neutral"
 
+_EFFECT_RANK = {WEAKENED: 0, STRENGTHENED: 1, NEUTRAL: 2}
+
 Value = Any  # JSON-ready: None (absent), bool, int, float, str, or a list of str
 
 
@@ -20,7 +22,12 @@ Value = Any  # JSON-ready: None (absent), bool, int, float, str, or a list of st
 class Change:
     """One difference. `aspect` is `exists` (added: old None; removed: new None), `id` (renamed),
     an attribute name, or a derived fact: `boundary` (moved), `crosses`, `into_lower_trust`,
-    `carried_across`, `stored_in`, `stale`, `expired`, `label`, `kind`, `source`, `sink`, `parent`."""
+    `carried_across`, `stored_in`, `stale`, `expired`, `label`, `kind`, `source`, `sink`, `parent`.
+
+    Names: what the new side has is named as there; what only the old side has (a removed node
+    and everything in its summary) as the old side names it. Sets reported by what they gain and
+    lose (`tmdiag.diff.effects.growth_effect`) hold the items lost in `old` and the items gained in
+    `new`, never both."""
 
     section: str  # model | team | data | agents | boundaries | elements | flows | controls | risks | ...
     subject: str  # the key on the new side (the old side's for a removal)
@@ -31,15 +38,16 @@ class Change:
     category: str = "other"  # structure | trust | data | controls | decisions | owners | review | other
 
     def reversed(self) -> Change:
-        from tmdiag.diff.effects import effect_of
-
+        """The same change made the other way round: sides swapped, the effect turned."""
         subject = self.old if self.aspect == "id" else self.subject
-        return Change(self.section, subject, self.aspect, self.new, self.old,
-                      effect_of(self.section, self.aspect, self.new, self.old), self.category)  # fmt: skip
+        effect = {WEAKENED: STRENGTHENED, STRENGTHENED: WEAKENED}.get(self.effect, self.effect)
+        return Change(self.section, subject, self.aspect, self.new, self.old, effect, self.category)
 
     @property
-    def sort_key(self) -> tuple[str, str, str]:
-        return (self.section, self.subject, self.aspect)
+    def sort_key(self) -> tuple[str, str, str, int]:
+        # the two parts of a split change (tmdiag.diff.effects.parts) differ by effect only:
+        # the weakening part first, whichever way the diff runs
+        return (self.section, self.subject, self.aspect, _EFFECT_RANK[self.effect])
 
     @property
     def kind(self) -> str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tmdiag.diff.changes import Change, FindingChange, FindingState, Value
-from tmdiag.diff.effects import category_of, effect_of
+from tmdiag.diff.effects import category_of, flipped, growth_effect, parts
 from tmdiag.diff.keys import SECTIONS, Keyed, find_renames
 from tmdiag.model import nodes as n
 from tmdiag.model import schema
@@ -48,31 +48,34 @@ class ModelDiff:
     new: str
     changes: tuple[Change, ...]
     findings: tuple[FindingChange, ...]
-    renames: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # section -> {old key: new key}
+    # section -> {old key: new key}: renamed nodes, and the decisions whose key names a renamed target
+    renames: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
         return not self.changes and not self.findings
 
     def reversed(self) -> ModelDiff:
-        """The diff the other way round (what `compare(new, old)` returns): sides swapped, subjects
-        named as on the other side."""
+        """The diff the other way round (what `compare(new, old)` returns): sides swapped, effects
+        turned, what both sides have named as on the other side. What only one side has keeps the
+        names it has there, so it needs no renaming."""
         back = {section: {b: a for a, b in pairs.items()} for section, pairs in self.renames.items()}
-        every = {b: a for section, pairs in back.items() for b, a in pairs.items() if section != "flows"}
-
-        names = {**every, **back.get("flows", {})}
+        ids = {b: a for section, pairs in back.items() for b, a in pairs.items() if section in ID_SECTIONS}
+        names = {**ids, **back.get("flows", {})}
 
         def subject(change: Change) -> Change:
             turned = change.reversed()
             if change.aspect == "id":
                 return turned
             name = back.get(change.section, {}).get(change.subject, change.subject)
-            old, new = (_renamed(v, change.aspect, names) for v in (turned.old, turned.new))
+            old, new = turned.old, turned.new
+            if change.aspect in REF_ASPECTS:
+                old, new = (_renamed(v, names) for v in (old, new))
             return Change(turned.section, name, turned.aspect, old, new, turned.effect, turned.category)
 
         def target(finding: FindingChange) -> FindingChange:
             turned = finding.reversed()
-            name = back.get("flows", {}).get(finding.target) or every.get(finding.target, finding.target)
+            name = back.get("flows", {}).get(finding.target) or ids.get(finding.target, finding.target)
             return FindingChange(turned.threat_id, name, turned.old, turned.new)
 
         changes = sorted((subject(c) for c in self.changes), key=lambda c: c.sort_key)
@@ -80,8 +83,22 @@ class ModelDiff:
         return ModelDiff(self.new, self.old, tuple(changes), tuple(findings), back)
 
 
+@dataclass(frozen=True)
+class Uncompared:
+    """A pair that could not be compared: one version has errors (not a finding: no diff exists)."""
+
+    old: str
+    new: str
+    side: str  # "old" or "new": the version with errors
+    errors: int
+    first: str  # its first error on one line: `path:line:column: error[CODE]: message`
+
+
 def compare(old: Side, new: Side, old_name: str = "", new_name: str = "") -> ModelDiff:
     return _Comparison(old, new).run(old_name or old.model.path, new_name or new.model.path)
+
+
+ID_SECTIONS = ("team", "data", "agents", "boundaries", "elements", "controls", "rules")
 
 
 class _Comparison:
@@ -110,35 +127,45 @@ class _Comparison:
         return self.renames["flows"].get(key) or self.ids.get(key, key)
 
     def old_sections(self) -> dict[str, dict[str, n.Node]]:
+        """The old side's nodes by the key they have on the new side (their own when the new side
+        has no such node: a removed node keeps its old name)."""
         out: dict[str, dict[str, n.Node]] = {}
         for section, nodes in self.ko.sections.items():
             pairs = self.renames.get(section, {})
             out[section] = {pairs.get(key, key): node for key, node in nodes.items()}
         risks: dict[str, n.Node] = {}
+        rekeyed: dict[str, str] = {}
         for key, node in self.ko.sections["risks"].items():
             assert isinstance(node, n.RiskDecision)
             suffix = key[key.rfind(" #") :] if " #" in key else ""
-            risks[f"{node.id} on {self.old_target(node.target)}{suffix}"] = node
+            matched = f"{node.id} on {self.old_target(node.target)}{suffix}"
+            if matched != key and matched in self.kn.sections["risks"]:
+                rekeyed[key] = matched
+            risks[matched if matched in self.kn.sections["risks"] else key] = node
         out["risks"] = risks
+        self.renames["risks"] = rekeyed
         return out
 
     # ---- the diff ------------------------------------------------------------------------
     def run(self, old_name: str, new_name: str) -> ModelDiff:
         olds = self.old_sections()
+        self.stale_old = decision_states(self.old, olds["risks"])
+        self.stale_new = decision_states(self.new, self.kn.sections["risks"])
         for section in SECTIONS:
             before, after = olds[section], self.kn.sections[section]
             for key, node in before.items():
                 if key not in after:
-                    self.add(section, key, "exists", self.summary(node, old=True), None)
+                    self.add(section, key, "exists", self.summary(node, key, old=True), None)
             for key, node in after.items():
                 previous = before.get(key)
                 if previous is None:
-                    self.add(section, key, "exists", None, self.summary(node, old=False))
+                    self.add(section, key, "exists", None, self.summary(node, key, old=False))
                     continue
                 self.compare_nodes(section, key, previous, node)
-            for old_key, new_key in self.renames.get(section, {}).items():
-                if section != "flows" or self._named(old_key, new_key):
-                    self.add(section, new_key, "id", old_key, new_key)
+            if section in ID_SECTIONS or section == "flows":
+                for old_key, new_key in self.renames.get(section, {}).items():
+                    if section != "flows" or self._named(old_key, new_key):
+                        self.add(section, new_key, "id", old_key, new_key)
         self.derived_flows(olds["flows"])
         self.derived_data()
         self.decisions(olds["risks"])
@@ -146,8 +173,22 @@ class _Comparison:
         return ModelDiff(old_name, new_name, changes, tuple(self.finding_changes()), self.renames)
 
     def add(self, section: str, subject: str, aspect: str, old: Value, new: Value) -> None:
-        effect = effect_of(section, aspect, old, new)
-        self.changes.append(Change(section, subject, aspect, old, new, effect, category_of(section, aspect)))
+        category = category_of(section, aspect)
+        for before, after, effect in parts(section, aspect, old, new):
+            self.changes.append(Change(section, subject, aspect, before, after, effect, category))
+
+    def add_delta(self, section: str, subject: str, aspect: str, old: Iterable[str], new: Iterable[str]) -> None:
+        """A set reported by what it gains and loses, items named by their key in the diff (the
+        new side's when the new side has them): a change that does both is two changes."""
+        before, after = set(old), set(new)
+        lost, gained = sorted(before - after), sorted(after - before)
+        growth = growth_effect(section, aspect)
+        assert growth is not None, aspect
+        category = category_of(section, aspect)
+        if gained:
+            self.changes.append(Change(section, subject, aspect, [], gained, growth, category))
+        if lost:
+            self.changes.append(Change(section, subject, aspect, lost, [], flipped(growth), category))
 
     def compare_nodes(self, section: str, key: str, old: n.Node, new: n.Node) -> None:
         if old.label != new.label and section not in ("assumptions",):
@@ -156,12 +197,17 @@ class _Comparison:
             self.add(section, key, "kind", old.kind, new.kind)
         names = sorted({a.key for a in old.attributes} | {a.key for a in new.attributes})
         for name in names:
+            if growth_effect(section, name) is not None:
+                spec = schema.BY_NAME.get(old.schema_kind, {}).get(name)
+                turn = self.rename if spec is not None and spec.ref else _same
+                self.add_delta(section, key, name, map(turn, old.ids(name)), new.ids(name))
+                continue
             before, after = value_of(old, name, self.rename), value_of(new, name)
             if before != after:
                 self.add(section, key, name, before, after)
         if isinstance(old, n.Element) and isinstance(new, n.Element):
             before, after = self.where(old.boundary, old=True), self.where(new.boundary, old=False)
-            if before != after:
+            if (before or {}).get("id") != (after or {}).get("id"):  # a boundary's own trust is its change
                 self.add(section, key, "boundary", before, after)
         elif isinstance(old, n.Boundary) and isinstance(new, n.Boundary):
             parent = self.rename(old.parent) if old.parent else None
@@ -180,33 +226,36 @@ class _Comparison:
             if before != after:
                 self.add(section, key, "when", before, after)
 
-    def where(self, boundary: str | None, old: bool) -> Value:
+    def where(self, boundary: str | None, old: bool, rename: bool = True) -> Value:
+        """An element's boundary and its trust, as that side has it (the id renamed onto the new
+        side unless `rename` is false)."""
         if boundary is None:
             return None
         model = self.old.model if old else self.new.model
         node = model.boundary(boundary)
         trust = str(node.get("trust")) if node is not None else None
-        return {"id": self.rename(boundary) if old else boundary, "trust": trust}
+        return {"id": self.rename(boundary) if old and rename else boundary, "trust": trust}
 
-    def summary(self, node: n.Node, old: bool) -> dict[str, Any]:
-        """What an added or removed node is, in a few fields (named as on the new side)."""
-        rename = self.rename if old else _same
+    def summary(self, node: n.Node, key: str, old: bool) -> dict[str, Any]:
+        """What an added or removed node is, in a few fields, named as its own side names them."""
         out: dict[str, Any] = {"kind": node.kind, "label": node.label}
+        model = self.old.model if old else self.new.model
         if isinstance(node, n.Element):
-            out["boundary"] = self.where(node.boundary, old)
+            out["boundary"] = self.where(node.boundary, old, rename=False)
         elif isinstance(node, n.Boundary):
-            out["parent"] = rename(node.parent) if node.parent else None
+            out["parent"] = node.parent
             out["trust"] = str(node.get("trust"))
         elif isinstance(node, n.Flow):
-            out["source"], out["sink"] = rename(node.source), rename(node.sink)
-            out["data"] = value_of(node, "data", rename)
-            model = self.old.model if old else self.new.model
-            out["crosses"] = self.crossing(model, node, rename)
+            out["source"], out["sink"] = node.source, node.sink
+            out["data"] = value_of(node, "data")
+            out["crosses"] = self.crossing(model, node, _same)
             out["into_lower_trust"] = into_lower_trust(model, node)
         elif isinstance(node, n.DataAsset):
             out["classification"] = str(node.get("classification"))
         elif isinstance(node, n.RiskDecision):
             out["status"] = str(node.get("status"))
+            stale, expired = (self.stale_old if old else self.stale_new).get(key, (False, False))
+            out["stale"], out["expired"] = stale, expired
         return out
 
     @staticmethod
@@ -221,9 +270,7 @@ class _Comparison:
             if not isinstance(previous, n.Flow) or not isinstance(flow, n.Flow):
                 continue
             before = self.crossing(self.old.model, previous, self.rename)
-            after = self.crossing(self.new.model, flow, _same)
-            if before != after:
-                self.add("flows", key, "crosses", before, after)
+            self.add_delta("flows", key, "crosses", before, self.crossing(self.new.model, flow, _same))
             lower_before = into_lower_trust(self.old.model, previous)
             lower_after = into_lower_trust(self.new.model, flow)
             if lower_before != lower_after:
@@ -238,16 +285,13 @@ class _Comparison:
         for data_id in sorted(set(before) | set(after)):
             old_facts, new_facts = before.get(data_id, {}), after.get(data_id, {})
             for aspect in ("carried_across", "stored_in"):
-                old_list, new_list = old_facts.get(aspect, []), new_facts.get(aspect, [])
-                if old_list != new_list:
-                    self.add("data", data_id, aspect, old_list, new_list)
+                self.add_delta("data", data_id, aspect, old_facts.get(aspect, ()), new_facts.get(aspect, ()))
 
     def decisions(self, olds: Mapping[str, n.Node]) -> None:
-        """Decisions that went stale (match no finding) or expired, or stopped being so."""
-        old_state = decision_states(self.old, olds)
-        new_state = decision_states(self.new, self.kn.sections["risks"])
-        for key in sorted(set(old_state) | set(new_state)):
-            before, after = old_state.get(key, (False, False)), new_state.get(key, (False, False))
+        """Decisions on both sides that went stale (match no finding) or expired, or stopped being
+        so. An added or removed decision says so in its summary."""
+        for key in sorted(set(olds) & set(self.kn.sections["risks"])):
+            before, after = self.stale_old[key], self.stale_new[key]
             for i, aspect in enumerate(("stale", "expired")):
                 if before[i] != after[i]:
                     self.add("risks", key, aspect, before[i], after[i])
@@ -270,25 +314,12 @@ def _same(value: str) -> str:
 
 
 # Aspects whose values name other things (ids, flow keys): renamed when a diff is reversed.
-REF_ASPECTS = frozenset(
-    {a.name for attrs in schema.SCHEMAS.values() for a in attrs if a.ref}
-    | {"source", "sink", "parent", "boundary", "crosses", "carried_across", "stored_in"}
-)
-SUMMARY_REFS = ("source", "sink", "parent", "data", "crosses")
+DERIVED_REFS = {"source", "sink", "parent", "boundary", "crosses", "carried_across", "stored_in"}
+REF_ASPECTS = frozenset({a.name for attrs in schema.SCHEMAS.values() for a in attrs if a.ref} | DERIVED_REFS)
 
 
-def _renamed(value: Value, aspect: str, names: Mapping[str, str]) -> Value:
-    """A change's value with the names of one side turned into the other's."""
-    if aspect == "exists" and isinstance(value, dict):
-        out = dict(value)
-        for key in SUMMARY_REFS:
-            if key in out:
-                out[key] = _renamed(out[key], "source", names)
-        if isinstance(out.get("boundary"), dict):
-            out["boundary"] = _renamed(out["boundary"], "boundary", names)
-        return out
-    if aspect not in REF_ASPECTS:
-        return value
+def _renamed(value: Value, names: Mapping[str, str]) -> Value:
+    """A changed attribute's value with the names of one side turned into the other's."""
     if isinstance(value, list):
         return sorted(names.get(v, v) for v in value)
     if isinstance(value, dict):
@@ -345,19 +376,19 @@ def into_lower_trust(model: n.Model, flow: n.Flow) -> bool:
 
 def data_facts(
     model: n.Model, flow_key: Callable[[n.Flow], str], rename: Callable[[str], str]
-) -> dict[str, dict[str, list[str]]]:
-    """Per data asset: the flows carrying it across a boundary, the stores keeping it."""
+) -> dict[str, dict[str, set[str]]]:
+    """Per data asset: the flows carrying it across a boundary, the stores keeping it (`stores:`
+    and the flows into or out of the store: the model's derived fact), named by key in the diff."""
     facts: dict[str, dict[str, set[str]]] = {}
     for flow in model.flows:
         carried = flow.ids("data")
         if carried and model.crosses_boundary(flow):
             for data_id in carried:
                 facts.setdefault(rename(data_id), {}).setdefault("carried_across", set()).add(flow_key(flow))
-    for element in model.elements:
-        if element.kind == "datastore":
-            for data_id in element.ids("stores"):
-                facts.setdefault(rename(data_id), {}).setdefault("stored_in", set()).add(rename(element.id))
-    return {d: {aspect: sorted(keys) for aspect, keys in f.items()} for d, f in facts.items()}
+    for data in model.data:
+        for store in model.stored_in(data.id):
+            facts.setdefault(rename(data.id), {}).setdefault("stored_in", set()).add(rename(store.id))
+    return facts
 
 
 def decision_states(side: Side, decisions: Mapping[str, n.Node]) -> dict[str, tuple[bool, bool]]:

@@ -39,6 +39,40 @@ def toplevel(folder: Path) -> Path:
     return Path(out.decode("utf-8").strip()).resolve()
 
 
+def missing_revision_hint(root: Path, revision: str) -> str:
+    """What to run when `revision` is not in this clone: fetch a remote's branch, deepen a shallow
+    clone (CI checkouts are shallow: actions/checkout fetches one commit), or look up the names."""
+    try:
+        shallow = _git(root, "rev-parse", "--is-shallow-repository").strip() == b"true"
+        remotes = _git(root, "remote").decode("utf-8", errors="replace").split()
+    except GitError:
+        shallow, remotes = False, []
+    remote, _, branch = revision.partition("/")
+    if remote in remotes and branch:  # origin/main: a remote-tracking branch not fetched
+        return (f"fetch it first: `git fetch --depth=1 {remote} {branch}:refs/remotes/{remote}/{branch}` "
+                "(on GitHub, `fetch-depth: 0` on actions/checkout fetches every branch)")  # fmt: skip
+    tracking = [f"{r}/{revision}" for r in remotes if _has(root, f"refs/remotes/{r}/{revision}")]
+    if tracking:  # `main` where only `origin/main` exists (a CI checkout of another branch)
+        return f"did you mean `{tracking[0]}`?"
+    _, tilde, steps = revision.partition("~")
+    if shallow and tilde and (steps or "1").isdigit():
+        return (
+            f"this clone is shallow (CI checkouts are): `git fetch --deepen={steps or 1}` (or `git fetch --unshallow`)"
+        )
+    if shallow and remotes:
+        return (f"this clone is shallow (CI checkouts are) and lacks it: `git fetch --depth=1 {remotes[0]} "
+                f"{revision}:{revision}` (a branch or tag of {remotes[0]}) or `git fetch --unshallow`")  # fmt: skip
+    return "try `git log --oneline` or `git branch -a` for names"
+
+
+def _has(root: Path, ref: str) -> bool:
+    try:
+        _git(root, "rev-parse", "--verify", "--quiet", ref)
+    except GitError:
+        return False
+    return True
+
+
 class GitFiles:
     """The files of one revision (a loader `Files` source). Paths are shown as `REV:path`."""
 
@@ -49,7 +83,7 @@ class GitFiles:
             self.commit = _git(self.root, "rev-parse", "--verify", "--quiet", "--end-of-options",
                                f"{revision}^{{commit}}").decode().strip()  # fmt: skip
         except GitError:
-            raise GitError(f"unknown revision `{revision}` (try `git log --oneline` for names)") from None
+            raise GitError(f"unknown revision `{revision}`: {missing_revision_hint(self.root, revision)}") from None
         listing = _git(self.root, "ls-tree", "-r", "-z", "--full-tree", "--name-only", self.commit)
         self.tree = frozenset(name.decode("utf-8", errors="surrogateescape") for name in listing.split(b"\0") if name)
         self.folders = frozenset(str(parent) for name in self.tree for parent in PurePosixPath(name).parents)
@@ -98,3 +132,26 @@ class GitFiles:
     def display(self, path: Path) -> str:
         rel = self.relative(path)
         return DISK.display(path) if rel is None else f"{self.revision}:{rel}"
+
+    def renames(self, path: Path) -> dict[str, str]:
+        """Files below `path` that git sees renamed between the revision and the working tree
+        (`git mv`, a committed rename): {old path: new path}, relative to the work tree."""
+        rel = self.relative(path)
+        if rel is None:
+            return {}
+        try:
+            out = _git(self.root, "diff", "-M", "--name-status", "-z", self.commit, "--", rel or ".")
+        except GitError:
+            return {}
+        fields = out.decode("utf-8", errors="surrogateescape").split("\0")
+        found: dict[str, str] = {}
+        i = 0
+        while i < len(fields) and fields[i]:
+            status = fields[i]
+            if status.startswith(("R", "C")) and i + 2 < len(fields):
+                if status.startswith("R"):
+                    found[fields[i + 1]] = fields[i + 2]
+                i += 3
+            else:
+                i += 2
+        return found

@@ -1,18 +1,21 @@
 """tmdiag's own JSON of a model and its findings (docs/schemas/model.schema.json, format_version 1):
 every declaration with its attributes and source position, and the threats document of
-tmdiag/output/threats_json.py under `threats` (the same shape `tmdiag threats --format json` prints).
+tmdiag/output/threats_json.py under `threats`: the same register and shape `tmdiag threats --format
+json` prints (pytm's library, custom rules, the lint findings that are risks).
 """
 
 from __future__ import annotations
 
 import datetime
 import json
+from collections.abc import Sequence
 from typing import Any
 
+from tmdiag.diagnostics import Diagnostic
 from tmdiag.model import nodes as n
 from tmdiag.model.values import expr_text, json_value
 from tmdiag.output import threats_json
-from tmdiag.results import ThreatAnalysis
+from tmdiag.results import Finding, Summary
 from tmdiag.version import __version__
 
 FORMAT_VERSION = 1
@@ -39,9 +42,18 @@ def node_dict(node: n.Node) -> dict[str, Any]:
     return out
 
 
-def document(model: n.Model, threats: ThreatAnalysis, today: datetime.date) -> dict[str, Any]:
-    register = threats_json.render(model, today, threats.findings, summary=threats.summary,
-                                   excluded=threats.excluded, diagnostics=threats.diagnostics)  # fmt: skip
+def document(
+    model: n.Model,
+    today: datetime.date,
+    findings: Sequence[Finding],
+    *,
+    summary: Summary,
+    excluded: Sequence[Finding] = (),
+    diagnostics: Sequence[Diagnostic] = (),
+) -> dict[str, Any]:
+    """The model and its register (`pipeline.Analysis`: findings, excluded, diagnostics, summary)."""
+    register = threats_json.render(model, today, findings, summary=summary, excluded=excluded,
+                                   diagnostics=diagnostics)  # fmt: skip
     return {
         "format_version": FORMAT_VERSION,
         "generator": f"tmdiag {__version__}",
@@ -56,5 +68,14 @@ def document(model: n.Model, threats: ThreatAnalysis, today: datetime.date) -> d
     }
 
 
-def render(model: n.Model, threats: ThreatAnalysis, today: datetime.date) -> str:
-    return json.dumps(document(model, threats, today), indent=2, ensure_ascii=False) + "\n"
+def render(
+    model: n.Model,
+    today: datetime.date,
+    findings: Sequence[Finding],
+    *,
+    summary: Summary,
+    excluded: Sequence[Finding] = (),
+    diagnostics: Sequence[Diagnostic] = (),
+) -> str:
+    doc = document(model, today, findings, summary=summary, excluded=excluded, diagnostics=diagnostics)
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"

@@ -7,24 +7,31 @@
 - components: elements, their zone, `tags`, processed and stored assets, threat instances;
 - dataflows: flows (unnamed ones as `flow-<n>`; a reply names its request in `tmdiag:reply_to`);
 - assets: data, with classification and impact as CIA ratings;
-- threats: one per finding, with the finding's likelihood and impact (0–100) and its risk level;
+- threats: one per finding of the register (`tmdiag threats`: pytm's library, custom rules and the
+  lint findings that are risks), with the finding's likelihood and impact (0–100) and its risk level;
 - mitigations: controls, and risk decisions (`riskReduction` from the status).
 
 Every attribute without an OTM field is kept in the object's `attributes` under its tmdiag name,
-as a string (lists as JSON), so an import gets it back. Output is deterministic: model order.
+as a string (lists as JSON; a one-or-many attribute always as a list), so an import gets it back.
+Inline suppressions (`# tmdiag: ignore[TM201] reason: …`) go with the statement they cover, as
+`tmdiag:suppressions` (JSON: rules, reason, and the attribute when they cover one of its lines).
+Output is deterministic: model order.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from tmdiag.diagnostics import Span
 from tmdiag.model import nodes as n
+from tmdiag.model import schema
 from tmdiag.model.levels import Status
 from tmdiag.model.values import json_value
-from tmdiag.results import Finding, ThreatAnalysis
+from tmdiag.results import Finding
 
 OTM_VERSION = "0.2.0"
 TRUST_RATINGS = {"untrusted": 0, "low": 25, "medium": 50, "high": 75, "full": 100}
@@ -60,9 +67,73 @@ def attribute_text(value: Any) -> str:
     return str(data)
 
 
-def _attributes(node: n.Node, skip: Iterable[str] = ()) -> dict[str, str]:
+_LISTS = frozenset({schema.REFS, schema.STRS, schema.IDS, schema.INGRESS})  # one value or a list of them
+
+
+def _attributes(node: n.Node, skip: Iterable[str] = (), notes: Suppressions | None = None) -> dict[str, str]:
+    """The node's attributes as OTM attribute strings; one-or-many values always as a list
+    (`on: web` and `on: [web]` export alike); its inline suppressions under `tmdiag:suppressions`."""
     left_out = set(skip)
-    return {a.key: attribute_text(a.value) for a in node.attributes if a.key not in left_out}
+    out = {key: attribute_text(value) for key, value in _values(node) if key not in left_out}
+    carried = notes.of(node) if notes is not None else []
+    if carried:
+        out[PREFIX + "suppressions"] = json.dumps(carried, ensure_ascii=False)
+    return out
+
+
+class Suppressions:
+    """The model's inline suppressions (`# tmdiag: ignore[TM201] reason: …`), each placed on the
+    statement holding what it silences — on the attribute when a finding points into one — so that
+    an import writes the comment back where it covers the same findings, whatever the layout."""
+
+    def __init__(self, model: n.Model, today: datetime.date | None = None):
+        from tmdiag.lint import lint
+        from tmdiag.lint.suppress import parse
+
+        found, _ = parse(model)
+        raw = lint(model, today=today, suppressed=False) if found else []
+        carriers: list[n.Node] = [*([model.info] if model.info else []), *model.team, *model.data, *model.agents,
+                                  *model.boundaries, *model.elements, *model.flows, *model.controls, *model.risks,
+                                  *model.assumptions]  # fmt: skip
+        self.placed: dict[int, list[dict[str, Any]]] = {}
+        self.left: list[str] = []  # where the suppressions OTM cannot carry are, as `path:line`
+        for suppression in found:
+            path, line = suppression.span.path, suppression.target_line
+            holding = [c for c in carriers if c.span.path == path and c.span.line <= line <= c.span.end_line]
+            if not holding:
+                self.left.append(f"{path}:{suppression.span.line}")
+                continue
+            node = min(holding, key=lambda c: (c.span.end_line - c.span.line, -c.span.line))  # the innermost
+            at: dict[str | None, list[str]] = {}  # attribute (None: the statement) -> codes silenced there
+            for code in suppression.codes:
+                hits = [d for d in raw if d.code == code and d.span.path == path and d.span.line == line]
+                places = {_attribute_at(node, d.span) for d in hits} or {_attribute_at(node, None, line)}
+                for place in places:
+                    at.setdefault(place, []).append(code)
+            for place, codes in at.items():
+                entry: dict[str, Any] = {"rules": codes, "reason": suppression.reason}
+                if place is not None:
+                    entry["attribute"] = place
+                elif line != node.span.line:  # a line inside the statement that no attribute starts on
+                    self.left.append(f"{path}:{suppression.span.line}")
+                    continue
+                self.placed.setdefault(id(node), []).append(entry)
+
+    def of(self, node: n.Node) -> list[dict[str, Any]]:
+        return self.placed.get(id(node), [])
+
+
+def _attribute_at(node: n.Node, span: Span | None, line: int = 0) -> str | None:
+    """The attribute of `node` a finding points into (or that starts on `line`); None: the statement."""
+    for attribute in node.attributes:
+        where = attribute.span
+        if span is not None:
+            after_start = (span.line, span.column) >= (where.line, where.column)
+            if after_start and (span.line, span.column) < (where.end_line, where.end_column):
+                return attribute.key
+        elif where.line == line:
+            return attribute.key
+    return None
 
 
 def _text(node: n.Node, key: str) -> str | None:
@@ -70,42 +141,51 @@ def _text(node: n.Node, key: str) -> str | None:
     return str(value) if value not in (None, "") else None
 
 
-def document(model: n.Model, threats: ThreatAnalysis, project_id: str) -> dict[str, Any]:
-    """The OTM document of a model and its analysis."""
-    findings = threats.findings
+def document(
+    model: n.Model, findings: Sequence[Finding], project_id: str, today: datetime.date | None = None
+) -> dict[str, Any]:
+    """The OTM document of a model and its findings (the register: `pipeline.Analysis.findings`)."""
     by_target: dict[str, list[Finding]] = {}
     for finding in sorted(findings, key=lambda f: (f.target_id, f.threat_id)):
         by_target.setdefault(finding.target_id, []).append(finding)
+    notes = Suppressions(model, today)
     return {
         "otmVersion": OTM_VERSION,
-        "project": _project(model, project_id),
+        "project": _project(model, project_id, notes),
         "representations": [],
-        "assets": [_asset(d) for d in model.data],
-        "trustZones": _zones(model),
-        "components": [_component(model, e, by_target.get(e.id, [])) for e in model.elements],
-        "dataflows": [_dataflow(model, f, by_target.get(f.id, [])) for f in model.flows],
+        "assets": [_asset(d, notes) for d in model.data],
+        "trustZones": _zones(model, notes),
+        "components": [_component(model, e, by_target.get(e.id, []), notes) for e in model.elements],
+        "dataflows": [_dataflow(model, f, by_target.get(f.id, []), notes) for f in model.flows],
         "threats": [_threat(f) for f in sorted(findings, key=lambda f: (f.target_id, f.threat_id))],
-        "mitigations": [*(_control(c) for c in model.controls), *(_decision(r) for r in model.risks)],
+        "mitigations": [*(_control(c, notes) for c in model.controls), *(_decision(r, notes) for r in model.risks)],
     }  # fmt: skip
 
 
-def _project(model: n.Model, project_id: str) -> dict[str, Any]:
+def _project(model: n.Model, project_id: str, notes: Suppressions) -> dict[str, Any]:
     info = model.info
     owner = model.member(str(info.get("owner"))) if info is not None and info.get("owner") else None
-    attributes = _attributes(info, skip=("description",)) if info is not None else {}
+    attributes = _attributes(info, skip=("description",), notes=notes) if info is not None else {}
     if model.team:
         attributes[PREFIX + "team"] = json.dumps([
-            {"id": m.id, "name": m.label, "roles": list(m.roles), **{a.key: str(a.value) for a in m.attributes}}
+            {"id": m.id, "name": m.label, "roles": list(m.roles), **{a.key: str(a.value) for a in m.attributes},
+             **_carried(m, notes)}
             for m in model.team
         ], ensure_ascii=False)  # fmt: skip
     if model.agents:
         attributes[PREFIX + "agents"] = json.dumps(
-            [{"id": a.id, "name": a.label, **{k: json_value(v) for k, v in _values(a)}} for a in model.agents],
+            [
+                {"id": a.id, "name": a.label, **{k: json_value(v) for k, v in _values(a)}, **_carried(a, notes)}
+                for a in model.agents
+            ],
             ensure_ascii=False,
         )
     if model.assumptions:
         attributes[PREFIX + "assumptions"] = json.dumps(
-            [{"text": a.label, **{k: json_value(v) for k, v in _values(a)}} for a in model.assumptions],
+            [
+                {"text": a.label, **{k: json_value(v) for k, v in _values(a)}, **_carried(a, notes)}
+                for a in model.assumptions
+            ],
             ensure_ascii=False,
         )
     if model.rules:
@@ -121,8 +201,21 @@ def _project(model: n.Model, project_id: str) -> dict[str, Any]:
     }
 
 
+def _carried(node: n.Node, notes: Suppressions) -> dict[str, Any]:
+    """The suppressions of a node kept in a project attribute's JSON (team, agents, assumptions)."""
+    carried = notes.of(node)
+    return {PREFIX + "suppressions": carried} if carried else {}
+
+
 def _values(node: n.Node) -> list[tuple[str, Any]]:
-    return [(a.key, a.value) for a in node.attributes]
+    """The attributes as written, a one-or-many value always as a list (`on: web` is `on: [web]`)."""
+    specs = schema.BY_NAME.get(node.schema_kind, {})
+    out = []
+    for a in node.attributes:
+        spec = specs.get(a.key)
+        listed = spec is not None and spec.type in _LISTS and not isinstance(a.value, tuple)
+        out.append((a.key, (a.value,) if listed else a.value))
+    return out
 
 
 def _source(model: n.Model, node: n.Node) -> str:
@@ -136,7 +229,7 @@ def _source(model: n.Model, node: n.Node) -> str:
     return "\n".join([lines[0][span.column - 1 :], *lines[1:-1], lines[-1][: span.end_column - 1]])
 
 
-def _asset(data: n.DataAsset) -> dict[str, Any]:
+def _asset(data: n.DataAsset, notes: Suppressions) -> dict[str, Any]:
     classification = str(data.get("classification"))
     impact = data.get("impact")
     rating = LEVEL_RATINGS.get(str(impact), 50)
@@ -144,18 +237,18 @@ def _asset(data: n.DataAsset) -> dict[str, Any]:
         "name": data.title, "id": data.id, "description": _text(data, "description"),
         "risk": {"confidentiality": CLASSIFICATION_RATINGS.get(classification, 50), "integrity": rating,
                  "availability": rating, "comment": f"classification {classification}, impact {impact or 'unset'}"},
-        "attributes": _attributes(data, skip=("description",)),
+        "attributes": _attributes(data, skip=("description",), notes=notes),
     }  # fmt: skip
 
 
-def _zones(model: n.Model) -> list[dict[str, Any]]:
+def _zones(model: n.Model, notes: Suppressions) -> list[dict[str, Any]]:
     zones = []
     for boundary in model.boundaries:
         zone: dict[str, Any] = {
             "id": boundary.id, "name": boundary.title, "type": str(boundary.get("kind") or "boundary"),
             "description": _text(boundary, "description"),
             "risk": {"trustRating": TRUST_RATINGS.get(str(boundary.get("trust")), 50)},
-            "attributes": _attributes(boundary, skip=("description",)),
+            "attributes": _attributes(boundary, skip=("description",), notes=notes),
         }  # fmt: skip
         if boundary.parent:
             zone["parent"] = {"trustZone": boundary.parent}
@@ -179,19 +272,19 @@ def _instances(findings: list[Finding]) -> list[dict[str, Any]]:
     return out
 
 
-def _component(model: n.Model, element: n.Element, findings: list[Finding]) -> dict[str, Any]:
+def _component(model: n.Model, element: n.Element, findings: list[Finding], notes: Suppressions) -> dict[str, Any]:
     processed = sorted({d for f in model.flows_of(element.id) for d in f.ids("data")})
     return {
         "id": element.id, "name": element.title, "type": element.kind, "description": _text(element, "description"),
         "parent": {"trustZone": element.boundary or SYNTHETIC_ZONE},
         "assets": {"processed": processed, "stored": list(element.ids("stores"))},
         "threats": _instances(findings), "tags": [str(t) for t in element.ids("tags")],
-        "attributes": _attributes(element, skip=("description", "tags")),
+        "attributes": _attributes(element, skip=("description", "tags"), notes=notes),
     }  # fmt: skip
 
 
-def _dataflow(model: n.Model, flow: n.Flow, findings: list[Finding]) -> dict[str, Any]:
-    attributes = _attributes(flow, skip=("description", "data", "tags"))
+def _dataflow(model: n.Model, flow: n.Flow, findings: list[Finding], notes: Suppressions) -> dict[str, Any]:
+    attributes = _attributes(flow, skip=("description", "data", "tags"), notes=notes)
     if flow.reply_to is not None:
         request = next((f for f in model.flows if f.number == flow.reply_to), None)
         if request is not None:
@@ -223,10 +316,10 @@ def _threat(finding: Finding) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _control(control: n.Control) -> dict[str, Any]:
+def _control(control: n.Control, notes: Suppressions) -> dict[str, Any]:
     return {
         "id": control.id, "name": control.title, "description": _text(control, "description"),
-        "riskReduction": 100, "attributes": _attributes(control, skip=("description",)),
+        "riskReduction": 100, "attributes": _attributes(control, skip=("description",), notes=notes),
     }  # fmt: skip
 
 
@@ -234,9 +327,13 @@ def decision_id(decision: n.RiskDecision) -> str:
     return f"decision:{decision.id}@{decision.target}"
 
 
-def _decision(decision: n.RiskDecision) -> dict[str, Any]:
+def _decision(decision: n.RiskDecision, notes: Suppressions) -> dict[str, Any]:
     status = str(decision.get("status"))
-    attributes = {PREFIX + "threat": decision.id, PREFIX + "target": decision.target, **_attributes(decision)}
+    attributes = {
+        PREFIX + "threat": decision.id,
+        PREFIX + "target": decision.target,
+        **_attributes(decision, notes=notes),
+    }
     if decision.threat_pattern:
         attributes[PREFIX + "threat_pattern"] = "true"
     if decision.scope != "id":
@@ -248,5 +345,5 @@ def _decision(decision: n.RiskDecision) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def render(model: n.Model, threats: ThreatAnalysis, project_id: str) -> str:
-    return json.dumps(document(model, threats, project_id), indent=2, ensure_ascii=False) + "\n"
+def render(model: n.Model, findings: Sequence[Finding], project_id: str, today: datetime.date | None = None) -> str:
+    return json.dumps(document(model, findings, project_id, today), indent=2, ensure_ascii=False) + "\n"

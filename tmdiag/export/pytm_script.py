@@ -1,7 +1,9 @@
-"""A model as a standalone pytm 1.4 script: run it with plain pytm (`python model_pytm.py
---report template.md`, `--dfd`, `--json out.json`) and it finds what `tmdiag threats` finds with
-pytm's library before tmdiag's decisions, i.e. raw pytm's own findings for the model (custom rules,
-risk ranking, decisions and the flow-value fix are tmdiag's, not pytm's).
+"""A model as a standalone pytm 1.4 script: run it with plain pytm (`python model_pytm.py --json
+out.json`, `--dfd`, `--seq`) and it finds what `tmdiag threats --pytm-parity` finds, i.e. raw pytm's
+own findings for the model (custom rules, risk ranking, decisions and the flow-value fix are
+tmdiag's, not pytm's). pytm 1.4.0's `--report` fails on a data asset carried by two or more flows
+(its report deep-copies findings and hashes a half-copied `Data`: `'Data' object has no attribute
+'name'`); the script's docstring says so and points to `--json`.
 
 The objects are made by the same mapping as tmdiag's adapter (`tmdiag.threats.adapter`: one table
 of DSL → pytm names and values), in the same order; this module only writes them as Python. Every
@@ -122,6 +124,8 @@ def _docstring(model: n.Model) -> str:
     title = model.name.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     path = model.path.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
     return (f"{title}: a pytm 1.4 threat model written by tmdiag {__version__} from {path}.\n\n"
-            "Run it with pytm: `python this.py --report template.md`, `--dfd | dot -Tpng -o dfd.png`, "
-            "`--json out.json`.\nThe findings are pytm's own; tmdiag's decisions, custom rules and risk "
+            "Run it with pytm: `python this.py --json out.json`, `--dfd | dot -Tpng -o dfd.png`, `--seq`.\n"
+            "pytm 1.4.0's `--report` fails when a data asset is on two or more flows (a pytm bug: "
+            "`'Data' object has no attribute 'name'`);\nuse `--json`, or `tmdiag report` for a report.\n"
+            "The findings are pytm's own; tmdiag's decisions, custom rules and risk "
             "ranking are not part of it.\n")  # fmt: skip

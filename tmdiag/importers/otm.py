@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import math
 import re
 import sys
 from collections.abc import Iterable
@@ -25,6 +26,7 @@ from typing import Any
 
 from tmdiag.diagnostics import Diagnostic, Severity, Span
 from tmdiag.export.otm import PREFIX, SYNTHETIC_ZONE, TRUST_RATINGS
+from tmdiag.importers import suppressions
 from tmdiag.inputs import read_prefix, read_stream
 from tmdiag.model import schema
 from tmdiag.model.build import RESERVED
@@ -38,6 +40,7 @@ _DURATION = re.compile(r"[0-9]{1,9}[hdwy]")
 _FLOW_NUMBER = re.compile(r"flow-[0-9]+")
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_WORD = re.compile(r"[^A-Za-z0-9_-]")  # what is not kept of a word from the document written into a comment
 # Component types of other tools, drafted as the nearest element kind (first match wins).
 TYPE_HINTS = (
     ("datastore", ("database", "db", "sql", "storage", "bucket", "s3", "queue", "cache", "table", "store", "disk")),
@@ -95,8 +98,9 @@ def from_otm(raw: bytes, path: str, *, name: str | None = None, output: str | No
                        {path: text})  # fmt: skip
     except RecursionError:
         return Drafted(None, [_problem("E601", "not JSON tmdiag can read: nested too deeply", path)])
-    if not isinstance(document, dict) or not isinstance(document.get("project"), dict):
-        return Drafted(None, [_problem("E601", "not an OTM document: an object with `project` is expected", path)])
+    wrong = _not_otm(document)
+    if wrong is not None:
+        return Drafted(None, [_problem("E601", f"not an OTM document: {wrong}", path)])
     reader = _Reader(path, text)
     draft_text = reader.read(document, name)
     from tmdiag.importers.check import checked
@@ -104,6 +108,38 @@ def from_otm(raw: bytes, path: str, *, name: str | None = None, output: str | No
     formatted, problems = checked(draft_text, output or "<draft>")
     return Drafted(formatted, reader.diagnostics + problems, {path: text, **({output or "<draft>": formatted}
                                                                          if formatted else {})})  # fmt: skip
+
+
+def _json_type(value: object) -> str:
+    """The JSON name of a value's type."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return f"a number ({json.dumps(value)[:20] if not isinstance(value, float) else repr(value)[:20]})"
+    names: dict[type, str] = {str: "a string", list: "a list", dict: "an object"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _name(obj: dict[str, Any]) -> str | None:
+    """An object's `name` when it is a string, for making ids (a wrong one is reported where the
+    object is written)."""
+    name = obj.get("name")
+    return name[:MAX_STRING] if isinstance(name, str) else None
+
+
+def _not_otm(document: object) -> str | None:
+    """What makes a JSON value not an OTM document (an object with `otmVersion` and a `project`
+    object), or None."""
+    if not isinstance(document, dict):
+        return f"the document should be an object with `otmVersion` and `project`, not {_json_type(document)}"
+    if "project" not in document:
+        keys = ", ".join(f"`{k[:30]}`" for k in list(document)[:5]) or "nothing"
+        return f"it has no `project` (an OTM document has `otmVersion` and `project`; this one has {keys})"
+    if not isinstance(document["project"], dict):
+        return f"`project` should be an object with `name` and `id`, not {_json_type(document['project'])}"
+    return None
 
 
 # ---- writing values ----------------------------------------------------------------------------
@@ -137,6 +173,7 @@ class _Reader:
         self.ids: dict[str, str] = {}  # OTM id -> tmdiag id
         self.taken: set[str] = set()
         self.kinds: dict[str, str] = {}  # tmdiag id -> what it is (element, boundary, data, …)
+        self.otm_id: dict[str, str] = {}  # tmdiag id -> the OTM id it was made from (for positions)
 
     # ---- diagnostics -----------------------------------------------------------------------
     def where(self, otm_id: object) -> tuple[int, int]:
@@ -158,14 +195,41 @@ class _Reader:
         value = obj.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.report("E602", f"{where}: `{key}` should be a string, not {type(value).__name__}; left out", at)
+        if not isinstance(value, str):
+            self.report("E602", f"{where}: `{key}` should be a string, not {_json_type(value)}; left out", at)
             return None
         text = str(value)
         if len(text) > MAX_STRING:
             self.report("E602", f"{where}: `{key}` is {len(text)} characters long; cut to {MAX_STRING}", at)
             text = text[:MAX_STRING]
         return text
+
+    def description(self, obj: dict[str, Any], where: str, at: object) -> str | None:
+        """The object's `description`, else its `attributes.description` (some tools put it there);
+        both and different: the first, and the other reported."""
+        top = self.string(obj, "description", where, at)
+        attributes = obj.get("attributes")
+        inner = (
+            self.string(attributes, "description", f"{where} attributes", at) if isinstance(attributes, dict) else None
+        )
+        if top and inner and inner != top:
+            self.report("E605", f"{where}: `attributes.description` differs from `description`; only `description` "
+                        "is imported", at, Severity.INFO)  # fmt: skip
+        return top or inner
+
+    def number(self, obj: Any, key: str, where: str, at: object, low: float = 0, high: float = 100) -> float | None:
+        """A rating from `low` to `high`; anything else (a string, infinity, NaN, out of range) is
+        reported and None."""
+        value = obj.get(key) if isinstance(obj, dict) else None
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+                or not low <= value <= high:  # fmt: skip
+            shown = json.dumps(value)[:40] if not isinstance(value, float) else repr(value)
+            self.report("E602", f"{where}: `{key}` should be a number from {low:g} to {high:g}, not {shown}; left out",
+                        at)  # fmt: skip
+            return None
+        return float(value)
 
     def items(self, document: dict[str, Any], key: str) -> list[dict[str, Any]]:
         value = document.get(key)
@@ -202,6 +266,7 @@ class _Reader:
         if otm_id in self.ids:
             self.report("E602", f"id `{otm_id[:80]}` is used twice; the second is `{candidate}`", otm_id)
         self.ids.setdefault(otm_id, candidate)
+        self.otm_id[candidate] = otm_id
         self.kinds[candidate] = kind
         return candidate
 
@@ -291,6 +356,10 @@ class _Reader:
                         "their type; left out", at)  # fmt: skip
         return lines
 
+    def notes(self, attributes: Any, where: str, at: object) -> suppressions.Comments:
+        """The inline suppressions the object carries (`tmdiag export` keeps them)."""
+        return suppressions.read(attributes, lambda message: self.report("E602", f"{where}: {message}", at))
+
     # ---- the document ----------------------------------------------------------------------
     def read(self, document: dict[str, Any], name: str | None) -> str:
         out: list[str] = []
@@ -301,15 +370,15 @@ class _Reader:
                 self.new_id(member["id"], None, "member")
         assets = self.items(document, "assets")
         for asset in assets:
-            self.new_id(asset["id"], self.string(asset, "name", "asset"), "data")
+            self.new_id(asset["id"], _name(asset), "data")
         agents = self.json_attribute(project, "agents")
         zones = self.items(document, "trustZones")
         real_zones = [z for z in zones if not self.synthetic(z)]
         for zone in real_zones:
-            self.new_id(zone["id"], self.string(zone, "name", "trust zone"), "boundary")
+            self.new_id(zone["id"], _name(zone), "boundary")
         components = self.items(document, "components")
         for component in components:
-            self.new_id(component["id"], self.string(component, "name", "component"), "element")
+            self.new_id(component["id"], _name(component), "element")
         flows = self.items(document, "dataflows")
         flow_ids: dict[str, str | None] = {}
         for flow in flows:
@@ -319,7 +388,7 @@ class _Reader:
         mitigations = self.items(document, "mitigations")
         controls = [m for m in mitigations if not self.is_decision(m)]
         for control in controls:
-            self.new_id(control["id"], self.string(control, "name", "mitigation"), "control")
+            self.new_id(control["id"], _name(control), "control")
         for agent in agents:
             if isinstance(agent, dict) and isinstance(agent.get("id"), str):
                 self.new_id(agent["id"], None, "agent")
@@ -367,14 +436,16 @@ class _Reader:
     def header(self, project: dict[str, Any], name: str | None) -> list[str]:
         title = name or self.string(project, "name", "project") or "Imported model"
         lines = self.attributes("model", project.get("attributes"), "project", None)
-        description = self.string(project, "description", "project")
+        description = self.description(project, "project", None)
         if description:
             lines.insert(0, f"description: {quote(description)}")
         if not any(line.startswith("owner:") for line in lines) and isinstance(project.get("owner"), str) \
                 and project["owner"]:  # fmt: skip
             self.report("E605", f"project owner `{project['owner'][:80]}` is not a team member; not imported", None,
                         Severity.INFO, hint="add them to `team` and set `owner:` in the model header")  # fmt: skip
-        return [f"model {quote(title)} {{", *lines, "}", ""]
+        notes = self.notes(project.get("attributes"), "project", None)
+        lines = notes.place(lines)
+        return [notes.before(f"model {quote(title)} {{"), *lines, "}", ""]
 
     def team(self, members: list[Any]) -> list[str]:
         lines = []
@@ -390,7 +461,9 @@ class _Reader:
             label = member.get("name") if isinstance(member.get("name"), str) else None
             block = f" {{ {', '.join(attrs)} }}" if attrs else ""
             role = roles[0] if len(roles) == 1 else "[" + ", ".join(roles) + "]"
-            lines.append(f"  {self.ids[member['id']]}{' ' + quote(label) if label else ''} {role}{block}")
+            notes = self.notes(member, f"team member `{self.ids[member['id']]}`", None)
+            line = f"{self.ids[member['id']]}{' ' + quote(label) if label else ''} {role}{block}"
+            lines.append(notes.before(line, "  ") if notes.statement else "  " + line)
         return ["team {", *lines, "}", ""] if lines else []
 
     def asset(self, asset: dict[str, Any]) -> str:
@@ -398,16 +471,17 @@ class _Reader:
         lines = self.attributes(
             "data", asset.get("attributes"), f"asset `{data_id}`", asset["id"], skip=("description",)
         )
-        description = self.string(asset, "description", f"asset `{data_id}`", asset["id"])
+        description = self.description(asset, f"asset `{data_id}`", asset["id"])
         if description:
             lines.insert(0, f"description: {quote(description)}")
         if not any(line.startswith("classification:") for line in lines):
-            risk = asset.get("risk")
-            rating = risk.get("confidentiality") if isinstance(risk, dict) else None
-            if isinstance(rating, int | float) and not isinstance(rating, bool) and rating != 50:
+            rating = self.number(asset.get("risk"), "confidentiality", f"asset `{data_id}`", asset["id"])
+            if rating is not None and rating != 50:
                 words = {"public": 0, "restricted": 25, "sensitive": 60, "secret": 80, "top_secret": 100}
                 lines.append(f"classification: {min(words, key=lambda w: abs(words[w] - rating))}")
-        return self.statement("data", data_id, self.string(asset, "name", "asset", asset["id"]), lines)
+        notes = self.notes(asset.get("attributes"), f"asset `{data_id}`", asset["id"])
+        lines = notes.place(lines)
+        return notes.before(self.statement("data", data_id, self.string(asset, "name", "asset", asset["id"]), lines))
 
     @staticmethod
     def statement(keyword: str, node_id: str, label: str | None, lines: list[str], indent: str = "") -> str:
@@ -422,9 +496,11 @@ class _Reader:
             if not isinstance(agent, dict) or agent.get("id") not in self.ids:
                 continue
             attrs = {k: v for k, v in agent.items() if k not in ("id", "name")}
-            lines = self.attributes("threat_agent", attrs, f"threat agent `{agent['id']}`", None)
+            where = f"threat agent `{agent['id']}`"
+            notes = self.notes(agent, where, None)
+            lines = notes.place(self.attributes("threat_agent", attrs, where, None))
             label = agent.get("name") if isinstance(agent.get("name"), str) else None
-            out.append(self.statement("threat_agent", self.ids[agent["id"]], label, lines))
+            out.append(notes.before(self.statement("threat_agent", self.ids[agent["id"]], label, lines)))
         return out
 
     def parent_zone(self, item: dict[str, Any], what: str) -> tuple[str | None, str | None]:
@@ -464,8 +540,9 @@ class _Reader:
                 seen.append(current)
                 current = parents.get(current)
             if current is not None:
-                self.report("E604", f"trust zones {' -> '.join([*seen[seen.index(current):], current])} are parents of "
-                            f"each other; `{current}` put at the top level", None, Severity.ERROR)  # fmt: skip
+                loop = " -> ".join([*seen[seen.index(current) :], current])
+                self.report("E604", f"trust zones {loop} are parents of each other; `{current}` put at the top level",
+                            self.otm_id[current], Severity.ERROR)  # fmt: skip
                 parents[current] = None
         members: dict[str | None, list[str]] = {}
         for component in components:
@@ -495,9 +572,12 @@ class _Reader:
 
         def write(zone: dict[str, Any], indent: str) -> None:
             zone_id = self.ids[zone["id"]]
-            lines = self.zone_attributes(zone, zone_id)
+            notes = self.notes(zone.get("attributes"), f"trust zone `{zone_id}`", zone["id"])
+            lines = notes.place(self.zone_attributes(zone, zone_id))
             label = self.string(zone, "name", f"trust zone `{zone_id}`", zone["id"])
-            out.append(f"{indent}boundary {zone_id}" + (f" {quote(label)}" if label else "") + " {")
+            out.append(
+                notes.before(f"{indent}boundary {zone_id}" + (f" {quote(label)}" if label else "") + " {", indent)
+            )
             out.extend(f"{indent}  {line}" for line in lines)
             for element in members.get(zone_id, []):
                 out.append("\n".join(f"{indent}  {line}" for line in element.split("\n")))
@@ -513,18 +593,21 @@ class _Reader:
     def zone_attributes(self, zone: dict[str, Any], zone_id: str) -> list[str]:
         lines = self.attributes("boundary", zone.get("attributes"), f"trust zone `{zone_id}`", zone["id"],
                                 skip=("description",))  # fmt: skip
-        description = self.string(zone, "description", f"trust zone `{zone_id}`", zone["id"])
+        description = self.description(zone, f"trust zone `{zone_id}`", zone["id"])
         if description:
             lines.insert(0, f"description: {quote(description)}")
         if not any(line.startswith("trust:") for line in lines):
             risk = zone.get("risk")
-            rating = risk.get("trustRating") if isinstance(risk, dict) else None
-            if isinstance(rating, int | float) and not isinstance(rating, bool):
+            rating = self.number(risk, "trustRating", f"trust zone `{zone_id}`", zone["id"])
+            if rating is not None:
                 lines.append(f"trust: {min(TRUST_RATINGS, key=lambda w: abs(TRUST_RATINGS[w] - rating))}")
             else:
                 self.report("E602", f"trust zone `{zone_id}` has no numeric `risk.trustRating`; trust left at its "
                             "default (medium)", zone["id"])  # fmt: skip
         kind = zone.get("type")
+        if kind is not None and not isinstance(kind, str):
+            self.report("E602", f"trust zone `{zone_id}`: `type` should be a string, not {_json_type(kind)}; left out",
+                        zone["id"])  # fmt: skip
         values = schema.BY_NAME["boundary"]["kind"].values
         if isinstance(kind, str) and kind in values and not any(line.startswith("kind:") for line in lines):
             lines.append(f"kind: {kind}")
@@ -532,6 +615,10 @@ class _Reader:
 
     def element_kind(self, component: dict[str, Any], element_id: str) -> str:
         kind = component.get("type")
+        if kind is not None and not isinstance(kind, str):
+            self.report("E602", f"component `{element_id}`: `type` should be a string, not {_json_type(kind)}; "
+                        "drafted as a process", component["id"])  # fmt: skip
+            return "process"
         if isinstance(kind, str) and kind in schema.ELEMENT_KINDS:
             return kind
         words = str(kind).lower() if isinstance(kind, str) else ""
@@ -546,7 +633,7 @@ class _Reader:
         where = f"component `{element_id}`"
         kind = self.element_kind(component, element_id)
         lines = self.attributes(kind, component.get("attributes"), where, component["id"], skip=("description", "tags"))
-        description = self.string(component, "description", where, component["id"])
+        description = self.description(component, where, component["id"])
         if description:
             lines.insert(0, f"description: {quote(description)}")
         assets = component.get("assets")
@@ -567,10 +654,15 @@ class _Reader:
             text = self.value(schema.BY_NAME[kind]["tags"], [t for t in tags if isinstance(t, str)])
             if text and text != "[]":
                 lines.append(f"tags: {text}")
-        return self.statement(kind, element_id, self.string(component, "name", where, component["id"]), lines)
+        notes = self.notes(component.get("attributes"), where, component["id"])
+        lines = notes.place(lines)
+        return notes.before(
+            self.statement(kind, element_id, self.string(component, "name", where, component["id"]), lines)
+        )
 
     def flows(self, flows: list[dict[str, Any]], flow_ids: dict[str, str | None]) -> list[str]:
-        statements: list[list[str]] = []
+        statements: list[tuple[suppressions.Comments, list[str]]] = []
+        comments: dict[str, suppressions.Comments] = {}
         by_otm: dict[str, list[str]] = {}
         written: dict[str, tuple[str, str]] = {}
         for flow in flows:
@@ -586,7 +678,7 @@ class _Reader:
                             Severity.ERROR)  # fmt: skip
                 continue
             lines = self.attributes("flow", flow.get("attributes"), where, flow["id"], skip=("description", "data"))
-            description = self.string(flow, "description", where, flow["id"])
+            description = self.description(flow, where, flow["id"])
             if description:
                 lines.insert(0, f"description: {quote(description)}")
             carried = [self.ref(a) for a in flow.get("assets") or []] if isinstance(flow.get("assets"), list) else []
@@ -601,11 +693,18 @@ class _Reader:
                 if text and text != "[]":
                     lines.append(f"tags: {text}")
             label = self.string(flow, "name", where, flow["id"])
-            block = (" {\n" + "".join(f"  {line}\n" for line in lines) + "}") if lines else ""
             attributes = flow.get("attributes")
+            notes = self.notes(attributes, where, flow["id"])
+            lines = notes.place(lines)
+            block = (" {\n" + "".join(f"  {line}\n" for line in lines) + "}") if lines else ""
             request = attributes.get(PREFIX + "reply_to") if isinstance(attributes, dict) else None
             if isinstance(request, str) and request in by_otm and written[request] == (sink, source):
-                by_otm[request].append(f"reply{' ' + quote(label) if label else ''}{block}")
+                parts = by_otm[request]
+                if notes.statement and parts[-1].endswith("}"):  # before the `} reply` line: in the block above
+                    parts[-1] = parts[-1][:-1] + "".join(f"  {c}\n" for c in notes.statement) + "}"
+                else:  # the reply starts on the request's line
+                    comments[request].statement += notes.statement
+                parts.append(f"reply{' ' + quote(label) if label else ''}{block}")
                 continue
             if request is not None:
                 self.report("E603", f"{where}: it replies to `{str(request)[:80]}`, which is not the flow it "
@@ -619,35 +718,62 @@ class _Reader:
                             Severity.INFO)  # fmt: skip
             by_otm[flow["id"]] = parts
             written[flow["id"]] = (source, sink)
-            statements.append(parts)
-        return [" ".join(parts) for parts in statements]
+            comments[flow["id"]] = notes
+            statements.append((notes, parts))
+        return [notes.before(" ".join(parts)) for notes, parts in statements]
 
     def controls(self, controls: list[dict[str, Any]], components: list[dict[str, Any]],
                  flows: list[dict[str, Any]]) -> list[str]:  # fmt: skip
-        used: dict[str, list[str]] = {}  # mitigation OTM id -> ids of what refers to it (foreign documents)
+        # mitigation OTM id -> what refers to it, where it is `implemented` and where only planned
+        # (`required`, `recommended`, …): a tmdiag control is one in place (foreign documents)
+        used: dict[str, list[str]] = {}
+        planned: dict[str, dict[str, str]] = {}
         for item in [*components, *flows]:
             target = self.ref(item["id"]) if item["id"] in self.ids and self.kinds.get(self.ids[item["id"]]) in (
                 "element", "flow") else None  # fmt: skip
             for instance in item.get("threats") or [] if isinstance(item.get("threats"), list) else []:
                 for m in (instance.get("mitigations") or []) if isinstance(instance, dict) else []:
                     if isinstance(m, dict) and isinstance(m.get("mitigation"), str) and target:
-                        used.setdefault(m["mitigation"], []).append(target)
+                        state = m.get("state", "implemented")
+                        if state == "implemented":
+                            used.setdefault(m["mitigation"], []).append(target)
+                        else:  # a word for a comment: nothing that could end the comment line
+                            planned.setdefault(m["mitigation"], {})[target] = _WORD.sub("", str(state))[:40] or "?"
         out = []
         for control in controls:
             control_id = self.ids[control["id"]]
             where = f"mitigation `{control_id}`"
             lines = self.attributes("control", control.get("attributes"), where, control["id"], skip=("description",))
-            description = self.string(control, "description", where, control["id"])
+            description = self.description(control, where, control["id"])
             if description:
                 lines.insert(0, f"description: {quote(description)}")
+            todo = [(t, state) for t, state in planned.get(control["id"], {}).items() if t not in used.get(
+                control["id"], [])]  # fmt: skip
+            note = ""
+            if todo and not any(line.startswith("on:") for line in lines):
+                where_planned = ", ".join(f"{t} ({state})" for t, state in todo)
+                named = quote(self.string(control, "name", where, control["id"]) or control_id)
+                note = f"# not in place yet (OTM mitigation state), so no control there: {control_id} {named} on "
+                note += where_planned
+                self.report("E605", f"{where} is not implemented on {', '.join(t for t, _ in todo)} (state "
+                            f"`{todo[0][1]}`): a tmdiag control is one in place; written as a comment to track",
+                            control["id"])  # fmt: skip
             if not any(line.startswith("on:") for line in lines):
                 targets = list(dict.fromkeys(used.get(control["id"], [])))
                 if not targets:
-                    self.report("E605", f"{where} protects nothing the document names; not imported (a tmdiag "
-                                "control needs `on:`)", control["id"])  # fmt: skip
+                    if note:
+                        out.append(note)
+                    else:
+                        self.report("E605", f"{where} protects nothing the document names; not imported (a tmdiag "
+                                    "control needs `on:`)", control["id"])  # fmt: skip
                     continue
                 lines.append(f"on: [{', '.join(targets)}]")
-            out.append(self.statement("control", control_id, self.string(control, "name", where, control["id"]), lines))
+            notes = self.notes(control.get("attributes"), where, control["id"])
+            lines = notes.place(lines)
+            label = self.string(control, "name", where, control["id"])
+            out.append(
+                notes.before(self.statement("control", control_id, label, lines)) + (f"\n{note}" if note else "")
+            )
         return out
 
     def decisions(self, decisions: list[dict[str, Any]]) -> list[str]:
@@ -659,9 +785,10 @@ class _Reader:
                 self.report("E603", f"decision `{decision['id'][:80]}` names no threat id or no known target; left "
                             "out", decision["id"])  # fmt: skip
                 continue
-            lines = self.attributes("risk", attributes, f"decision `{threat} on {target}`", decision["id"])
+            notes = self.notes(attributes, f"decision `{threat} on {target}`", decision["id"])
+            lines = notes.place(self.attributes("risk", attributes, f"decision `{threat} on {target}`", decision["id"]))
             body = (" {\n" + "".join(f"  {line}\n" for line in lines) + "}") if lines else ""
-            out.append(f"risk {threat} on {target}{body}")
+            out.append(notes.before(f"risk {threat} on {target}{body}"))
         return out
 
     def decision_ends(self, attributes: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -685,9 +812,10 @@ class _Reader:
                 self.report("E602", "an assumption without `text`; left out", None)
                 continue
             attrs = {k: v for k, v in item.items() if k != "text"}
-            lines = self.attributes("assume", attrs, "assumption", None)
+            notes = self.notes(item, "assumption", None)
+            lines = notes.place(self.attributes("assume", attrs, "assumption", None))
             body = (" {\n" + "".join(f"  {line}\n" for line in lines) + "}") if lines else ""
-            out.append(f"assume {quote(item['text'][:MAX_STRING])}{body}")
+            out.append(notes.before(f"assume {quote(item['text'][:MAX_STRING])}{body}"))
         return out
 
     def rules(self, project: dict[str, Any]) -> list[str]:

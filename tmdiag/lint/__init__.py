@@ -33,8 +33,11 @@ def lint(
     today: datetime.date | None = None,
     infrastructure: Infrastructure | None = None,
     linked_elsewhere: Collection[str] = (),
+    *,
+    suppressed: bool = True,
 ) -> list[Diagnostic]:
-    """Run every enabled rule; severities from the config; suppressions applied; sorted by place.
+    """Run every enabled rule; severities from the config; suppressions applied (unless
+    `suppressed` is False: what the rules find, before any inline suppression); sorted by place.
     With `infrastructure` the drift rules (TM7xx) compare the model with it; without, they are off.
     `linked_elsewhere`: resource addresses that other models checked with this one link (one
     infrastructure, several models): not reported as exposed and unmodeled (TM708)."""
@@ -51,6 +54,7 @@ def lint(
     found: list[Diagnostic] = []
     for rule in rules:
         found.extend(rule.check(model, ctx))
-    found = suppress.apply(model, found, (r.code for r in rules))
+    if suppressed:
+        found = suppress.apply(model, found, (r.code for r in rules))
     found = [dataclasses.replace(d, severity=config.severity_of(d.code, d.severity)) for d in found]
     return sorted(dict.fromkeys(found), key=lambda d: (*d.sort_key, d.message))

@@ -109,7 +109,11 @@ def channel(model: Model, flow: Flow) -> Flow:
 
 
 def encrypted(model: Model, flow: Flow) -> bool:
-    """Encrypted in transit: `encrypted: true` or a TLS version, on the flow or its request."""
+    """Encrypted in transit: `encrypted:` as the flow states it (`encrypted: false` beside a TLS
+    version is taken at its word, as the threats take it; TM211 asks which it is); else
+    `encrypted: true` or a TLS version on the flow or its request."""
+    if flow.has("encrypted"):
+        return flow.get("encrypted") is True
     return any(flag(f, "encrypted") or tls_version(f.get("tls")) != "none" for f in (flow, channel(model, flow)))
 
 

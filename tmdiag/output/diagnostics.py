@@ -93,10 +93,14 @@ def render_json(diagnostics: Iterable[Diagnostic]) -> str:
     return json.dumps([to_dict(d) for d in diagnostics], indent=2, ensure_ascii=False) + "\n"
 
 
-def summary(diagnostics: list[Diagnostic], files: int) -> str:
+def summary(diagnostics: list[Diagnostic], files: int, models: int | None = None) -> str:
+    """`All good: 1 model checked (3 files), no problems.` — `models`: the entry models checked,
+    `files`: every file read for them (their imports too); without `models`, files only."""
     counts = {s: sum(1 for d in diagnostics if d.severity == s) for s in Severity}
-    noun = "file" if files == 1 else "files"
+    what, read = f"{files} file{'s' if files != 1 else ''}", ""
+    if models is not None:
+        what, read = f"{models} model{'s' if models != 1 else ''}", (f" ({what})" if files != models else "")
     if not diagnostics:
-        return f"All good: {files} {noun} checked, no problems."
+        return f"All good: {what} checked{read}, no problems."
     parts = [f"{counts[s]} {s.label}{'s' if counts[s] != 1 else ''}" for s in reversed(Severity) if counts[s]]
-    return f"Found {', '.join(parts)} in {files} {noun}."
+    return f"Found {', '.join(parts)} in {what}{read}."

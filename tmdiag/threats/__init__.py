@@ -125,13 +125,18 @@ class _Collector:
             mitigated_by=outcome.closed_by, overdue=outcome.status.is_open and _due(outcome.decision) < self.today,
         )  # fmt: skip
 
-    def result(self, library_size: int) -> ThreatAnalysis:
+    def result(self, library_size: int, parity: bool = False) -> ThreatAnalysis:
         self.rows.sort(key=lambda row: row.sort_key(self.order))
         findings = tuple(self.finding(row, i) for i, row in enumerate(self.rows, 1))
         excluded = tuple(self.finding(row, 0, assumption.id) for row, assumption in self.excluded)
+        # What these findings can speak for: not lint rules; in parity mode pytm's library alone
+        library = threatlib.catalogue()
+
+        def judged(threat_id: str) -> bool:
+            return not threatlib.is_lint_code(threat_id) and (not parity or threat_id in library)
+
         found = dec.diagnostics(self.table, self.matched, self.excluded_keys, self.by_target, self.model, self.today,
-                                judged=lambda threat_id: not threatlib.is_lint_code(threat_id),
-                                closed=self.closed)  # fmt: skip
+                                judged=judged, closed=self.closed)  # fmt: skip
         return ThreatAnalysis(findings, tuple(sorted(found, key=lambda d: d.sort_key)), excluded, library_size)
 
 
@@ -148,7 +153,8 @@ def analyze(
 
     By default tmdiag reads the conditions pytm gets wrong its own way (errata.py) and lets what the
     model states close or lower threats (facts.py); `parity=True` enumerates exactly what pytm 1.4
-    does (its `check()` overwriting flow values included)."""
+    does (its `check()` overwriting flow values included): pytm's library only, whatever `rules:`
+    says, and no custom rules (a pytm script has none)."""
     if checked_rules is None:
         checked_rules = rule_types.check_rules(model)[0]
     with gc_paused():
@@ -156,10 +162,11 @@ def analyze(
         collector = _Collector(model, today or datetime.date.today(), effects)
         library_size = 0
         replace = model.info is not None and str(model.info.get("rules")) == "replace"
-        if not replace:
+        if parity or not replace:
             library_size = _pytm_findings(model, collector, effects, parity)
-        _custom_findings(model, collector, checked_rules)
-        return collector.result(library_size)
+        if not parity:
+            _custom_findings(model, collector, checked_rules)
+        return collector.result(library_size, parity)
 
 
 def _pytm_findings(model: n.Model, collector: _Collector, effects: facts.Effects, parity: bool) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tmdiag.lint.facts import (
+    attribute_span,
     authenticated,
     data_of,
     describe_flow,
@@ -245,4 +246,26 @@ def trust_unstated(model: Model, ctx: Context) -> Iterator[Hit]:
                 boundary.id_span,
                 f"boundary `{boundary.id}` states no `trust:`: it is `medium` by default"
                 + (inside if inherits else ""),
+            )
+
+
+@rule(
+    "TM211",
+    "encrypted-contradicts-tls",
+    severity="warning",
+    summary="A flow says `encrypted: false` and names a TLS version.",
+    rationale="A TLS version in use is encryption in transit, so the flow says two opposite things. tmdiag "
+    "takes `encrypted: false` at its word (the flow is unencrypted for the lint rules and the threats "
+    "alike), which may hide that the link is in fact encrypted, or the TLS version may be wrong.",
+    fix="Say one thing: `encrypted: true` with its `tls:` version, or drop `tls:` (or set `tls: none`) if the "
+    "link is in clear.",
+    example='process a "A"\nprocess b "B"\na -> b "Sync" { protocol: https, tls: 1.2, encrypted: false }',
+)
+def encrypted_contradicts_tls(model: Model, ctx: Context) -> Iterator[Hit]:
+    for flow in model.flows:
+        if flow.has("encrypted") and flow.get("encrypted") is False and tls_version(flow.get("tls")) != "none":
+            yield Hit(
+                attribute_span(flow, "encrypted"),
+                f"{describe_flow(model, flow)} says `encrypted: false` but `tls: {tls_version(flow.get('tls'))}`; "
+                "taken as unencrypted",
             )
