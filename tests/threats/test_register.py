@@ -67,6 +67,21 @@ def test_mfa_required_closes_password_guessing_and_lowers_credential_threats() -
     assert RATING[lowered.likelihood] == RATING[find(before, "AA01", "web").likelihood] - 1
 
 
+def test_a_tls_version_on_a_flow_is_encryption_for_pytm_too() -> None:
+    """Lint read `tls: 1.2` as encrypted while pytm saw the flow in clear (issue 13 trial). What the
+    flow says of itself wins: `encrypted: false` beside a TLS version stays unencrypted (TM211)."""
+    plain = 'user -> db "Peek" { data: [card]{flow} }\n'
+    before = find(register(model(extra=plain.replace("{flow}", ""))), "DE03", "flow-3")
+    assert before.is_open
+    after = find(register(model(extra=plain.replace("{flow}", ", tls: 1.2"))), "DE03", "flow-3")
+    assert after.status is Status.MITIGATED
+    assert after.mitigated_by == ("`tls: 1.2` on flow flow-3",)
+    contradicted = find(
+        register(model(extra=plain.replace("{flow}", ", tls: 1.2, encrypted: false"))), "DE03", "flow-3"
+    )
+    assert contradicted.is_open
+
+
 RATING = {"very_low": 1, "low": 2, "medium": 3, "high": 4, "very_high": 5}
 
 

@@ -59,6 +59,10 @@ RULES: tuple[FactRule, ...] = (
              removes=("DE04",),
              why="An account-level audit trail (CloudTrail, Cloud Audit Logs) kept outside the workload records "
                  "what an attacker does; manipulating the datastore's own logs no longer hides it."),
+    FactRule("tls", "`tls: 1.2` (any TLS version) on a flow", "the flow itself",
+             implies=(("encrypted", True),),
+             why="A flow over TLS is encrypted: lint read it so and pytm now does too. A flow that also says "
+                 "`encrypted: false` stays unencrypted (what it says of itself wins; TM211 asks it to say one thing)."),
     FactRule("mfa", "`mfa: required` on a boundary", _INSIDE, implies=(("uses_mfa", True),),
              removes=_MFA_REMOVES, lowers=_MFA_LOWERS,
              why="A second factor defeats password guessing outright and makes stolen or spoofed "
@@ -134,6 +138,8 @@ class Fact:
         """In the model's words: "`audit_log: true` on boundary acct", "control waf (kind: waf)"."""
         if isinstance(self.node, n.Control):
             return f"control {self.node.id} (kind: {self.node.get('kind')})"
+        if isinstance(self.node, n.Flow):
+            return f"`{self.rule.key}: {self.node.get(self.rule.key)}` on flow {self.node.id}"
         value = self.node.get(self.rule.key)
         shown = "true" if value is True else str(value)
         return f"`{self.rule.key}: {shown}` on boundary {self.node.id}"
@@ -173,6 +179,9 @@ def effects(model: n.Model) -> Effects:
 
 def _stated(model: n.Model, kinds_on: dict[str, set[str]]) -> Iterator[tuple[Fact, list[n.Element | n.Flow]]]:
     inside = _insides(model)
+    for flow in model.flows:
+        if flow.has("tls") and schema.tls_version(flow.get("tls")) not in (None, "none"):
+            yield Fact(BY_KEY["tls"], flow), [flow]
     for boundary in model.boundaries:
         if boundary.get("audit_log") is True:
             yield Fact(BY_KEY["audit_log"], boundary), [e for e in inside[boundary.id] if e.kind == "datastore"]
