@@ -45,9 +45,10 @@ test-deps: system-deps
 	@{ command -v vim >/dev/null && [ -x /usr/bin/nvim ]; } || { echo "Installing Vim and Neovim (Debian's 0.7)…"; \
 		$(APT) update -qq && $(APT) install -y -qq vim neovim >/dev/null; }
 	@for dir in tests/editors tests/render/js; do \
-		if [ -f $$dir/package-lock.json ] && [ ! -d $$dir/node_modules ]; then \
+		if [ -f $$dir/package-lock.json ] && { [ ! -d $$dir/node_modules ] || [ $$dir/package-lock.json -nt $$dir/node_modules/.package-lock.json ]; }; then \
 			(cd $$dir && npm ci --silent --no-audit --no-fund) || exit 1; fi; done
-	@if [ ! -d editors/vscode/node_modules ]; then (cd editors/vscode && npm ci --silent --no-audit --no-fund); fi
+	@if [ ! -d editors/vscode/node_modules ] || [ editors/vscode/package-lock.json -nt editors/vscode/node_modules/.package-lock.json ]; then \
+		(cd editors/vscode && npm ci --silent --no-audit --no-fund); fi  # again when the lock file changed
 
 setup: $(VENV)/.installed system-deps
 

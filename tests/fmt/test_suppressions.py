@@ -109,3 +109,16 @@ def test_several_statements_on_a_suppressed_line_are_refused_with_a_reason(
     err = capsys.readouterr().err.replace(str(tmp_path), "<tmp>")
     assert_golden(err, Path(__file__).parent / "expected" / "shared_suppression.stderr")
     assert "internal error" not in err
+
+
+def test_a_comment_inside_a_suppressed_statement_does_not_come_between_them() -> None:
+    """Mutation test finding: a comment line inside `datastore db … "DB" {…}` went above the joined
+    statement, between it and its suppression (fmt refused its own output as a bug)."""
+    text = (
+        'actor a "A"\n# tmdiag: ignore[TM301] reason: tokenised\ndatastore db\n# own line\n"DB" { stores: [x] }\n'
+        'data x "X" { classification: secret }\na -> db "W" { data: [x] }\n'
+    )
+    formatted = format_text(text, "own.tm")
+    assert "# tmdiag: ignore[TM301] reason: tokenised\ndatastore db" in formatted
+    assert "# own line" in formatted
+    assert findings(formatted, ROOT / "own.tm") == findings(text, ROOT / "own.tm")

@@ -56,6 +56,8 @@ def place_comments(
         else:
             target = index[position][1] if position < len(index) else len(lines)
         place = (target, int(trailing))
+        if not trailing and _splits_suppression(assigned.get(target), lines, target, offset, comment.text):
+            place = (target + 1, 0)  # after the line, not between a suppression and what it covers
         if place < last:  # code joined from several source lines would put it before an earlier comment
             place = (last[0], 0) if last[1] == 0 else (last[0] + 1, 0)
             trailing = False
@@ -76,6 +78,17 @@ def place_comments(
                 line.comment = found[-1][0]
             result.append(line)
     return result
+
+
+def _splits_suppression(
+    before: list[tuple[str, bool, bool]] | None, lines: list[Line], target: int, offset: int, text: str
+) -> bool:
+    """Whether a comment on a line of its own, from inside the code of output line `target` (a
+    statement whose parts were on several source lines), would land between that line and the
+    suppression just above it: the suppression would then cover the comment, not the statement."""
+    if not before or before[-1][1] or not is_suppression(before[-1][0]) or is_suppression(text):
+        return False
+    return target < len(lines) and bool(lines[target].anchors) and min(lines[target].anchors) < offset
 
 
 def _first_code(index: list[tuple[int, int]], source: str, first: int, end: int) -> int:
