@@ -256,7 +256,7 @@ def _split(
         counts: dict[str | None, int] = {}
         for element in model.elements:
             counts[element.boundary] = counts.get(element.boundary, 0) + 1
-        text = mermaid.overview(model, counts, draw.boundary_links(model), names)
+        text = mermaid.overview(model, counts, overview.aggregate(model), names)
         return Diagram(text.encode("utf-8"), "", tuple(notes), tuple(views))
     jobs = [_prepare(model, scene, style, findings, link_prefix, f"{id_prefix}{bid}-") for bid, scene in scenes]
     ahead = _overview_dots(model, names, id_prefix, link_prefix)

@@ -108,8 +108,9 @@ class TmdiagPlugin(BasePlugin[TmdiagConfig]):
                 index = end + 1
                 continue
             mode = next((w for w in words[1:] if w in _MODES), self.config.fences)
-            if mode in ("both", "source"):
-                out.extend(lines[index : end + 1])
+            if mode in ("both", "source"):  # Python-Markdown's fences take one word: `tm`, for the lexer
+                out.append(f"{opening.group('indent')}{opening.group('fence')}tm")
+                out.extend(lines[index + 1 : end + 1])
             if mode in ("both", "diagram"):
                 indent = opening.group("indent")
                 text = "\n".join(line.removeprefix(indent) for line in lines[index + 1 : end]) + "\n"
