@@ -28,9 +28,10 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from tmdiag.docsites import Drawn, Options, draw_file, draw_text
+from tmdiag.docsites import ASSETS, Drawn, Options, draw_file, draw_text
 
 log = get_plugin_logger(__name__)
 
@@ -42,6 +43,7 @@ _ARG = re.compile(r"(\w+)\s*=\s*(?:\"([^\"\n]*)\"|(true|false))")
 _MODES = ("diagram", "both", "source")
 _PLACEHOLDER = "TMDIAGPLACEHOLDER{}X"
 _CALL_ARGS = ("view", "style", "threats")
+_ASSETS_URI = "assets/tmdiag"  # where the site gets tmdiag.js (opens linked views, full size) and tmdiag.css
 
 
 class TmdiagConfig(base.Config):
@@ -79,7 +81,7 @@ class TmdiagPlugin(BasePlugin[TmdiagConfig]):
             where = f"{shown}:{number}"
 
             def image(match: re.Match[str]) -> str:
-                chosen = replace(options, view=match.group("view"))
+                chosen = replace(options, view=match.group("view"), alt=match.group("alt") or None)
                 return put(draw_file(source.parent / match.group("path"), chosen, len(drawn) + 1), where)
 
             def call(match: re.Match[str]) -> str:
@@ -124,6 +126,16 @@ class TmdiagPlugin(BasePlugin[TmdiagConfig]):
         if not prefix or "://" in prefix or prefix.startswith("/"):
             return prefix
         return get_relative_url(prefix, page.url)  # a path in the site, from this page
+
+    def on_config(self, config: Any, /) -> Any:
+        config.extra_css.append(f"{_ASSETS_URI}/tmdiag.css")
+        config.extra_javascript.append(f"{_ASSETS_URI}/tmdiag.js")
+        return config
+
+    def on_files(self, files: Any, /, *, config: Any) -> Any:
+        for asset in ("tmdiag.css", "tmdiag.js"):
+            files.append(File.generated(config, f"{_ASSETS_URI}/{asset}", abs_src_path=str(ASSETS / asset)))
+        return files
 
     def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Any) -> str:
         drawn = self.pending.pop(page.file.src_uri, [])
