@@ -89,7 +89,8 @@ def test_a_missing_file_and_a_model_with_errors_are_warnings(tmp_path: Path) -> 
     site = copy_site(tmp_path) / "mkdocs"
     (site / "bad.tm").write_text('process a "A"\na -> b "x"\n', encoding="utf-8")
     (site / "docs/refs.md").write_text(
-        '# Refs\n\n![gone](../nope.tm)\n\n{{ tmdiag("../bad.tm") }}\n\n![Shop](../../models/shop.tm#nope)\n',
+        '# Refs\n\n![gone](../nope.tm)\n\n{{ tmdiag("../bad.tm") }}\n\n![Shop](../../models/shop.tm#nope)\n'
+        '\n`{{ tmdiag("x.tm" }}`\n\n{{ tmdiag("../../models/shop.tm" }}\n',
         encoding="utf-8",
     )
     result = mkdocs_build(site)
@@ -97,6 +98,8 @@ def test_a_missing_file_and_a_model_with_errors_are_warnings(tmp_path: Path) -> 
     assert re.search(r"docs/refs\.md:3: .*nope\.tm: tmdiag: no such model file", result.output), result.output
     assert re.search(r"docs/refs\.md:5: .*bad\.tm:2:6: error\[E101\]: element `b` is not declared", result.output)
     assert "no view or boundary `nope`" in result.output
+    assert not re.search(r"refs\.md:9: .*cannot read", result.output)  # inline code stays text
+    assert re.search(r"docs/refs\.md:11: tmdiag: cannot read this `\{\{ tmdiag\(` reference", result.output)
     assert mkdocs_build(site, "--strict").returncode != 0
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tmdiag.diagram import dottext, draw, engine, layout, mermaid, overview, post, untangle
 from tmdiag.diagram.engine import DiagramError
@@ -82,10 +82,12 @@ def render(
         declared = model.view(view)
         if declared is None:
             known = ", ".join(v.id for v in model.views) or "none declared"
-            raise DiagramError(f"no view `{view}` in the model (views: {known})")
+            hint = f"; `{view}` is a boundary: use --boundary {view}" if model.boundary(view) is not None else ""
+            raise DiagramError(f"no view `{view}` in the model (views: {known}){hint}")
         scene = declared_view(model, declared)
         rated = findings if declared.get("risk", True) else None
-        return _one(model, scene, fmt, style, rated, link_prefix, id_prefix, timeout, scene.direction)
+        drawn = _one(model, scene, fmt, style, rated, link_prefix, id_prefix, timeout, scene.direction)
+        return _note_elongated(drawn, view, scene.direction) if fmt == "svg" else drawn
     if boundary is not None:
         if model.boundary(boundary) is None:
             known = ", ".join(b.id for b in model.boundaries) or "none"
@@ -204,6 +206,24 @@ def _one(
         return Diagram(job.dot.encode("utf-8"), job.dot, tuple(dict.fromkeys(job.notes)))
     (data,) = _lay_out([job], fmt, timeout)
     return Diagram(data, job.dot, tuple(dict.fromkeys(job.notes)))
+
+
+ELONGATED = 4.0  # a picture longer than this (either way) is hard to read on any screen
+
+
+def _note_elongated(drawn: Diagram, view: str, direction: str | None) -> Diagram:
+    """A view whose asked-for `direction:` gives a very long picture says so (it is still obeyed)."""
+    size = _VIEWBOX.search(drawn.data)
+    if direction is None or size is None:
+        return drawn
+    width, height = float(size.group(1)), float(size.group(2))
+    ratio = max(width, height) / max(min(width, height), 1.0)
+    if ratio <= ELONGATED:
+        return drawn
+    asked = {"LR": "right", "TB": "down"}.get(direction, direction)
+    note = (f"view `{view}`: `direction: {asked}` gives a {ratio:.1f}:1 picture, hard to read on a screen; "
+            "without it (`auto`) the layout picks the direction that fits")  # fmt: skip
+    return replace(drawn, notes=(*drawn.notes, note))
 
 
 def _quality(svg: bytes) -> tuple[bool, float]:

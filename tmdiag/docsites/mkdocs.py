@@ -39,6 +39,7 @@ _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<in
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\((?P<path>[^)\s#]+\.tm)(?:#(?P<view>[A-Za-z0-9_-]+))?\)")
 _VALUE = r"(?:\"[^\"\n]*\"|true|false)"
 _CALL = re.compile(rf"\{{\{{\s*tmdiag\(\s*\"(?P<path>[^\"\n]+)\"(?P<args>(?:\s*,\s*\w+\s*=\s*{_VALUE})*)\s*\)\s*\}}\}}")
+_LOOSE_CALL = re.compile(r"\{\{\s*tmdiag\s*\(")  # what is left of a call _CALL could not read
 _ARG = re.compile(r"(\w+)\s*=\s*(?:\"([^\"\n]*)\"|(true|false))")
 _MODES = ("diagram", "both", "source")
 _PLACEHOLDER = "TMDIAGPLACEHOLDER{}X"
@@ -76,7 +77,7 @@ class TmdiagPlugin(BasePlugin[TmdiagConfig]):
             return _PLACEHOLDER.format(len(drawn)) if result.html else ""
 
         def reference(line: str, number: int) -> str:
-            if ".tm" not in line or "`" in line:  # inline code keeps its text
+            if (".tm" not in line and "tmdiag" not in line) or "`" in line:  # inline code keeps its text
                 return line
             where = f"{shown}:{number}"
 
@@ -92,7 +93,11 @@ class TmdiagPlugin(BasePlugin[TmdiagConfig]):
                 chosen = replace(options, **{k: v for k, v in given.items() if k in _CALL_ARGS})
                 return put(draw_file(source.parent / match.group("path"), chosen, len(drawn) + 1), where)
 
-            return _CALL.sub(call, _IMAGE.sub(image, line))
+            done = _CALL.sub(call, _IMAGE.sub(image, line))
+            if _LOOSE_CALL.search(done):
+                log.warning(f'{where}: tmdiag: cannot read this `{{{{ tmdiag(` reference, left as text '
+                            f'(write {{{{ tmdiag("path.tm", view="…", style="…", threats=true) }}}})')  # fmt: skip
+            return done
 
         out: list[str] = []
         lines = markdown.split("\n")
