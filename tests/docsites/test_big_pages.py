@@ -15,7 +15,7 @@ from tests.chromium import launch
 from tests.docsites.conftest import copy_site, mkdocs_build, sphinx_build
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
-import realistic  # noqa: E402
+import realistic
 
 
 @pytest.fixture(scope="module")
@@ -23,13 +23,16 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     root = copy_site(tmp_path_factory.mktemp("big"))
     (root / "models/big.tm").write_text(realistic.realistic(100), encoding="utf-8")
     mk = root / "mkdocs"
-    (mk / "mkdocs.yml").write_text("site_name: big\nuse_directory_urls: false\nplugins:\n  - tmdiag\n", encoding="utf-8")
-    (mk / "docs/index.md").write_text("# Big\n\n![The platform](../../models/big.tm)\n\nAfter.\n", encoding="utf-8")
+    config = "site_name: big\nuse_directory_urls: false\nplugins:\n  - tmdiag\n"
+    (mk / "mkdocs.yml").write_text(config, encoding="utf-8")
+    page = "# Big\n\n![The platform](../../models/big.tm)\n\nAfter.\n"
+    (mk / "docs/index.md").write_text(page, encoding="utf-8")
     built = mkdocs_build(mk, "--strict")
     assert built.returncode == 0, built.output
     sph = root / "sphinx"
     (sph / "conf.py").write_text('project = "big"\nextensions = ["tmdiag.docsites.sphinx"]\n', encoding="utf-8")
-    (sph / "index.rst").write_text("Big\n===\n\n.. tmdiag:: ../models/big.tm\n   :alt: The platform\n", encoding="utf-8")
+    page = "Big\n===\n\n.. tmdiag:: ../models/big.tm\n   :alt: The platform\n"
+    (sph / "index.rst").write_text(page, encoding="utf-8")
     built = sphinx_build(sph, "-W")
     assert built.returncode == 0, built.output
     return {"mkdocs": mk / "site/index.html", "sphinx": sph / "_build/index.html"}
@@ -78,7 +81,8 @@ def test_a_box_opens_its_view_and_full_size_shows_the_picture_larger(sites: dict
     page.locator("figure.tmdiag > button.tmdiag-size").click()
     assert overview.bounding_box()["width"] > fitted * 1.2  # its own size, scrolling in the column
     underline = page.locator("figure.tmdiag svg text").first.evaluate(
-        "t => getComputedStyle(t).textDecorationLine + getComputedStyle(t.parentElement).textDecorationLine")
+        "t => getComputedStyle(t).textDecorationLine + getComputedStyle(t.parentElement).textDecorationLine"
+    )
     assert "underline" not in underline
     assert not [r for r in requests if "tmdiag" in r]
     page.close()

@@ -125,9 +125,10 @@ def _draw(model: Model, options: Options, number: int) -> Drawn:
             continue
         # the id sits inside the <details>: following a link to it opens the section (browsers do,
         # and tmdiag.js does it everywhere); each view links back to the overview
+        back = f'<p class="tmdiag-back"><a href="#{prefix}diagram">↑ Overview</a></p>'
         parts.append(f'<details class="tmdiag-view"><summary>{html.escape(title)}</summary>'
                      f'<div id="{prefix}view-{html.escape(bid)}"><div class="tmdiag-picture">{svg}</div>'
-                     f'<p class="tmdiag-back"><a href="#{prefix}diagram">↑ Overview</a></p></div></details>')  # fmt: skip
+                     f"{back}</div></details>")  # fmt: skip
     parts.append("</figure>")
     return Drawn(html="\n".join(parts) + "\n")
 

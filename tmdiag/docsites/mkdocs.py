@@ -14,7 +14,9 @@ In a page:
     {{ tmdiag("../models/shop.tm", view="payments", style="cloud", threats=true) }}
 
 A `.tm` error is a build warning naming the file and line (`mkdocs build --strict` fails on it);
-`mkdocs serve` rebuilds when a model file (or anything it imports) changes.
+`mkdocs serve` rebuilds when a model file (or anything it imports) changes. The site gets
+`assets/tmdiag/tmdiag.js` and `tmdiag.css` (static files: linked views open, diagrams at full size).
+List `tmdiag` before `macros` (mkdocs-macros) so `{{ tmdiag(…) }}` is read here first.
 """
 
 from __future__ import annotations
@@ -133,8 +135,9 @@ class TmdiagPlugin(BasePlugin[TmdiagConfig]):
         return get_relative_url(prefix, page.url)  # a path in the site, from this page
 
     def on_config(self, config: Any, /) -> Any:
-        config.extra_css.append(f"{_ASSETS_URI}/tmdiag.css")
-        config.extra_javascript.append(f"{_ASSETS_URI}/tmdiag.js")
+        for kind, name in ((config.extra_css, "tmdiag.css"), (config.extra_javascript, "tmdiag.js")):
+            if f"{_ASSETS_URI}/{name}" not in (str(item) for item in kind):  # once, even when rebuilt
+                kind.append(f"{_ASSETS_URI}/{name}")
         return config
 
     def on_files(self, files: Any, /, *, config: Any) -> Any:
