@@ -216,6 +216,8 @@ def test_big_models_are_split_into_views_and_say_so() -> None:
     assert [bid for bid, _ in diagram.views] == [f"b{i}" for i in range(10)]
     assert all(ET.fromstring(data) is not None for _, data in diagram.views)
     assert "dfd.b3.svg" in svg_links(diagram.data)
+    for _, data in diagram.views:  # each view's title leads back to the overview
+        assert svg_links(data)["dfd.svg"] == "back to the overview"
 
 
 @pytest.mark.parametrize("size", [50, 200, 500])

@@ -9,6 +9,7 @@ overview of the boundaries plus one view per boundary, and `notes` says so.
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from collections.abc import Sequence
@@ -208,6 +209,17 @@ def _one(
     return Diagram(data, job.dot, tuple(dict.fromkeys(job.notes)))
 
 
+_GRAPH_TITLE = re.compile(rb'(<g id="graph0" class="graph"[^>]*>\s*<title>[^<]*</title>\s*<polygon[^>]*/>\s*)'
+                          rb"(<text\b[^>]*>[^<]*</text>)")
+
+
+def _title_link(svg: bytes, overview: str) -> bytes:
+    """The picture's title as a link to the overview (`dfd.svg` beside `dfd.<boundary>.svg`)."""
+    target = html.escape(overview).encode("utf-8")
+    link = b'<a xlink:href="' + target + b'" xlink:title="back to the overview" target="_top">'
+    return _GRAPH_TITLE.sub(lambda m: m.group(1) + link + m.group(2) + b"</a>", svg, count=1)
+
+
 ELONGATED = 4.0  # a picture longer than this (either way) is hard to read on any screen
 
 
@@ -287,6 +299,8 @@ def _split(
     for job in jobs:
         notes.extend(n for n in job.notes if n not in notes)
     views = [(bid, data) for (bid, _), data in zip(scenes, pictures, strict=True)]
+    if fmt == "svg" and view_names == "{stem}.{id}.{fmt}":  # files side by side: each view's title leads back
+        views = [(bid, _title_link(data, f"{stem}.svg")) for bid, data in views]
     laid = [svg for svg in engine.layout_many(ahead, timeout) if isinstance(svg, bytes)]
     if not laid:
         raise DiagramError("Graphviz could not lay out the overview")
