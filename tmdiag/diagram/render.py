@@ -209,8 +209,10 @@ def _one(
     return Diagram(data, job.dot, tuple(dict.fromkeys(job.notes)))
 
 
-_GRAPH_TITLE = re.compile(rb'(<g id="graph0" class="graph"[^>]*>\s*<title>[^<]*</title>\s*<polygon[^>]*/>\s*)'
-                          rb"(<text\b[^>]*>[^<]*</text>)")
+_GRAPH_TITLE = re.compile(
+    rb'(<g id="graph0" class="graph"[^>]*>\s*<title>[^<]*</title>\s*<polygon[^>]*/>\s*)'
+    rb"(<text\b[^>]*>[^<]*</text>)"
+)
 
 
 def _title_link(svg: bytes, overview: str) -> bytes:
