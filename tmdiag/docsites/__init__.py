@@ -142,7 +142,8 @@ def _links(svg: str, prefix: str, link_prefix: str | None, label: str) -> str:
     svg = _VIEW_LINK.sub(lambda m: f'xlink:href="#{prefix}view-{m.group(1)}"', svg)
     if link_prefix is None:
         return _tooltips_only(_ELEMENT_LINK.sub(r"\1", svg))
-    return _ELEMENT_LINK.sub(lambda m: f'{m.group(1)} xlink:href="{html.escape(link_prefix)}#{m.group(2)}"', svg)
+    target = html.escape(link_prefix)
+    return _tooltips_only(_ELEMENT_LINK.sub(lambda m: f'{m.group(1)} xlink:href="{target}#{m.group(2)}"', svg))
 
 
 def _tooltips_only(svg: str) -> str:
