@@ -89,7 +89,8 @@ def test_a_missing_file_and_a_model_with_errors_are_warnings(tmp_path: Path) -> 
     site = copy_site(tmp_path) / "mkdocs"
     (site / "bad.tm").write_text('process a "A"\na -> b "x"\n', encoding="utf-8")
     (site / "docs/refs.md").write_text(
-        '# Refs\n\n![gone](../nope.tm)\n\n{{ tmdiag("../bad.tm") }}\n\n![Shop](../../models/shop.tm#nope)\n',
+        '# Refs\n\n![gone](../nope.tm)\n\n{{ tmdiag("../bad.tm") }}\n\n![Shop](../../models/shop.tm#nope)\n'
+        '\n`{{ tmdiag("x.tm" }}`\n\n{{ tmdiag("../../models/shop.tm" }}\n',
         encoding="utf-8",
     )
     result = mkdocs_build(site)
@@ -97,6 +98,8 @@ def test_a_missing_file_and_a_model_with_errors_are_warnings(tmp_path: Path) -> 
     assert re.search(r"docs/refs\.md:3: .*nope\.tm: tmdiag: no such model file", result.output), result.output
     assert re.search(r"docs/refs\.md:5: .*bad\.tm:2:6: error\[E101\]: element `b` is not declared", result.output)
     assert "no view or boundary `nope`" in result.output
+    assert not re.search(r"refs\.md:9: .*cannot read", result.output)  # inline code stays text
+    assert re.search(r"docs/refs\.md:11: tmdiag: cannot read this `\{\{ tmdiag\(` reference", result.output)
     assert mkdocs_build(site, "--strict").returncode != 0
 
 
@@ -166,3 +169,26 @@ def test_in_chromium_the_diagram_shows_and_an_element_opens_the_report(built: Pa
         from playwright.sync_api import expect
 
         expect(page.locator("#el-web")).to_be_in_viewport()
+
+
+def test_tm_both_and_tm_source_fences_are_highlighted_code_and_end_where_they_end(tmp_path: Path) -> None:
+    site = copy_site(tmp_path) / "mkdocs"
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "markdown_extensions:\n  - codehilite\n", encoding="utf-8")
+    (site / "docs/index.md").write_text(
+        '# Fences\n\n```tm\nprocess first "First"\n```\n\n```tm both\nactor user "User"\nprocess app "App"\n'
+        'user -> app "Use"\n```\n\nSource only:\n\n```tm source\nprocess lone "Lone"\n```\n\nThe end.\n',
+        encoding="utf-8",
+    )
+    result = mkdocs_build(site, "--strict")
+    assert result.returncode == 0, result.output
+    html = (site / PAGE).read_text(encoding="utf-8")
+    body = html[html.index('<h1 id="fences">') : html.index("The end.") + 20]
+    blocks = re.findall(r'<div class="codehilite"><pre>.*?</pre></div>|<figure class="tmdiag".*?</figure>|<p>[^<]*</p>',
+                        body, re.S)  # fmt: skip
+    kinds = ["source" if b.startswith("<div") else "diagram" if b.startswith("<figure") else b for b in blocks]
+    assert kinds == ["diagram", "source", "diagram", "<p>Source only:</p>", "source", "<p>The end.</p>"]
+    both, alone = (b for b in blocks if b.startswith("<div"))
+    assert 'class="kt"' in both and "tm both" not in both and "actor" in both  # Pygments' tm lexer, not the header
+    assert ">Lone<" not in html  # `tm source` draws nothing
+    assert "Lone" in alone and "The end." not in alone  # the block ends at its fence

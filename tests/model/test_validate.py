@@ -113,3 +113,13 @@ def test_every_pytm_field_of_the_schema_is_found_back() -> None:
                 field, attribute = schema.from_pytm(kind, spec.pytm.rpartition(".")[2]) or ("", "")
                 assert field == spec.pytm.rpartition(".")[2]
                 assert schema.BY_NAME[kind][attribute].pytm == spec.pytm
+
+
+def test_a_view_that_excludes_all_it_includes_points_at_exclude() -> None:
+    text = 'process a "A"\nview v { include: [a], exclude: [a] }\nview w { include: [] }\n'
+    _, diagnostics = check_text(text)
+    hints = {d.message: d.hint for d in diagnostics if d.code == "E206"}
+    assert hints == {"view `v` draws nothing: everything it includes is excluded":
+                     "take out of `exclude:` what the view should draw",
+                     "view `w` draws nothing: `include:` is empty":
+                     "name boundaries or elements: `include: [payments, psp]`"}  # fmt: skip

@@ -216,6 +216,8 @@ def test_big_models_are_split_into_views_and_say_so() -> None:
     assert [bid for bid, _ in diagram.views] == [f"b{i}" for i in range(10)]
     assert all(ET.fromstring(data) is not None for _, data in diagram.views)
     assert "dfd.b3.svg" in svg_links(diagram.data)
+    for _, data in diagram.views:  # each view's title leads back to the overview
+        assert svg_links(data)["dfd.svg"] == "back to the overview"
 
 
 @pytest.mark.parametrize("size", [50, 200, 500])
@@ -318,3 +320,24 @@ def test_flows_between_the_same_two_elements_share_one_arrow() -> None:
     assert edges["dfd-flow-1"].get("dir") == "both"
     assert unquote(edges["dfd-flow-1"].get("label")) == "1, 2, 3, 4\\n(4 flows)"  # more than three: numbers
     assert "Flow 2: B → A" in unquote(edges["dfd-flow-1"].get("tooltip"))
+
+
+def test_overview_draws_one_arrow_per_boundary_pair_with_unique_ids() -> None:
+    # a VPC's own element and its subnet's nested namespace both talk to the subnet: one pair
+    model = tmdiag.loads(
+        'boundary vpc "VPC" { process v "V"\n'
+        '  boundary net "Net" { process n "N"\n    boundary ns "NS" { process s "S" } } }\n'
+        'boundary other "Other" { boundary o1 "O1" { process p "P" } process q "Q" }\n'
+        'v -> n "one"\nn -> v "back"\ns -> v "deep"\np -> v "cousin"\nq -> v "cousin 2"\nv -> p "to"\n'
+    )
+    diagram = render(model, fmt="svg", split_at=1, warn=False)
+    graph = parse(diagram.dot)
+    pairs = [tuple(sorted(unquote(e.get("id")).split("-")[2:])) for e in graph.get_edges()]
+    assert sorted(pairs) == [("net", "vpc"), ("other", "vpc")]  # one arrow per unordered pair
+    ids = [n.get("id") for n in ET.fromstring(diagram.data).iter() if n.get("id")]
+    assert len(ids) == len(set(ids))
+    tooltips = sorted(unquote(e.get("tooltip")) for e in graph.get_edges())
+    assert tooltips == ["2 flows from net to vpc, 1 back", "2 flows from other to vpc, 1 back"]
+    lone = tmdiag.loads('boundary a "A" { process x "X" }\nboundary b "B" { process y "Y" }\nx -> y "one"\n')
+    (edge,) = parse(render(lone, fmt="dot", split_at=1, warn=False).dot).get_edges()
+    assert unquote(edge.get("tooltip")) == "1 flow from a to b"  # not "1 flows"

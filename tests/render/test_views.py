@@ -91,3 +91,20 @@ def test_the_report_has_a_section_per_view(tmp_path: Path) -> None:
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert '<a id="view-payment_path"></a>' in md and "![Card payment path](view-payment_path.svg)" in md
     assert (tmp_path / "view-payment_path.svg").read_bytes().startswith(b"<svg")
+
+
+def test_a_boundary_given_as_a_view_suggests_boundary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    model = tmp_path / "m.tm"
+    model.write_text(MODEL, encoding="utf-8")
+    assert main(["diagram", str(model), "--view", "ext"]) == 2
+    assert "`ext` is a boundary: use --boundary ext" in capsys.readouterr().err
+
+
+def test_a_very_long_picture_from_an_asked_direction_is_a_note() -> None:
+    chain = "".join(f'process p{i} "Step {i}"\n' for i in range(14))
+    chain += "".join(f'p{i} -> p{i + 1} "next"\n' for i in range(13))
+    model = tmdiag.loads(chain + "view line { include: [p0], depth: 13, direction: right }\n"
+                         "view fit { include: [p0], depth: 13 }\n")  # fmt: skip
+    (note,) = [n for n in render(model, view="line").notes if "view `line`" in n]
+    assert "`direction: right` gives a" in note and ":1 picture" in note
+    assert not [n for n in render(model, view="fit").notes if "gives a" in n]

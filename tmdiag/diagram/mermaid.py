@@ -14,12 +14,16 @@ stay apart) and never collide with Mermaid keywords (`end`, `graph`).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from tmdiag.diagram.labels import RISK_COLOURS, TRUST_FILL, edge_lines, element_lines
 from tmdiag.diagram.scene import Scene, edge_risk
 from tmdiag.model.anchors import element_anchor
 from tmdiag.model.nodes import Boundary, Element, Model
 from tmdiag.model.text import for_output
+
+if TYPE_CHECKING:
+    from tmdiag.diagram.overview import Link
 
 # opening and closing brackets of each kind's shape
 SHAPES: dict[str, tuple[str, str]] = {
@@ -144,8 +148,9 @@ def flowchart(
     return "\n".join(out) + "\n"
 
 
-def _box_lines(boundary: Boundary) -> tuple[str, str]:
-    return boundary.title, f"trust: {boundary.get('trust')}"
+def _box_lines(boundary: Boundary) -> tuple[str]:
+    """One line: Mermaid sizes a subgraph's title for one line, so a second overlaps what is inside."""
+    return (f"{boundary.title} (trust: {boundary.get('trust')})",)
 
 
 def _order(scene: Scene) -> Callable[[str], int]:
@@ -161,10 +166,12 @@ def _tooltip(model: Model, scene: Scene, element: Element) -> str:
     return f"{element_lines(element)[1]} trust: {trust}" + (f", top open risk: {risk}" if risk else "")
 
 
-def overview(model: Model, counts: Mapping[str | None, int], links: Mapping[tuple[str | None, str | None], int],
+def overview(model: Model, counts: Mapping[str | None, int], links: Mapping[tuple[str, str], Link],
              views: Mapping[str, str], *, direction: str = "LR") -> str:  # fmt: skip
-    """A big model's overview: one node per boundary (elements directly inside it), one edge per pair
-    of boundaries with flows between them; `views` maps a boundary id to the link of its view."""
+    """A big model's overview: one node per boundary (elements directly inside it) and one edge per
+    pair of boundaries, aggregated as in the SVG overview (`overview.aggregate`): an end whose flows
+    come from nested boundaries meets the subgraph. `views` maps a boundary id to the link of its
+    view; links to `.mmd` files (Mermaid source, which nothing displays) are left out."""
     out = [heading(f"{model.name}: overview"), f"flowchart {direction}"]
     kids: dict[str | None, list[str]] = {}
     for boundary in model.boundaries:
@@ -186,11 +193,17 @@ def overview(model: Model, counts: Mapping[str | None, int], links: Mapping[tupl
             out.append(f"{pad}end")
 
     place(None, 1)
-    for (source, sink), count in links.items():
-        out.append(f"  {summary(source)} -->|{label(f'{count} flow' + ('s' if count != 1 else ''))}| {summary(sink)}")
+    for (first, second), link in links.items():
+        ends = [box_id(key) if deep else summary(key) for key, deep in zip((first, second), link.deep, strict=True)]
+        if link.backward and not link.forward:
+            ends.reverse()
+        total = link.forward + link.backward
+        arrow = "<-->" if link.forward and link.backward else "-->"
+        out.append(f"  {ends[0]} {arrow}|{label(f'{total} flow' + ('s' if total != 1 else ''))}| {ends[1]}")
     for boundary in model.boundaries:
         fill = TRUST_FILL.get(str(boundary.get("trust")), "#FFFFFF")
         out.append(f"  style {box_id(boundary.id)} fill:{fill},stroke:#5D6D7E,stroke-dasharray:5 4")
     for boundary_id, target in views.items():
-        out.append(f'  click {summary(boundary_id)} href "{url(target)}" "view of {text(boundary_id)}"')
+        if not target.endswith(".mmd"):
+            out.append(f'  click {summary(boundary_id)} href "{url(target)}" "view of {text(boundary_id)}"')
     return "\n".join(out) + "\n"

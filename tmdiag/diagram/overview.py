@@ -14,6 +14,7 @@ Built directly as a pydot graph (no icons, so `diagrams` has nothing to add).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pydot
 
@@ -34,14 +35,21 @@ def _chain(model: Model, boundary_id: str | None) -> list[str]:
     return [b.id for b in reversed(model.boundary_chain(boundary_id))] or [TOP]
 
 
-Side = tuple[str, bool]  # (boundary id or `_top`, True when the flow's element is nested deeper in it)
+@dataclass
+class Link:
+    """The flows between two boundaries: `forward` from the first to the second, `backward` back;
+    `deep[i]` when some flow's element sits in a boundary nested in end i (the arrow meets its cluster)."""
+
+    forward: int = 0
+    backward: int = 0
+    deep: list[bool] = field(default_factory=lambda: [False, False])
 
 
-def aggregate(model: Model) -> dict[tuple[Side, Side], list[int]]:
-    """Flows between boundaries, counted between the two boundaries where their chains part:
-    {(side, side) in sorted order: [flows that way, flows back]}."""
+def aggregate(model: Model) -> dict[tuple[str, str], Link]:
+    """Flows between boundaries, counted between the two boundaries where their chains part, one
+    entry per unordered pair (sorted ids), in the order the pairs first appear."""
     boundary_of = {e.id: e.boundary for e in model.elements}
-    counts: dict[tuple[Side, Side], list[int]] = {}
+    links: dict[tuple[str, str], Link] = {}
     for flow in model.flows:
         if flow.source not in boundary_of or flow.sink not in boundary_of:
             continue
@@ -52,12 +60,21 @@ def aggregate(model: Model) -> dict[tuple[Side, Side], list[int]]:
         if depth == len(a) and depth == len(b):
             continue  # inside one boundary
         # one end may hold the other (an element of a VPC talking to one of its subnets)
-        left: Side = (a[depth], depth < len(a) - 1) if depth < len(a) else (a[-1], False)
-        right: Side = (b[depth], depth < len(b) - 1) if depth < len(b) else (b[-1], False)
-        key = (left, right) if left <= right else (right, left)
-        entry = counts.setdefault(key, [0, 0])
-        entry[0 if key[0] == left else 1] += 1
-    return counts
+        left = (a[depth], depth < len(a) - 1) if depth < len(a) else (a[-1], False)
+        right = (b[depth], depth < len(b) - 1) if depth < len(b) else (b[-1], False)
+        ends = (left, right) if left[0] <= right[0] else (right, left)
+        link = links.setdefault((ends[0][0], ends[1][0]), Link())
+        if ends[0] is left:
+            link.forward += 1
+        else:
+            link.backward += 1
+        for index, (_, deep) in enumerate(ends):
+            link.deep[index] = link.deep[index] or deep
+    return links
+
+
+def flows(n: int) -> str:
+    return f"{n} flow{'s' if n != 1 else ''}"
 
 
 def build(model: Model, views: Mapping[str, str], id_prefix: str, link_prefix: str) -> pydot.Dot:
@@ -119,7 +136,9 @@ def build(model: Model, views: Mapping[str, str], id_prefix: str, link_prefix: s
                            "elements outside every boundary")  # fmt: skip
     for top in kids.get(None, []):
         place(top, graph)
-    for (left, right), (forward, backward) in aggregate(model).items():
+    for (first, second), link in aggregate(model).items():
+        left, right = (first, link.deep[0]), (second, link.deep[1])
+        forward, backward = link.forward, link.backward
         if backward and not forward:
             left, right, forward, backward = right, left, backward, forward
         ends = []
@@ -127,18 +146,17 @@ def build(model: Model, views: Mapping[str, str], id_prefix: str, link_prefix: s
             ends.append(anchor.get(key, "") if deep else box_id(key) if key in direct else anchor.get(key, ""))
         if not all(ends):
             continue
-        total = forward + backward
         back = f", {backward} back" if backward else ""
-        attrs = {"label": quoted(f"{total} flow{'s' if total != 1 else ''}"),
-                 "tooltip": quoted(f"{forward} flows from {left[0]} to {right[0]}{back}"),
+        attrs = {"label": quoted(flows(forward + backward)),
+                 "tooltip": quoted(f"{flows(forward)} from {left[0]} to {right[0]}{back}"),
                  "id": quoted(f"{id_prefix}link-{left[0]}-{right[0]}")}  # fmt: skip
         if backward:
             attrs["dir"] = "both"
         for (key, deep), end in zip((left, right), ("ltail", "lhead"), strict=True):
             if deep or (key not in direct and key in clusters):
                 attrs[end] = f"cluster_tb_{key}"
-        link = pydot.Edge(ends[0], ends[1])
+        edge = pydot.Edge(ends[0], ends[1])
         for key, value in attrs.items():
-            link.set(key, value)
-        graph.add_edge(link)
+            edge.set(key, value)
+        graph.add_edge(edge)
     return graph

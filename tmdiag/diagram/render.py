@@ -9,10 +9,11 @@ overview of the boundaries plus one view per boundary, and `notes` says so.
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from tmdiag.diagram import dottext, draw, engine, layout, mermaid, overview, post, untangle
 from tmdiag.diagram.engine import DiagramError
@@ -82,10 +83,12 @@ def render(
         declared = model.view(view)
         if declared is None:
             known = ", ".join(v.id for v in model.views) or "none declared"
-            raise DiagramError(f"no view `{view}` in the model (views: {known})")
+            hint = f"; `{view}` is a boundary: use --boundary {view}" if model.boundary(view) is not None else ""
+            raise DiagramError(f"no view `{view}` in the model (views: {known}){hint}")
         scene = declared_view(model, declared)
         rated = findings if declared.get("risk", True) else None
-        return _one(model, scene, fmt, style, rated, link_prefix, id_prefix, timeout, scene.direction)
+        drawn = _one(model, scene, fmt, style, rated, link_prefix, id_prefix, timeout, scene.direction)
+        return _note_elongated(drawn, view, scene.direction) if fmt == "svg" else drawn
     if boundary is not None:
         if model.boundary(boundary) is None:
             known = ", ".join(b.id for b in model.boundaries) or "none"
@@ -206,6 +209,37 @@ def _one(
     return Diagram(data, job.dot, tuple(dict.fromkeys(job.notes)))
 
 
+_GRAPH_TITLE = re.compile(
+    rb'(<g id="graph0" class="graph"[^>]*>\s*<title>[^<]*</title>\s*<polygon[^>]*/>\s*)'
+    rb"(<text\b[^>]*>[^<]*</text>)"
+)
+
+
+def _title_link(svg: bytes, overview: str) -> bytes:
+    """The picture's title as a link to the overview (`dfd.svg` beside `dfd.<boundary>.svg`)."""
+    target = html.escape(overview).encode("utf-8")
+    link = b'<a xlink:href="' + target + b'" xlink:title="back to the overview" target="_top">'
+    return _GRAPH_TITLE.sub(lambda m: m.group(1) + link + m.group(2) + b"</a>", svg, count=1)
+
+
+ELONGATED = 4.0  # a picture longer than this (either way) is hard to read on any screen
+
+
+def _note_elongated(drawn: Diagram, view: str, direction: str | None) -> Diagram:
+    """A view whose asked-for `direction:` gives a very long picture says so (it is still obeyed)."""
+    size = _VIEWBOX.search(drawn.data)
+    if direction is None or size is None:
+        return drawn
+    width, height = float(size.group(1)), float(size.group(2))
+    ratio = max(width, height) / max(min(width, height), 1.0)
+    if ratio <= ELONGATED:
+        return drawn
+    asked = {"LR": "right", "TB": "down"}.get(direction, direction)
+    note = (f"view `{view}`: `direction: {asked}` gives a {ratio:.1f}:1 picture, hard to read on a screen; "
+            "without it (`auto`) the layout picks the direction that fits")  # fmt: skip
+    return replace(drawn, notes=(*drawn.notes, note))
+
+
 def _quality(svg: bytes) -> tuple[bool, float]:
     """How legible a laid-out picture is: within the aspect targets, then its text size at fit."""
     size = _VIEWBOX.search(svg)
@@ -256,7 +290,7 @@ def _split(
         counts: dict[str | None, int] = {}
         for element in model.elements:
             counts[element.boundary] = counts.get(element.boundary, 0) + 1
-        text = mermaid.overview(model, counts, draw.boundary_links(model), names)
+        text = mermaid.overview(model, counts, overview.aggregate(model), names)
         return Diagram(text.encode("utf-8"), "", tuple(notes), tuple(views))
     jobs = [_prepare(model, scene, style, findings, link_prefix, f"{id_prefix}{bid}-") for bid, scene in scenes]
     ahead = _overview_dots(model, names, id_prefix, link_prefix)
@@ -267,6 +301,8 @@ def _split(
     for job in jobs:
         notes.extend(n for n in job.notes if n not in notes)
     views = [(bid, data) for (bid, _), data in zip(scenes, pictures, strict=True)]
+    if fmt == "svg" and view_names == "{stem}.{id}.{fmt}":  # files side by side: each view's title leads back
+        views = [(bid, _title_link(data, f"{stem}.svg")) for bid, data in views]
     laid = [svg for svg in engine.layout_many(ahead, timeout) if isinstance(svg, bytes)]
     if not laid:
         raise DiagramError("Graphviz could not lay out the overview")

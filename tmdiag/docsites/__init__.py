@@ -24,6 +24,9 @@ STYLES = ("dfd", "cloud")
 _ELEMENT_LINK = re.compile(r'(<a\b[^>]*?) xlink:href="#((?:el|flow|tb)-[^"]*)"')
 _VIEW_LINK = re.compile(r'xlink:href="#view-([^"]*)"')
 _SVG_OPEN = re.compile(r"<svg\b")
+_ANCHOR = re.compile(r"<a\b([^>]*)>|</a>")
+_TITLE = re.compile(r'xlink:title="([^"]*)"')
+ASSETS = Path(__file__).parent / "static"  # tmdiag.js and tmdiag.css, which pages with diagrams load
 
 
 @dataclass(frozen=True)
@@ -33,6 +36,7 @@ class Options:
     threats: bool = False  # run the threat analysis (imports pytm) and colour open high/critical
     link_prefix: str | None = None  # where element links go (e.g. `../tm/report.html`); None: no links
     today: str | None = None  # ISO date for risk decisions with `threats`
+    alt: str | None = None  # the reader's words for the picture (an image's alt text): caption and label
 
 
 @dataclass
@@ -107,27 +111,57 @@ def _draw(model: Model, options: Options, number: int) -> Drawn:
     except DiagramError as problem:
         return Drawn(problems=[f"{model.path}: tmdiag: {problem}"])
     prefix = f"tmdiag-{number}-"
-    pictures = [("", diagram.data), *diagram.views]
+    name = options.alt or model.name
     parts = [f'<figure class="tmdiag" id="{prefix}diagram">']
-    for bid, data in pictures:
-        svg = _links(sanitize_svg(data, id_prefix=f"{prefix}{bid + '-' if bid else ''}"), prefix, options.link_prefix)
-        if not bid:
-            parts.append(svg)
-            parts.append(f"<figcaption>{html.escape(model.name)}</figcaption>")
-            continue
-        boundary_node = model.boundary(bid)
+    for bid, data in [("", diagram.data), *diagram.views]:
+        svg = sanitize_svg(data, id_prefix=f"{prefix}{bid + '-' if bid else ''}")
+        boundary_node = model.boundary(bid) if bid else None
         title = boundary_node.title if boundary_node is not None else bid
-        parts.append(f'<details class="tmdiag-view" id="{prefix}view-{html.escape(bid)}">'
-                     f"<summary>{html.escape(title)}</summary>{svg}</details>")  # fmt: skip
+        svg = _links(svg, prefix, options.link_prefix, f"{name}: {title}" if bid else name)
+        if not bid:
+            parts.append(f'<div class="tmdiag-picture">{svg}</div>')
+            if options.alt and options.alt != model.name:  # the SVG shows the model's name already
+                parts.append(f"<figcaption>{html.escape(options.alt)}</figcaption>")
+            continue
+        # the id sits inside the <details>: following a link to it opens the section (browsers do,
+        # and tmdiag.js does it everywhere); each view links back to the overview
+        back = f'<p class="tmdiag-back"><a href="#{prefix}diagram">↑ Overview</a></p>'
+        parts.append(f'<details class="tmdiag-view"><summary>{html.escape(title)}</summary>'
+                     f'<div id="{prefix}view-{html.escape(bid)}"><div class="tmdiag-picture">{svg}</div>'
+                     f"{back}</div></details>")  # fmt: skip
     parts.append("</figure>")
     return Drawn(html="\n".join(parts) + "\n")
 
 
-def _links(svg: str, prefix: str, link_prefix: str | None) -> str:
-    """Element, flow and boundary links go to `link_prefix` (a report) or nowhere; view links stay
-    on the page, under this diagram's prefix."""
-    svg = _SVG_OPEN.sub('<svg style="max-width:100%;height:auto"', svg, count=1)  # fits the page's column
+def _links(svg: str, prefix: str, link_prefix: str | None, label: str) -> str:
+    """Element, flow and boundary links go to `link_prefix` (a report) or nowhere (then no link is
+    drawn: a tooltip group, so themes do not underline every label); view links stay on the page,
+    under this diagram's prefix. The SVG is labelled for screen readers and fits the column."""
+    label = html.escape(label)
+    svg = _SVG_OPEN.sub(f'<svg role="img" aria-label="{label}" style="max-width:100%;height:auto"', svg, count=1)
     svg = _VIEW_LINK.sub(lambda m: f'xlink:href="#{prefix}view-{m.group(1)}"', svg)
     if link_prefix is None:
-        return _ELEMENT_LINK.sub(r"\1", svg)
-    return _ELEMENT_LINK.sub(lambda m: f'{m.group(1)} xlink:href="{html.escape(link_prefix)}#{m.group(2)}"', svg)
+        return _tooltips_only(_ELEMENT_LINK.sub(r"\1", svg))
+    target = html.escape(link_prefix)
+    return _tooltips_only(_ELEMENT_LINK.sub(lambda m: f'{m.group(1)} xlink:href="{target}#{m.group(2)}"', svg))
+
+
+def _tooltips_only(svg: str) -> str:
+    """Every `<a>` without a target becomes a `<g>` holding its tooltip as a `<title>` (Graphviz
+    never nests links, so each `</a>` closes the latest `<a>`)."""
+    closing: list[str] = []
+
+    def swap(match: re.Match[str]) -> str:
+        if match.group(1) is None:
+            return closing.pop() if closing else match.group(0)
+        attrs = match.group(1)
+        if attrs.rstrip().endswith("/"):
+            return match.group(0)
+        if "href=" in attrs:
+            closing.append("</a>")
+            return match.group(0)
+        closing.append("</g>")
+        title = _TITLE.search(attrs)
+        return f"<g><title>{title.group(1)}</title>" if title else "<g>"
+
+    return _ANCHOR.sub(swap, svg)

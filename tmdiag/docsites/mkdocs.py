@@ -14,7 +14,9 @@ In a page:
     {{ tmdiag("../models/shop.tm", view="payments", style="cloud", threats=true) }}
 
 A `.tm` error is a build warning naming the file and line (`mkdocs build --strict` fails on it);
-`mkdocs serve` rebuilds when a model file (or anything it imports) changes.
+`mkdocs serve` rebuilds when a model file (or anything it imports) changes. The site gets
+`assets/tmdiag/tmdiag.js` and `tmdiag.css` (static files: linked views open, diagrams at full size).
+List `tmdiag` before `macros` (mkdocs-macros) so `{{ tmdiag(…) }}` is read here first.
 """
 
 from __future__ import annotations
@@ -28,9 +30,10 @@ from typing import Any
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from tmdiag.docsites import Drawn, Options, draw_file, draw_text
+from tmdiag.docsites import ASSETS, Drawn, Options, draw_file, draw_text
 
 log = get_plugin_logger(__name__)
 
@@ -38,10 +41,12 @@ _FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*(?P<in
 _IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\((?P<path>[^)\s#]+\.tm)(?:#(?P<view>[A-Za-z0-9_-]+))?\)")
 _VALUE = r"(?:\"[^\"\n]*\"|true|false)"
 _CALL = re.compile(rf"\{{\{{\s*tmdiag\(\s*\"(?P<path>[^\"\n]+)\"(?P<args>(?:\s*,\s*\w+\s*=\s*{_VALUE})*)\s*\)\s*\}}\}}")
+_LOOSE_CALL = re.compile(r"\{\{\s*tmdiag\s*\(")  # what is left of a call _CALL could not read
 _ARG = re.compile(r"(\w+)\s*=\s*(?:\"([^\"\n]*)\"|(true|false))")
 _MODES = ("diagram", "both", "source")
 _PLACEHOLDER = "TMDIAGPLACEHOLDER{}X"
 _CALL_ARGS = ("view", "style", "threats")
+_ASSETS_URI = "assets/tmdiag"  # where the site gets tmdiag.js (opens linked views, full size) and tmdiag.css
 
 
 class TmdiagConfig(base.Config):
@@ -74,12 +79,12 @@ class TmdiagPlugin(BasePlugin[TmdiagConfig]):
             return _PLACEHOLDER.format(len(drawn)) if result.html else ""
 
         def reference(line: str, number: int) -> str:
-            if ".tm" not in line or "`" in line:  # inline code keeps its text
+            if (".tm" not in line and "tmdiag" not in line) or "`" in line:  # inline code keeps its text
                 return line
             where = f"{shown}:{number}"
 
             def image(match: re.Match[str]) -> str:
-                chosen = replace(options, view=match.group("view"))
+                chosen = replace(options, view=match.group("view"), alt=match.group("alt") or None)
                 return put(draw_file(source.parent / match.group("path"), chosen, len(drawn) + 1), where)
 
             def call(match: re.Match[str]) -> str:
@@ -90,7 +95,11 @@ class TmdiagPlugin(BasePlugin[TmdiagConfig]):
                 chosen = replace(options, **{k: v for k, v in given.items() if k in _CALL_ARGS})
                 return put(draw_file(source.parent / match.group("path"), chosen, len(drawn) + 1), where)
 
-            return _CALL.sub(call, _IMAGE.sub(image, line))
+            done = _CALL.sub(call, _IMAGE.sub(image, line))
+            if _LOOSE_CALL.search(done):
+                log.warning(f'{where}: tmdiag: cannot read this `{{{{ tmdiag(` reference, left as text '
+                            f'(write {{{{ tmdiag("path.tm", view="…", style="…", threats=true) }}}})')  # fmt: skip
+            return done
 
         out: list[str] = []
         lines = markdown.split("\n")
@@ -108,8 +117,9 @@ class TmdiagPlugin(BasePlugin[TmdiagConfig]):
                 index = end + 1
                 continue
             mode = next((w for w in words[1:] if w in _MODES), self.config.fences)
-            if mode in ("both", "source"):
-                out.extend(lines[index : end + 1])
+            if mode in ("both", "source"):  # Python-Markdown's fences take one word: `tm`, for the lexer
+                out.append(f"{opening.group('indent')}{opening.group('fence')}tm")
+                out.extend(lines[index + 1 : end + 1])
             if mode in ("both", "diagram"):
                 indent = opening.group("indent")
                 text = "\n".join(line.removeprefix(indent) for line in lines[index + 1 : end]) + "\n"
@@ -123,6 +133,17 @@ class TmdiagPlugin(BasePlugin[TmdiagConfig]):
         if not prefix or "://" in prefix or prefix.startswith("/"):
             return prefix
         return get_relative_url(prefix, page.url)  # a path in the site, from this page
+
+    def on_config(self, config: Any, /) -> Any:
+        for kind, name in ((config.extra_css, "tmdiag.css"), (config.extra_javascript, "tmdiag.js")):
+            if f"{_ASSETS_URI}/{name}" not in (str(item) for item in kind):  # once, even when rebuilt
+                kind.append(f"{_ASSETS_URI}/{name}")
+        return config
+
+    def on_files(self, files: Any, /, *, config: Any) -> Any:
+        for asset in ("tmdiag.css", "tmdiag.js"):
+            files.append(File.generated(config, f"{_ASSETS_URI}/{asset}", abs_src_path=str(ASSETS / asset)))
+        return files
 
     def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Any) -> str:
         drawn = self.pending.pop(page.file.src_uri, [])

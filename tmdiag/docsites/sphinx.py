@@ -27,7 +27,7 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from tmdiag.docsites import STYLES, Drawn, Options, draw_file, draw_text
+from tmdiag.docsites import ASSETS, STYLES, Drawn, Options, draw_file, draw_text
 from tmdiag.version import __version__
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ class TmdiagDirective(SphinxDirective):
         "style": _style,
         "threats": directives.flag,
         "link-prefix": directives.unchanged,
+        "alt": directives.unchanged,
     }
 
     def run(self) -> list[nodes.Node]:
@@ -56,6 +57,7 @@ class TmdiagDirective(SphinxDirective):
             threats="threats" in self.options,
             link_prefix=self.options.get("link-prefix", config.tmdiag_link_prefix),
             today=config.tmdiag_today,
+            alt=self.options.get("alt"),
         )
         number = int(self.env.temp_data.get("tmdiag_count") or 0) + 1
         self.env.temp_data["tmdiag_count"] = number
@@ -83,9 +85,16 @@ def _reset(app: Any, docname: str, source: list[str]) -> None:
     app.env.temp_data["tmdiag_count"] = 0
 
 
+def _assets(app: Any) -> None:
+    app.config.html_static_path.append(str(ASSETS))
+
+
 def setup(app: Any) -> dict[str, Any]:
     app.add_config_value("tmdiag_link_prefix", None, "env")
     app.add_config_value("tmdiag_today", None, "env")
     app.add_directive("tmdiag", TmdiagDirective)
     app.connect("source-read", _reset)
+    app.connect("builder-inited", _assets)  # tmdiag.js opens linked views and offers full size; CSS
+    app.add_js_file("tmdiag.js")
+    app.add_css_file("tmdiag.css")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -414,7 +414,9 @@ class Validator:
                     f"view `{view.id}` draws nothing: "
                     + ("`include:` is empty" if not included else "everything it includes is excluded"),
                     include.span,
-                    hint="name boundaries or elements: `include: [payments, psp]`",
+                    hint="name boundaries or elements: `include: [payments, psp]`"
+                    if not included
+                    else "take out of `exclude:` what the view should draw",
                 )
 
     def custom_rules(self) -> None:
