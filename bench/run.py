@@ -45,7 +45,8 @@ def discover() -> dict[str, ModuleType]:
         if not info.name.startswith("_")
     ]
     found.sort(key=lambda module: (getattr(module, "ORDER", 50), module.__name__))
-    return {module.__name__.rsplit(".", 1)[1]: module for module in found}
+    # a module `report_load` is the family `report-load`
+    return {module.__name__.rsplit(".", 1)[1].replace("_", "-"): module for module in found}
 
 
 def _numbers(text: str) -> list[int]:

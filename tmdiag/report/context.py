@@ -18,7 +18,7 @@ from tmdiag.model import schema
 from tmdiag.model.anchors import boundary_anchor, element_anchor, flow_anchor
 from tmdiag.model.locate import Locator
 from tmdiag.model.nodes import Duration, Flow, Model, Node, RiskDecision
-from tmdiag.report import findings
+from tmdiag.report import findings, pages
 from tmdiag.report.values import RISKS, STATUSES, plain, text_of
 from tmdiag.results import Finding, decision_dict, decision_text
 
@@ -462,4 +462,6 @@ def _tls(value: Any) -> str:
 
 def build_context(inputs: ReportInputs) -> Ctx:
     """The template context for one report (see docs/report.md for every key)."""
-    return _Builder(inputs).build()
+    context = _Builder(inputs).build()
+    pages.paginate(context)
+    return context

@@ -21,9 +21,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from jinja2 import BaseLoader, ChoiceLoader, Environment, PrefixLoader, StrictUndefined, TemplateError
+from jinja2 import BaseLoader, ChoiceLoader, Environment, PrefixLoader, StrictUndefined, TemplateError, pass_context
 from jinja2.exceptions import SecurityError, TemplateNotFound
 from jinja2.loaders import split_template_path
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -38,9 +39,11 @@ from tmdiag.report.escape import html_finalize, html_join, md_escape, md_finaliz
 from tmdiag.report.values import RISKS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-HTML_TEMPLATE, MD_TEMPLATE = "report.html.j2", "report.md.j2"
+HTML_TEMPLATE, MD_TEMPLATE, PAGE_TEMPLATE = "report.html.j2", "report.md.j2", "report-page.html.j2"
 REPORT_FILES = ("report.html", "report.md", "dfd.svg", "threats.json")
 _UNSAFE_ANCHOR = re.compile(r"[^A-Za-z0-9_.:-]")
+# links to the report's own anchors inside an inline SVG (not its internal `#ctx-…`/`#dfd-…` ids)
+_SVG_LINK = re.compile(r'href="#((?:el|flow|tb|threat|lib|data|member|agent|control|assumption|view)-[^"]*)"')
 # printable ASCII only: a URL with a bidi control or a look-alike letter stays text, never a link
 _URL = re.compile(r"https?://[!-~]+?(?=[.,;:]*(?:[^!-~]|[<>\"'`|)\]]|$))")
 
@@ -103,6 +106,25 @@ def _linkify(text: str) -> Markup:
 def _anchor(value: object) -> Markup:
     """A fragment id: model ids are already safe (`[A-Za-z0-9_-]`); anything else becomes `-`."""
     return Markup(_UNSAFE_ANCHOR.sub("-", str(value)))
+
+
+@pass_context
+def _href(context: Context, anchor: object) -> Markup:
+    """The link to an anchor from the page being rendered: `#anchor` on the same page, else
+    `file#anchor` (a big report's pages: tmdiag.report.pages; anything not moved is in report.html)."""
+    target = str(_anchor(anchor))
+    locations = context.get("locations") or {}
+    file = locations.get(target, "report.html")
+    return Markup(f"#{target}" if file == (context.get("page_file") or "report.html") else f"{file}#{target}")
+
+
+@pass_context
+def _relink(context: Context, svg: object) -> Markup:
+    """An inline SVG (already safe) whose links to report anchors go through `href`."""
+    text = str(svg)
+    if not context.get("locations") and not context.get("page_file"):
+        return Markup(text)
+    return Markup(_SVG_LINK.sub(lambda m: f'href="{_href(context, m.group(1))}"', text))
 
 
 def _csp_hash(script: object) -> str:
@@ -199,6 +221,8 @@ def environment(kind: str, template_dir: Path | None = None) -> ReportEnvironmen
     env.filters["risk_rank"] = _risk_rank
     env.filters["anchor"] = _anchor
     env.filters["csp_hash"] = _csp_hash
+    env.filters["href"] = _href
+    env.filters["relink"] = _relink
     env.globals["risk_levels"] = RISKS
     return env
 
@@ -245,6 +269,11 @@ def _render(inputs: ReportInputs, template_dir: Path | None) -> dict[str, bytes]
         for name, kind, template in (("report.html", "html", HTML_TEMPLATE), ("report.md", "md", MD_TEMPLATE)):
             env = environment(kind, template_dir)
             files[name] = _encode(env.get_template(template).generate(context))
+        env = environment("html", template_dir)
+        for kind in ("threats", "elements", "flows", "plan", "views"):
+            for page in context["pages"][kind]:
+                page_context = {**context, "page": page, "page_file": page["file"]}
+                files[page["file"]] = _encode(env.get_template(PAGE_TEMPLATE).generate(page_context))
     except TemplateError as error:
         where = f"{error.filename}:{error.lineno}: " if getattr(error, "lineno", None) else ""  # type: ignore[attr-defined]
         raise ReportError(f"template {where}{type(error).__name__}: {error.message or error}") from error

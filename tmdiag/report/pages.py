@@ -1,0 +1,93 @@
+"""A big report split into linked pages, so every page a browser opens stays small.
+
+Above PAGED_ABOVE findings report.html keeps the overview, the top risks, the team, the overview
+diagram, the boundaries, an index of the elements, the data, the agents, the threat library (each
+threat's text once), a preview of the remediation plan, the accepted risks, assumptions and
+controls; the long lists go to pages beside it in the output folder, each self-contained (same CSS,
+same Content-Security-Policy): `threats-<n>.html` (findings in rank order), `elements-<n>.html`
+(element sections), `flows-<n>.html` (the flows table), `plan-<n>.html` (the whole remediation plan)
+and `boundary-<id>.html` (a big model's per-boundary diagram views).
+
+`locations` maps every anchor that moved to the file that holds it; the templates' `href` filter
+and the `relink` filter (for SVG) turn `#anchor` into `file#anchor` when the target is elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, TypeVar
+
+from tmdiag.report.values import RISKS
+
+Ctx = dict[str, Any]
+T = TypeVar("T")
+
+PAGED_ABOVE = 500  # findings; the same threshold as `compact`
+THREATS_PER_PAGE = 500
+ELEMENTS_PER_PAGE = 100
+FLOWS_PER_PAGE = 500
+PLAN_ROWS_PER_PAGE = 1000
+PLAN_PREVIEW = 5  # open findings per owner shown in report.html's plan when paged
+TOP_RISKS = 3  # open findings per owner in the "top open risks" table
+
+
+def chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def _counts(threats: Sequence[Ctx]) -> Ctx:
+    counts = dict.fromkeys(RISKS, 0)
+    for t in threats:
+        if t["open"]:
+            counts[t["risk"]] = counts.get(t["risk"], 0) + 1
+    return counts
+
+
+def paginate(context: Ctx) -> None:
+    """Add `paged`, `pages` ({kind: [page]}) and `locations` ({anchor: file}) to a report context."""
+    threats: list[Ctx] = context["threats"]
+    paged = len(threats) > PAGED_ABOVE
+    pages: dict[str, list[Ctx]] = {"threats": [], "elements": [], "flows": [], "plan": [], "views": []}
+    locations: dict[str, str] = {}
+    context.update(paged=paged, pages=pages, locations=locations, plan_preview=PLAN_PREVIEW, top_per_owner=TOP_RISKS)
+    context["top_risks"] = [
+        {"owner": g["owner"], "threats": g["threats"][:TOP_RISKS], "open": len(g["threats"]), "overdue": g["overdue"]}
+        for g in context["plan"]
+    ]  # fmt: skip
+    if not paged:
+        return
+
+    def page(kind: str, number: int | str, title: str, **extra: Any) -> Ctx:
+        entry = {"kind": kind, "prev": None, "next": None, "file": f"{'boundary' if kind == 'views' else kind}-{number}.html",
+                 "number": number, "title": title, **extra}  # fmt: skip
+        pages[kind].append(entry)
+        return entry
+
+    for n, part in enumerate(chunks(threats, THREATS_PER_PAGE), 1):
+        p = page("threats", n, f"Threats ranked {part[0]['rank']}–{part[-1]['rank']}", items=part,
+                 first=part[0]["rank"], last=part[-1]["rank"], counts=_counts(part))  # fmt: skip
+        locations.update((t["anchor"], p["file"]) for t in part)
+    elements = [*context["actors"], *context["components"]]
+    for e in elements:
+        e["open_counts"] = _counts(e["threats"])
+    for n, part in enumerate(chunks(elements, ELEMENTS_PER_PAGE), 1):
+        p = page("elements", n, f"Elements {part[0]['name']} … {part[-1]['name']}", items=part,
+                 first=part[0], last=part[-1])  # fmt: skip
+        locations.update((e["anchor"], p["file"]) for e in part)
+    for n, part in enumerate(chunks(context["flows"], FLOWS_PER_PAGE), 1):
+        p = page("flows", n, f"Flows {part[0]['number']}–{part[-1]['number']}", items=part,
+                 first=part[0]["number"], last=part[-1]["number"])  # fmt: skip
+        locations.update((f["anchor"], p["file"]) for f in part)
+    rows = [(group, t) for group in context["plan"] for t in group["threats"]]
+    for n, part in enumerate(chunks(rows, PLAN_ROWS_PER_PAGE), 1):
+        groups: list[Ctx] = []
+        for group, t in part:
+            if not groups or groups[-1]["group"] is not group:
+                groups.append({"group": group, "owner": group["owner"], "threats": []})
+            groups[-1]["threats"].append(t)
+        page("plan", n, f"Remediation plan, part {n}", groups=groups)
+    for view in context["diagram"]["views"]:
+        page("views", view["boundary"]["id"], f"View of {view['boundary']['name']}", view=view)
+    for siblings in pages.values():
+        for before, after in zip(siblings, siblings[1:], strict=False):
+            before["next"], after["prev"] = after["file"], before["file"]
