@@ -48,3 +48,36 @@ def hostile_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("hostile-report")
     assert report(HOSTILE, out) == 0
     return out
+
+
+SMALL_PAGES = {"PAGED_ABOVE": 10, "THREATS_PER_PAGE": 25, "ELEMENTS_PER_PAGE": 4, "FLOWS_PER_PAGE": 5,
+               "PLAN_ROWS_PER_PAGE": 20, "PLAN_PREVIEW": 2}  # fmt: skip
+
+
+def paged_report(model_path: str | Path, today: str = TODAY) -> dict[str, bytes]:
+    """The report of a model split into linked pages as a big model's is (tmdiag.report.pages), with
+    page sizes shrunk so that the example needs several pages of each kind; per-boundary views too."""
+    import datetime
+    from dataclasses import replace
+
+    from tmdiag import pipeline
+    from tmdiag.diagram import render
+    from tmdiag.report import pages, render_report
+
+    analysis = pipeline.analyze(pipeline.load(model_path), today=datetime.date.fromisoformat(today))
+    diagram = render(analysis.model, fmt="svg", split_at=2)
+    views = [(bid, data.decode()) for bid, data in diagram.views]
+    inputs = replace(pipeline.report_inputs(analysis), diagram_svg=diagram.data.decode(), diagram_views=views)
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in SMALL_PAGES.items():
+            patch.setattr(pages, name, value)
+        return render_report(inputs)
+
+
+@pytest.fixture(scope="session")
+def paged_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tmdiag.report import write_report
+
+    out = tmp_path_factory.mktemp("paged-report")
+    write_report(out, paged_report(EXAMPLE, today="2027-06-01"))  # the example's `due: 2027-01-15` is overdue
+    return out

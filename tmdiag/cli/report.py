@@ -152,5 +152,7 @@ def _report(
     elif not args.quiet:
         report = Path(args.output) / "report.html"
         print(f"Report: {report}  ({summary.total} findings; open: {summary.open_counts() or 'none'})")
-        print(f"        also report.md, dfd.svg, threats.json in {args.output}")
+        pages = sum(1 for name in built.files if name.endswith(".html") and name != "report.html")
+        linked = f" and {pages} linked pages" if pages else ""
+        print(f"        also report.md, dfd.svg, threats.json{linked} in {args.output}")
     return EXIT_OK

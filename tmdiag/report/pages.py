@@ -56,6 +56,7 @@ def paginate(context: Ctx) -> None:
     ]  # fmt: skip
     if not paged:
         return
+    context["compact"] = True  # a finding links to its library entry: each threat's text once
 
     def page(kind: str, number: int | str, title: str, **extra: Any) -> Ctx:
         entry = {"kind": kind, "prev": None, "next": None, "file": f"{'boundary' if kind == 'views' else kind}-{number}.html",
