@@ -29,8 +29,9 @@ def browser() -> Iterator[Any]:
 class Page:
     """A page that records console errors and fails every request other than the report file itself."""
 
-    def __init__(self, browser: Any, report: Path):
+    def __init__(self, browser: Any, report: Path, *, folder: bool = False):
         self.url = report.resolve().as_uri()
+        self.folder = report.resolve().parent.as_uri() + "/" if folder else None  # its linked pages too
         self.context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=True)
         self.page = self.context.new_page()
         self.page.set_default_timeout(5000)
@@ -42,7 +43,8 @@ class Page:
 
     def _route(self, route: Any) -> None:
         url = route.request.url
-        if url.split("#", 1)[0] == self.url:
+        page = url.split("#", 1)[0]
+        if page == self.url or (self.folder and page.startswith(self.folder) and "/" not in page[len(self.folder):]):
             route.continue_()
         else:
             self.requests.append(url)
@@ -133,3 +135,88 @@ def test_hostile_labels_run_no_script(browser: Any, hostile_dir: Path, tmp_path:
     assert hostile.requests == []
     assert hostile.errors == []
     hostile.context.close()
+
+
+def test_top_open_risks_follow_the_overview_and_link_to_the_plan(example_page: Page) -> None:
+    """Issue 17 item 8: right after the overview, each owner's worst open risks with due date and
+    ticket; the remediation plan is one click from the top."""
+    page = example_page.open()
+    order = page.evaluate("""() => ["overview", "top-risks", "team", "plan"].map(
+        id => document.getElementById(id).getBoundingClientRect().top + window.scrollY)""")
+    assert order == sorted(order)
+    table = page.locator("table.top-risks")
+    sync_api.expect(table).to_be_visible()
+    sync_api.expect(table.locator("thead")).to_contain_text("Due")
+    sync_api.expect(table).to_contain_text("PAY-151")  # bob's in-progress risk with its ticket
+    first = table.locator('tbody a[href^="#threat-"]').first
+    href = first.get_attribute("href")
+    first.click()
+    sync_api.expect(page.locator(f"article{href}")).to_be_in_viewport()
+    page.goto(example_page.url)
+    page.locator('p.jump a[href="#plan"]').click()
+    sync_api.expect(page.locator("#plan")).to_be_in_viewport()
+
+
+@pytest.fixture()
+def paged_page(browser: Any, paged_dir: Path) -> Iterator[Page]:
+    page = Page(browser, paged_dir / "report.html", folder=True)
+    yield page
+    page.context.close()
+
+
+def test_paged_report_opens_offline_and_marks_overdue_risks(paged_page: Page) -> None:
+    page = paged_page.open()
+    sync_api.expect(page.locator("h1")).to_contain_text("Checkout")
+    overdue = page.locator("table.top-risks .badge", has_text="overdue")
+    sync_api.expect(overdue.first).to_be_visible()  # due 2027-01-15, the report is for 2027-06-01
+    sync_api.expect(page.locator("#plan ~ h3 .badge", has_text="overdue").first).to_be_visible()
+    assert paged_page.errors == [] and paged_page.requests == []
+
+
+def test_paged_report_element_index_opens_the_element_page_and_its_threats(paged_page: Page) -> None:
+    page = paged_page.open()
+    link = page.locator('tr#el-db a[href*="elements-"]')
+    link.click()
+    assert "/elements-" in page.url and page.url.endswith("#el-db")
+    sync_api.expect(page.locator("section#el-db h3")).to_contain_text("Orders DB")
+    threat = page.locator('section#el-db a[href*="threats-"][href*="#threat-"]').first
+    href = threat.get_attribute("href")
+    assert href
+    threat.click()
+    anchor = href.split("#", 1)[1]
+    assert "/threats-" in page.url
+    sync_api.expect(page.locator(f"article#{anchor}")).to_be_in_viewport()
+    # and back: the finding's target opens the element's section on its page
+    page.locator(f"article#{anchor} .meta a").first.click()
+    sync_api.expect(page.locator("section#el-db")).to_be_in_viewport()
+    assert paged_page.errors == [] and paged_page.requests == []
+
+
+def test_paged_report_diagram_view_links_into_the_pages(paged_page: Page) -> None:
+    page = paged_page.open()
+    page.locator('a[href^="boundary-"]').first.click()
+    assert "/boundary-" in page.url
+    node = page.locator('figure.diagram svg a[*|href*="#el-"]').first
+    node.click()
+    sync_api.expect(page.locator("section.element:target")).to_be_in_viewport()
+    assert paged_page.errors == [] and paged_page.requests == []
+
+
+def test_paged_threats_filter_is_incremental(browser: Any, paged_dir: Path) -> None:
+    first = Page(browser, paged_dir / "threats-1.html")
+    try:
+        page = first.open()
+        total = page.locator("article.threat").count()
+        sync_api.expect(page.locator("#filter-count")).to_have_text(f"{total} of {total}")
+        page.locator("#filter-text").press_sequentially("orders d", delay=20)  # debounced: one pass at the end
+        sync_api.expect(page.locator("#filter-count")).not_to_have_text(f"{total} of {total}")
+        shown = page.locator("article.threat:visible")
+        assert 0 < shown.count() < total
+        assert all("orders d" in text.lower() for text in shown.all_inner_texts())
+        page.locator("#filter-text").fill("")
+        sync_api.expect(page.locator("#filter-count")).to_have_text(f"{total} of {total}")
+        page.select_option("#filter-risk", "high")
+        assert page.locator('article.threat:visible:not([data-risk="high"])').count() == 0
+        assert first.errors == []
+    finally:
+        first.context.close()
