@@ -483,3 +483,42 @@ def test_mermaid_in_report_md_holds_model_text_only_as_entities(cases: list[Case
             assert len(clicks) == plain.count("click "), case.name
             assert all(re.fullmatch(r'click \w+ href "#[\w.:-]+"( "[^"]*")?( _\w+)?', c) for c in clicks), case.name
             assert len(block.splitlines()) == len(plain.splitlines()), f"{case.name}: a label added a line"
+
+
+# ---- a big report's linked pages (tmdiag.report.pages) -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def paged_cases(tmp_path_factory: pytest.TempPathFactory, risk: tuple[str, str]) -> list[Case]:
+    """Two hostile models rendered as a big model's report is: split into linked pages (page sizes
+    shrunk so that every kind of page exists)."""
+    from tmdiag.report import pages
+
+    folder = tmp_path_factory.mktemp("hostile-pages")
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {"PAGED_ABOVE": 0, "THREATS_PER_PAGE": 10, "ELEMENTS_PER_PAGE": 2, "FLOWS_PER_PAGE": 2,
+                            "PLAN_ROWS_PER_PAGE": 10}.items():  # fmt: skip
+            patch.setattr(pages, name, value)
+        return [_render(f"p{k}", hostile.model_text(assignment(k), risk), folder) for k in range(2)]
+
+
+def test_every_page_of_a_big_report_holds_no_markup_from_the_model(paged_cases: list[Case], baseline: Case) -> None:
+    base = tags(baseline.files["report.html"].decode())
+    for case in paged_cases:
+        names = [n for n in case.files if n.endswith(".html")]
+        assert len(names) > 5 and any(n.startswith("threats-") for n in names)
+        for name in names:
+            found = tags(case.files[name].decode())
+            assert found.active == [], f"{case.name}/{name}: {found.active[:5]}"
+            assert set(found.tags) - set(base.tags) - {"a"} == set(), f"{case.name}/{name}"
+            assert found.tags["script"] == 1, f"{case.name}/{name}: script elements"
+
+
+@pytest.mark.browser
+def test_every_page_without_its_csp_runs_nothing(visitor: Visitor, paged_cases: list[Case]) -> None:
+    for case in paged_cases:
+        for name in sorted(n for n in case.files if n.endswith(".html")):
+            html = case.files[name].decode()
+            assert _CSP.search(html), f"{name} sets a Content-Security-Policy"
+            (case.folder / name).write_text(_CSP.sub("", html), encoding="utf-8")
+            assert_inert(visitor.visit(case.folder / name), f"{case.name} {name}")

@@ -14,6 +14,7 @@ and the `relink` filter (for SVG) turn `#anchor` into `file#anchor` when the tar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -22,6 +23,7 @@ from tmdiag.report.values import RISKS
 Ctx = dict[str, Any]
 T = TypeVar("T")
 
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 PAGED_ABOVE = 500  # findings; the same threshold as `compact`
 THREATS_PER_PAGE = 500
 ELEMENTS_PER_PAGE = 100
@@ -59,7 +61,7 @@ def paginate(context: Ctx) -> None:
     context["compact"] = True  # a finding links to its library entry: each threat's text once
 
     def page(kind: str, number: int | str, title: str, **extra: Any) -> Ctx:
-        entry = {"kind": kind, "prev": None, "next": None, "file": f"{'boundary' if kind == 'views' else kind}-{number}.html",
+        entry = {"kind": kind, "prev": None, "next": None, "file": f"{'boundary' if kind == 'views' else kind}-{_UNSAFE_NAME.sub('-', str(number))}.html",
                  "number": number, "title": title, **extra}  # fmt: skip
         pages[kind].append(entry)
         return entry
