@@ -44,7 +44,7 @@ class Page:
     def _route(self, route: Any) -> None:
         url = route.request.url
         page = url.split("#", 1)[0]
-        if page == self.url or (self.folder and page.startswith(self.folder) and "/" not in page[len(self.folder):]):
+        if page == self.url or (self.folder and page.startswith(self.folder) and "/" not in page[len(self.folder) :]):
             route.continue_()
         else:
             self.requests.append(url)

@@ -14,6 +14,7 @@ and the `relink` filter (for SVG) turn `#anchor` into `file#anchor` when the tar
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from typing import Any, TypeVar
@@ -61,8 +62,8 @@ def paginate(context: Ctx) -> None:
     context["compact"] = True  # a finding links to its library entry: each threat's text once
 
     def page(kind: str, number: int | str, title: str, **extra: Any) -> Ctx:
-        entry = {"kind": kind, "prev": None, "next": None, "file": f"{'boundary' if kind == 'views' else kind}-{_UNSAFE_NAME.sub('-', str(number))}.html",
-                 "number": number, "title": title, **extra}  # fmt: skip
+        name = f"{'boundary' if kind == 'views' else kind}-{_UNSAFE_NAME.sub('-', str(number))}.html"
+        entry = {"kind": kind, "prev": None, "next": None, "file": name, "number": number, "title": title, **extra}
         pages[kind].append(entry)
         return entry
 
@@ -81,16 +82,16 @@ def paginate(context: Ctx) -> None:
         p = page("flows", n, f"Flows {part[0]['number']}–{part[-1]['number']}", items=part,
                  first=part[0]["number"], last=part[-1]["number"])  # fmt: skip
         locations.update((f["anchor"], p["file"]) for f in part)
-    rows = [(group, t) for group in context["plan"] for t in group["threats"]]
-    for n, part in enumerate(chunks(rows, PLAN_ROWS_PER_PAGE), 1):
+    rows: list[tuple[Ctx, Ctx]] = [(group, t) for group in context["plan"] for t in group["threats"]]
+    for n, some_rows in enumerate(chunks(rows, PLAN_ROWS_PER_PAGE), 1):
         groups: list[Ctx] = []
-        for group, t in part:
-            if not groups or groups[-1]["group"] is not group:
-                groups.append({"group": group, "owner": group["owner"], "threats": []})
-            groups[-1]["threats"].append(t)
+        for owner_group, finding in some_rows:
+            if not groups or groups[-1]["group"] is not owner_group:
+                groups.append({"group": owner_group, "owner": owner_group["owner"], "threats": []})
+            groups[-1]["threats"].append(finding)
         page("plan", n, f"Remediation plan, part {n}", groups=groups)
     for view in context["diagram"]["views"]:
         page("views", view["boundary"]["id"], f"View of {view['boundary']['name']}", view=view)
     for siblings in pages.values():
-        for before, after in zip(siblings, siblings[1:], strict=False):
+        for before, after in itertools.pairwise(siblings):
             before["next"], after["prev"] = after["file"], before["file"]
