@@ -51,7 +51,7 @@ def hostile_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 SMALL_PAGES = {"PAGED_ABOVE": 10, "THREATS_PER_PAGE": 25, "ELEMENTS_PER_PAGE": 4, "FLOWS_PER_PAGE": 5,
-               "PLAN_ROWS_PER_PAGE": 20, "PLAN_PREVIEW": 2}  # fmt: skip
+               "PLAN_ROWS_PER_PAGE": 20, "PLAN_PREVIEW": 2, "LINT_IN_REPORT": 1, "LINT_PER_PAGE": 2}  # fmt: skip
 
 
 def paged_report(model_path: str | Path, today: str = TODAY) -> dict[str, bytes]:

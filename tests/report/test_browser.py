@@ -209,12 +209,12 @@ def test_paged_threats_filter_is_incremental(browser: Any, paged_dir: Path) -> N
         total = page.locator("article.threat").count()
         sync_api.expect(page.locator("#filter-count")).to_have_text(f"{total} of {total}")
         page.locator("#filter-text").press_sequentially("orders d", delay=20)  # debounced: one pass at the end
-        sync_api.expect(page.locator("#filter-count")).not_to_have_text(f"{total} of {total}")
+        sync_api.expect(page.locator("#filter-count")).not_to_have_text(f"{total} of {total}", timeout=20_000)
         shown = page.locator("article.threat:visible")
         assert 0 < shown.count() < total
         assert all("orders d" in text.lower() for text in shown.all_inner_texts())
         page.locator("#filter-text").fill("")
-        sync_api.expect(page.locator("#filter-count")).to_have_text(f"{total} of {total}")
+        sync_api.expect(page.locator("#filter-count")).to_have_text(f"{total} of {total}", timeout=20_000)
         page.select_option("#filter-risk", "high")
         assert page.locator('article.threat:visible:not([data-risk="high"])').count() == 0
         assert first.errors == []

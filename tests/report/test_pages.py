@@ -28,7 +28,7 @@ def test_a_small_report_is_one_page(example_dir: Path) -> None:
 
 def test_a_big_report_has_pages_of_every_kind(paged_dir: Path) -> None:
     names = set(_html(paged_dir))
-    for kind in ("threats", "elements", "flows", "plan"):
+    for kind in ("threats", "elements", "flows", "plan", "lint"):
         assert {f"{kind}-1.html", f"{kind}-2.html"} <= names, kind
     assert any(n.startswith("boundary-") for n in names)
 

@@ -5,8 +5,9 @@ diagram, the boundaries, an index of the elements, the data, the agents, the thr
 threat's text once), a preview of the remediation plan, the accepted risks, assumptions and
 controls; the long lists go to pages beside it in the output folder, each self-contained (same CSS,
 same Content-Security-Policy): `threats-<n>.html` (findings in rank order), `elements-<n>.html`
-(element sections), `flows-<n>.html` (the flows table), `plan-<n>.html` (the whole remediation plan)
-and `boundary-<id>.html` (a big model's per-boundary diagram views).
+(element sections), `flows-<n>.html` (the flows table), `plan-<n>.html` (the whole remediation
+plan), `lint-<n>.html` (other lint findings, when many) and `boundary-<id>.html` (a big model's
+per-boundary diagram views).
 
 `locations` maps every anchor that moved to the file that holds it; the templates' `href` filter
 and the `relink` filter (for SVG) turn `#anchor` into `file#anchor` when the target is elsewhere.
@@ -30,6 +31,8 @@ THREATS_PER_PAGE = 500
 ELEMENTS_PER_PAGE = 100
 FLOWS_PER_PAGE = 500
 PLAN_ROWS_PER_PAGE = 1000
+LINT_PER_PAGE = 1000
+LINT_IN_REPORT = 100  # more other lint findings than this go to pages when paged
 PLAN_PREVIEW = 5  # open findings per owner shown in report.html's plan when paged
 TOP_RISKS = 3  # open findings per owner in the "top open risks" table
 
@@ -50,7 +53,7 @@ def paginate(context: Ctx) -> None:
     """Add `paged`, `pages` ({kind: [page]}) and `locations` ({anchor: file}) to a report context."""
     threats: list[Ctx] = context["threats"]
     paged = len(threats) > PAGED_ABOVE
-    pages: dict[str, list[Ctx]] = {"threats": [], "elements": [], "flows": [], "plan": [], "views": []}
+    pages: dict[str, list[Ctx]] = {"threats": [], "elements": [], "flows": [], "plan": [], "lint": [], "views": []}
     locations: dict[str, str] = {}
     context.update(paged=paged, pages=pages, locations=locations, plan_preview=PLAN_PREVIEW, top_per_owner=TOP_RISKS)
     context["top_risks"] = [
@@ -90,6 +93,11 @@ def paginate(context: Ctx) -> None:
                 groups.append({"group": owner_group, "owner": owner_group["owner"], "threats": []})
             groups[-1]["threats"].append(finding)
         page("plan", n, f"Remediation plan, part {n}", groups=groups)
+    if len(context["lint_findings"]) > LINT_IN_REPORT:
+        for n, some in enumerate(chunks(context["lint_findings"], LINT_PER_PAGE), 1):
+            start = (n - 1) * LINT_PER_PAGE + 1
+            page("lint", n, f"Lint findings {start}–{start + len(some) - 1}", items=some, first=start,
+                 last=start + len(some) - 1)  # fmt: skip
     for view in context["diagram"]["views"]:
         page("views", view["boundary"]["id"], f"View of {view['boundary']['name']}", view=view)
     for siblings in pages.values():

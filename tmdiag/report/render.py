@@ -270,7 +270,7 @@ def _render(inputs: ReportInputs, template_dir: Path | None) -> dict[str, bytes]
             env = environment(kind, template_dir)
             files[name] = _encode(env.get_template(template).generate(context))
         env = environment("html", template_dir)
-        for kind in ("threats", "elements", "flows", "plan", "views"):
+        for kind in ("threats", "elements", "flows", "plan", "lint", "views"):
             for page in context["pages"][kind]:
                 page_context = {**context, "page": page, "page_file": page["file"]}
                 files[page["file"]] = _encode(env.get_template(PAGE_TEMPLATE).generate(page_context))
