@@ -30,6 +30,7 @@ examples:
   tmdiag report model.tm -o out --date 2026-12-01    also stamp "generated on" (otherwise no dates)
   tmdiag report model.tm -o out --template my-templates/   your own report.html.j2 / report.md.j2
   tmdiag report model.tm -o out --no-diagram         skip Graphviz (fast, for CI on huge models)
+  tmdiag report big.tm -o out                        over 500 findings: also linked pages (threats-1.html …)
   tmdiag report model.tm -o out --watch              rebuild on every change of the model or its imports
   tmdiag report model.tm -o out --against infra/     the register with drift from the Terraform (docs/iac.md)
   tmdiag report model.tm -o docs/tm --diagram-format mermaid   report.md embeds Mermaid (GitHub draws it)
