@@ -279,17 +279,29 @@ def _render(inputs: ReportInputs, template_dir: Path | None) -> dict[str, bytes]
         raise ReportError(f"template {where}{type(error).__name__}: {error.message or error}") from error
     except OverflowError as error:  # the sandbox's bound on range(): the template's doing, not a bug
         raise ReportError(f"template SecurityError: {error}") from error
-    standalone = sanitize_svg(inputs.diagram_svg, link_prefix="report.html") if inputs.diagram_svg else ""
+    moved = context["locations"]
+    standalone = _standalone(inputs.diagram_svg, moved) if inputs.diagram_svg else ""
     files["dfd.svg"] = (standalone or _EMPTY_SVG).encode("utf-8")
     for bid, data in inputs.diagram_views:
-        files[view_file(bid)] = sanitize_svg(data, link_prefix="report.html").encode("utf-8")
+        files[view_file(bid)] = _standalone(data, moved).encode("utf-8")
     for vid, data, _ in inputs.model_views:
         if data:
-            files[f"view-{vid}.svg"] = sanitize_svg(data, link_prefix="report.html").encode("utf-8")
+            files[f"view-{vid}.svg"] = _standalone(data, moved).encode("utf-8")
     document = threats_json.render(inputs.model, inputs.today, inputs.findings, excluded=inputs.excluded,
                                    diagnostics=inputs.analysis_diagnostics)  # fmt: skip
     files["threats.json"] = document.encode("utf-8")
     return files
+
+
+_STANDALONE_LINK = re.compile(r'href="report\.html#([^"]+)"')
+
+
+def _standalone(svg: str, moved: dict[str, str]) -> str:
+    """A diagram as its own file: links open report.html, or the page a big report moved the target to."""
+    text = sanitize_svg(svg, link_prefix="report.html")
+    if not moved:
+        return text
+    return _STANDALONE_LINK.sub(lambda m: f'href="{moved.get(m.group(1), "report.html")}#{m.group(1)}"', text)
 
 
 _EMPTY_SVG = (
