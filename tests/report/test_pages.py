@@ -112,8 +112,12 @@ def test_standalone_diagrams_link_to_the_pages(paged_dir: Path) -> None:
     """dfd.svg and the per-boundary SVG files open report.html, or the page a moved target is on."""
     pages = _html(paged_dir)
     ids = {name: set(anchors_of(text).ids) for name, text in pages.items()}
-    links = [(svg.name, link) for svg in sorted(paged_dir.glob("*.svg"))
-             for link in _LINK.findall(svg.read_text(encoding="utf-8")) if "#" in link and not link.startswith("#")]  # fmt: skip
+    links = [
+        (svg.name, link)
+        for svg in sorted(paged_dir.glob("*.svg"))
+        for link in _LINK.findall(svg.read_text(encoding="utf-8"))
+        if "#" in link and not link.startswith("#")
+    ]
     assert any(link.startswith("flows-") for _, link in links)  # flows moved: the edges follow them
     broken = [
         f"{svg} -> {link}" for svg, link in links if link.partition("#")[2] not in ids.get(link.partition("#")[0], ())
