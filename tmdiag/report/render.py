@@ -112,9 +112,8 @@ def _anchor(value: object) -> Markup:
 def _href(context: Context, anchor: object) -> Markup:
     """The link to an anchor from the page being rendered: `#anchor` on the same page, else
     `file#anchor` (a big report's pages: tmdiag.report.pages; anything not moved is in report.html)."""
-    target = str(_anchor(anchor))
-    locations = context.get("locations") or {}
-    file = locations.get(target, "report.html")
+    target = _UNSAFE_ANCHOR.sub("-", str(anchor))  # as `anchor` does; called ~200,000 times at 1,000 elements
+    file = (context.get("locations") or {}).get(target, "report.html")
     return Markup(f"#{target}" if file == (context.get("page_file") or "report.html") else f"{file}#{target}")
 
 
