@@ -23,8 +23,10 @@ from tmdiag.lsp.pieces import GROUPS, Piece, make_piece, move_spans
 from tmdiag.lsp.positions import LineIndex
 from tmdiag.model import nodes as n
 from tmdiag.model.build import number_flows
+from tmdiag.reader import read
 from tmdiag.semantics.validate import Validator
-from tmdiag.syntax.incremental import Chunk, IncrementalParse
+from tmdiag.syntax.incremental import Chunk, IncrementalParse, Read
+from tmdiag.syntax.parse import Comment
 
 # Codes whose message or hint depends on other statements: re-checked on every analysis.
 NAME_CODES = frozenset({"E101", "E103", "E104", "E401", "E402"})
@@ -43,7 +45,7 @@ class Document:
         self.path = path  # as shown in spans
         self.fs_path = fs_path
         text = _without_bom(text)
-        self.parse = IncrementalParse(text, path)
+        self.parse = IncrementalParse(text, path, _reader(path))
         self.lines = LineIndex(text, encoding)
         self.pieces: dict[int, Piece] = {}
         self.generation = 0
@@ -235,6 +237,16 @@ def check(validator: Validator, piece: Piece, model: n.Model, with_info: bool) -
     piece.name_dependent = any(d.code in NAME_CODES or d.related for d in piece.checks)
     own = {id(s) for s in piece.spans}
     piece.check_spans = list({id(d.span): d.span for d in piece.checks if id(d.span) not in own}.values())
+
+
+def _reader(path: str) -> Read:
+    """Well-formed chunks are read straight into parts (`tmdiag.reader`); Lark parses them only for tokens."""
+
+    def read_chunk(text: str) -> tuple[object, tuple[Comment, ...]] | None:
+        found = read(text, path)
+        return (found[0], found[1]) if found is not None else None
+
+    return read_chunk
 
 
 def _without_bom(text: str) -> str:
