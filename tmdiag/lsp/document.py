@@ -243,6 +243,8 @@ def _reader(path: str) -> Read:
     """Well-formed chunks are read straight into parts (`tmdiag.reader`); Lark parses them only for tokens."""
 
     def read_chunk(text: str) -> tuple[object, tuple[Comment, ...]] | None:
+        if text.count("{") != text.count("}") or text.count("[") != text.count("]"):
+            return None  # most likely broken (an unclosed block can run to the end of the file): Lark says how
         found = read(text, path)
         return (found[0], found[1]) if found is not None else None
 

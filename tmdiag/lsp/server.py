@@ -92,6 +92,7 @@ class OpenDocument:
     threats: ThreatRunner | None = None
     threats_timer: asyncio.TimerHandle | None = None
     published_at: float = 0.0  # perf_counter of the last publish (benchmarks)
+    published: str | None = None  # the diagnostics last sent (encoded); an identical set is not sent again
     encoder: wire.Encoder = field(default_factory=wire.Encoder)
 
 
@@ -169,10 +170,13 @@ class TmLanguageServer(LanguageServer):
         if lint is None:
             items += self._anchored_lint(opened, locate)
         encoder.done()
-        if not wire.send_diagnostics(self.protocol.writer, opened.uri, opened.version, items):
-            self.text_document_publish_diagnostics(  # no stream writer (tests in process): the pygls way
-                types.PublishDiagnosticsParams(opened.uri, [self._to_lsp(opened, d) for d in found], opened.version)
-            )
+        encoded = ",".join(items)
+        if encoded != opened.published:  # the same diagnostics at the same places: the editor has them
+            opened.published = encoded
+            if not wire.send_diagnostics(self.protocol.writer, opened.uri, opened.version, [encoded]):
+                self.text_document_publish_diagnostics(  # no stream writer (tests in process): the pygls way
+                    types.PublishDiagnosticsParams(opened.uri, [self._to_lsp(opened, d) for d in found], opened.version)
+                )
         opened.published_at = time.perf_counter()
         gc.freeze()  # see the module docstring
         if lint is None and not analysis.syntax_errors:
