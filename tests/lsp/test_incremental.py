@@ -225,3 +225,23 @@ def test_read_chunks_equal_lark_built_chunks(path, monkeypatch: pytest.MonkeyPat
             assert tree_positions(read.parse) == tree_positions(built.parse)
         for document in (read, built):  # lines inserted above: the read chunks move with the others
             document.edit(0, 0, "\n\n")
+
+
+def test_flows_numbered_again_keep_or_redo_their_checks():
+    """A flow added above others renumbers them: clean statements keep their (empty) checks, the
+    others are checked again; either way the result is a fresh document's."""
+    text = (
+        'process a "A"\nprocess b "B"\na -> b "one" { port: 1 }\na -> b { port: x }\nb -> a "three" { bogus: 1 }\n'
+        'assume "first"\nassume "second" { bogus: 2 }\n'
+    )
+    document = Document(text, "m.tm")
+    document.analyse()
+    clean = next(p for p in document.pieces.values() if p.parts.flows and p.parts.flows[0].label == "one")
+    kept = clean.checks
+    added = 'b -> a "new" { port: 2 }\nassume "zero"\n'
+    at = text.index("a -> b")
+    document.edit(at, at, added)
+    got = document.analyse()
+    assert clean.first_flow == 2 and clean.checks is kept == []
+    assert got.diagnostics == Document(text[:at] + added + text[at:], "m.tm").analyse().diagnostics
+    assert [f.id for f in got.model.flows][:3] == ["flow-1", "flow-2", "flow-3"]

@@ -30,6 +30,9 @@ from tmdiag.syntax.parse import Comment
 
 # Codes whose message or hint depends on other statements: re-checked on every analysis.
 NAME_CODES = frozenset({"E101", "E103", "E104", "E401", "E402"})
+# RENUMBERED: a statement whose flows or assumptions get new numbers (one was added above it) is checked
+# again only if its checks found something: a number or an unnamed flow's id (`flow-12`) can appear in
+# a message, but no per-statement check passes or fails on one (duplicate ids are checked model-wide).
 
 
 @dataclass
@@ -130,7 +133,7 @@ class Document:
             if parts.flows:
                 if piece.first_flow != len(flows) + 1:
                     piece.flows, piece.first_flow = number_flows(parts.flows, len(flows) + 1), len(flows) + 1
-                    piece.checks = None
+                    piece.checks = piece.checks and None  # see RENUMBERED
                 flows.extend(piece.flows)
             if parts.assumptions:
                 if piece.first_assumption != len(assumptions) + 1:
@@ -139,7 +142,7 @@ class Document:
                         dataclasses.replace(a, id=f"A{i}") for i, a in enumerate(parts.assumptions, first)
                     )
                     piece.first_assumption = first
-                    piece.checks = None
+                    piece.checks = piece.checks and None  # see RENUMBERED
                 assumptions.extend(piece.assumptions)
             if parts.info:
                 infos.extend((info, piece) for info in parts.info)
