@@ -1,7 +1,9 @@
 """`tmdiag lsp`: the language server (pygls 2, stdio).
 
-Diagnostics are published after every change: parse, build and validation are incremental (see
-`tmdiag.lsp.document`). Lint runs whole-model: inline when it is fast for this document, otherwise
+Diagnostics are published after every change (unless they are the ones last sent): parse, build and
+validation are incremental (see `tmdiag.lsp.document`). On open, statements are read without Lark
+trees; the trees (for semantic tokens) are parsed after the first publish, a slice at a time.
+Lint runs whole-model: inline when it is fast for this document, otherwise
 in a worker thread once typing pauses (`LINT_DELAY`), and its results are published when they
 arrive. pytm threats (for hovers) run in a child process on open, on save and after a longer pause.
 
@@ -51,6 +53,7 @@ LINT_DELAY = 0.5  # s of quiet before a slow lint runs
 IMPORTERS_DELAY = 0.3  # s of quiet in an imported file before the documents importing it are analysed again
 THREATS_DELAY = 5.0  # s of quiet before threats are re-analysed
 MAX_IMPORTED = 20  # problems of imported files shown on the import line
+TREES_SLICE = 0.02  # s of tree parsing at a time after open, between the messages that come meanwhile
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -341,6 +344,21 @@ class TmLanguageServer(LanguageServer):
             items.append(anchored.encoded)
         return items
 
+    def parse_trees(self, opened: OpenDocument, index: int = 0) -> None:
+        """Parse the statements' trees (for semantic tokens) after open, a slice at a time on the event
+        loop: a message that comes meanwhile waits for one slice at most."""
+        if self.open.get(opened.uri) is not opened:
+            return
+        chunks = opened.document.parse.chunks
+        deadline = time.perf_counter() + TREES_SLICE
+        while index < len(chunks) and time.perf_counter() < deadline:
+            chunks[index].statements()
+            index += 1
+        if index < len(chunks):
+            asyncio.get_running_loop().call_soon(self.parse_trees, opened, index)
+        else:
+            gc.freeze()  # see the module docstring
+
     # ---- threats ------------------------------------------------------------------------
     def request_threats(self, opened: OpenDocument, delay: float = 0.0) -> None:
         if not self.threats_enabled:
@@ -458,6 +476,7 @@ def make_server() -> TmLanguageServer:
         opened = ls.open_document(item.uri, item.text, item.version)
         ls.publish(opened)
         ls.request_threats(opened)
+        asyncio.get_running_loop().call_soon(ls.parse_trees, opened)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: TmLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
