@@ -54,6 +54,7 @@ IMPORTERS_DELAY = 0.3  # s of quiet in an imported file before the documents imp
 THREATS_DELAY = 5.0  # s of quiet before threats are re-analysed
 MAX_IMPORTED = 20  # problems of imported files shown on the import line
 TREES_SLICE = 0.02  # s of tree parsing at a time after open, between the messages that come meanwhile
+TREES_DELAY = 0.3  # s of quiet after a change before the trees of new statements are parsed
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -94,6 +95,7 @@ class OpenDocument:
     lint: LintState = field(default_factory=LintState)
     threats: ThreatRunner | None = None
     threats_timer: asyncio.TimerHandle | None = None
+    trees_timer: asyncio.TimerHandle | None = None
     published_at: float = 0.0  # perf_counter of the last publish (benchmarks)
     published: str | None = None  # the diagnostics last sent (encoded); an identical set is not sent again
     encoder: wire.Encoder = field(default_factory=wire.Encoder)
@@ -345,14 +347,16 @@ class TmLanguageServer(LanguageServer):
         return items
 
     def parse_trees(self, opened: OpenDocument, index: int = 0) -> None:
-        """Parse the statements' trees (for semantic tokens) after open, a slice at a time on the event
-        loop: a message that comes meanwhile waits for one slice at most."""
+        """Parse the statements' trees (for semantic tokens) after open or a change, a slice at a time on
+        the event loop: a message that comes meanwhile waits for one slice at most."""
+        opened.trees_timer = None
         if self.open.get(opened.uri) is not opened:
             return
         chunks = opened.document.parse.chunks
         deadline = time.perf_counter() + TREES_SLICE
         while index < len(chunks) and time.perf_counter() < deadline:
-            chunks[index].statements()
+            if not chunks[index].parsed:
+                chunks[index].statements()
             index += 1
         if index < len(chunks):
             asyncio.get_running_loop().call_soon(self.parse_trees, opened, index)
@@ -396,7 +400,7 @@ class TmLanguageServer(LanguageServer):
             if self.open:
                 self.refresh_importers(path)  # they read the file from disk again
         gc.unfreeze()
-        for timer in (opened.lint.timer, opened.threats_timer):
+        for timer in (opened.lint.timer, opened.threats_timer, opened.trees_timer):
             if timer is not None:
                 timer.cancel()
         if opened.threats is not None:
@@ -495,6 +499,9 @@ def make_server() -> TmLanguageServer:
             opened = ls.open_document(params.text_document.uri, text, params.text_document.version)
             ls.publish(opened)
         ls.request_threats(opened, THREATS_DELAY)
+        if opened.trees_timer is not None:
+            opened.trees_timer.cancel()
+        opened.trees_timer = asyncio.get_running_loop().call_later(TREES_DELAY, ls.parse_trees, opened)
         if opened.document.fs_path is not None and len(ls.open) > 1:
             ls.refresh_importers(str(opened.document.fs_path), IMPORTERS_DELAY)
 

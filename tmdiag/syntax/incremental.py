@@ -92,6 +92,11 @@ class Chunk:
             self._trees_at = (self.start, self.line)
         return self._trees
 
+    @property
+    def parsed(self) -> bool:
+        """Its trees exist (or it has none); False for a chunk `read` accepted, until `statements()`."""
+        return not self._lazy
+
     def take_read(self) -> object:
         """What `read` returned for this chunk (positions at line 1, column 1), once; else None."""
         found, self._read = self._read, None
