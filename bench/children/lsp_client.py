@@ -1,15 +1,20 @@
 """A bare LSP client, run as a measured process: open a model, type, report latencies as JSON.
 
-    python lsp_client.py MODEL TMDIAG [--edits N] [--no-threats]
+    python lsp_client.py MODEL TMDIAG [--edits N] [--typing N] [--no-threats]
     python lsp_client.py MODEL TMDIAG --hover-during-format [--no-threats]
 
 Starts `TMDIAG lsp` (threats on unless --no-threats), opens MODEL, waits for the first
 `publishDiagnostics` (open latency) and for the first lint results, then sends one-line edits
 (`didChange`, incremental) at typing speed and times each until the diagnostics of that version
-arrive; then times `semanticTokens/full` (the first request classifies every statement; then after
+arrive; then types a new flow line of N characters one keystroke at a time (--typing, default 60)
+and times each the same way; then times `semanticTokens/full` (the first request classifies every statement; then after
 an edit) and `semanticTokens/range` (60 lines). With --hover-during-format it instead asks to
 format the whole file and sends a hover every 0.3 s until the formatting arrives, timing each.
 Prints one JSON object on its last line. Uses only the standard library.
+
+The server does not publish diagnostics that did not change (the editor has them): after each
+change the client sends a cheap request (`documentHighlight` on line 1), answered once the change
+is processed, and an edit's time is the arrival of its diagnostics, else of that answer.
 """
 
 from __future__ import annotations
@@ -82,6 +87,29 @@ class Client:
             self.process.wait()
 
 
+MARKER_ID = 10_000
+
+
+def settle(client: Client, uri: str, version: int, sent: float) -> tuple[float, bool]:
+    """(s from `sent` until the diagnostics of `version` are known to be current, whether they were sent)."""
+    client.send({"id": MARKER_ID + version, "method": "textDocument/documentHighlight",
+                 "params": {"textDocument": {"uri": uri}, "position": {"line": 0, "character": 0}}})  # fmt: skip
+    published = None
+    while True:
+        at, message = client.wait(timeout=60)
+        params = message.get("params") or {}
+        if message.get("method") == "textDocument/publishDiagnostics" and params.get("version") == version:
+            published = at if published is None else published
+        elif message.get("id") == MARKER_ID + version:
+            return (published if published is not None else at) - sent, published is not None
+
+
+def change_at(client: Client, uri: str, version: int, text: str, start: int, end: int, new: str) -> float:
+    change = {"range": {"start": position(text, start), "end": position(text, end)}, "text": new}
+    return client.send({"method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}})  # fmt: skip
+
+
 def edits(text: str) -> list[tuple[int, int, str]]:
     """(start, end, new): a port typed over on a flow line in the middle, then a line inserted and removed."""
     middle = text.index("\n", len(text) // 2) + 1
@@ -128,23 +156,42 @@ def opened(path: Path, tmdiag: str, threats: bool) -> tuple[Client, str, dict[st
     return client, uri, found, message
 
 
-def measure(path: Path, tmdiag: str, n_edits: int, threats: bool) -> dict[str, float]:
+TYPED = 'e1 -> e2 "typed here" { protocol: https, port: 8443, data: [card], encrypted: true }'
+
+
+def measure(path: Path, tmdiag: str, n_edits: int, n_typed: int, threats: bool) -> dict[str, float]:
     text = path.read_text(encoding="utf-8")
     client, uri, found, _ = opened(path, tmdiag, threats)
     times: list[float] = []
     version = 1
     script = edits(text)
+    published = 0
     for i in range(n_edits):
         start, end, new = script[i % len(script)]
-        change = {"range": {"start": position(text, start), "end": position(text, end)}, "text": new}
-        text = text[:start] + new + text[end:]
         version += 1
-        sent = client.send({"method": "textDocument/didChange", "params": {
-            "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}})  # fmt: skip
-        arrived, _ = client.wait("textDocument/publishDiagnostics", version=version, timeout=60)
-        times.append(arrived - sent)
+        sent = change_at(client, uri, version, text, start, end, new)
+        text = text[:start] + new + text[end:]
+        elapsed, sent_diagnostics = settle(client, uri, version, sent)
+        times.append(elapsed)
+        published += sent_diagnostics
         time.sleep(TYPING_GAP)
     found.update(percentiles(times, "edit"))
+    found["edit_publishes"] = published
+    # a new flow line in the middle, typed one character at a time (broken until it is complete)
+    at = text.index("\n", len(text) // 2) + 1
+    keys = ([("\n", at)] + [(char, at + i) for i, char in enumerate(TYPED)])[:n_typed]
+    times, published = [], 0
+    for char, offset in keys:
+        version += 1
+        sent = change_at(client, uri, version, text, offset, offset, char)
+        text = text[:offset] + char + text[offset:]
+        elapsed, sent_diagnostics = settle(client, uri, version, sent)
+        times.append(elapsed)
+        published += sent_diagnostics
+        time.sleep(TYPING_GAP)
+    if times:
+        found.update(percentiles(times, "typing"))
+        found["typing_publishes"] = published
     found.update(semantic_tokens(client, uri, text, version))
     client.close()
     return found
@@ -167,12 +214,10 @@ def semantic_tokens(client: Client, uri: str, text: str, version: int) -> dict[s
     script = edits(text)[:2]  # a port typed over, and back
     for i in range(10):
         start, end, new = script[i % 2]
-        change = {"range": {"start": position(text, start), "end": position(text, end)}, "text": new}
-        text = text[:start] + new + text[end:]
         version += 1
-        client.send({"method": "textDocument/didChange", "params": {
-            "textDocument": {"uri": uri, "version": version}, "contentChanges": [change]}})  # fmt: skip
-        client.wait("textDocument/publishDiagnostics", version=version, timeout=60)
+        sent = change_at(client, uri, version, text, start, end, new)
+        text = text[:start] + new + text[end:]
+        settle(client, uri, version, sent)
         request("tokens_after_edit", "textDocument/semanticTokens/full", document, 1001 + 2 * i)
         line = text.count("\n", 0, start)
         screen = {"start": {"line": line, "character": 0}, "end": {"line": line + 60, "character": 0}}
@@ -220,13 +265,14 @@ def main() -> int:
     cli.add_argument("model", type=Path)
     cli.add_argument("tmdiag")
     cli.add_argument("--edits", type=int, default=40)
+    cli.add_argument("--typing", type=int, default=len(TYPED) + 1, help="characters of a new line typed one at a time")
     cli.add_argument("--no-threats", action="store_true")
     cli.add_argument("--hover-during-format", action="store_true")
     args = cli.parse_args()
     if args.hover_during_format:
         print(json.dumps(hover_during_format(args.model, args.tmdiag, not args.no_threats)))
     else:
-        print(json.dumps(measure(args.model, args.tmdiag, args.edits, not args.no_threats)))
+        print(json.dumps(measure(args.model, args.tmdiag, args.edits, args.typing, not args.no_threats)))
     return 0
 
 

@@ -203,3 +203,45 @@ def test_repairing_a_broken_statement_reports_the_names_it_no_longer_mentions():
     document.edit(start, len(text), "")
     assert [d.code for d in document.analyse().diagnostics] == ["E101"]
     assert document.analyse().diagnostics == check_text(document.text, "m.tm", lint=False)[1]
+
+
+SAME_LINE = 'process a "A" { port: 1 } process b "B" { port: 2 }  # two on a line\n  datastore c "C"\na -> b "x"\n'
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, None], ids=lambda p: p.name if p else "same-line")
+def test_read_chunks_equal_lark_built_chunks(path, monkeypatch: pytest.MonkeyPatch):
+    """Chunks the fast reader accepts give the same model, comments and (lazily parsed) trees as Lark."""
+    text = path.read_text(encoding="utf-8") if path else SAME_LINE
+    read = Document(text, "m.tm")
+    assert any(c._lazy for c in read.parse.chunks)
+    with monkeypatch.context() as patched:
+        patched.setattr("tmdiag.lsp.document._reader", lambda path: None)
+        built = Document(text, "m.tm")
+    for step in range(3):
+        assert read.analyse().model == built.analyse().model
+        assert read.analyse().diagnostics == built.analyse().diagnostics
+        assert read.parse.comments() == built.parse.comments()
+        if step:  # trees parsed after the chunks moved, then moved again
+            assert tree_positions(read.parse) == tree_positions(built.parse)
+        for document in (read, built):  # lines inserted above: the read chunks move with the others
+            document.edit(0, 0, "\n\n")
+
+
+def test_flows_numbered_again_keep_or_redo_their_checks():
+    """A flow added above others renumbers them: clean statements keep their (empty) checks, the
+    others are checked again; either way the result is a fresh document's."""
+    text = (
+        'process a "A"\nprocess b "B"\na -> b "one" { port: 1 }\na -> b { port: x }\nb -> a "three" { bogus: 1 }\n'
+        'assume "first"\nassume "second" { bogus: 2 }\n'
+    )
+    document = Document(text, "m.tm")
+    document.analyse()
+    clean = next(p for p in document.pieces.values() if p.parts.flows and p.parts.flows[0].label == "one")
+    kept = clean.checks
+    added = 'b -> a "new" { port: 2 }\nassume "zero"\n'
+    at = text.index("a -> b")
+    document.edit(at, at, added)
+    got = document.analyse()
+    assert clean.first_flow == 2 and clean.checks is kept == []
+    assert got.diagnostics == Document(text[:at] + added + text[at:], "m.tm").analyse().diagnostics
+    assert [f.id for f in got.model.flows][:3] == ["flow-1", "flow-2", "flow-3"]

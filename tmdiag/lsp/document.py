@@ -23,11 +23,16 @@ from tmdiag.lsp.pieces import GROUPS, Piece, make_piece, move_spans
 from tmdiag.lsp.positions import LineIndex
 from tmdiag.model import nodes as n
 from tmdiag.model.build import number_flows
+from tmdiag.reader import read
 from tmdiag.semantics.validate import Validator
-from tmdiag.syntax.incremental import Chunk, IncrementalParse
+from tmdiag.syntax.incremental import Chunk, IncrementalParse, Read
+from tmdiag.syntax.parse import Comment
 
 # Codes whose message or hint depends on other statements: re-checked on every analysis.
 NAME_CODES = frozenset({"E101", "E103", "E104", "E401", "E402"})
+# RENUMBERED: a statement whose flows or assumptions get new numbers (one was added above it) is checked
+# again only if its checks found something: a number or an unnamed flow's id (`flow-12`) can appear in
+# a message, but no per-statement check passes or fails on one (duplicate ids are checked model-wide).
 
 
 @dataclass
@@ -43,7 +48,7 @@ class Document:
         self.path = path  # as shown in spans
         self.fs_path = fs_path
         text = _without_bom(text)
-        self.parse = IncrementalParse(text, path)
+        self.parse = IncrementalParse(text, path, _reader(path))
         self.lines = LineIndex(text, encoding)
         self.pieces: dict[int, Piece] = {}
         self.generation = 0
@@ -128,7 +133,7 @@ class Document:
             if parts.flows:
                 if piece.first_flow != len(flows) + 1:
                     piece.flows, piece.first_flow = number_flows(parts.flows, len(flows) + 1), len(flows) + 1
-                    piece.checks = None
+                    piece.checks = piece.checks and None  # see RENUMBERED
                 flows.extend(piece.flows)
             if parts.assumptions:
                 if piece.first_assumption != len(assumptions) + 1:
@@ -137,7 +142,7 @@ class Document:
                         dataclasses.replace(a, id=f"A{i}") for i, a in enumerate(parts.assumptions, first)
                     )
                     piece.first_assumption = first
-                    piece.checks = None
+                    piece.checks = piece.checks and None  # see RENUMBERED
                 assumptions.extend(piece.assumptions)
             if parts.info:
                 infos.extend((info, piece) for info in parts.info)
@@ -235,6 +240,18 @@ def check(validator: Validator, piece: Piece, model: n.Model, with_info: bool) -
     piece.name_dependent = any(d.code in NAME_CODES or d.related for d in piece.checks)
     own = {id(s) for s in piece.spans}
     piece.check_spans = list({id(d.span): d.span for d in piece.checks if id(d.span) not in own}.values())
+
+
+def _reader(path: str) -> Read:
+    """Well-formed chunks are read straight into parts (`tmdiag.reader`); Lark parses them only for tokens."""
+
+    def read_chunk(text: str) -> tuple[object, tuple[Comment, ...]] | None:
+        if text.count("{") != text.count("}") or text.count("[") != text.count("]"):
+            return None  # most likely broken (an unclosed block can run to the end of the file): Lark says how
+        found = read(text, path)
+        return (found[0], found[1]) if found is not None else None
+
+    return read_chunk
 
 
 def _without_bom(text: str) -> str:

@@ -52,8 +52,15 @@ class Piece:
 
 
 def make_piece(path: str, chunk: Chunk) -> Piece:
-    parts = build(path, chunk.statements())
-    return Piece(parts, collect_spans(parts), references(parts), unparsed_names=chunk.unparsed_names)
+    """The chunk's parts: as the fast reader read them (placed where the chunk stands), else built from its trees."""
+    parts = chunk.take_read()
+    if isinstance(parts, FileParts):
+        spans = collect_spans(parts)
+        place_spans(spans, chunk.line, chunk.column)
+    else:
+        parts = build(path, chunk.statements())
+        spans = collect_spans(parts)
+    return Piece(parts, spans, references(parts), unparsed_names=chunk.unparsed_names)
 
 
 def references(parts: FileParts) -> frozenset[str]:
@@ -99,6 +106,8 @@ def collect_spans(root: object) -> list[Span]:
 
 _SET_LINE = vars(Span)["line"].__set__  # the slots' own setters: twice as fast as object.__setattr__
 _SET_END_LINE = vars(Span)["end_line"].__set__
+_SET_COLUMN = vars(Span)["column"].__set__
+_SET_END_COLUMN = vars(Span)["end_column"].__set__
 
 
 def move_spans(spans: list[Span], lines: int) -> None:
@@ -106,3 +115,15 @@ def move_spans(spans: list[Span], lines: int) -> None:
     for span in spans:
         _SET_LINE(span, span.line + lines)
         _SET_END_LINE(span, span.end_line + lines)
+
+
+def place_spans(spans: list[Span], line: int, column: int) -> None:
+    """Move spans read at line 1, column 1 to a chunk that starts at (`line`, `column`), in place."""
+    if column != 1:
+        for span in spans:
+            if span.line == 1:
+                _SET_COLUMN(span, span.column + column - 1)
+            if span.end_line == 1:
+                _SET_END_COLUMN(span, span.end_column + column - 1)
+    if line != 1:
+        move_spans(spans, line - 1)

@@ -1,7 +1,9 @@
 """`tmdiag lsp`: the language server (pygls 2, stdio).
 
-Diagnostics are published after every change: parse, build and validation are incremental (see
-`tmdiag.lsp.document`). Lint runs whole-model: inline when it is fast for this document, otherwise
+Diagnostics are published after every change (unless they are the ones last sent): parse, build and
+validation are incremental (see `tmdiag.lsp.document`). On open, statements are read without Lark
+trees; the trees (for semantic tokens) are parsed after the first publish, a slice at a time.
+Lint runs whole-model: inline when it is fast for this document, otherwise
 in a worker thread once typing pauses (`LINT_DELAY`), and its results are published when they
 arrive. pytm threats (for hovers) run in a child process on open, on save and after a longer pause.
 
@@ -51,6 +53,8 @@ LINT_DELAY = 0.5  # s of quiet before a slow lint runs
 IMPORTERS_DELAY = 0.3  # s of quiet in an imported file before the documents importing it are analysed again
 THREATS_DELAY = 5.0  # s of quiet before threats are re-analysed
 MAX_IMPORTED = 20  # problems of imported files shown on the import line
+TREES_SLICE = 0.02  # s of tree parsing at a time after open, between the messages that come meanwhile
+TREES_DELAY = 0.3  # s of quiet after a change before the trees of new statements are parsed
 
 _SEVERITY = {
     Severity.ERROR: types.DiagnosticSeverity.Error,
@@ -91,7 +95,9 @@ class OpenDocument:
     lint: LintState = field(default_factory=LintState)
     threats: ThreatRunner | None = None
     threats_timer: asyncio.TimerHandle | None = None
+    trees_timer: asyncio.TimerHandle | None = None
     published_at: float = 0.0  # perf_counter of the last publish (benchmarks)
+    published: str | None = None  # the diagnostics last sent (encoded); an identical set is not sent again
     encoder: wire.Encoder = field(default_factory=wire.Encoder)
 
 
@@ -169,10 +175,13 @@ class TmLanguageServer(LanguageServer):
         if lint is None:
             items += self._anchored_lint(opened, locate)
         encoder.done()
-        if not wire.send_diagnostics(self.protocol.writer, opened.uri, opened.version, items):
-            self.text_document_publish_diagnostics(  # no stream writer (tests in process): the pygls way
-                types.PublishDiagnosticsParams(opened.uri, [self._to_lsp(opened, d) for d in found], opened.version)
-            )
+        encoded = ",".join(items)
+        if encoded != opened.published:  # the same diagnostics at the same places: the editor has them
+            opened.published = encoded
+            if not wire.send_diagnostics(self.protocol.writer, opened.uri, opened.version, [encoded]):
+                self.text_document_publish_diagnostics(  # no stream writer (tests in process): the pygls way
+                    types.PublishDiagnosticsParams(opened.uri, [self._to_lsp(opened, d) for d in found], opened.version)
+                )
         opened.published_at = time.perf_counter()
         gc.freeze()  # see the module docstring
         if lint is None and not analysis.syntax_errors:
@@ -337,6 +346,23 @@ class TmLanguageServer(LanguageServer):
             items.append(anchored.encoded)
         return items
 
+    def parse_trees(self, opened: OpenDocument, index: int = 0) -> None:
+        """Parse the statements' trees (for semantic tokens) after open or a change, a slice at a time on
+        the event loop: a message that comes meanwhile waits for one slice at most."""
+        opened.trees_timer = None
+        if self.open.get(opened.uri) is not opened:
+            return
+        chunks = opened.document.parse.chunks
+        deadline = time.perf_counter() + TREES_SLICE
+        while index < len(chunks) and time.perf_counter() < deadline:
+            if not chunks[index].parsed:
+                chunks[index].statements()
+            index += 1
+        if index < len(chunks):
+            asyncio.get_running_loop().call_soon(self.parse_trees, opened, index)
+        else:
+            gc.freeze()  # see the module docstring
+
     # ---- threats ------------------------------------------------------------------------
     def request_threats(self, opened: OpenDocument, delay: float = 0.0) -> None:
         if not self.threats_enabled:
@@ -374,7 +400,7 @@ class TmLanguageServer(LanguageServer):
             if self.open:
                 self.refresh_importers(path)  # they read the file from disk again
         gc.unfreeze()
-        for timer in (opened.lint.timer, opened.threats_timer):
+        for timer in (opened.lint.timer, opened.threats_timer, opened.trees_timer):
             if timer is not None:
                 timer.cancel()
         if opened.threats is not None:
@@ -454,6 +480,7 @@ def make_server() -> TmLanguageServer:
         opened = ls.open_document(item.uri, item.text, item.version)
         ls.publish(opened)
         ls.request_threats(opened)
+        asyncio.get_running_loop().call_soon(ls.parse_trees, opened)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: TmLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
@@ -472,6 +499,9 @@ def make_server() -> TmLanguageServer:
             opened = ls.open_document(params.text_document.uri, text, params.text_document.version)
             ls.publish(opened)
         ls.request_threats(opened, THREATS_DELAY)
+        if opened.trees_timer is not None:
+            opened.trees_timer.cancel()
+        opened.trees_timer = asyncio.get_running_loop().call_later(TREES_DELAY, ls.parse_trees, opened)
         if opened.document.fs_path is not None and len(ls.open) > 1:
             ls.refresh_importers(str(opened.document.fs_path), IMPORTERS_DELAY)
 

@@ -3,12 +3,15 @@
 pytm is slow (seconds to minutes on big models) and keeps global state, so it never runs on a
 keystroke: the server asks for an analysis when a document is opened or saved, or after it has been
 idle for a while. One analysis runs at a time per document, in its own process (the server's event
-loop and the GIL stay free); a newer request waits for it and then runs once with the latest text.
+loop and the GIL stay free), at a lower CPU priority (`nice` 10) so that typing stays fast while it
+runs; a newer request waits for it and then runs once with the latest text.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
+import os
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -42,6 +45,9 @@ def open_threats(text: str, path: str, root: str) -> tuple[str, dict[str, Target
 
 
 def _worker(connection: Connection, text: str, path: str, root: str) -> None:
+    if hasattr(os, "nice"):  # pytm yields the CPU to the server, which answers every keystroke
+        with contextlib.suppress(OSError):
+            os.nice(10)
     try:
         connection.send(open_threats(text, path, root))
     except Exception as error:  # reported to the editor as a note, never a crash of the server

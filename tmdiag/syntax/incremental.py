@@ -9,11 +9,17 @@ trees lazily, when `statements()` is asked for.
 
 An untouched chunk only ever moves by whole lines: a chunk that starts on a line the edit touches
 is re-scanned, so its column never changes behind its back.
+
+A caller may pass a `read` function (the language server passes `tmdiag.reader.read`): a chunk it
+accepts is well-formed, so its trees are parsed only when `statements()` is first asked for, and
+what `read` returned is kept for the caller (`Chunk.take_read`). Opening a big file then costs
+the fast read, not Lark.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lark import Token, Tree
@@ -27,6 +33,8 @@ from tmdiag.syntax.parse import _WORD, MAX_SYNTAX_ERRORS, Comment, _scan_comment
 from tmdiag.syntax.recover import Problem, recover
 
 _uids = itertools.count(1)
+# text → (what the caller keeps, the chunk's comments at line 1, column 1), or None: parse it with Lark
+Read = Callable[[str], "tuple[object, tuple[Comment, ...]] | None"]
 LEFT_MARGIN = 2  # chunks re-scanned before the edit: a chunk start looks at most 3 tokens ahead
 
 
@@ -49,6 +57,8 @@ class Chunk:
     # see `tmdiag.syntax.recover`), explained again wherever the chunk moves
     _errors: tuple[Problem, ...] = ()
     _unparsed: frozenset[str] = frozenset()
+    _lazy: bool = False  # well-formed (accepted by `read`): trees not parsed yet
+    _read: object = None  # what `read` returned, until taken
 
     @property
     def end(self) -> int:
@@ -69,12 +79,28 @@ class Chunk:
 
     def statements(self) -> tuple[Tree[Token], ...]:
         """The chunk's statement trees, positioned in the current text."""
+        if self._lazy:
+            self._lazy = False
+            self._trees = tuple(c for c in parser().parse(self.text).children if isinstance(c, Tree))
+            for statement in self._trees:
+                _shift(statement, self.start, self.line, self.column)
+            self._trees_at = (self.start, self.line)
         start, line = self._trees_at
         if (start, line) != (self.start, self.line):
             for tree in self._trees:
                 _move(tree, self.start - start, self.line - line)
             self._trees_at = (self.start, self.line)
         return self._trees
+
+    @property
+    def parsed(self) -> bool:
+        """Its trees exist (or it has none); False for a chunk `read` accepted, until `statements()`."""
+        return not self._lazy
+
+    def take_read(self) -> object:
+        """What `read` returned for this chunk (positions at line 1, column 1), once; else None."""
+        found, self._read = self._read, None
+        return found
 
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         if not self._errors:
@@ -102,9 +128,14 @@ class Chunk:
         return placed
 
 
-def parse_chunk(text: str, start: int, line: int, column: int, path: str) -> Chunk:
+def parse_chunk(text: str, start: int, line: int, column: int, path: str, read: Read | None = None) -> Chunk:
     """Parse one chunk of text that stands at (`line`, `column`) of the file."""
     chunk = Chunk(start, line, column, text, path)
+    found = read(text) if read is not None else None
+    if found is not None:
+        chunk._read, chunk._local_comments = found
+        chunk._lazy, chunk._trees_at = True, (start, line)
+        return chunk
     index = scan.LineIndex(text)
     nul = text.find("\x00")
     if nul != -1:
@@ -156,10 +187,11 @@ class ChunkEdit:
 class IncrementalParse:
     """A document's text and its chunks, updated edit by edit."""
 
-    def __init__(self, text: str, path: str):
+    def __init__(self, text: str, path: str, read: Read | None = None):
         self.path = path
         self.text = text
-        self.chunks: list[Chunk] = _parse_ranges(text, _cover(text, 0, len(text)), 0, 1, path)
+        self.read = read
+        self.chunks: list[Chunk] = _parse_ranges(text, _cover(text, 0, len(text)), 0, 1, path, read)
 
     # ---- queries ------------------------------------------------------------------------
     def statements(self) -> tuple[Tree[Token], ...]:
@@ -214,7 +246,7 @@ class IncrementalParse:
 
     def _replace_all(self, line_delta: int) -> ChunkEdit:
         removed = tuple(self.chunks)
-        self.chunks = _parse_ranges(self.text, _cover(self.text, 0, len(self.text)), 0, 1, self.path)
+        self.chunks = _parse_ranges(self.text, _cover(self.text, 0, len(self.text)), 0, 1, self.path, self.read)
         return ChunkEdit(0, removed, tuple(self.chunks), line_delta, len(self.text))
 
     def _splice(
@@ -246,9 +278,9 @@ class IncrementalParse:
             middle = ranges[prefix : len(ranges) - suffix]
             known = old_chunks[prefix] if prefix < len(old_chunks) else None  # starts before the edit
             if known is not None and middle and known.start <= middle[0][0]:
-                added = _parse_ranges(text, middle, known.start, known.line, self.path)
+                added = _parse_ranges(text, middle, known.start, known.line, self.path, self.read)
             else:
-                added = _parse_ranges(text, middle, 0, 1, self.path)
+                added = _parse_ranges(text, middle, 0, 1, self.path, self.read)
             if not suffix or not added or added[-1].ok:
                 break
             suffix -= 1  # the last changed statement is broken: it may join the next one
@@ -278,7 +310,9 @@ def _cover(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return ranges
 
 
-def _parse_ranges(text: str, ranges: list[tuple[int, int]], offset: int, line: int, path: str) -> list[Chunk]:
+def _parse_ranges(
+    text: str, ranges: list[tuple[int, int]], offset: int, line: int, path: str, read: Read | None = None
+) -> list[Chunk]:
     """Parse consecutive ranges; `line` is the line of `offset`, which is at or before the first range.
 
     The statement scan cuts at every statement keyword, also at one misused as an id
@@ -292,9 +326,9 @@ def _parse_ranges(text: str, ranges: list[tuple[int, int]], offset: int, line: i
         line += text.count("\n", offset, a)
         offset = a
         column = a - (text.rfind("\n", 0, a) + 1) + 1
-        chunk = parse_chunk(text[a:b], a, line, column, path)
+        chunk = parse_chunk(text[a:b], a, line, column, path, read)
         if not chunk.ok and pending and pending[-1][0] == b:
-            joined = parse_chunk(text[a : pending[-1][1]], a, line, column, path)
+            joined = parse_chunk(text[a : pending[-1][1]], a, line, column, path, read)
             if joined.ok:
                 pending.pop()
                 chunk = joined
