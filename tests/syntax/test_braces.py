@@ -117,3 +117,14 @@ def test_a_misspelt_keyword_does_not_hide_the_errors_inside():
     ids = [t for t in boundary.scan_values(lambda v: isinstance(v, Token) and v == "priv")]
     assert [(t.line, t.column, t.start_pos) for t in ids] == [(2, 9, text.index("priv"))]  # where it is written
     assert boundary.meta.end_pos == len(text.split("\nuser")[0])  # the closing brace, in the file as written
+
+
+@pytest.mark.parametrize(
+    "text", ["proces web{\n", 'actor c "C"\n\n: [https] }\nproces web{\n', "boundry b {\n  proces web{\n"]
+)
+def test_a_misspelt_keyword_with_a_brace_on_its_line_points_inside_the_file(text: str):
+    """make fuzz (100,000 inputs) found E003 at column 13 of the 11-character line `proces web{`:
+    the brace repair of the respelt statement kept the respelt text's columns."""
+    lines = text.split("\n")
+    for d in parse(text, "m.tm").diagnostics:
+        assert 1 <= d.span.column <= len(lines[d.span.line - 1]) + 1, d

@@ -81,11 +81,7 @@ def _respelt(text: str, limit: int, error: UnexpectedInput | None) -> Recovered 
         if found is None:
             return None
         inner = found
-    if any(
-        p.text[: _offset(p.error, p.text)].count("\n") == 0
-        for p in inner.errors
-        if isinstance(p.error, UnexpectedInput)
-    ):
+    if any("\n" not in p.text[:at] for p in inner.errors for at in _places(p)):
         return None  # an error on the keyword's own line: its columns would be the respelt text's
     _move_back(inner.trees, len(keyword), delta)
     return Recovered(inner.trees, (Problem(error, text), *inner.errors), inner.unparsed_names | {first.group(1)})
@@ -175,6 +171,13 @@ def _at_added(problem: Problem, found: list[braces.Repair]) -> bool:
             return True
         shift += len(repair.inserted)
     return False
+
+
+def _places(problem: Problem) -> tuple[int, ...]:
+    """Offsets a problem's diagnostic points at: the error's, or an added brace's and its headers'."""
+    if isinstance(problem.error, braces.Repair):
+        return (problem.error.offset, *problem.error.headers)
+    return (_offset(problem.error, problem.text),)
 
 
 def _offset(error: UnexpectedInput, text: str) -> int:
