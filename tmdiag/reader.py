@@ -28,15 +28,16 @@ from tmdiag.model import nodes as n
 from tmdiag.model import parts
 from tmdiag.model.parts import ESCAPE, ESCAPES, FileParts, duration_days, number, number_too_long, unescape
 from tmdiag.model.text import refused_characters
+from tmdiag.syntax.grammar import ELEMENT_KEYWORDS, NAME_PATTERN, STRING_PATTERN
 from tmdiag.syntax.parse import Comment
 
 # One token after optional space: a word (NAME or keyword), a string, punctuation, a comment, a
 # duration, a date, a number (the last three in Lark's order: DURATION.2, DATE.2, NUMBER), `->`, a
-# comparison. The terminals' patterns are the grammar's (a test holds them equal).
+# comparison. Names and strings are the grammar's own patterns; the others are held equal by a test.
 _TOKEN = re.compile(
     r"[ \t\f\r\n]*(?:"
-    r"(?P<w>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z0-9_]+)*)"
-    r'|(?P<s>"[^"\\\n]*(?:\\.[^"\\\n]*)*")'
+    rf"(?P<w>{NAME_PATTERN})"
+    rf"|(?P<s>{STRING_PATTERN})"
     r"|(?P<p>[{}\[\](),:.])"
     r"|(?P<c>#[^\n]*)"
     r"|(?P<u>\d+[hdwy](?!\w))"
@@ -53,7 +54,7 @@ KEYWORDS = frozenset({
     "datastore", "external", "llm", "agent", "reply", "control", "risk", "on", "assume", "rule", "view", "when",
     "true", "false", "or", "and", "not", "in", "crosses", "enters", "exits",
 })  # fmt: skip
-ELEMENT_KINDS = frozenset({"actor", "process", "server", "lambda", "datastore", "external", "llm", "agent"})
+ELEMENT_KINDS = frozenset(ELEMENT_KEYWORDS)
 # The keywords `!key` allows as an attribute's key.
 KEY_KEYWORDS = ELEMENT_KINDS | {
     "data", "on", "model", "team", "boundary", "control", "risk", "rule", "import", "assume", "reply",

@@ -126,5 +126,7 @@ def test_a_misspelt_keyword_with_a_brace_on_its_line_points_inside_the_file(text
     """make fuzz (100,000 inputs) found E003 at column 13 of the 11-character line `proces web{`:
     the brace repair of the respelt statement kept the respelt text's columns."""
     lines = text.split("\n")
-    for d in parse(text, "m.tm").diagnostics:
+    diagnostics = parse(text, "m.tm").diagnostics
+    assert diagnostics and all(d.code == "E001" for d in diagnostics)
+    for d in diagnostics:
         assert 1 <= d.span.column <= len(lines[d.span.line - 1]) + 1, d
